@@ -1,0 +1,67 @@
+# PIPPI Portal — everyday commands. `make run` serves the demo, `make test` runs the whole suite.
+# With DATABASE_URL unset both use an embedded PostgreSQL under var/ (see scripts/devdb.py).
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+WITH_DB := $(PY) -W ignore scripts/devdb.py run --
+
+# Development comfort comes from the environment (settings.py is production-safe by default).
+export SECRET_KEY ?= dev-only-insecure-secret-key-change-me-in-production-0123456789
+export FIELD_ENCRYPTION_KEYS ?= Zm9yLWRldmVsb3BtZW50LW9ubHktbm90LWEtcmVhbC1rZXk=
+export HASH_KEY ?= dev-only-codice-fiscale-lookup-key
+export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+export HTTPS ?= false
+export PYTHONWARNINGS ?= ignore::RuntimeWarning:platformdirs.api
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format check manage venv db-stop clean help
+
+help:
+	@echo "make run      serve the synthetic demo on http://$(HOST):$(PORT)"
+	@echo "make test     run the whole test suite"
+	@echo "make lint     ruff check and format check"
+	@echo "make db-stop  stop the embedded PostgreSQL"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: export DEBUG ?= true
+run: $(STAMP)
+	$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput && \
+		$(PY) manage.py seed_demo && \
+		exec $(PY) manage.py runserver $(HOST):$(PORT)'
+
+test: $(STAMP)
+	$(WITH_DB) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+check: $(STAMP)
+	$(WITH_DB) $(PY) manage.py check
+
+# Any management command with the development environment, e.g. make manage ARGS="makemigrations"
+manage: $(STAMP)
+	$(WITH_DB) $(PY) manage.py $(ARGS)
+
+db-stop: $(STAMP)
+	$(PY) scripts/devdb.py stop
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,105 @@
+"""Shared fixtures: a small world of two ambiti and one persona per role (DESIGN.md §1)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from equipes.models import EquipeMembership, Organisation, Profile, Role
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    """Ambito "TST" with a project, an implementation, an équipe and a user of every role; ambito "OTH"
+    with its own project and équipe and a case manager (the outsider)."""
+    ambito = f.make_ambito("TST")
+    comune = f.make_comune(ambito, "Comune Alfa")
+    municipality = f.make_organisation(ambito, "Comune di Alfa")
+    coop = f.make_organisation(ambito, "Cooperativa Beta", Organisation.Kind.ETS)
+    other_coop = f.make_organisation(ambito, "Cooperativa Gamma", Organisation.Kind.ETS)
+    users = SimpleNamespace(
+        ufficio_piano=f.make_user(ambito, Role.UFFICIO_PIANO, municipality, username="udp"),
+        coordinatore=f.make_user(ambito, Role.COORDINATORE, municipality, username="coordinatore"),
+        case_manager=f.make_user(
+            ambito, Role.CASE_MANAGER, municipality, username="assistente", profile=Profile.ASSISTENTE_SOCIALE
+        ),
+        operatore=f.make_user(ambito, Role.OPERATORE, coop, username="educatore", profile=Profile.EDUCATORE),
+        referente_ente=f.make_user(ambito, Role.REFERENTE_ENTE, coop, username="referente"),
+        admin=f.make_user(None, Role.ADMIN, username="admin", is_staff=True, is_superuser=True),
+    )
+    project = f.make_project(ambito)
+    project.partners.add(coop)
+    implementation = f.make_implementation(project, 11)
+    equipe = f.make_equipe(
+        ambito,
+        "Équipe Alfa",
+        {users.case_manager: EquipeMembership.MemberRole.CASE_MANAGER, users.operatore: "operatore"},
+    )
+    equipe.comuni.add(comune)
+
+    other = f.make_ambito("OTH")
+    other_comune = f.make_comune(other, "Comune Omega")
+    other_org = f.make_organisation(other, "Comune di Omega")
+    outsider = f.make_user(other, Role.CASE_MANAGER, other_org, username="outsider")
+    other_udp = f.make_user(other, Role.UFFICIO_PIANO, other_org, username="udp_other")
+    other_project = f.make_project(other)
+    other_implementation = f.make_implementation(other_project, 11)
+    other_equipe = f.make_equipe(other, "Équipe Omega", {outsider: EquipeMembership.MemberRole.CASE_MANAGER})
+    other_equipe.comuni.add(other_comune)
+
+    return SimpleNamespace(
+        ambito=ambito,
+        comune=comune,
+        municipality=municipality,
+        coop=coop,
+        other_coop=other_coop,
+        users=users,
+        project=project,
+        implementation=implementation,
+        equipe=equipe,
+        other=SimpleNamespace(
+            ambito=other,
+            comune=other_comune,
+            organisation=other_org,
+            outsider=outsider,
+            ufficio_piano=other_udp,
+            project=other_project,
+            implementation=other_implementation,
+            equipe=other_equipe,
+        ),
+    )
+
+
+@pytest.fixture
+def client_for():
+    """A test client logged in as the given user."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def count_queries():
+    """Run a callable and return how many queries it made."""
+
+    def run(fn) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        return len(ctx.captured_queries)
+
+    return run

@@ -1,0 +1,439 @@
+"""The organisation: ambiti, comuni, partner organisations, users and roles, équipes, PNRR projects,
+their implementations, staff training and governance meetings (DESIGN.md §3.1).
+
+Every model that holds an ambito's data has a QuerySet with `visible_to(user)`: the one place that says
+who sees what. Views reach objects only through the helpers in `equipes.selectors`, built on it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pippi_portal.uploads import validate_document
+
+CUP_PATTERN = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
+cup_validator = RegexValidator(
+    CUP_PATTERN,
+    _("Il CUP deve avere 15 caratteri: una lettera, due cifre, una lettera e undici cifre (es. B24H22000190001)."),
+)
+istat_validator = RegexValidator(r"^[0-9]{6}$", _("Il codice ISTAT del comune ha 6 cifre."))
+ambito_code_validator = RegexValidator(r"^[A-Z]{2,5}$", _("Il codice dell'ambito ha da 2 a 5 lettere maiuscole."))
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Amministratore")
+    UFFICIO_PIANO = "ufficio_piano", _("Ufficio di Piano")
+    COORDINATORE = "coordinatore", _("Referente di Ambito / coach")
+    CASE_MANAGER = "case_manager", _("Case manager (assistente sociale)")
+    OPERATORE = "operatore", _("Operatore")
+    REFERENTE_ENTE = "referente_ente", _("Referente ente partner")
+
+
+class Profile(models.TextChoices):
+    ASSISTENTE_SOCIALE = "assistente_sociale", _("Assistente sociale")
+    EDUCATORE = "educatore", _("Educatore")
+    PSICOLOGO = "psicologo", _("Psicologo")
+    PEDAGOGISTA = "pedagogista", _("Pedagogista")
+    MEDIATORE_CULTURALE = "mediatore_culturale", _("Mediatore culturale")
+    ALTRO = "altro", _("Altro")
+
+
+class AmbitoScopedQuerySet(models.QuerySet):
+    """Objects that belong to one ambito through an `ambito` field (or `ambito_path`)."""
+
+    ambito_path = "ambito"
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        return self.filter(**{self.ambito_path: user.ambito_id})
+
+
+class AmbitoQuerySet(AmbitoScopedQuerySet):
+    ambito_path = "pk"
+
+
+class Ambito(models.Model):
+    """An Ambito Territoriale Sociale: the tenant. Nothing crosses ambiti except for administrators."""
+
+    name = models.CharField(_("nome"), max_length=200, unique=True)
+    code = models.CharField(_("codice"), max_length=5, unique=True, validators=[ambito_code_validator])
+    lead_municipality = models.CharField(_("ente capofila"), max_length=200)
+
+    objects = AmbitoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ambito territoriale")
+        verbose_name_plural = _("ambiti territoriali")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2,5}$"), name="ambito_code_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Comune(models.Model):
+    ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="comuni", verbose_name=_("ambito"))
+    name = models.CharField(_("nome"), max_length=120)
+    istat_code = models.CharField(
+        _("codice ISTAT"), max_length=6, blank=True, validators=[istat_validator], help_text=_("6 cifre")
+    )
+
+    objects = AmbitoScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comune")
+        verbose_name_plural = _("comuni")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["ambito", "name"], name="comune_name_unique_in_ambito"),
+            models.UniqueConstraint(
+                fields=["istat_code"], condition=~Q(istat_code=""), name="comune_istat_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(istat_code="") | Q(istat_code__regex=r"^[0-9]{6}$"), name="comune_istat_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COMUNE = "comune", _("Comune")
+        ETS = "ets", _("Ente del Terzo Settore (cooperativa)")
+        SANITA = "sanita", _("ASST / servizio sanitario")
+        SCUOLA = "scuola", _("Scuola")
+        ALTRO = "altro", _("Altro")
+
+    ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("ambito"))
+    name = models.CharField(_("nome"), max_length=200)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    tax_code = models.CharField(_("codice fiscale / partita IVA"), max_length=16, blank=True)
+
+    objects = AmbitoScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organizzazione")
+        verbose_name_plural = _("organizzazioni")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["ambito", "name"], name="organisation_name_unique_in_ambito"),
+            # Target of the composite foreign key that keeps a user's organisation in the user's ambito.
+            models.UniqueConstraint(fields=["id", "ambito"], name="organisation_id_ambito_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Colleagues a user may see by name: everyone of the same ambito (équipes, assignments)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        return self.filter(ambito_id=user.ambito_id)
+
+    def staff_register_for(self, user):
+        """The staff register: the Ufficio di Piano sees the ambito's staff, a partner's referent its own."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        if user.role == Role.UFFICIO_PIANO:
+            return self.filter(ambito_id=user.ambito_id)
+        if user.role == Role.REFERENTE_ENTE and user.organisation_id:
+            return self.filter(ambito_id=user.ambito_id, organisation_id=user.organisation_id)
+        return self.none()
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+def cv_upload_to(instance: User, filename: str) -> str:
+    return f"cv/{instance.ambito_id or 'admin'}/{filename}"
+
+
+class User(AbstractUser):
+    """A professional of the programme. Belongs to one ambito (administrators to none) and one organisation."""
+
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("ambito")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("organizzazione"),
+    )
+    role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices)
+    profile = models.CharField(_("profilo professionale"), max_length=30, choices=Profile.choices, blank=True)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    cv = models.FileField(_("curriculum"), upload_to=cv_upload_to, blank=True, validators=[validate_document])
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("utente")
+        verbose_name_plural = _("utenti")
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role="admin") | Q(ambito__isnull=False), name="user_has_ambito"),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True) | Q(ambito__isnull=False),
+                name="user_organisation_needs_ambito",
+            ),
+            # "user_organisation_in_ambito" is a composite foreign key (organisation, ambito) added by
+            # migration 0002: Django cannot declare it, PostgreSQL enforces it.
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def sees_identities(self) -> bool:
+        """Whether family identities (names, codice fiscale, addresses, diary text) may reach this user."""
+        return self.is_admin_role or self.role in (Role.CASE_MANAGER, Role.OPERATORE)
+
+    def get_absolute_url(self) -> str:
+        return reverse("equipes:staff-detail", args=[self.pk])
+
+
+class Equipe(models.Model):
+    """A territorial team. Families are assigned to one; case managers see the families of their équipes."""
+
+    ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="equipes", verbose_name=_("ambito"))
+    name = models.CharField(_("nome"), max_length=200)
+    comuni = models.ManyToManyField(Comune, related_name="equipes", verbose_name=_("comuni coperti"), blank=True)
+    members = models.ManyToManyField(
+        User, through="EquipeMembership", related_name="equipes", verbose_name=_("componenti")
+    )
+
+    objects = AmbitoScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("équipe territoriale")
+        verbose_name_plural = _("équipe territoriali")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["ambito", "name"], name="equipe_name_unique_in_ambito")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("equipes:equipe-detail", args=[self.pk])
+
+
+class EquipeMembership(models.Model):
+    class MemberRole(models.TextChoices):
+        RESPONSABILE = "responsabile", _("Responsabile")
+        CASE_MANAGER = "case_manager", _("Case manager")
+        OPERATORE = "operatore", _("Operatore")
+        COACH = "coach", _("Coach")
+
+    equipe = models.ForeignKey(Equipe, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="equipe_memberships")
+    role = models.CharField(_("ruolo nell'équipe"), max_length=20, choices=MemberRole.choices)
+
+    class Meta:
+        verbose_name = _("componente dell'équipe")
+        verbose_name_plural = _("componenti dell'équipe")
+        constraints = [models.UniqueConstraint(fields=["equipe", "user"], name="equipe_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class Project(models.Model):
+    """A PNRR project (M5C2 I1.1.1) of an ambito, identified by its CUP."""
+
+    ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="projects", verbose_name=_("ambito"))
+    title = models.CharField(_("titolo"), max_length=300)
+    cup = models.CharField(_("CUP"), max_length=15, validators=[cup_validator])
+    funding_decree = models.CharField(_("decreto di finanziamento"), max_length=300, blank=True)
+    amount = models.DecimalField(
+        _("importo finanziato (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    start_date = models.DateField(_("data di inizio"))
+    end_date = models.DateField(_("data di fine"))
+    measure_code = models.CharField(_("codice misura"), max_length=40, default="M5C2 I1.1.1")
+    partners = models.ManyToManyField(Organisation, related_name="projects", blank=True, verbose_name=_("enti partner"))
+
+    objects = AmbitoScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progetto PNRR")
+        verbose_name_plural = _("progetti PNRR")
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["cup"], name="project_cup_unique"),
+            models.CheckConstraint(condition=Q(cup__regex=CUP_PATTERN), name="project_cup_format"),
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="project_dates_ordered"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="project_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cup} — {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("equipes:project-detail", args=[self.pk])
+
+
+class ImplementationQuerySet(AmbitoScopedQuerySet):
+    ambito_path = "project__ambito"
+
+
+class Implementation(models.Model):
+    """An edition of the programme inside a project (P.I.P.P.I. 11, 12, 13 …)."""
+
+    class Module(models.TextChoices):
+        BASE = "BASE", _("Base")
+        AVANZATO = "AVANZATO", _("Avanzato")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="implementations", verbose_name=_("progetto")
+    )
+    number = models.PositiveSmallIntegerField(_("numero"))
+    module = models.CharField(_("modulo"), max_length=10, choices=Module.choices, default=Module.BASE)
+    start_date = models.DateField(_("data di inizio"))
+    end_date = models.DateField(_("data di fine"))
+    target_families = models.PositiveSmallIntegerField(_("famiglie target"), default=10)
+    t1_offset_months = models.PositiveSmallIntegerField(_("T1 dopo T0 (mesi)"), default=9)
+    t2_offset_months = models.PositiveSmallIntegerField(_("T2 dopo T0 (mesi)"), default=18)
+
+    objects = ImplementationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("implementazione")
+        verbose_name_plural = _("implementazioni")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="implementation_number_unique_in_project"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="implementation_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(t2_offset_months__gt=models.F("t1_offset_months")) & Q(t1_offset_months__gt=0),
+                name="implementation_offsets_ordered",
+            ),
+            models.CheckConstraint(condition=Q(target_families__gt=0), name="implementation_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"P.I.P.P.I. {self.number}"
+
+    @property
+    def ambito_id(self) -> int:
+        return self.project.ambito_id
+
+    def t1_due(self, t0_date: datetime.date) -> datetime.date:
+        return t0_date + relativedelta(months=self.t1_offset_months)
+
+    def t2_due(self, t0_date: datetime.date) -> datetime.date:
+        return t0_date + relativedelta(months=self.t2_offset_months)
+
+    @property
+    def phase(self) -> str:
+        return self.phase_on(timezone.localdate())
+
+    def phase_on(self, day: datetime.date) -> str:
+        if day < self.start_date:
+            return _("da avviare")
+        if day > self.end_date:
+            return _("conclusa")
+        return _("in corso")
+
+
+def certificate_upload_to(instance: StaffTraining, filename: str) -> str:
+    return f"training/{instance.user_id}/{filename}"
+
+
+class StaffTrainingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(user__in=User.objects.staff_register_for(user))
+
+
+class StaffTraining(models.Model):
+    """A course a professional attended (e.g. the MOOC on vicinanza solidale), with its certificate."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="trainings", verbose_name=_("operatore"))
+    course = models.CharField(_("corso"), max_length=200)
+    provider = models.CharField(_("ente formatore"), max_length=200, blank=True)
+    hours = models.DecimalField(
+        _("ore"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    completed_on = models.DateField(_("data di completamento"))
+    certificate = models.FileField(
+        _("attestato"), upload_to=certificate_upload_to, blank=True, validators=[validate_document]
+    )
+
+    objects = StaffTrainingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("formazione del personale")
+        verbose_name_plural = _("formazione del personale")
+        ordering = ["-completed_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="staff_training_hours_positive"),
+            models.UniqueConstraint(fields=["user", "course", "completed_on"], name="staff_training_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.user})"
+
+
+class GovernanceMeeting(models.Model):
+    """Meetings of the programme's governance: the Gruppo Territoriale and the monthly technical table."""
+
+    class Kind(models.TextChoices):
+        GRUPPO_TERRITORIALE = "gruppo_territoriale", _("Gruppo Territoriale (GT)")
+        TECNICO_MENSILE = "tecnico_mensile", _("Incontro tecnico mensile")
+        GOVERNANCE = "governance", _("Incontro di governance della coprogettazione")
+
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.PROTECT, related_name="governance_meetings", verbose_name=_("ambito")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings", verbose_name=_("progetto")
+    )
+    date = models.DateField(_("data"))
+    kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)
+    participants = models.ManyToManyField(User, blank=True, related_name="meetings", verbose_name=_("partecipanti"))
+    external_participants = models.TextField(_("altri partecipanti"), blank=True)
+    minutes = models.TextField(_("verbale"), blank=True)
+
+    objects = AmbitoScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incontro di governance")
+        verbose_name_plural = _("incontri di governance")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"

@@ -1,0 +1,16 @@
+"""Template context shared by every page: which sections the user's role may open."""
+
+from __future__ import annotations
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "staff_register": user.has_perm("equipes.view_staff_register"),
+            "governance": user.has_perm("equipes.view_governancemeeting"),
+            "admin": user.is_staff,
+        }
+    }

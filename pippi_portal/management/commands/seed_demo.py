@@ -1,0 +1,18 @@
+"""`python manage.py seed_demo`: load the synthetic demo. Idempotent: a second run changes nothing."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from equipes import demo as equipes_demo
+
+
+class Command(BaseCommand):
+    help = "Carica i dati dimostrativi sintetici (idempotente)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            equipes_demo.seed()
+        self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
+        self.stdout.write(f"Accessi dimostrativi (password: {equipes_demo.DEMO_PASSWORD}):")
+        for login in equipes_demo.DEMO_LOGINS:
+            self.stdout.write(f"  {login.username:<18} {login.role:<18} {login.ambito:<15} {login.note}")
