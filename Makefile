@@ -10,7 +10,7 @@ WITH_DB := $(PY) -W ignore scripts/devdb.py run --
 
 # Development comfort comes from the environment (settings.py is production-safe by default).
 export SECRET_KEY ?= dev-only-insecure-secret-key-change-me-in-production-0123456789
-export FIELD_ENCRYPTION_KEYS ?= Zm9yLWRldmVsb3BtZW50LW9ubHktbm90LWEtcmVhbC1rZXk=
+export FIELD_ENCRYPTION_KEYS ?= cGlwcGktcG9ydGFsLWRldmVsb3BtZW50LWtleS0zMmI=
 export HASH_KEY ?= dev-only-codice-fiscale-lookup-key
 export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 export HTTPS ?= false

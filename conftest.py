@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +17,23 @@ from tests import factories as f
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+REFERENCE_DATA_MIGRATIONS = ["families.migrations.0002_reference_data"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (live server, health check) end with a flush that empties every table, the
+    reference data loaded by data migrations included; load it again (idempotently) before each of them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (marker and marker.kwargs.get("transaction"))
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        for module in REFERENCE_DATA_MIGRATIONS:
+            importlib.import_module(module).load(apps, None)
 
 
 @pytest.fixture

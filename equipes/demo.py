@@ -336,11 +336,20 @@ def _faentina(faker: Faker) -> Ambito:
     _implementation(project, 11, Implementation.Module.AVANZATO, D(2022, 10, 11), D(2024, 6, 30))
     _implementation(project, 12, Implementation.Module.BASE, D(2023, 9, 1), D(2025, 6, 30))
     _implementation(project, 13, Implementation.Module.BASE, D(2024, 9, 1), D(2026, 3, 31))
+    educatore = _user(
+        faker,
+        "educatore_faenza",
+        ambito=ambito,
+        organisation=unione,
+        role=Role.OPERATORE,
+        profile=Profile.EDUCATORE,
+        can_log_in=False,
+    )
     _equipe(
         ambito,
         "Équipe Faenza",
         ["Faenza", "Castel Bolognese", "Solarolo"],
-        [(assistente, EquipeMembership.MemberRole.CASE_MANAGER)],
+        [(assistente, EquipeMembership.MemberRole.CASE_MANAGER), (educatore, EquipeMembership.MemberRole.OPERATORE)],
     )
     return ambito
 
@@ -362,7 +371,21 @@ def _somma(faker: Faker) -> Ambito:
     _implementation(project, 11, Implementation.Module.BASE, D(2022, 10, 1), D(2024, 6, 30))
     _implementation(project, 12, Implementation.Module.BASE, D(2023, 9, 1), D(2025, 6, 30))
     _implementation(project, 13, Implementation.Module.BASE, D(2024, 9, 1), D(2026, 3, 31))
-    _equipe(ambito, "Équipe Somma Lombardo", SOMMA_COMUNI, [(assistente, EquipeMembership.MemberRole.CASE_MANAGER)])
+    educatore = _user(
+        faker,
+        "educatore_somma",
+        ambito=ambito,
+        organisation=comune,
+        role=Role.OPERATORE,
+        profile=Profile.EDUCATORE,
+        can_log_in=False,
+    )
+    _equipe(
+        ambito,
+        "Équipe Somma Lombardo",
+        SOMMA_COMUNI,
+        [(assistente, EquipeMembership.MemberRole.CASE_MANAGER), (educatore, EquipeMembership.MemberRole.OPERATORE)],
+    )
     return ambito
 
 

@@ -3,43 +3,12 @@
 from __future__ import annotations
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pippi_portal.forms import DateInput, PortalForm
+
 from .models import GovernanceMeeting, Implementation, Project, StaffTraining, User
-
-
-class PortalForm(forms.ModelForm):
-    """A model form rendered by crispy-bootstrap5 with one Italian submit button."""
-
-    submit_label = _("Salva")
-    #: Model fields the view sets on the instance rather than the user typing them (the project of an
-    #: implementation, say). Django leaves non-form fields out of constraint checks; these must stay in,
-    #: so that a duplicate gets a form error instead of a database error.
-    fixed_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
-        for field in self.fields.values():
-            if isinstance(field, forms.DecimalField):
-                # Italian users type "1.234,5": accept and show numbers the Italian way.
-                field.localize = True
-                field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
-                field.widget.is_localized = True
-
-    def _get_validation_exclusions(self):
-        return super()._get_validation_exclusions() - set(self.fixed_fields)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProjectForm(PortalForm):

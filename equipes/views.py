@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pippi_portal.idempotency import once_per_submission
 from pippi_portal.uploads import protected_file_response
 
 from .forms import GovernanceMeetingForm, ImplementationForm, ProfileForm, ProjectForm, StaffTrainingForm
@@ -64,6 +65,7 @@ def project_edit(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def implementation_create(request, project_pk: int):
     project = get_project_for(request.user, project_pk)
     require_perm(request.user, "equipes.add_implementation", project)
@@ -157,6 +159,7 @@ def staff_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def training_create(request, staff_pk: int):
     member = get_staff_member_for(request.user, staff_pk)
     require_perm(request.user, "equipes.add_stafftraining", member)
@@ -222,6 +225,7 @@ def meeting_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def meeting_create(request):
     require_perm(request.user, "equipes.add_governancemeeting")
     if request.user.ambito_id is None:

@@ -9,6 +9,7 @@ def navigation(request) -> dict:
         return {}
     return {
         "nav": {
+            "families": user.has_perm("families.view_family"),
             "staff_register": user.has_perm("equipes.view_staff_register"),
             "governance": user.has_perm("equipes.view_governancemeeting"),
             "admin": user.is_staff,

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "pgtrigger",
+    "pghistory",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "pippi_portal.urls"
@@ -163,6 +166,12 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# --- Encryption at rest (pippi_portal/crypto.py) ----------------------------------------------------
+# Fernet keys, comma-separated; the first encrypts, all decrypt. Separate from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+# Key of the HMAC that lets the codice fiscale be looked up without decrypting it.
+HASH_KEY = env.str("HASH_KEY")
 
 # --- Application -----------------------------------------------------------------------------------
 # Breakdown cells of reports below this count print as "< N" (DESIGN.md §3.5).

@@ -10,7 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from equipes.models import Ambito, Equipe, Implementation, Project
+from equipes.models import Ambito, Equipe, Implementation, Project, Role
+from families.models import ACTIVE_STATES, Family
+from families.selectors import implementation_stats
+
+DEADLINE_DAYS = 30
 
 
 @require_GET
@@ -35,7 +39,24 @@ def dashboard(request):
         "equipes": equipes,
         "ambiti": Ambito.objects.annotate(project_count=Count("projects")) if user.is_admin_role else None,
     }
+    if user.role != Role.REFERENTE_ENTE:
+        context.update(_family_sections(user))
     return render(request, "dashboard.html", context)
+
+
+def _family_sections(user) -> dict:
+    """My caseload, the deadlines (T1/T2 overdue or due within 30 days) and the method's warnings."""
+    visible = Family.objects.visible_to(user).select_related("comune", "implementation", "case_manager")
+    caseload = None
+    if user.role in (Role.CASE_MANAGER, Role.OPERATORE):
+        mine = visible.filter(case_manager=user) if user.role == Role.CASE_MANAGER else visible
+        caseload = mine.filter(state__in=[*ACTIVE_STATES, "sospesa"]).with_due_dates().order_by("code")
+    deadlines = visible.due_within(DEADLINE_DAYS).order_by("next_due")
+    warnings = []
+    if user.role in (Role.UFFICIO_PIANO, Role.COORDINATORE) or user.is_admin_role:
+        implementations = Implementation.objects.visible_to(user).select_related("project")
+        warnings = [w for stats in implementation_stats(list(implementations)) for w in stats.warnings]
+    return {"caseload": caseload, "deadlines": deadlines, "family_warnings": warnings}
 
 
 @login_not_required

@@ -87,3 +87,62 @@ __all__ = [
     "make_project",
     "make_user",
 ]
+
+
+# --- Families -------------------------------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from codicefiscale import codicefiscale  # noqa: E402
+
+
+def synthetic_codice_fiscale(first_name: str, last_name: str, birth_date: _dt.date, sex: str) -> str:
+    """A well-formed codice fiscale for invented people (computed at run time, never stored in the repo)."""
+    return codicefiscale.encode(
+        lastname=last_name,
+        firstname=first_name,
+        gender=sex,
+        birthdate=birth_date.strftime("%d/%m/%Y"),
+        birthplace="Seregno",
+    )
+
+
+def make_family(world, *, case_manager=None, implementation=None, referral_date=None, children=1, **family_fields):
+    """A referred family (state "segnalata") in the world's ambito, made through the real service."""
+    from families.models import Family, Member, Referral
+    from families.services import family_refer
+
+    case_manager = case_manager or world.users.case_manager
+    referral_date = referral_date or _dt.date(2024, 1, 10)
+    n = next(_sequence)
+    members = [
+        Member(
+            kind=Member.Kind.FIGURA_GENITORIALE,
+            first_name=f"Genitore{n}",
+            last_name=f"Famiglia{n}",
+            birth_date=_dt.date(1988, 3, 4),
+            sex="F",
+        )
+    ]
+    for i in range(children):
+        birth = _dt.date(2016 + i % 5, 5, 6)
+        members.append(
+            Member(
+                kind=Member.Kind.MINORE,
+                first_name=f"Bimbo{n}x{i}",
+                last_name=f"Famiglia{n}",
+                birth_date=birth,
+                sex="M",
+                codice_fiscale=synthetic_codice_fiscale(f"Bimbo{n}x{i}", f"Famiglia{n}", birth, "M"),
+                is_reference_child=i == 0,
+            )
+        )
+    family = Family(
+        comune=family_fields.pop("comune", world.comune),
+        equipe=family_fields.pop("equipe", world.equipe),
+        implementation=implementation if implementation is not None else world.implementation,
+        case_manager=case_manager,
+        **family_fields,
+    )
+    referral = Referral(date=referral_date, source=Referral.Source.SCUOLA, reason="Segnalazione di prova")
+    return family_refer(by=case_manager, family=family, referral=referral, members=members)

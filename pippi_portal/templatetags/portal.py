@@ -52,3 +52,22 @@ def it_date(value) -> str:
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.strftime("%d/%m/%Y %H:%M")
     return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def is_past(value) -> bool:
+    """Whether a date is before today (Europe/Rome)."""
+    from django.utils import timezone
+
+    return bool(value) and value < timezone.localdate()
+
+
+@register.filter
+def split(value: str, separator: str = " ") -> list[str]:
+    return value.split(separator)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None

@@ -7,6 +7,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from equipes.models import Ambito, GovernanceMeeting, Implementation, Project, StaffTraining, User
+from families.models import Family
+from families.tests.test_access_matrix import NO_OBJECT, PAGES, url_for
 
 
 def row_counts() -> dict[str, int]:
@@ -84,6 +86,35 @@ def test_assistente_somma_gets_404_on_every_seregno_object(demo):
     seregno = Ambito.objects.get(code="SER")
     for url in object_urls_of(seregno):
         assert client.get(url).status_code == 404, url
+    family = Family.objects.filter(ambito=seregno, state="in_corso").first()
+    for name, (method, _capability) in PAGES.items():
+        if name in NO_OBJECT:
+            continue
+        url = url_for(name, family)
+        assert getattr(client, method.lower())(url).status_code == 404, url
+
+
+def test_demo_spreads_seregno_families_over_the_path(demo):
+    seregno = Family.objects.filter(ambito__code="SER")
+    for number in (11, 12, 13):
+        included = seregno.filter(implementation__number=number, transitions__to_state="inclusa").distinct()
+        assert included.count() == 10
+    states = set(seregno.values_list("state", flat=True))
+    assert {
+        "segnalata",
+        "preassessment",
+        "non_inclusa",
+        "in_corso",
+        "valutazione_t2",
+        "conclusa",
+        "interrotta",
+        "sospesa",
+        "valutazione_t0",
+        "inclusa",
+    } <= states
+    assert Family.objects.filter(ambito__code="SOM").exists() and Family.objects.filter(ambito__code="URF").exists()
+    # Deadlines fall around today for the latest implementation.
+    assert Family.objects.filter(ambito__code="SER").due_within(30).exists()
 
 
 def test_ufficio_piano_of_seregno_reaches_the_same_urls(demo):

@@ -31,6 +31,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+# Each browser test module declares `pytestmark = BROWSER_DB`: the live server needs committed data.
+BROWSER_DB = pytest.mark.django_db(transaction=True)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

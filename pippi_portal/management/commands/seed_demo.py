@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from equipes import demo as equipes_demo
+from families import demo as families_demo
 
 
 class Command(BaseCommand):
@@ -11,7 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            equipes_demo.seed()
+            ambiti = equipes_demo.seed()
+            families_demo.seed(ambiti)
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
         self.stdout.write(f"Accessi dimostrativi (password: {equipes_demo.DEMO_PASSWORD}):")
         for login in equipes_demo.DEMO_LOGINS:

@@ -1,0 +1,246 @@
+"""The Django admin for the family path. Identities are shown to administrators only (DESIGN.md §1), and
+the reference data of the method (triangle, scale, outcomes) is edited here."""
+
+from django.contrib import admin
+
+from .models import (
+    AccessLog,
+    Action,
+    Assessment,
+    AssessmentRating,
+    Closure,
+    ClosureOutcome,
+    Consent,
+    DiaryNote,
+    Family,
+    Framework,
+    Member,
+    Objective,
+    PlanComment,
+    Preassessment,
+    PreassessmentConcern,
+    ProgettoQuadro,
+    RatingLevel,
+    Referral,
+    SDQScore,
+    Side,
+    SubDimension,
+    TeamMeeting,
+    TeamMember,
+    TransitionLog,
+    Verification,
+)
+
+
+class SubDimensionInline(admin.TabularInline):
+    model = SubDimension
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "is_current"]
+
+
+@admin.register(Side)
+class SideAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "short_title", "framework"]
+    list_filter = ["framework"]
+    inlines = [SubDimensionInline]
+
+
+@admin.register(SubDimension)
+class SubDimensionAdmin(admin.ModelAdmin):
+    list_display = ["name", "side", "order"]
+    list_filter = ["side__framework", "side"]
+    search_fields = ["name"]
+
+
+@admin.register(RatingLevel)
+class RatingLevelAdmin(admin.ModelAdmin):
+    list_display = ["value", "label"]
+
+
+@admin.register(ClosureOutcome)
+class ClosureOutcomeAdmin(admin.ModelAdmin):
+    list_display = ["code", "label"]
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ["kind", "first_name", "last_name", "codice_fiscale", "birth_date", "sex", "is_reference_child"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    raw_id_fields = ["user", "member"]
+
+
+@admin.register(Family)
+class FamilyAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "state",
+        "ambito",
+        "comune",
+        "implementation",
+        "case_manager",
+        "reunification",
+        "updated_at",
+    ]
+    list_filter = ["state", "ambito", "implementation", "reunification", "under_judicial_authority"]
+    search_fields = ["code", "members__last_name"]
+    list_select_related = ["ambito", "comune", "implementation", "case_manager"]
+    readonly_fields = ["code", "year", "sequence", "state", "suspended_from", "created_at", "updated_at"]
+    raw_id_fields = ["case_manager"]
+    inlines = [MemberInline, TeamMemberInline]
+    show_full_result_count = False
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "family", "kind", "birth_date", "sex", "is_reference_child"]
+    list_filter = ["kind", "family__ambito"]
+    search_fields = ["last_name", "first_name", "family__code"]
+    list_select_related = ["family"]
+    raw_id_fields = ["family"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["family", "date", "source", "received_by"]
+    list_filter = ["source"]
+    search_fields = ["family__code"]
+    list_select_related = ["family", "received_by"]
+
+
+class ConcernInline(admin.TabularInline):
+    model = PreassessmentConcern
+    extra = 0
+
+
+@admin.register(Preassessment)
+class PreassessmentAdmin(admin.ModelAdmin):
+    list_display = ["family", "date", "orientation"]
+    list_filter = ["orientation"]
+    search_fields = ["family__code"]
+    inlines = [ConcernInline]
+
+
+class RatingInline(admin.TabularInline):
+    model = AssessmentRating
+    extra = 0
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["family", "time_point", "date", "is_complete"]
+    list_filter = ["time_point", "is_complete"]
+    search_fields = ["family__code"]
+    list_select_related = ["family"]
+    inlines = [RatingInline]
+
+
+@admin.register(SDQScore)
+class SDQScoreAdmin(admin.ModelAdmin):
+    list_display = ["member", "time_point", "respondent", "total_difficulties", "date"]
+    list_filter = ["time_point", "respondent"]
+    search_fields = ["member__family__code"]
+    list_select_related = ["member"]
+
+
+class ObjectiveInline(admin.StackedInline):
+    model = Objective
+    extra = 0
+
+
+@admin.register(ProgettoQuadro)
+class ProgettoQuadroAdmin(admin.ModelAdmin):
+    list_display = ["family", "version", "date", "shared_with_family", "superseded_at"]
+    list_filter = ["shared_with_family"]
+    search_fields = ["family__code"]
+    list_select_related = ["family"]
+    inlines = [ObjectiveInline]
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    extra = 0
+
+
+class VerificationInline(admin.TabularInline):
+    model = Verification
+    extra = 0
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "subdimension", "status", "deadline"]
+    list_filter = ["status"]
+    search_fields = ["plan__family__code", "expected_result"]
+    inlines = [ActionInline, VerificationInline]
+
+
+@admin.register(TeamMeeting)
+class TeamMeetingAdmin(admin.ModelAdmin):
+    list_display = ["family", "date"]
+    search_fields = ["family__code"]
+    date_hierarchy = "date"
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["family", "kind", "signed_on", "revoked_on"]
+    list_filter = ["kind"]
+    search_fields = ["family__code"]
+
+
+@admin.register(DiaryNote)
+class DiaryNoteAdmin(admin.ModelAdmin):
+    list_display = ["family", "date", "author", "sensitivity"]
+    list_filter = ["sensitivity"]
+    search_fields = ["family__code"]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["family", "date", "outcome", "child_at_home"]
+    list_filter = ["outcome", "child_at_home"]
+    search_fields = ["family__code"]
+
+
+@admin.register(PlanComment)
+class PlanCommentAdmin(admin.ModelAdmin):
+    list_display = ["plan", "author", "created_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs are written by the application only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    list_display = ["family", "from_state", "to_state", "by", "at"]
+    list_filter = ["to_state"]
+    search_fields = ["family__code"]
+    date_hierarchy = "at"
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "family", "action", "path", "identities_shown"]
+    list_filter = ["action", "identities_shown"]
+    search_fields = ["family__code", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "family"]

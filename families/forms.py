@@ -1,0 +1,564 @@
+"""Forms of the family path. They validate and normalise; workflows live in `families.services`."""
+
+from __future__ import annotations
+
+import datetime
+
+from codicefiscale import codicefiscale
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from equipes.models import Comune, Equipe, Implementation, Role, User
+from pippi_portal.forms import DateInput, PortalForm
+
+from .models import (
+    Action,
+    Assessment,
+    Closure,
+    ConcernLevel,
+    Consent,
+    DiaryNote,
+    Family,
+    Framework,
+    Member,
+    Objective,
+    PlanComment,
+    Preassessment,
+    ProgettoQuadro,
+    RatingLevel,
+    Referral,
+    SDQScore,
+    Side,
+    SubDimension,
+    TeamMeeting,
+    TeamMember,
+    TimePoint,
+    Verification,
+    age_on,
+)
+
+
+def not_in_future(day: datetime.date | None, field: str, form: forms.Form) -> None:
+    if day and day > timezone.localdate():
+        form.add_error(field, _("La data non può essere nel futuro."))
+
+
+class FamilyForm(PortalForm):
+    class Meta:
+        model = Family
+        fields = [
+            "comune",
+            "equipe",
+            "implementation",
+            "case_manager",
+            "reunification",
+            "under_judicial_authority",
+            "cultural_mediation",
+            "language",
+            "address",
+            "phone",
+        ]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        ambito_id = self.instance.ambito_id or user.ambito_id
+        scope = {"ambito_id": ambito_id} if ambito_id else {}
+        self.fields["comune"].queryset = Comune.objects.filter(**scope)
+        self.fields["equipe"].queryset = Equipe.objects.filter(**scope)
+        self.fields["implementation"].queryset = Implementation.objects.filter(
+            **({"project__ambito_id": ambito_id} if ambito_id else {})
+        ).select_related("project")
+        self.fields["case_manager"].queryset = User.objects.filter(role=Role.CASE_MANAGER, is_active=True, **scope)
+        if not self.instance.pk and user.role == Role.CASE_MANAGER:
+            self.initial.setdefault("case_manager", user.pk)
+            equipe = user.equipes.filter(**scope).first()
+            if equipe:
+                self.initial.setdefault("equipe", equipe.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        equipe, comune = cleaned.get("equipe"), cleaned.get("comune")
+        if equipe and comune and equipe.ambito_id != comune.ambito_id:
+            self.add_error("equipe", _("L'équipe deve essere dello stesso ambito del comune."))
+        return cleaned
+
+
+class ReferralForm(PortalForm):
+    class Meta:
+        model = Referral
+        fields = ["date", "source", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        not_in_future(day, "date", self)
+        return day
+
+
+def check_codice_fiscale(code: str, birth_date: datetime.date | None, sex: str | None) -> list[tuple[str, str]]:
+    """Validate a codice fiscale and cross-check the birth date and sex it encodes with those typed.
+    Returns (field, message) pairs."""
+    if not codicefiscale.is_valid(code):
+        return [("codice_fiscale", _("Il codice fiscale non è valido: controlla le 16 lettere e cifre."))]
+    decoded = codicefiscale.decode(code)
+    errors = []
+    decoded_date = decoded["birthdate"].date()
+    if birth_date and (decoded_date.month, decoded_date.day, decoded_date.year % 100) != (
+        birth_date.month,
+        birth_date.day,
+        birth_date.year % 100,
+    ):
+        errors.append(
+            (
+                "birth_date",
+                _("La data di nascita non corrisponde al codice fiscale, che indica il %(date)s.")
+                % {"date": decoded_date.strftime("%d/%m/") + f"{decoded_date.year % 100:02d}"},
+            )
+        )
+    if sex and decoded["gender"] != sex:
+        errors.append(("sex", _("Il sesso non corrisponde al codice fiscale.")))
+    return errors
+
+
+class MemberForm(PortalForm):
+    class Meta:
+        model = Member
+        fields = [
+            "kind",
+            "first_name",
+            "last_name",
+            "codice_fiscale",
+            "birth_date",
+            "sex",
+            "relationship",
+            "school",
+            "school_class",
+            "is_reference_child",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["codice_fiscale"].help_text = _(
+            "Facoltativo. Se indicato, la data di nascita e il sesso devono corrispondere."
+        )
+
+    def clean_codice_fiscale(self) -> str:
+        return (self.cleaned_data.get("codice_fiscale") or "").replace(" ", "").upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        birth_date = cleaned.get("birth_date")
+        not_in_future(birth_date, "birth_date", self)
+        code = cleaned.get("codice_fiscale")
+        if code:
+            for field, message in check_codice_fiscale(code, birth_date, cleaned.get("sex")):
+                self.add_error(field, message)
+        if cleaned.get("is_reference_child") and cleaned.get("kind") != Member.Kind.MINORE:
+            self.add_error("is_reference_child", _("Il bambino di riferimento deve essere un minore."))
+        return cleaned
+
+
+class BaseMemberFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not any(f.cleaned_data.get("kind") == Member.Kind.MINORE for f in filled):
+            raise ValidationError(_("Indica almeno un minore tra i componenti della famiglia."))
+        if sum(1 for f in filled if f.cleaned_data.get("is_reference_child")) > 1:
+            raise ValidationError(_("Un solo bambino può essere quello di riferimento."))
+        codes = [f.cleaned_data["codice_fiscale"] for f in filled if f.cleaned_data.get("codice_fiscale")]
+        if len(codes) != len(set(codes)):
+            raise ValidationError(_("Lo stesso codice fiscale compare due volte."))
+
+
+MemberFormSet = inlineformset_factory(
+    Family, Member, form=MemberForm, formset=BaseMemberFormSet, extra=4, can_delete=False, max_num=12
+)
+
+
+class PreassessmentForm(PortalForm):
+    class Meta:
+        model = Preassessment
+        fields = ["date", "orientation", "risk_factors", "protective_factors", "motivation"]
+        widgets = {
+            "risk_factors": forms.Textarea(attrs={"rows": 3}),
+            "protective_factors": forms.Textarea(attrs={"rows": 3}),
+            "motivation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.family = family
+        self.family = family
+        self.sides = list(Side.objects.filter(framework=Framework.current()))
+        existing = {c.side_id: c.level for c in self.instance.concerns.all()} if self.instance.pk else {}
+        for side in self.sides:
+            self.fields[f"concern_{side.pk}"] = forms.TypedChoiceField(
+                label=_("Preoccupazione — %(side)s") % {"side": side.title},
+                choices=ConcernLevel.choices,
+                coerce=int,
+                initial=existing.get(side.pk),
+            )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        not_in_future(day, "date", self)
+        referral = getattr(self.family, "referral", None)
+        if day and referral and day < referral.date:
+            raise ValidationError(
+                _("Il pre-assessment non può precedere la segnalazione (%(d)s).")
+                % {"d": referral.date.strftime("%d/%m/%Y")}
+            )
+        return day
+
+    def concerns(self) -> dict[int, int]:
+        return {side.pk: self.cleaned_data[f"concern_{side.pk}"] for side in self.sides}
+
+
+class ConsentForm(PortalForm):
+    fixed_fields = ("family",)
+
+    class Meta:
+        model = Consent
+        fields = ["kind", "signed_on", "signed_by", "file"]
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.family = family
+        self.fields["signed_by"].queryset = family.members.exclude(kind=Member.Kind.MINORE)
+        self.fields["file"].help_text = _("PDF, JPEG o PNG, al massimo 10 MB.")
+
+    def clean_signed_on(self):
+        day = self.cleaned_data["signed_on"]
+        not_in_future(day, "signed_on", self)
+        return day
+
+
+class TeamMemberForm(PortalForm):
+    class Meta:
+        model = TeamMember
+        fields = ["user", "member", "external_name", "role"]
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.family = family
+        self.fields["user"].queryset = User.objects.filter(ambito_id=family.ambito_id, is_active=True).exclude(
+            role=Role.REFERENTE_ENTE
+        )
+        self.fields["member"].queryset = family.members.all()
+        self.fields["role"].help_text = _("es. educatrice, psicologo, insegnante, pediatra, madre")
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [bool(cleaned.get("user")), bool(cleaned.get("member")), bool(cleaned.get("external_name"))]
+        if sum(chosen) != 1:
+            raise ValidationError(
+                _("Indica una sola persona: un operatore, un componente della famiglia o una persona esterna.")
+            )
+        family = self.instance.family
+        if cleaned.get("user") and family.team.filter(user=cleaned["user"]).exists():
+            self.add_error("user", _("Questo operatore fa già parte dell'équipe della famiglia."))
+        if cleaned.get("member") and family.team.filter(member=cleaned["member"]).exists():
+            self.add_error("member", _("Questo familiare fa già parte dell'équipe."))
+        return cleaned
+
+
+class TeamMeetingForm(PortalForm):
+    class Meta:
+        model = TeamMeeting
+        fields = ["date", "participants", "minutes", "decisions"]
+        widgets = {"participants": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.family = family
+        self.fields["participants"].queryset = family.team.select_related("user", "member")
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        not_in_future(day, "date", self)
+        return day
+
+
+class AssessmentForm(forms.Form):
+    """The ratings of every sub-dimension at one time point, with the three voices."""
+
+    date = forms.DateField(label=_("Data della valutazione"), widget=DateInput())
+
+    def __init__(self, *args, family: Family, time_point: str, assessment: Assessment | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family, self.time_point = family, time_point
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        framework = assessment.framework if assessment else Framework.current()
+        self.subdimensions = list(
+            SubDimension.objects.filter(side__framework=framework)
+            .select_related("side")
+            .order_by("side__number", "order")
+        )
+        levels = [("", _("— non ancora valutata —"))] + [
+            (str(level.value), f"{level.value} — {level.label}") for level in RatingLevel.objects.all()
+        ]
+        existing = {r.subdimension_id: r for r in assessment.ratings.all()} if assessment else {}
+        if assessment:
+            self.initial.setdefault("date", assessment.date)
+        for sub in self.subdimensions:
+            current = existing.get(sub.pk)
+            self.fields[f"rating_{sub.pk}"] = forms.TypedChoiceField(
+                label=sub.name,
+                choices=levels,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=current.rating if current else None,
+            )
+            for voice, label in [
+                ("child_voice", _("Voce del bambino")),
+                ("parents_voice", _("Voce dei genitori")),
+                ("operators_voice", _("Voce degli operatori")),
+            ]:
+                self.fields[f"{voice}_{sub.pk}"] = forms.CharField(
+                    label=f"{label} — {sub.name}",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    initial=getattr(current, voice) if current else "",
+                )
+
+    def grouped(self):
+        """(side, [(subdimension, rating field, [voice fields])]) for the template."""
+        groups: dict[int, tuple] = {}
+        for sub in self.subdimensions:
+            row = (
+                sub,
+                self[f"rating_{sub.pk}"],
+                [self[f"{voice}_{sub.pk}"] for voice in ("child_voice", "parents_voice", "operators_voice")],
+            )
+            groups.setdefault(sub.side.number, (sub.side, []))[1].append(row)
+        return list(groups.values())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        not_in_future(day, "date", self)
+        others = dict(self.family.assessments.exclude(time_point=self.time_point).values_list("time_point", "date"))
+        order = [TimePoint.T0, TimePoint.T1, TimePoint.T2]
+        position = order.index(self.time_point)
+        for earlier in order[:position]:
+            if earlier in others and day <= others[earlier]:
+                raise ValidationError(
+                    _("La valutazione %(this)s deve essere successiva a quella %(other)s del %(d)s.")
+                    % {"this": self.time_point, "other": earlier, "d": others[earlier].strftime("%d/%m/%Y")}
+                )
+        for later in order[position + 1 :]:
+            if later in others and day >= others[later]:
+                raise ValidationError(
+                    _("La valutazione %(this)s deve precedere quella %(other)s del %(d)s.")
+                    % {"this": self.time_point, "other": later, "d": others[later].strftime("%d/%m/%Y")}
+                )
+        if self.time_point != TimePoint.T0 and TimePoint.T0 not in others:
+            raise ValidationError(_("Registra prima la valutazione T0."))
+        return day
+
+    def ratings(self) -> dict[int, dict]:
+        return {
+            sub.pk: {
+                "rating": self.cleaned_data.get(f"rating_{sub.pk}"),
+                "child_voice": self.cleaned_data.get(f"child_voice_{sub.pk}", ""),
+                "parents_voice": self.cleaned_data.get(f"parents_voice_{sub.pk}", ""),
+                "operators_voice": self.cleaned_data.get(f"operators_voice_{sub.pk}", ""),
+            }
+            for sub in self.subdimensions
+        }
+
+
+class SDQForm(PortalForm):
+    class Meta:
+        model = SDQScore
+        fields = [
+            "member",
+            "time_point",
+            "respondent",
+            "date",
+            "emotional",
+            "conduct",
+            "hyperactivity",
+            "peer",
+            "prosocial",
+        ]
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = family.members.filter(kind=Member.Kind.MINORE)
+        self.fields["member"].label = _("Bambino")
+        for name in ("emotional", "conduct", "hyperactivity", "peer", "prosocial"):
+            self.fields[name].widget.attrs.update({"min": 0, "max": 10})
+            self.fields[name].help_text = _("da 0 a 10")
+
+    def clean(self):
+        cleaned = super().clean()
+        member, day = cleaned.get("member"), cleaned.get("date")
+        not_in_future(day, "date", self)
+        self_report = cleaned.get("respondent") == SDQScore.Respondent.AUTOVALUTAZIONE
+        if member and day and self_report and not 11 <= age_on(member.birth_date, day) <= 17:
+            self.add_error("respondent", _("L'autovalutazione SDQ è prevista solo dagli 11 ai 17 anni."))
+        return cleaned
+
+
+class PlanForm(PortalForm):
+    class Meta:
+        model = ProgettoQuadro
+        fields = ["date", "general_aims"]
+        widgets = {"general_aims": forms.Textarea(attrs={"rows": 4})}
+
+
+class PlanShareForm(forms.Form):
+    shared_on = forms.DateField(label=_("Condiviso con la famiglia il"), widget=DateInput())
+
+    def __init__(self, *args, plan: ProgettoQuadro, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_shared_on(self):
+        day = self.cleaned_data["shared_on"]
+        not_in_future(day, "shared_on", self)
+        if day < self.plan.date:
+            raise ValidationError(_("La condivisione non può precedere la data del Progetto Quadro."))
+        return day
+
+
+class PlanReviseForm(forms.Form):
+    date = forms.DateField(label=_("Data della nuova versione"), widget=DateInput())
+    reason = forms.CharField(label=_("Motivo della revisione"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, plan: ProgettoQuadro, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        not_in_future(day, "date", self)
+        if day < self.plan.date:
+            raise ValidationError(_("La nuova versione non può precedere quella in vigore."))
+        return day
+
+
+class ObjectiveForm(PortalForm):
+    class Meta:
+        model = Objective
+        fields = ["subdimension", "expected_result", "verification_method", "deadline", "status"]
+        widgets = {
+            "expected_result": forms.Textarea(attrs={"rows": 2}),
+            "verification_method": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan: ProgettoQuadro, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self.fields["subdimension"].queryset = SubDimension.objects.filter(
+            side__framework=Framework.current()
+        ).select_related("side")
+        self.fields["subdimension"].label_from_instance = lambda s: f"{s.side.short_title} — {s.name}"
+
+
+class ActionForm(PortalForm):
+    class Meta:
+        model = Action
+        fields = ["description", "responsible_user", "responsible_member", "responsible_other", "frequency"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, objective: Objective, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.objective = objective
+        self.fields["responsible_user"].queryset = User.objects.filter(ambito_id=family.ambito_id, is_active=True)
+        self.fields["responsible_member"].queryset = family.members.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (
+            cleaned.get("responsible_user") or cleaned.get("responsible_member") or cleaned.get("responsible_other")
+        ):
+            raise ValidationError(_("Indica chi svolge l'azione: un operatore, un familiare o una risorsa informale."))
+        return cleaned
+
+
+class VerificationForm(forms.Form):
+    date = forms.DateField(label=_("Data della verifica"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Esito"), choices=Verification.Outcome.choices)
+    notes = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, family: Family, time_point: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family, self.time_point = family, time_point
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        not_in_future(day, "date", self)
+        t0 = self.family.assessments.filter(time_point=TimePoint.T0).values_list("date", flat=True).first()
+        if t0 and day <= t0:
+            raise ValidationError(
+                _("La verifica %(tp)s deve essere successiva alla valutazione T0 del %(d)s.")
+                % {"tp": self.time_point, "d": t0.strftime("%d/%m/%Y")}
+            )
+        return day
+
+
+class PlanCommentForm(PortalForm):
+    submit_label = _("Aggiungi il commento")
+
+    class Meta:
+        model = PlanComment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class DiaryNoteForm(PortalForm):
+    class Meta:
+        model = DiaryNote
+        fields = ["date", "sensitivity", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        not_in_future(day, "date", self)
+        return day
+
+
+class ClosureForm(PortalForm):
+    fixed_fields = ("family",)
+
+    class Meta:
+        model = Closure
+        fields = ["date", "outcome", "child_at_home", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.family = family
+        self.family = family
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        not_in_future(day, "date", self)
+        t2 = self.family.assessments.filter(time_point=TimePoint.T2).values_list("date", flat=True).first()
+        if t2 and day < t2:
+            raise ValidationError(_("La chiusura non può precedere la valutazione T2."))
+        return day
+
+
+class TransitionForm(forms.Form):
+    on = forms.DateField(label=_("Data del passaggio"), required=False, widget=DateInput())
+    reason = forms.CharField(label=_("Motivo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    interruption_reason = forms.ChoiceField(
+        label=_("Motivo dell'interruzione"),
+        choices=[("", "—"), *Family.InterruptionReason.choices],
+        required=False,
+    )

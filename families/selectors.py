@@ -1,0 +1,334 @@
+"""Reads of the family path: scoped lookups that 404, what a role may see of a family, and the warnings
+the method expects (DESIGN.md §3.2)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from equipes.models import Implementation, User
+
+from .models import (
+    AccessLog,
+    AddMonths,
+    Consent,
+    DiaryNote,
+    Family,
+    Member,
+    Objective,
+    ProgettoQuadro,
+    TeamMember,
+    TransitionLog,
+)
+
+# Shares above which the method's warnings fire (about 20 % of an implementation's families).
+OLDER_CHILDREN_SHARE = Decimal("0.20")
+REUNIFICATION_SHARE = Decimal("0.20")
+# "Over 11": a child who has turned 12 at the date of the referral (0–11 is the programme's target).
+OLDER_CHILD_MONTHS = 12 * 12
+
+
+def get_family_for(user: User, pk: int) -> Family:
+    """The family, if the user may open it; 404 otherwise. Identity columns are not even read for roles
+    that see families pseudonymised."""
+    families = Family.objects.visible_to(user).select_related(
+        "ambito", "comune", "implementation__project", "equipe", "case_manager"
+    )
+    if not user.sees_identities:
+        families = families.defer("address", "phone")
+    return get_object_or_404(families, pk=pk)
+
+
+def get_member_for(user: User, family: Family, pk: int) -> Member:
+    return get_object_or_404(Member.objects.filter(family=family), pk=pk)
+
+
+def get_consent_for(user: User, family: Family, pk: int) -> Consent:
+    return get_object_or_404(Consent.objects.filter(family=family), pk=pk)
+
+
+def get_plan_for(family: Family, version: int | None = None) -> ProgettoQuadro:
+    plans = ProgettoQuadro.objects.filter(family=family)
+    if version is None:
+        return get_object_or_404(plans, superseded_at__isnull=True)
+    return get_object_or_404(plans, version=version)
+
+
+def get_objective_for(family: Family, pk: int) -> Objective:
+    """An objective of the family's plan in force (earlier versions are frozen)."""
+    return get_object_or_404(
+        Objective.objects.select_related("plan", "subdimension"),
+        plan__family=family,
+        plan__superseded_at__isnull=True,
+        pk=pk,
+    )
+
+
+def get_team_member_for(family: Family, pk: int) -> TeamMember:
+    return get_object_or_404(TeamMember.objects.filter(family=family), pk=pk)
+
+
+def record_access(user: User, family: Family, path: str, action: str = AccessLog.Action.VIEW) -> None:
+    AccessLog.objects.create(
+        user=user, family=family, path=path[:300], action=action, identities_shown=user.sees_identities
+    )
+
+
+# --- What a role may see --------------------------------------------------------------------------------
+
+
+class FamilyView:
+    """The family as templates receive it. For roles that see families pseudonymised only an allow-list of
+    attributes passes (no address, phone, members, notes, referral text): a template cannot show what it
+    was never given."""
+
+    PSEUDONYMOUS_ATTRIBUTES = frozenset(
+        {
+            "pk",
+            "id",
+            "code",
+            "year",
+            "state",
+            "get_state_display",
+            "suspended_from",
+            "get_suspended_from_display",
+            "interruption_reason",
+            "get_interruption_reason_display",
+            "ambito",
+            "ambito_id",
+            "comune",
+            "implementation",
+            "implementation_id",
+            "equipe",
+            "case_manager",
+            "case_manager_id",
+            "reunification",
+            "under_judicial_authority",
+            "cultural_mediation",
+            "language",
+            "created_at",
+            "updated_at",
+            "is_active",
+            "get_absolute_url",
+        }
+    )
+
+    def __init__(self, family: Family, user: User):
+        self._family = family
+        self.sees_identities = user.sees_identities
+
+    def __getattr__(self, name: str):
+        if not self.sees_identities and name not in self.PSEUDONYMOUS_ATTRIBUTES:
+            raise AttributeError(name)
+        return getattr(self._family, name)
+
+    def __str__(self) -> str:
+        return self._family.code
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A member as the page may show it. For pseudonymised roles the name is a label ("Minore 1") and the
+    codice fiscale and birth date are absent: they were never read from the database."""
+
+    pk: int
+    kind: str
+    kind_label: str
+    label: str
+    age: int | None
+    sex: str
+    is_reference_child: bool
+    school_class: str
+    full_name: str | None = None
+    codice_fiscale: str | None = None
+    birth_date: datetime.date | None = None
+    school: str = ""
+    relationship: str = ""
+
+
+PSEUDONYMOUS_MEMBER_FIELDS = ("pk", "kind", "birth_date", "sex", "is_reference_child", "school_class")
+
+
+def member_views(user: User, family: Family) -> list[MemberView]:
+    kinds = dict(Member.Kind.choices)
+    today = timezone.localdate()
+    members = Member.objects.filter(family=family).order_by("kind", "birth_date")
+    if user.sees_identities:
+        return [
+            MemberView(
+                pk=m.pk,
+                kind=m.kind,
+                kind_label=kinds[m.kind],
+                label=m.first_name,
+                age=m.age_on(today),
+                sex=m.sex,
+                is_reference_child=m.is_reference_child,
+                school_class=m.school_class,
+                full_name=str(m),
+                codice_fiscale=m.codice_fiscale or "",
+                birth_date=m.birth_date,
+                school=m.school,
+                relationship=m.relationship,
+            )
+            for m in members
+        ]
+    views, counters = [], {}
+    for row in members.values(*PSEUDONYMOUS_MEMBER_FIELDS):
+        counters[row["kind"]] = counters.get(row["kind"], 0) + 1
+        birth = row["birth_date"]
+        age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+        views.append(
+            MemberView(
+                pk=row["pk"],
+                kind=row["kind"],
+                kind_label=kinds[row["kind"]],
+                label=f"{kinds[row['kind']]} {counters[row['kind']]}",
+                age=age,
+                sex=row["sex"],
+                is_reference_child=row["is_reference_child"],
+                school_class=row["school_class"],
+            )
+        )
+    return views
+
+
+def member_labels(user: User, family: Family) -> dict[int, str]:
+    """Member id -> how the page may call that member (a name, or a label for pseudonymised roles)."""
+    return {view.pk: (view.full_name or view.label) for view in member_views(user, family)}
+
+
+def team_views(user: User, family: Family) -> list[dict]:
+    labels = member_labels(user, family)
+    rows = []
+    for member in TeamMember.objects.filter(family=family).select_related("user"):
+        if member.user_id:
+            who, kind = str(member.user), _("Operatore")
+        elif member.member_id:
+            who, kind = labels.get(member.member_id, _("Familiare")), _("Famiglia")
+        else:
+            who, kind = (member.external_name if user.sees_identities else _("Persona esterna")), _("Esterno")
+        rows.append({"pk": member.pk, "who": who, "kind": kind, "role": member.role, "user_id": member.user_id})
+    return rows
+
+
+def diary_notes_for(user: User, family: Family):
+    """The notes a user may read; none at all for pseudonymised roles (the text is never read)."""
+    return DiaryNote.objects.visible_to(user).filter(family=family).select_related("author")
+
+
+@dataclass
+class TimelineEntry:
+    date: datetime.date
+    title: str
+    detail: str = ""
+    pending: bool = False
+    kind: str = "event"
+
+
+def family_timeline(user: User, family: Family) -> list[TimelineEntry]:
+    """The path as a timeline: referral, state changes, assessments, plans, EM meetings, consents and (for
+    roles that may read them) diary notes, oldest first."""
+    entries = []
+    referral = getattr(family, "referral", None)
+    if referral is not None:
+        entries.append(TimelineEntry(referral.date, _("Segnalazione"), referral.get_source_display(), kind="referral"))
+    for log in TransitionLog.objects.filter(family=family).select_related("by"):
+        detail = _("da «%(from)s», di %(by)s") % {"from": log.get_from_state_display(), "by": log.by}
+        if log.reason and user.sees_identities:
+            detail += f" — {log.reason}"
+        entries.append(TimelineEntry(log.effective_on, log.get_to_state_display(), detail, kind="state"))
+    for assessment in family.assessments.all():
+        status = _("completa") if assessment.is_complete else _("in compilazione")
+        entries.append(
+            TimelineEntry(
+                assessment.date, _("Valutazione %(tp)s") % {"tp": assessment.time_point}, status, kind="assessment"
+            )
+        )
+    for plan in family.plans.all():
+        entries.append(
+            TimelineEntry(plan.date, _("Progetto Quadro, versione %(v)d") % {"v": plan.version}, kind="plan")
+        )
+    for meeting in family.team_meetings.all():
+        entries.append(TimelineEntry(meeting.date, _("Incontro dell'EM"), kind="meeting"))
+    for consent in family.consents.all():
+        entries.append(TimelineEntry(consent.signed_on, consent.get_kind_display(), _("firmato"), kind="consent"))
+    for note in diary_notes_for(user, family).only("date", "author", "sensitivity"):
+        entries.append(TimelineEntry(note.date, _("Nota di diario"), str(note.author), kind="note"))
+    entries.sort(key=lambda e: e.date)
+    return entries
+
+
+# --- Warnings the method expects --------------------------------------------------------------------------
+
+
+@dataclass
+class ImplementationStats:
+    implementation: Implementation
+    included: int
+    older_children: int
+    reunification: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return Decimal(part) / Decimal(whole) if whole else Decimal(0)
+
+
+def implementation_stats(implementations) -> list[ImplementationStats]:
+    """Included families per implementation and the method's warnings, in one query."""
+    included = Exists(TransitionLog.objects.filter(family=OuterRef("pk"), to_state="inclusa"))
+    older_child = Exists(
+        Member.objects.filter(
+            family=OuterRef("pk"),
+            kind=Member.Kind.MINORE,
+            birth_date__lte=AddMonths(OuterRef("referral__date"), Value(-OLDER_CHILD_MONTHS)),
+        )
+    )
+    rows = (
+        Family.objects.filter(implementation__in=implementations)
+        .annotate(was_included=included, has_older_child=older_child)
+        .filter(was_included=True)
+        .values("implementation")
+        .annotate(
+            included=Count("pk"),
+            older=Count("pk", filter=Q(has_older_child=True)),
+            reunification=Count("pk", filter=Q(reunification=True)),
+        )
+    )
+    by_implementation = {row["implementation"]: row for row in rows}
+    result = []
+    for implementation in implementations:
+        row = by_implementation.get(implementation.pk, {"included": 0, "older": 0, "reunification": 0})
+        stats = ImplementationStats(implementation, row["included"], row["older"], row["reunification"])
+        if stats.included > implementation.target_families:
+            stats.warnings.append(
+                _("%(impl)s: %(n)d famiglie incluse, oltre l'obiettivo di %(target)d.")
+                % {"impl": implementation, "n": stats.included, "target": implementation.target_families}
+            )
+        if _share(stats.older_children, stats.included) > OLDER_CHILDREN_SHARE:
+            stats.warnings.append(
+                _("%(impl)s: %(n)d famiglie su %(total)d hanno figli sopra gli 11 anni (oltre il 20%% circa).")
+                % {"impl": implementation, "n": stats.older_children, "total": stats.included}
+            )
+        if _share(stats.reunification, stats.included) > REUNIFICATION_SHARE:
+            stats.warnings.append(
+                _("%(impl)s: %(n)d percorsi di riunificazione su %(total)d famiglie (oltre il 20%% circa).")
+                % {"impl": implementation, "n": stats.reunification, "total": stats.included}
+            )
+        result.append(stats)
+    return result
+
+
+def family_warnings(family: Family) -> list[str]:
+    warnings = []
+    if family.under_judicial_authority:
+        warnings.append(
+            _("La famiglia è sotto provvedimento dell'autorità giudiziaria: non è un target del finanziamento PNRR.")
+        )
+    return warnings

@@ -1,0 +1,119 @@
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from families.models import Family, Member, State
+from families.selectors import family_warnings, implementation_stats
+from tests import factories as f
+
+
+def included_family(world, advance, **kwargs):
+    family = f.make_family(world, **kwargs)
+    return advance(family, State.INCLUSA)
+
+
+def test_no_warnings_for_a_typical_implementation(world, advance):
+    for _ in range(5):
+        included_family(world, advance)
+    (stats,) = implementation_stats([world.implementation])
+    assert (stats.included, stats.older_children, stats.reunification, stats.warnings) == (5, 0, 0, [])
+
+
+def test_warns_when_more_than_a_fifth_of_families_have_a_child_over_11(world, advance):
+    for i in range(4):
+        family = included_family(world, advance)
+        if i < 1:
+            Member.objects.create(
+                family=family,
+                kind="minore",
+                first_name="Grande",
+                last_name="X",
+                birth_date=datetime.date(2011, 6, 1),
+                sex="M",
+            )
+    (stats,) = implementation_stats([world.implementation])
+    assert stats.older_children == 1 and stats.warnings  # 1 of 4 = 25 %
+    assert "sopra gli 11 anni" in stats.warnings[0]
+
+
+def test_a_child_who_is_exactly_11_is_still_in_the_target(world, advance):
+    family = included_family(world, advance)
+    # Referral on 10/01/2024: born 11/01/2012 -> 11 years old, not yet 12.
+    Member.objects.create(
+        family=family, kind="minore", first_name="Quasi", last_name="X", birth_date=datetime.date(2012, 1, 11), sex="F"
+    )
+    (stats,) = implementation_stats([world.implementation])
+    assert stats.older_children == 0
+
+
+def test_warns_on_reunification_paths_over_a_fifth(world, advance):
+    included_family(world, advance, reunification=True)
+    for _ in range(3):
+        included_family(world, advance)
+    (stats,) = implementation_stats([world.implementation])
+    assert stats.reunification == 1
+    assert any("riunificazione" in w for w in stats.warnings)
+
+
+def test_warns_when_an_implementation_goes_over_its_target(world, advance):
+    world.implementation.target_families = 2
+    world.implementation.save()
+    for _ in range(3):
+        included_family(world, advance)
+    f.make_family(world)  # referred, not included: does not count
+    (stats,) = implementation_stats([world.implementation])
+    assert stats.included == 3
+    assert any("oltre l'obiettivo di 2" in w for w in stats.warnings)
+
+
+def test_warns_about_a_family_under_the_judicial_authority(world):
+    family = f.make_family(world, under_judicial_authority=True)
+    assert "autorità giudiziaria" in family_warnings(family)[0]
+
+
+def test_due_dates_follow_the_implementation_offsets(world, family, advance):
+    world.implementation.t1_offset_months, world.implementation.t2_offset_months = 6, 12
+    world.implementation.save()
+    family = advance(family, State.IN_CORSO, t0=datetime.date(2024, 3, 31))
+    row = Family.objects.with_due_dates().values("t0_date", "t1_due", "t2_due", "next_due").get(pk=family.pk)
+    assert row == {
+        "t0_date": datetime.date(2024, 3, 31),
+        "t1_due": datetime.date(2024, 9, 30),
+        "t2_due": datetime.date(2025, 3, 31),
+        "next_due": datetime.date(2024, 9, 30),
+    }
+
+
+def test_overdue_and_upcoming_deadlines_on_the_dashboard(world, client_for, advance):
+    today = timezone.localdate()
+    overdue = advance(
+        f.make_family(world, referral_date=today - datetime.timedelta(days=400)),
+        State.IN_CORSO,
+        t0=today - datetime.timedelta(days=300),
+    )
+    t0_soon = today - datetime.timedelta(days=260)  # T1 (9 months) falls within 30 days
+    upcoming = advance(
+        f.make_family(world, referral_date=t0_soon - datetime.timedelta(days=60)), State.IN_CORSO, t0=t0_soon
+    )
+    later = advance(
+        f.make_family(world, referral_date=today - datetime.timedelta(days=60)),
+        State.IN_CORSO,
+        t0=today - datetime.timedelta(days=20),
+    )
+    assert set(Family.objects.overdue()) == {overdue}
+    assert set(Family.objects.due_within(30)) == {overdue, upcoming}
+    page = client_for(world.users.case_manager).get(reverse("dashboard")).content.decode()
+    deadlines = page.split("Scadenze T1 e T2")[1]
+    assert overdue.code in deadlines and upcoming.code in deadlines and later.code not in deadlines
+    listing = client_for(world.users.coordinatore).get(reverse("families:family-list") + "?overdue=on").content.decode()
+    assert overdue.code in listing and upcoming.code not in listing
+
+
+def test_implementation_warnings_show_on_the_dashboard_of_the_ufficio_di_piano(world, client_for, advance):
+    world.implementation.target_families = 1
+    world.implementation.save()
+    included_family(world, advance)
+    included_family(world, advance)
+    page = client_for(world.users.ufficio_piano).get(reverse("dashboard")).content.decode()
+    assert "oltre l&#x27;obiettivo di 1" in page or "oltre l'obiettivo di 1" in page

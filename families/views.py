@@ -1,0 +1,678 @@
+"""Pages of the family path. Each view fetches the family through `get_family_for` (404 outside scope),
+checks what the role may do with `rules`, and renders through `family_page`, which logs the access."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pippi_portal.idempotency import once_per_submission
+from pippi_portal.uploads import protected_file_response
+
+from . import charts, services
+from .filters import FamilyFilter
+from .forms import (
+    ActionForm,
+    AssessmentForm,
+    ClosureForm,
+    ConsentForm,
+    DiaryNoteForm,
+    FamilyForm,
+    MemberForm,
+    MemberFormSet,
+    ObjectiveForm,
+    PlanCommentForm,
+    PlanForm,
+    PlanReviseForm,
+    PlanShareForm,
+    PreassessmentForm,
+    ReferralForm,
+    SDQForm,
+    TeamMeetingForm,
+    TeamMemberForm,
+    TransitionForm,
+    VerificationForm,
+)
+from .models import (
+    AccessLog,
+    Assessment,
+    Closure,
+    Family,
+    Member,
+    Preassessment,
+    ProgettoQuadro,
+    SDQScore,
+    TimePoint,
+)
+from .selectors import (
+    FamilyView,
+    diary_notes_for,
+    family_timeline,
+    family_warnings,
+    get_consent_for,
+    get_family_for,
+    get_member_for,
+    get_objective_for,
+    get_plan_for,
+    get_team_member_for,
+    member_labels,
+    member_views,
+    record_access,
+    team_views,
+)
+
+PAGE_SIZE = 25
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione su questa famiglia."))
+
+
+def family_page(request, template: str, family: Family, context: dict | None = None, action=AccessLog.Action.VIEW):
+    """Render a page about one family: log the access, give the template the role-appropriate view."""
+    record_access(request.user, family, request.get_full_path(), action)
+    user = request.user
+    page_context = {
+        "family": FamilyView(family, user),
+        "can_change": user.has_perm("families.change_family", family),
+        "can_contribute": user.has_perm("families.contribute", family),
+    }
+    page_context.update(context or {})
+    return render(request, template, page_context)
+
+
+def form_page(request, family: Family, form, title: str, back: str | None = None, template="families/form.html"):
+    return family_page(
+        request, template, family, {"form": form, "title": title, "cancel_url": back or family.get_absolute_url()}
+    )
+
+
+# --- List, referral, detail -------------------------------------------------------------------------
+
+
+@require_GET
+def family_list(request):
+    user = request.user
+    require_perm(user, "families.view_family")
+    families = (
+        Family.objects.visible_to(user)
+        .with_due_dates()
+        .select_related("comune", "implementation", "case_manager", "equipe")
+        .order_by("-year", "-sequence")
+    )
+    family_filter = FamilyFilter(request.GET or None, queryset=families, user=user)
+    page = Paginator(family_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "families/family_list.html",
+        {
+            "filter": family_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add": user.has_perm("families.add_family"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def family_create(request):
+    """Register a referral: the family, the referral and its members in one step."""
+    user = request.user
+    require_perm(user, "families.add_family")
+    if user.ambito_id is None:
+        raise PermissionDenied(_("Le segnalazioni si registrano dall'utenza di un ambito."))
+    data = request.POST or None
+    family_form = FamilyForm(data, user=user, prefix="family", embedded=True)
+    referral_form = ReferralForm(data, prefix="referral", embedded=True)
+    members = MemberFormSet(data, prefix="members")
+    if request.method == "POST" and all([family_form.is_valid(), referral_form.is_valid(), members.is_valid()]):
+        family = services.family_refer(
+            by=user,
+            family=family_form.save(commit=False),
+            referral=referral_form.save(commit=False),
+            members=[f.save(commit=False) for f in members.forms if f.has_changed()],
+        )
+        messages.success(request, _("Segnalazione registrata: famiglia %(code)s.") % {"code": family.code})
+        return redirect(family)
+    return render(
+        request,
+        "families/family_create.html",
+        {"family_form": family_form, "referral_form": referral_form, "members": members},
+    )
+
+
+@require_GET
+def family_detail(request, pk: int):
+    user = request.user
+    family = get_family_for(user, pk)
+    transitions = services.available_transitions(family) if user.has_perm("families.change_family", family) else []
+    notes = diary_notes_for(user, family) if user.sees_identities else []
+    return family_page(
+        request,
+        "families/family_detail.html",
+        family,
+        {
+            "members": member_views(user, family),
+            "team": team_views(user, family),
+            "timeline": family_timeline(user, family),
+            "transitions": transitions,
+            "transition_form": TransitionForm(),
+            "consents": family.consents.all(),
+            "notes": notes,
+            "warnings": family_warnings(family),
+            "due": Family.objects.with_due_dates().filter(pk=family.pk).values("t1_due", "t2_due", "next_due").first(),
+            "referral": getattr(family, "referral", None) if user.sees_identities else None,
+            "preassessment": Preassessment.objects.filter(family=family).first(),
+            "closure": Closure.objects.filter(family=family).select_related("outcome").first(),
+            "can_note": user.has_perm("families.add_diarynote") and user.sees_identities,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_edit(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    form = FamilyForm(request.POST or None, instance=family, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Dati della famiglia aggiornati."))
+        return redirect(family)
+    return form_page(request, family, form, _("Dati della famiglia %(code)s") % {"code": family.code})
+
+
+@require_POST
+def family_transition(request, pk: int, name: str):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    if name not in services.TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("La data del passaggio non è valida."))
+        return redirect(family)
+    try:
+        services.family_apply_transition(
+            family=family,
+            by=request.user,
+            name=name,
+            reason=form.cleaned_data.get("reason", ""),
+            interruption_reason=form.cleaned_data.get("interruption_reason", ""),
+            on=form.cleaned_data.get("on"),
+        )
+    except services.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Stato aggiornato: %(state)s.") % {"state": family.get_state_display()})
+    return redirect(family)
+
+
+# --- Members ------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def member_create(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    form = MemberForm(request.POST or None, instance=Member(family=family))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Componente aggiunto."))
+        return redirect(family)
+    return form_page(request, family, form, _("Nuovo componente"))
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk: int, member_pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    member = get_member_for(request.user, family, member_pk)
+    form = MemberForm(request.POST or None, instance=member)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Componente aggiornato."))
+        return redirect(family)
+    return form_page(request, family, form, _("Modifica componente"))
+
+
+# --- Pre-assessment, consents, closure ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def preassessment_edit(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    instance = Preassessment.objects.filter(family=family).first() or Preassessment(family=family)
+    form = PreassessmentForm(request.POST or None, instance=instance, family=family)
+    if form.is_valid():
+        services.preassessment_save(
+            family=family, preassessment=form.save(commit=False), concerns=form.concerns(), by=request.user
+        )
+        messages.success(request, _("Pre-assessment salvato."))
+        return redirect(family)
+    return form_page(request, family, form, _("Pre-assessment"))
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def consent_create(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    form = ConsentForm(request.POST or None, request.FILES or None, family=family)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Consenso registrato."))
+        return redirect(family)
+    return form_page(request, family, form, _("Nuovo consenso firmato"))
+
+
+@require_GET
+def consent_file(request, pk: int, consent_pk: int):
+    family = get_family_for(request.user, pk)
+    if not request.user.sees_identities:
+        raise Http404
+    consent = get_consent_for(request.user, family, consent_pk)
+    record_access(request.user, family, request.get_full_path(), AccessLog.Action.DOWNLOAD)
+    return protected_file_response(consent.file)
+
+
+@require_POST
+def consent_revoke(request, pk: int, consent_pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    consent = get_consent_for(request.user, family, consent_pk)
+    if consent.revoked_on is None:
+        consent.revoked_on = max(timezone.localdate(), consent.signed_on)
+        consent.save(update_fields=["revoked_on"])
+        messages.success(request, _("Consenso revocato."))
+    return redirect(family)
+
+
+@require_http_methods(["GET", "POST"])
+def closure_edit(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    instance = Closure.objects.filter(family=family).first()
+    form = ClosureForm(request.POST or None, instance=instance, family=family)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Scheda di chiusura salvata."))
+        return redirect(family)
+    return form_page(request, family, form, _("Chiusura del percorso"))
+
+
+# --- The family équipe ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def team(request, pk: int):
+    family = get_family_for(request.user, pk)
+    can_change = request.user.has_perm("families.change_family", family)
+    form = TeamMemberForm(request.POST or None, family=family) if can_change else None
+    if request.method == "POST":
+        require_perm(request.user, "families.change_family", family)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Componente aggiunto all'équipe della famiglia."))
+            return redirect("families:team", pk=family.pk)
+    meetings = family.team_meetings.prefetch_related("participants__user")
+    return family_page(
+        request,
+        "families/team.html",
+        family,
+        {"team": team_views(request.user, family), "form": form, "meetings": meetings},
+    )
+
+
+@require_POST
+def team_remove(request, pk: int, member_pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    member = get_team_member_for(family, member_pk)
+    if member.user_id == family.case_manager_id:
+        messages.error(request, _("Il case manager non può essere tolto dall'équipe della famiglia."))
+    else:
+        member.delete()
+        messages.success(request, _("Componente tolto dall'équipe."))
+    return redirect("families:team", pk=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def team_meeting_create(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    form = TeamMeetingForm(request.POST or None, family=family)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Incontro dell'EM registrato."))
+        return redirect("families:team", pk=family.pk)
+    return form_page(request, family, form, _("Nuovo incontro dell'EM"), reverse("families:team", args=[family.pk]))
+
+
+# --- Assessments and SDQ ------------------------------------------------------------------------------------
+
+
+@require_GET
+def assessments(request, pk: int):
+    user = request.user
+    family = get_family_for(user, pk)
+    by_time_point = {a.time_point: a for a in family.assessments.all()}
+    ratings = charts.ratings_by_side(family)
+    sdq = SDQScore.objects.filter(member__family=family).select_related("member").order_by("member", "time_point")
+    labels = member_labels(user, family)
+    return family_page(
+        request,
+        "families/assessments.html",
+        family,
+        {
+            "time_points": [(tp, by_time_point.get(tp)) for tp in TimePoint.values],
+            "chart": charts.side_chart_svg(ratings),
+            "ratings": ratings,
+            "sdq": [(labels.get(s.member_id, "—"), s) for s in sdq],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, pk: int, time_point: str):
+    family = get_family_for(request.user, pk)
+    if time_point not in TimePoint.values:
+        raise Http404
+    require_perm(request.user, "families.contribute", family)
+    assessment = Assessment.objects.filter(family=family, time_point=time_point).first()
+    form = AssessmentForm(request.POST or None, family=family, time_point=time_point, assessment=assessment)
+    if form.is_valid():
+        saved = services.assessment_save(
+            family=family,
+            time_point=time_point,
+            date=form.cleaned_data["date"],
+            ratings=form.ratings(),
+            by=request.user,
+        )
+        if saved.is_complete:
+            messages.success(request, _("Valutazione %(tp)s completa.") % {"tp": time_point})
+        else:
+            messages.warning(
+                request, _("Valutazione %(tp)s salvata: restano sottodimensioni da valutare.") % {"tp": time_point}
+            )
+        return redirect("families:assessments", pk=family.pk)
+    return family_page(
+        request,
+        "families/assessment_form.html",
+        family,
+        {"form": form, "time_point": time_point, "assessment": assessment},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def sdq_create(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    form = SDQForm(request.POST or None, family=family)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Punteggi SDQ registrati."))
+        return redirect("families:assessments", pk=family.pk)
+    return form_page(request, family, form, _("Punteggi SDQ"), reverse("families:assessments", args=[family.pk]))
+
+
+# --- Progetto Quadro -----------------------------------------------------------------------------------------
+
+
+def _plan_context(request, family: Family, plan: ProgettoQuadro) -> dict:
+    labels = member_labels(request.user, family)
+    objectives = (
+        plan.objectives.select_related("subdimension__side")
+        .prefetch_related("actions__responsible_user", "verifications")
+        .order_by("subdimension__side__number", "subdimension__order", "pk")
+    )
+    sides: dict[int, dict] = {}
+    for objective in objectives:
+        side = objective.subdimension.side
+        entry = sides.setdefault(side.number, {"side": side, "objectives": []})
+        actions = [
+            {
+                "action": action,
+                "who": str(action.responsible_user)
+                if action.responsible_user_id
+                else labels.get(action.responsible_member_id)
+                if action.responsible_member_id
+                else (action.responsible_other if request.user.sees_identities else _("Risorsa informale")),
+            }
+            for action in objective.actions.all()
+        ]
+        verifications = {v.time_point: v for v in objective.verifications.all()}
+        entry["objectives"].append({"objective": objective, "actions": actions, "verifications": verifications})
+    return {
+        "plan": plan,
+        "sides": [sides[number] for number in sorted(sides)],
+        "versions": family.plans.order_by("-version").values("version", "date", "superseded_at"),
+        "comments": plan.comments.select_related("author"),
+    }
+
+
+@require_GET
+def plan_detail(request, pk: int):
+    family = get_family_for(request.user, pk)
+    version = request.GET.get("versione")
+    plan = ProgettoQuadro.objects.filter(family=family, superseded_at__isnull=True).first()
+    if version:
+        if not version.isdigit():
+            raise Http404
+        plan = get_plan_for(family, int(version))
+    if plan is None:
+        return family_page(
+            request,
+            "families/plan_empty.html",
+            family,
+            {"form": PlanForm() if request.user.has_perm("families.contribute", family) else None},
+        )
+    context = _plan_context(request, family, plan)
+    context.update(
+        {
+            "share_form": PlanShareForm(plan=plan),
+            "comment_form": PlanCommentForm() if request.user.has_perm("families.comment_plan") else None,
+            "editable": plan.is_current and request.user.has_perm("families.contribute", family),
+        }
+    )
+    return family_page(request, "families/plan_detail.html", family, context)
+
+
+@require_GET
+def plan_print(request, pk: int):
+    family = get_family_for(request.user, pk)
+    plan = get_plan_for(family)
+    return family_page(
+        request, "families/plan_print.html", family, _plan_context(request, family, plan), AccessLog.Action.PRINT
+    )
+
+
+@require_POST
+@once_per_submission
+def plan_create(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_create(
+                family=family, date=form.cleaned_data["date"], general_aims=form.cleaned_data["general_aims"]
+            )
+        except services.TransitionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Progetto Quadro creato."))
+        return redirect("families:plan", pk=family.pk)
+    return family_page(request, "families/plan_empty.html", family, {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    plan = get_plan_for(family)
+    form = PlanForm(request.POST or None, instance=plan)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Progetto Quadro aggiornato."))
+        return redirect("families:plan", pk=family.pk)
+    return form_page(request, family, form, _("Progetto Quadro"), reverse("families:plan", args=[family.pk]))
+
+
+@require_POST
+def plan_share(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    plan = get_plan_for(family)
+    form = PlanShareForm(request.POST, plan=plan)
+    if form.is_valid():
+        plan.shared_with_family = True
+        plan.shared_on = form.cleaned_data["shared_on"]
+        plan.save(update_fields=["shared_with_family", "shared_on"])
+        messages.success(request, _("Condivisione con la famiglia registrata."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("families:plan", pk=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_revise(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    plan = get_plan_for(family)
+    form = PlanReviseForm(request.POST or None, plan=plan)
+    if form.is_valid():
+        new = services.plan_revise(plan=plan, date=form.cleaned_data["date"], reason=form.cleaned_data["reason"])
+        messages.success(request, _("Nuova versione %(v)d del Progetto Quadro.") % {"v": new.version})
+        return redirect("families:plan", pk=family.pk)
+    return form_page(
+        request,
+        family,
+        form,
+        _("Revisione del Progetto Quadro"),
+        reverse("families:plan", args=[family.pk]),
+        template="families/plain_form.html",
+    )
+
+
+@require_POST
+@once_per_submission
+def plan_comment(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.comment_plan")
+    plan = get_plan_for(family)
+    form = PlanCommentForm(request.POST)
+    if form.is_valid():
+        comment = form.save(commit=False)
+        comment.plan, comment.author = plan, request.user
+        comment.save()
+        messages.success(request, _("Commento aggiunto."))
+    else:
+        messages.error(request, _("Scrivi il testo del commento."))
+    return redirect("families:plan", pk=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def objective_create(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    plan = get_plan_for(family)
+    form = ObjectiveForm(request.POST or None, plan=plan)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Obiettivo aggiunto."))
+        return redirect("families:plan", pk=family.pk)
+    return form_page(request, family, form, _("Nuovo obiettivo"), reverse("families:plan", args=[family.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def objective_edit(request, pk: int, objective_pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    objective = get_objective_for(family, objective_pk)
+    form = ObjectiveForm(request.POST or None, instance=objective, plan=objective.plan)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Obiettivo aggiornato."))
+        return redirect("families:plan", pk=family.pk)
+    return form_page(request, family, form, _("Modifica obiettivo"), reverse("families:plan", args=[family.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def action_create(request, pk: int, objective_pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    objective = get_objective_for(family, objective_pk)
+    form = ActionForm(request.POST or None, objective=objective, family=family)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Azione aggiunta."))
+        return redirect("families:plan", pk=family.pk)
+    return form_page(
+        request,
+        family,
+        form,
+        _("Nuova azione per: %(o)s") % {"o": objective},
+        reverse("families:plan", args=[family.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verification_edit(request, pk: int, objective_pk: int, time_point: str):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.contribute", family)
+    if time_point not in (TimePoint.T1, TimePoint.T2):
+        raise Http404
+    objective = get_objective_for(family, objective_pk)
+    existing = objective.verifications.filter(time_point=time_point).first()
+    initial = {"date": existing.date, "outcome": existing.outcome, "notes": existing.notes} if existing else None
+    form = VerificationForm(request.POST or None, initial=initial, family=family, time_point=time_point)
+    if form.is_valid():
+        services.verification_save(objective=objective, time_point=time_point, **form.cleaned_data)
+        messages.success(request, _("Verifica %(tp)s registrata.") % {"tp": time_point})
+        return redirect("families:plan", pk=family.pk)
+    return form_page(
+        request,
+        family,
+        form,
+        _("Verifica %(tp)s: %(o)s") % {"tp": time_point, "o": objective},
+        reverse("families:plan", args=[family.pk]),
+        template="families/plain_form.html",
+    )
+
+
+# --- Diary ---------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def note_create(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.add_diarynote")
+    if not request.user.sees_identities:
+        raise PermissionDenied
+    form = DiaryNoteForm(request.POST or None)
+    if form.is_valid():
+        note = form.save(commit=False)
+        note.family, note.author = family, request.user
+        note.save()
+        messages.success(request, _("Nota aggiunta al diario."))
+        return redirect(family)
+    return form_page(request, family, form, _("Nuova nota di diario"))
