@@ -13,5 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("famiglie/", include("families.urls")),
+    path("interventi/", include("interventions.urls")),
+    path("rendicontazione/", include("reporting.urls")),
     path("", include("equipes.urls")),
 ]

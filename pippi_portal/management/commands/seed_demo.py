@@ -5,6 +5,8 @@ from django.db import transaction
 
 from equipes import demo as equipes_demo
 from families import demo as families_demo
+from interventions import demo as interventions_demo
+from reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +16,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             ambiti = equipes_demo.seed()
             families_demo.seed(ambiti)
+            interventions_demo.seed(ambiti)
+            reporting_demo.seed(ambiti)
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
         self.stdout.write(f"Accessi dimostrativi (password: {equipes_demo.DEMO_PASSWORD}):")
         for login in equipes_demo.DEMO_LOGINS:
