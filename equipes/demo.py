@@ -236,6 +236,15 @@ def _seregno(faker: Faker) -> Ambito:
         profile=Profile.EDUCATORE,
         can_log_in=False,
     )
+    educatore3 = _user(
+        faker,
+        "educatore3",
+        ambito=ambito,
+        organisation=coop,
+        role=Role.OPERATORE,
+        profile=Profile.EDUCATORE,
+        can_log_in=False,
+    )
     pedagogista = _user(
         faker,
         "pedagogista",
@@ -288,6 +297,7 @@ def _seregno(faker: Faker) -> Ambito:
             (assistente_giussano, member.CASE_MANAGER),
             (coordinatore, member.COACH),
             (educatrice, member.OPERATORE),
+            (educatore3, member.OPERATORE),
             (pedagogista, member.OPERATORE),
         ],
     )

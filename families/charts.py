@@ -45,22 +45,29 @@ def ratings_by_side(family: Family) -> list[SideRatings]:
     ]
 
 
-def side_chart_svg(ratings: list[SideRatings], width: int = 640, height: int = 260) -> str:
+def side_chart_svg(
+    ratings: list[SideRatings],
+    width: int = 640,
+    height: int = 260,
+    title: str = "Valutazioni medie per lato del triangolo a T0, T1 e T2",
+    time_points: tuple[str, ...] = tuple(TimePoint.values),
+) -> str:
     """Grouped bars: for each side, one bar per time point on the 1–6 scale. Returns an <svg> string with a
-    title and description for screen readers."""
+    title and description for screen readers. `ratings` needs `.side.short_title` and `.means[time point]`."""
     left, right, top, bottom = 40, 10, 20, 60
     plot_w, plot_h = width - left - right, height - top - bottom
     group_w = plot_w / max(len(ratings), 1)
-    bar_w = group_w / 4
+    bar_w = group_w / (len(time_points) + 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="chart-title chart-desc" font-family="sans-serif" font-size="12">',
-        '<title id="chart-title">Valutazioni medie per lato del triangolo a T0, T1 e T2</title>',
+        f'<title id="chart-title">{escape(title)}</title>',
     ]
     description = "; ".join(
         f"{r.side.short_title}: "
         + ", ".join(
-            f"{tp} {str(v).replace('.', ',')}" if v is not None else f"{tp} non rilevata" for tp, v in r.means.items()
+            f"{tp} {str(r.means.get(tp)).replace('.', ',')}" if r.means.get(tp) is not None else f"{tp} non rilevata"
+            for tp in time_points
         )
         for r in ratings
     )
@@ -71,8 +78,8 @@ def side_chart_svg(ratings: list[SideRatings], width: int = 640, height: int = 2
         parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{level}</text>')
     for i, row in enumerate(ratings):
         x0 = left + i * group_w + bar_w / 2
-        for j, tp in enumerate(TimePoint.values):
-            value = row.means[tp]
+        for j, tp in enumerate(time_points):
+            value = row.means.get(tp)
             if value is None:
                 continue
             bar_h = float(value) / 6 * plot_h
@@ -88,7 +95,7 @@ def side_chart_svg(ratings: list[SideRatings], width: int = 640, height: int = 2
             f"{escape(row.side.short_title)}</text>"
         )
     legend_y = height - 14
-    for j, tp in enumerate(TimePoint.values):
+    for j, tp in enumerate(time_points):
         x = left + j * 70
         parts.append(f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{COLOURS[tp]}"/>')
         parts.append(f'<text x="{x + 16}" y="{legend_y}" fill="#222">{tp}</text>')

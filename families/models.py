@@ -170,7 +170,10 @@ class FamilyQuerySet(models.QuerySet):
         if user.role == Role.CASE_MANAGER:
             return in_ambito.filter(Q(equipe__memberships__user=user) | Q(case_manager=user)).distinct()
         if user.role == Role.OPERATORE:
-            return in_ambito.filter(pk__in=TeamMember.objects.filter(user=user).values("family_id"))
+            # In the family's équipe, or assigned to one of its interventions (a reverse relation of the
+            # interventions app, named here without importing it).
+            assigned = Q(team__user=user) | Q(interventions__assigned_users=user)
+            return in_ambito.filter(pk__in=Family.objects.filter(assigned).values("pk"))
         return self.none()
 
     def active(self):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from equipes.models import Implementation, User
 
+from . import timeline
 from .models import (
     AccessLog,
     AddMonths,
@@ -260,6 +261,8 @@ def family_timeline(user: User, family: Family) -> list[TimelineEntry]:
         entries.append(TimelineEntry(consent.signed_on, consent.get_kind_display(), _("firmato"), kind="consent"))
     for note in diary_notes_for(user, family).only("date", "author", "sensitivity"):
         entries.append(TimelineEntry(note.date, _("Nota di diario"), str(note.author), kind="note"))
+    for source in timeline.SOURCES:
+        entries.extend(source(user, family))
     entries.sort(key=lambda e: e.date)
     return entries
 

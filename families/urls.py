@@ -9,6 +9,7 @@ urlpatterns = [
     path("nuova/", views.family_create, name="family-create"),
     path("<int:pk>/", views.family_detail, name="family-detail"),
     path("<int:pk>/modifica/", views.family_edit, name="family-edit"),
+    path("<int:pk>/registro/", views.family_audit, name="family-audit"),
     path("<int:pk>/stato/<slug:name>/", views.family_transition, name="family-transition"),
     path("<int:pk>/componenti/nuovo/", views.member_create, name="member-create"),
     path("<int:pk>/componenti/<int:member_pk>/modifica/", views.member_edit, name="member-edit"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pippi_portal.audit import family_history
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.uploads import protected_file_response
 
@@ -176,6 +177,34 @@ def family_detail(request, pk: int):
             "preassessment": Preassessment.objects.filter(family=family).first(),
             "closure": Closure.objects.filter(family=family).select_related("outcome").first(),
             "can_note": user.has_perm("families.add_diarynote") and user.sees_identities,
+            "can_see_audit": can_see_audit(user, family),
+        },
+    )
+
+
+def can_see_audit(user, family: Family) -> bool:
+    """The family's register (who viewed, who changed what) is for its case manager and the admin."""
+    return user.is_admin_role or family.case_manager_id == user.pk
+
+
+@require_GET
+def family_audit(request, pk: int):
+    """The family's register: who viewed its data (AccessLog) and who changed what (change history)."""
+    user = request.user
+    family = get_family_for(user, pk)
+    if not can_see_audit(user, family):
+        raise PermissionDenied(_("Il registro della famiglia è riservato al suo case manager e all'amministratore."))
+    accesses = AccessLog.objects.filter(family=family).select_related("user").order_by("-at", "-pk")
+    access_page = Paginator(accesses, PAGE_SIZE).get_page(request.GET.get("accessi"))
+    # Read the page now, before family_page logs this very visit, so that the rows match the count.
+    access_page.object_list = list(access_page.object_list)
+    return family_page(
+        request,
+        "families/family_audit.html",
+        family,
+        {
+            "accesses": access_page,
+            "changes": Paginator(family_history(family.pk), PAGE_SIZE).get_page(request.GET.get("modifiche")),
         },
     )
 
@@ -438,7 +467,8 @@ def _plan_context(request, family: Family, plan: ProgettoQuadro) -> dict:
     labels = member_labels(request.user, family)
     objectives = (
         plan.objectives.select_related("subdimension__side")
-        .prefetch_related("actions__responsible_user", "verifications")
+        # `interventions` is the reverse relation of the interventions app's Intervention.actions.
+        .prefetch_related("actions__responsible_user", "actions__interventions__type", "verifications")
         .order_by("subdimension__side__number", "subdimension__order", "pk")
     )
     sides: dict[int, dict] = {}
@@ -453,6 +483,7 @@ def _plan_context(request, family: Family, plan: ProgettoQuadro) -> dict:
                 else labels.get(action.responsible_member_id)
                 if action.responsible_member_id
                 else (action.responsible_other if request.user.sees_identities else _("Risorsa informale")),
+                "interventions": [str(intervention.type) for intervention in action.interventions.all()],
             }
             for action in objective.actions.all()
         ]

@@ -1,7 +1,414 @@
-"""The interventions part of the synthetic demo (`manage.py seed_demo`)."""
+"""The interventions part of the synthetic demo: budget lines, the interventions of the families, three group
+modules with sessions and attendance, solidarity pairings, school partnerships, parenting events and the
+hours of the Seregno staff over the last 18 months of the project, most of them validated.
+
+Two families still on their path keep their educational intervention after the project's end (on the
+ambito's ordinary funds, not eligible for the PNRR), so that the dashboard's weekly check has something
+current to show."""
 
 from __future__ import annotations
 
+import datetime
+import random
+from decimal import Decimal
 
-def seed(ambiti) -> None:
-    """Create the demo data of this app for the given ambiti (by code); idempotent."""
+from django.utils import timezone
+from faker import Faker
+
+from equipes.models import Ambito, Project, User
+from families.models import Family, Member, State, TransitionLog
+
+from . import services
+from .models import (
+    Activity,
+    Attendance,
+    BudgetLine,
+    Group,
+    GroupSession,
+    Intervention,
+    InterventionType,
+    Pairing,
+    ParentingEvent,
+    SchoolMeeting,
+    SchoolPartnership,
+    SupportFamily,
+    TimeEntry,
+    Timesheet,
+    month_start,
+)
+
+D = datetime.date
+HOURS_FROM = D(2024, 12, 1)  # the last 18 months of the Seregno project
+BUDGET = {  # profile: (minimum hours, hourly cost); the minimums are those of the Seregno co-design notice
+    "educatore": (6000, Decimal("22.00")),
+    "psicologo": (1400, Decimal("35.00")),
+    "pedagogista": (900, Decimal("30.00")),
+    "mediatore_culturale": (100, Decimal("25.00")),
+}
+PATH_END_STATES = (State.CONCLUSA, State.INTERROTTA)
+
+
+def seed(ambiti: dict[str, Ambito]) -> None:
+    seregno = ambiti["SER"]
+    project = Project.objects.get(cup="B24H22000190001")
+    for profile, (minimum, cost) in BUDGET.items():
+        BudgetLine.objects.get_or_create(
+            project=project, profile=profile, defaults={"minimum_hours": minimum, "hourly_cost": cost}
+        )
+    if Intervention.objects.filter(family__ambito__in=ambiti.values()).exists():
+        return
+    rng = random.Random(4)
+    faker = Faker("it_IT")
+    faker.seed_instance(4)
+    types = {t.code: t for t in InterventionType.objects.filter(ambito__isnull=True)}
+    staff = {u.username: u for u in User.objects.filter(ambito=seregno)}
+    educators = [staff["educatore"], staff["educatore3"], staff["educatrice2"]]
+    today = timezone.localdate()
+    last_week_end = today - datetime.timedelta(days=today.weekday() + 1)
+
+    plans = _interventions(seregno, project, types, staff, educators, rng, last_week_end)
+    groups = _groups(seregno, project, types, staff, rng)
+    _community(seregno, project, faker, rng)
+    _hours(plans, groups, staff, project, rng, last_week_end)
+    for code in ("SOM", "URF"):
+        for family in Family.objects.filter(ambito=ambiti[code], state=State.IN_CORSO):
+            operator = family.team.exclude(user=family.case_manager).filter(user__isnull=False).first().user
+            intervention = Intervention.objects.create(
+                family=family,
+                type=types["sedt"],
+                start_date=_t0(family) + datetime.timedelta(days=14),
+                planned_hours_per_week=Decimal("8"),
+            )
+            intervention.assigned_users.add(operator)
+
+
+def _t0(family: Family) -> datetime.date:
+    return family.assessments.get(time_point="T0").date
+
+
+def _path_end(family: Family) -> datetime.date | None:
+    """The day the family's path ended (closure or interruption)."""
+    log = TransitionLog.objects.filter(family=family, to_state__in=PATH_END_STATES).order_by("effective_on").first()
+    return log.effective_on if log else None
+
+
+def _interventions(seregno, project, types, staff, educators, rng, last_week_end) -> list[dict]:
+    """An educational intervention for every family that reached its path, psychological support for some,
+    cultural mediation where needed. Returns what the hours need: who works for which family, when."""
+    plans = []
+    families = (
+        Family.objects.filter(ambito=seregno, assessments__time_point="T0")
+        .select_related("implementation")
+        .order_by("code")
+        .distinct()
+    )
+    ongoing = [f for f in families if f.state == State.IN_CORSO][:2]
+    for i, family in enumerate(families):
+        start = _t0(family) + datetime.timedelta(days=14)
+        end = _path_end(family)
+        if end is None and family not in ongoing:
+            end = project.end_date
+        educator = family.team.filter(user__in=educators).first()
+        educator = educator.user if educator else educators[i % len(educators)]
+        low = i % 7 == 3  # a few plans below 8 hours a week, with the reason for the exception
+        sedt = Intervention.objects.create(
+            family=family,
+            type=types["sedt"],
+            start_date=start,
+            end_date=end,
+            planned_hours_per_week=Decimal("6") if low else Decimal("8"),
+            sedt_exception_reason="La madre lavora su turni: due incontri a settimana, rivalutazione a T1."
+            if low
+            else "",
+        )
+        sedt.assigned_users.add(educator)
+        plan = family.plans.filter(superseded_at__isnull=True).first()
+        if plan:
+            sedt.objectives.set(plan.objectives.all())
+            sedt.actions.set([a for o in plan.objectives.all() for a in o.actions.all()])
+        plans.append(
+            {
+                "family": family,
+                "user": educator,
+                "start": start,
+                "end": end,
+                "weekly": 8,
+                "low": low,
+                "ongoing": family in ongoing,
+            }
+        )
+        if i % 5 in (0, 2):
+            psy = Intervention.objects.create(
+                family=family,
+                type=types["psicologico"],
+                start_date=start,
+                end_date=end,
+                planned_hours_per_week=Decimal("1.5"),
+            )
+            psy.assigned_users.add(staff["psicologo"])
+            plans.append({"family": family, "user": staff["psicologo"], "start": start, "end": end, "weekly": 1.5})
+        if family.cultural_mediation:
+            mediation = Intervention.objects.create(
+                family=family,
+                type=types["mediazione_culturale"],
+                start_date=start,
+                end_date=end,
+                planned_hours_per_week=Decimal("1"),
+            )
+            mediation.assigned_users.add(staff["mediatrice"])
+            plans.append({"family": family, "user": staff["mediatrice"], "start": start, "end": end, "weekly": 1})
+    return plans
+
+
+def _groups(seregno, project, types, staff, rng) -> list[Group]:
+    """Three modules: parents (two editions) and children, with sessions and attendance."""
+    specs = [
+        (
+            "gruppo_genitori",
+            1,
+            "Gruppo genitori «Crescere insieme»",
+            D(2025, 1, 15),
+            "settimanale",
+            8,
+            "figura_genitoriale",
+        ),
+        ("gruppo_bambini", 1, "Gruppo bambini «Il cortile dei giochi»", D(2025, 2, 5), "quindicinale", 6, "minore"),
+        (
+            "gruppo_genitori",
+            2,
+            "Gruppo genitori «Crescere insieme»",
+            D(2025, 10, 1),
+            "settimanale",
+            7,
+            "figura_genitoriale",
+        ),
+    ]
+    groups = []
+    for code, module, name, start, frequency, sessions, kind in specs:
+        group = Group.objects.create(
+            ambito=seregno,
+            project=project,
+            type=types[code],
+            module_number=module,
+            name=name,
+            venue="Centro per le famiglie di Seregno (demo)",
+            planned_sessions=sessions,
+            frequency=frequency,
+            start_date=start,
+        )
+        group.facilitators.set([staff["educatore"], staff["psicologo"]])
+        families = [
+            f
+            for f in Family.objects.filter(ambito=seregno, assessments__time_point="T0").distinct()
+            if _t0(f) <= start and (_path_end(f) or D(2100, 1, 1)) >= start
+        ]
+        members = list(Member.objects.filter(family__in=families, kind=kind).order_by("family__code")[:9])
+        group.participants.set(members)
+        step = 7 if frequency == "settimanale" else 14
+        for n in range(sessions):
+            session = GroupSession.objects.create(
+                group=group,
+                date=start + datetime.timedelta(days=step * n),
+                duration_minutes=120,
+                topic=[
+                    "Accoglienza",
+                    "Le routine",
+                    "Le emozioni",
+                    "Le regole",
+                    "Il gioco",
+                    "La scuola",
+                    "Chiedere aiuto",
+                    "Festa di chiusura",
+                ][n],
+            )
+            Attendance.objects.bulk_create(
+                Attendance(session=session, member=m, present=rng.random() < 0.8) for m in members
+            )
+        groups.append(group)
+    return groups
+
+
+def _community(seregno, project, faker, rng) -> None:
+    comuni = list(seregno.comuni.all())
+    support = []
+    for i in range(4):
+        support.append(
+            SupportFamily.objects.create(
+                ambito=seregno,
+                name=f"Famiglia {faker.last_name()} (volontari)",
+                comune=comuni[i * 2],
+                phone=faker.phone_number(),
+                availability=rng.choice(
+                    [
+                        "Accompagnamento a scuola due mattine",
+                        "Un pomeriggio a settimana per i compiti",
+                        "Pranzo della domenica e tempo libero",
+                        "Disponibilità nei fine settimana",
+                    ]
+                ),
+                trained_on=D(2024, 4, 20) if i < 3 else None,
+            )
+        )
+    families = list(Family.objects.filter(ambito=seregno, state__in=[State.IN_CORSO, State.VALUTAZIONE_T2]))
+    for support_family, family in zip(support[:3], families[:3], strict=False):
+        Pairing.objects.create(
+            support_family=support_family, family=family, start_date=_t0(family) + datetime.timedelta(days=40)
+        )
+    school = SchoolPartnership.objects.create(
+        ambito=seregno,
+        project=project,
+        school="Istituto comprensivo «Aldo Moro» di Seregno (demo)",
+        kind=SchoolPartnership.Kind.PROTOCOLLO,
+        signed_on=D(2023, 10, 2),
+        notes="Referente per ogni plesso, incontri di équipe con gli insegnanti dei bambini in P.I.P.P.I.",
+    )
+    second = SchoolPartnership.objects.create(
+        ambito=seregno,
+        project=project,
+        school="Istituto comprensivo di Giussano (demo)",
+        kind=SchoolPartnership.Kind.ACCORDO,
+        signed_on=D(2024, 9, 16),
+    )
+    for partnership, days in (
+        (school, [D(2023, 11, 8), D(2024, 3, 13), D(2024, 10, 9), D(2025, 3, 12)]),
+        (second, [D(2024, 10, 22), D(2025, 4, 2)]),
+    ):
+        for day in days:
+            SchoolMeeting.objects.create(
+                partnership=partnership,
+                date=day,
+                participants="Dirigente, insegnanti referenti, pedagogista, case manager",
+            )
+    for day, topic, total, programme in [
+        (D(2024, 2, 21), "Le emozioni dei bambini: riconoscerle e accompagnarle", 34, 7),
+        (D(2024, 11, 13), "Schermi e famiglia: regole condivise", 41, 9),
+        (D(2025, 5, 14), "Il sonno e le routine serali", 28, 6),
+        (D(2025, 11, 19), "Genitori e scuola: alleati nella crescita", 37, 8),
+    ]:
+        ParentingEvent.objects.create(
+            ambito=seregno,
+            project=project,
+            date=day,
+            topic=topic,
+            venue="Sala civica (demo)",
+            participants_count=total,
+            programme_families=programme,
+        )
+
+
+def _hours(plans, groups, staff, project, rng, last_week_end) -> None:
+    """Weekly hours per plan, group sessions, coordination; then confirm and validate most months."""
+    entries: dict[tuple, int] = {}
+
+    def add(user, day, activity, minutes, family=None, group=None):
+        if minutes <= 0 or day > last_week_end:
+            return
+        key = (user.pk, day, activity, family.pk if family else None, group.pk if group else None)
+        entries[key] = entries.get(key, 0) + minutes
+
+    for plan in plans:
+        start = max(plan["start"], HOURS_FROM)
+        end = min(plan["end"] or last_week_end, last_week_end)
+        monday = start - datetime.timedelta(days=start.weekday())
+        while monday <= end:
+            weekly = plan["weekly"]
+            if monday.month == 8 or (monday.month == 12 and monday.day > 20):
+                weekly = weekly * rng.choice([0, 0.25, 0.5])  # holidays
+            elif plan.get("low"):
+                weekly = 6
+            elif rng.random() < 0.08:
+                weekly = weekly * 0.6
+            if plan.get("ongoing") and monday >= last_week_end - datetime.timedelta(days=13):
+                weekly = weekly * (0.5 if plan["family"].pk % 2 else 1)
+            minutes = int(weekly * 60)
+            visits = [0, 2, 4] if minutes >= 240 else [1]
+            em = 60 if minutes >= 240 and monday.isocalendar().week % 2 == 0 else 0
+            per_visit = (minutes - em) // len(visits)
+            for offset in visits:
+                day = monday + datetime.timedelta(days=offset)
+                if plan["start"] <= day <= end:
+                    add(plan["user"], day, Activity.DIRETTA_FAMIGLIA, per_visit, family=plan["family"])
+            if em and plan["start"] <= monday + datetime.timedelta(days=3) <= end:
+                add(plan["user"], monday + datetime.timedelta(days=3), Activity.RIUNIONE_EM, em, family=plan["family"])
+            monday += datetime.timedelta(days=7)
+    for group in groups:
+        for session in group.sessions.all():
+            for facilitator in group.facilitators.all():
+                add(facilitator, session.date, Activity.GRUPPO, session.duration_minutes + 60, group=group)
+    monday = HOURS_FROM - datetime.timedelta(days=HOURS_FROM.weekday())
+    while monday <= min(project.end_date, last_week_end):
+        if monday.month != 8:
+            add(staff["pedagogista"], monday + datetime.timedelta(days=1), Activity.COORDINAMENTO, 150)
+            add(staff["pedagogista"], monday + datetime.timedelta(days=3), Activity.COORDINAMENTO, 90)
+            for educator in ("educatore", "educatore3", "educatrice2"):
+                add(staff[educator], monday + datetime.timedelta(days=4), Activity.DOCUMENTAZIONE, 90)
+            if monday.day <= 7:
+                for person in ("educatore", "educatore3", "educatrice2", "psicologo"):
+                    add(staff[person], monday + datetime.timedelta(days=2), Activity.SUPERVISIONE, 120)
+        monday += datetime.timedelta(days=7)
+
+    users = {u.pk: u for u in User.objects.filter(pk__in={k[0] for k in entries})}
+    assigned: dict[tuple[int, int], list[Intervention]] = {}
+    for intervention in Intervention.objects.filter(family__ambito=project.ambito).prefetch_related("assigned_users"):
+        for user in intervention.assigned_users.all():
+            assigned.setdefault((user.pk, intervention.family_id), []).append(intervention)
+
+    def intervention_for(user_pk: int, family_id: int | None, day: datetime.date) -> Intervention | None:
+        for intervention in assigned.get((user_pk, family_id), []):
+            if intervention.start_date <= day and (intervention.end_date is None or day <= intervention.end_date):
+                return intervention
+        return None
+
+    sheets = {}
+    for user_pk, day, *_rest in entries:
+        month = month_start(day)
+        if (user_pk, month) not in sheets:
+            in_project = project.start_date <= day <= project.end_date
+            sheets[(user_pk, month)] = Timesheet.objects.create(
+                user=users[user_pk], month=month, project=project if in_project else None
+            )
+    TimeEntry.objects.bulk_create(
+        [
+            TimeEntry(
+                timesheet=sheets[(user_pk, month_start(day))],
+                user_id=user_pk,
+                date=day,
+                activity=activity,
+                family_id=family_id,
+                group_id=group_id,
+                minutes=min(minutes, 600),
+                eligible=sheets[(user_pk, month_start(day))].project_id is not None,
+                intervention=intervention_for(user_pk, family_id, day),
+            )
+            for (user_pk, day, activity, family_id, group_id), minutes in entries.items()
+        ],
+        batch_size=2000,
+    )
+    referente = User.objects.get(username="referente_coop")
+    udp = User.objects.get(username="udp")
+    this_month = month_start(last_week_end)
+    project_last_month = month_start(project.end_date)
+    for (user_pk, month), sheet in sorted(sheets.items(), key=lambda item: item[0][1]):
+        user = users[user_pk]
+        state = _demo_state(month, project_last_month, this_month)
+        if state == Timesheet.State.BOZZA:
+            continue
+        services.timesheet_confirm(timesheet=sheet, by=user)
+        if state == Timesheet.State.VALIDATO:
+            validator = referente if user.organisation_id == referente.organisation_id else udp
+            services.timesheet_validate(timesheet=sheet, by=validator)
+
+
+def _previous_month(month: datetime.date) -> datetime.date:
+    return month_start(month - datetime.timedelta(days=1))
+
+
+def _demo_state(month: datetime.date, project_last_month: datetime.date, this_month: datetime.date) -> str:
+    """The last month of a period is still being filled in, the one before waits for validation, the rest are
+    validated (the project's months, then those after its end)."""
+    last = project_last_month if month <= project_last_month else this_month
+    if month == last:
+        return Timesheet.State.BOZZA
+    if month == _previous_month(last):
+        return Timesheet.State.CONFERMATO
+    return Timesheet.State.VALIDATO

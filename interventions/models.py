@@ -1,0 +1,605 @@
+"""What is done for the families, and the hours it takes (DESIGN.md §3.4): the catalogue of interventions
+(dispositivi), their activation for a family, groups with sessions and attendance, solidarity families,
+school partnerships, parenting events, time entries, monthly timesheets and the project's budget lines.
+
+Scope follows the family (`Family.objects.visible_to`) or the ambito; hours follow their owner, the
+organisation's referent and the Ufficio di Piano. Workflows live in `interventions.services`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from equipes.models import Ambito, AmbitoScopedQuerySet, Comune, Profile, Project, Role
+from families.models import Action, Family, Member, Objective
+from pippi_portal.crypto import EncryptedCharField
+
+SEDT_MINIMUM_WEEKLY_HOURS = Decimal("8")
+
+
+class InterventionTypeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The shared catalogue plus the ambito's own types."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        return self.filter(Q(ambito__isnull=True) | Q(ambito_id=user.ambito_id))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class InterventionType(models.Model):
+    """A device (dispositivo) of the catalogue. Types without an ambito are shared by every ambito; an ambito
+    may add its own (centro diurno, sostegno economico, child-protection services…)."""
+
+    class Category(models.TextChoices):
+        INDIVIDUALE = "individuale", _("Intervento individuale")
+        GRUPPO = "gruppo", _("Gruppo")
+        COMUNITA = "comunita", _("Comunità e rete")
+
+    ambito = models.ForeignKey(
+        Ambito,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intervention_types",
+        verbose_name=_("ambito"),
+        help_text=_("Vuoto per i dispositivi del catalogo comune."),
+    )
+    code = models.SlugField(_("codice"), max_length=40)
+    name = models.CharField(_("nome"), max_length=150)
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices)
+    profile = models.CharField(_("profilo che lo eroga"), max_length=30, choices=Profile.choices)
+    is_pippi_device = models.BooleanField(_("dispositivo P.I.P.P.I."), default=True)
+    is_active = models.BooleanField(_("attivo"), default=True)
+
+    objects = InterventionTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tipo di intervento")
+        verbose_name_plural = _("catalogo degli interventi")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(ambito__isnull=True), name="intervention_type_code_unique_shared"
+            ),
+            models.UniqueConstraint(
+                fields=["ambito", "code"],
+                condition=Q(ambito__isnull=False),
+                name="intervention_type_code_unique_in_ambito",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_sedt(self) -> bool:
+        return self.code == "sedt"
+
+
+class InterventionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(family__in=Family.objects.visible_to(user))
+
+    def active_on(self, day: datetime.date):
+        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class Intervention(models.Model):
+    """A device activated for a family."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="interventions")
+    type = models.ForeignKey(
+        InterventionType, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("tipo")
+    )
+    start_date = models.DateField(_("inizio"))
+    end_date = models.DateField(_("fine"), null=True, blank=True)
+    planned_hours_per_week = models.DecimalField(
+        _("ore settimanali previste"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+    )
+    sedt_exception_reason = models.TextField(
+        _("motivo della deroga alle 8 ore settimanali"),
+        blank=True,
+        help_text=_("Obbligatorio solo per un'educativa domiciliare sotto le 8 ore settimanali."),
+    )
+    assigned_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assigned_interventions", verbose_name=_("operatori assegnati")
+    )
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="interventions", verbose_name=_("obiettivi a cui risponde")
+    )
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="interventions", verbose_name=_("azioni del Progetto Quadro")
+    )
+    notes = models.TextField(_("note"), blank=True)
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intervento")
+        verbose_name_plural = _("interventi")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="intervention_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_hours_per_week__gte=0), name="intervention_planned_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} — {self.family}"
+
+
+# --- Groups ----------------------------------------------------------------------------------------------
+
+
+class GroupQuerySet(AmbitoScopedQuerySet):
+    pass
+
+
+class Group(models.Model):
+    """A module of group meetings (6–8 sessions) for parents, children or both."""
+
+    class Frequency(models.TextChoices):
+        SETTIMANALE = "settimanale", _("Settimanale")
+        QUINDICINALE = "quindicinale", _("Quindicinale")
+
+    ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="groups", verbose_name=_("ambito"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="groups", verbose_name=_("progetto")
+    )
+    type = models.ForeignKey(InterventionType, on_delete=models.PROTECT, related_name="groups", verbose_name=_("tipo"))
+    module_number = models.PositiveSmallIntegerField(_("modulo n."))
+    name = models.CharField(_("nome"), max_length=150)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_groups", verbose_name=_("facilitatori")
+    )
+    venue = models.CharField(_("sede"), max_length=200)
+    planned_sessions = models.PositiveSmallIntegerField(
+        _("incontri previsti"), validators=[MinValueValidator(6), MaxValueValidator(8)], default=6
+    )
+    frequency = models.CharField(_("frequenza"), max_length=20, choices=Frequency.choices)
+    start_date = models.DateField(_("inizio"))
+    participants = models.ManyToManyField(Member, blank=True, related_name="groups", verbose_name=_("partecipanti"))
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gruppo")
+        verbose_name_plural = _("gruppi")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_sessions__gte=6, planned_sessions__lte=8), name="group_six_to_eight_sessions"
+            ),
+            models.UniqueConstraint(fields=["ambito", "type", "module_number"], name="group_module_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (modulo {self.module_number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:group-detail", args=[self.pk])
+
+
+class GroupSession(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("data"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("durata (minuti)"), validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
+    topic = models.CharField(_("tema"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("incontro di gruppo")
+        verbose_name_plural = _("incontri di gruppo")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["group", "date"], name="group_session_unique_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.date:%d/%m/%Y}"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    present = models.BooleanField(_("presente"), default=False)
+
+    class Meta:
+        verbose_name = _("presenza")
+        verbose_name_plural = _("presenze")
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {'presente' if self.present else 'assente'}"
+
+
+# --- Solidarity, schools, parenting events --------------------------------------------------------------
+
+
+class SupportFamily(models.Model):
+    """A famiglia solidale / d'appoggio: volunteers who stand by a family of the programme."""
+
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.PROTECT, related_name="support_families", verbose_name=_("ambito")
+    )
+    name = models.CharField(_("riferimento"), max_length=120, help_text=_("es. Famiglia R., volontari dell'oratorio"))
+    comune = models.ForeignKey(Comune, on_delete=models.PROTECT, related_name="+", verbose_name=_("comune"))
+    phone = EncryptedCharField(_("telefono"), max_length=40, blank=True, null=True)
+    availability = models.TextField(_("disponibilità"))
+    trained_on = models.DateField(_("formazione completata il"), null=True, blank=True)
+    is_active = models.BooleanField(_("disponibile"), default=True)
+
+    objects = AmbitoScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("famiglia d'appoggio")
+        verbose_name_plural = _("famiglie d'appoggio")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PairingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(family__in=Family.objects.visible_to(user))
+
+
+class Pairing(models.Model):
+    support_family = models.ForeignKey(SupportFamily, on_delete=models.PROTECT, related_name="pairings")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="pairings")
+    start_date = models.DateField(_("inizio"))
+    end_date = models.DateField(_("fine"), null=True, blank=True)
+    notes = models.TextField(_("note"), blank=True)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("abbinamento di vicinanza solidale")
+        verbose_name_plural = _("abbinamenti di vicinanza solidale")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="pairing_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.support_family} ↔ {self.family}"
+
+
+class SchoolPartnership(models.Model):
+    class Kind(models.TextChoices):
+        PROTOCOLLO = "protocollo", _("Protocollo d'intesa")
+        CONVENZIONE = "convenzione", _("Convenzione")
+        ACCORDO = "accordo", _("Accordo operativo")
+        INFORMALE = "informale", _("Collaborazione informale")
+
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.PROTECT, related_name="school_partnerships", verbose_name=_("ambito")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("progetto")
+    )
+    school = models.CharField(_("scuola / istituto comprensivo"), max_length=200)
+    kind = models.CharField(_("tipo di accordo"), max_length=20, choices=Kind.choices)
+    signed_on = models.DateField(_("data"))
+    notes = models.TextField(_("contenuti"), blank=True)
+
+    objects = AmbitoScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partenariato con la scuola")
+        verbose_name_plural = _("partenariati con le scuole")
+        ordering = ["-signed_on"]
+
+    def __str__(self) -> str:
+        return self.school
+
+
+class SchoolMeeting(models.Model):
+    partnership = models.ForeignKey(SchoolPartnership, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("data"))
+    participants = models.CharField(_("partecipanti"), max_length=300)
+    notes = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("incontro con la scuola")
+        verbose_name_plural = _("incontri con la scuola")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.date:%d/%m/%Y}"
+
+
+class ParentingEvent(models.Model):
+    """Momenti formativi sulla genitorialità, open to the families of the programme and beyond."""
+
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.PROTECT, related_name="parenting_events", verbose_name=_("ambito")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("progetto")
+    )
+    date = models.DateField(_("data"))
+    topic = models.CharField(_("tema"), max_length=200)
+    venue = models.CharField(_("sede"), max_length=200, blank=True)
+    participants_count = models.PositiveSmallIntegerField(_("partecipanti"))
+    programme_families = models.PositiveSmallIntegerField(
+        _("di cui famiglie del programma"), default=0, help_text=_("Quante delle famiglie presenti sono in P.I.P.P.I.")
+    )
+
+    objects = AmbitoScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("momento formativo sulla genitorialità")
+        verbose_name_plural = _("momenti formativi sulla genitorialità")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme_families__lte=models.F("participants_count")),
+                name="event_programme_families_within_participants",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.date:%d/%m/%Y})"
+
+
+# --- Hours ------------------------------------------------------------------------------------------------
+
+
+class Activity(models.TextChoices):
+    DIRETTA_FAMIGLIA = "diretta_famiglia", _("Attività diretta con la famiglia")
+    RIUNIONE_EM = "riunione_em", _("Riunione dell'EM")
+    GRUPPO = "gruppo", _("Gruppo")
+    COORDINAMENTO = "coordinamento", _("Coordinamento")
+    DOCUMENTAZIONE = "documentazione", _("Documentazione")
+    FORMAZIONE = "formazione", _("Formazione")
+    SUPERVISIONE = "supervisione", _("Supervisione")
+
+
+FAMILY_ACTIVITIES = (Activity.DIRETTA_FAMIGLIA, Activity.RIUNIONE_EM)
+GENERAL_ACTIVITIES = (Activity.COORDINAMENTO, Activity.DOCUMENTAZIONE, Activity.FORMAZIONE, Activity.SUPERVISIONE)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+class TimesheetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Own timesheets; the organisation's for its referent; the ambito's for the Ufficio di Piano."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        if user.role == Role.UFFICIO_PIANO:
+            return self.filter(user__ambito_id=user.ambito_id)
+        if user.role == Role.REFERENTE_ENTE and user.organisation_id:
+            return self.filter(
+                Q(user__ambito_id=user.ambito_id, user__organisation_id=user.organisation_id) | Q(user=user)
+            )
+        return self.filter(user=user)
+
+
+class Timesheet(models.Model):
+    """One user's month of hours: bozza → confermato (by the user) → validato (by the organisation's referent
+    or the Ufficio di Piano). A validated month is locked; reopening needs a reason and is logged."""
+
+    class State(models.TextChoices):
+        BOZZA = "bozza", _("Bozza")
+        CONFERMATO = "confermato", _("Confermato dall'operatore")
+        VALIDATO = "validato", _("Validato")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="timesheets")
+    month = models.DateField(_("mese"), help_text=_("Il primo giorno del mese."))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="timesheets", verbose_name=_("progetto")
+    )
+    state = models.CharField(_("stato"), max_length=20, choices=State.choices, default=State.BOZZA)
+    confirmed_at = models.DateTimeField(_("confermato il"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validato da"),
+    )
+    validated_at = models.DateTimeField(_("validato il"), null=True, blank=True)
+
+    objects = TimesheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("foglio ore mensile")
+        verbose_name_plural = _("fogli ore mensili")
+        ordering = ["-month", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "month"], name="timesheet_one_per_user_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="timesheet_month_is_first_day"),
+            models.CheckConstraint(
+                condition=~Q(state="validato") | Q(validated_by__isnull=False, validated_at__isnull=False),
+                name="timesheet_validated_has_validator",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "month"], name="timesheet_state_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.month:%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:timesheet-detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.VALIDATO
+
+
+class TimesheetLog(models.Model):
+    """Confirmations, validations and reopenings of a timesheet, with who, when and why."""
+
+    class Kind(models.TextChoices):
+        CONFERMA = "conferma", _("Conferma")
+        ANNULLA_CONFERMA = "annulla_conferma", _("Conferma annullata")
+        VALIDAZIONE = "validazione", _("Validazione")
+        RIAPERTURA = "riapertura", _("Riapertura")
+
+    timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="log")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("evento del foglio ore")
+        verbose_name_plural = _("eventi dei fogli ore")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.timesheet}"
+
+
+class TimeEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(timesheet__in=Timesheet.objects.visible_to(user))
+
+    def delivered(self):
+        """Hours that count for the PNRR project: eligible entries of validated timesheets."""
+        return self.filter(eligible=True, timesheet__state=Timesheet.State.VALIDATO)
+
+
+class TimeEntry(models.Model):
+    """Minutes a professional spent on one activity on one day, for a family, a group or neither."""
+
+    timesheet = models.ForeignKey(Timesheet, on_delete=models.PROTECT, related_name="entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
+    date = models.DateField(_("data"))
+    minutes = models.PositiveSmallIntegerField(
+        _("minuti"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    activity = models.CharField(_("attività"), max_length=20, choices=Activity.choices)
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries", verbose_name=_("famiglia")
+    )
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries", verbose_name=_("gruppo")
+    )
+    eligible = models.BooleanField(_("rendicontabile sul PNRR"), default=True)
+    note = models.CharField(_("nota"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TimeEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ore registrate")
+        verbose_name_plural = _("ore registrate")
+        ordering = ["date", "pk"]
+        constraints = [
+            # One row per grid cell: saving the same cell twice updates it.
+            models.UniqueConstraint(
+                fields=["user", "date", "activity", "family", "group"],
+                nulls_distinct=False,
+                name="time_entry_one_per_cell",
+            ),
+            models.CheckConstraint(condition=Q(minutes__gt=0, minutes__lte=1440), name="time_entry_minutes_in_day"),
+            models.CheckConstraint(
+                condition=(
+                    Q(activity__in=FAMILY_ACTIVITIES, family__isnull=False, group__isnull=True)
+                    | Q(activity="gruppo", group__isnull=False, family__isnull=True)
+                    | Q(activity__in=GENERAL_ACTIVITIES, family__isnull=True, group__isnull=True)
+                ),
+                name="time_entry_target_matches_activity",
+            ),
+            models.CheckConstraint(
+                condition=Q(intervention__isnull=True) | Q(family__isnull=False),
+                name="time_entry_intervention_has_family",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "date"], name="time_entry_user_date_idx"),
+            models.Index(fields=["family", "date"], name="time_entry_family_date_idx"),
+        ]
+        triggers = [
+            # Defence in depth: the services refuse edits to a validated month with a message; the database
+            # refuses them too, whatever the code path (admin, shell, a bug).
+            pgtrigger.Trigger(
+                name="time_entry_month_not_validated",
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                when=pgtrigger.Before,
+                func="""
+                    IF EXISTS (
+                        SELECT 1 FROM interventions_timesheet t
+                        WHERE t.state = 'validato'
+                          AND t.id IN (COALESCE(NEW.timesheet_id, OLD.timesheet_id), OLD.timesheet_id)
+                    ) THEN
+                        RAISE EXCEPTION 'timesheet validated: time entries are locked'
+                            USING ERRCODE = 'check_violation';
+                    END IF;
+                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                    RETURN NEW;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.date:%d/%m/%Y} {self.minutes} min"
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal(self.minutes) / 60
+
+
+class BudgetLine(models.Model):
+    """The minimum hours a professional profile must deliver on a project, and its hourly cost."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    profile = models.CharField(_("profilo professionale"), max_length=30, choices=Profile.choices)
+    minimum_hours = models.PositiveIntegerField(_("monte ore minimo"))
+    hourly_cost = models.DecimalField(
+        _("costo orario (€)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+
+    class Meta:
+        verbose_name = _("voce di budget")
+        verbose_name_plural = _("voci di budget")
+        ordering = ["project", "profile"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "profile"], name="budget_line_unique_profile"),
+            models.CheckConstraint(condition=Q(hourly_cost__gt=0), name="budget_line_cost_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.cup} — {self.get_profile_display()}"
+
+    @property
+    def amount(self) -> Decimal:
+        return self.hourly_cost * self.minimum_hours
+
+
+for tracked in (Intervention, Pairing, SupportFamily, Attendance, Timesheet, TimeEntry):
+    pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(tracked)

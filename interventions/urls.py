@@ -1,7 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "interventions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("famiglie/<int:pk>/", views.family_interventions, name="family"),
+    path("famiglie/<int:pk>/nuovo/", views.intervention_create, name="intervention-create"),
+    path("<int:pk>/modifica/", views.intervention_edit, name="intervention-edit"),
+    path("ore/", views.week, name="week"),
+    path("ore/cella/", views.cell_save, name="cell-save"),
+    path("ore/settimana/", views.week_save, name="week-save"),
+    path("ore/mesi/", views.my_timesheets, name="my-timesheets"),
+    path("ore/<int:year>/<int:month>/", views.my_month, name="my-month"),
+    path("fogli/", views.timesheet_list, name="timesheet-list"),
+    path("fogli/<int:pk>/", views.timesheet_detail, name="timesheet-detail"),
+    path("fogli/<int:pk>/conferma/", views.timesheet_confirm, name="timesheet-confirm"),
+    path("fogli/<int:pk>/annulla-conferma/", views.timesheet_withdraw, name="timesheet-withdraw"),
+    path("fogli/<int:pk>/valida/", views.timesheet_validate, name="timesheet-validate"),
+    path("fogli/<int:pk>/riapri/", views.timesheet_reopen, name="timesheet-reopen"),
+    path("fogli/<int:pk>/pdf/", views.timesheet_pdf, name="timesheet-pdf"),
+    path("gruppi/", views.group_list, name="group-list"),
+    path("gruppi/nuovo/", views.group_create, name="group-create"),
+    path("gruppi/<int:pk>/", views.group_detail, name="group-detail"),
+    path("gruppi/<int:pk>/incontri/", views.session_create, name="session-create"),
+    path(
+        "gruppi/<int:pk>/incontri/<int:session_pk>/presenze/<int:member_pk>/",
+        views.attendance_toggle,
+        name="attendance-toggle",
+    ),
+    path("vicinanza/", views.support_list, name="support-list"),
+    path("vicinanza/famiglie/nuova/", views.support_create, name="support-create"),
+    path("vicinanza/abbinamenti/nuovo/", views.pairing_create, name="pairing-create"),
+    path("scuole/", views.school_list, name="school-list"),
+    path("scuole/nuovo/", views.school_create, name="school-create"),
+    path("scuole/<int:pk>/incontri/", views.school_meeting_create, name="school-meeting-create"),
+    path("genitorialita/", views.event_list, name="event-list"),
+    path("genitorialita/nuovo/", views.event_create, name="event-create"),
+    path("progetti/<int:project_pk>/budget/", views.budget, name="budget"),
+]

@@ -1,1 +1,681 @@
-"""Pages of the interventions app."""
+"""Pages of interventions and hours."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from equipes.selectors import get_project_for
+from families.models import AccessLog, Family, Member
+from families.selectors import FamilyView, get_family_for, record_access
+from pippi_portal.formatting import format_minutes
+from pippi_portal.idempotency import once_per_submission
+from pippi_portal.pdf import render_pdf
+
+from . import charts, services
+from .forms import (
+    GroupForm,
+    GroupParticipantsForm,
+    GroupSessionForm,
+    InterventionForm,
+    PairingForm,
+    ParentingEventForm,
+    ReopenForm,
+    SchoolMeetingForm,
+    SchoolPartnershipForm,
+    SupportFamilyForm,
+)
+from .models import (
+    Activity,
+    Attendance,
+    Group,
+    GroupSession,
+    Intervention,
+    Pairing,
+    ParentingEvent,
+    SchoolPartnership,
+    SupportFamily,
+    Timesheet,
+    month_start,
+)
+from .selectors import (
+    family_group_attendance,
+    family_hours_by_activity,
+    get_group_for,
+    get_intervention_for,
+    get_timesheet_for,
+    parse_hours,
+    project_budget,
+    sedt_weeks,
+    week_grid,
+    week_start,
+)
+
+PAGE_SIZE = 25
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+
+
+def require_hours_user(user) -> None:
+    """Hours are logged by the professionals of an ambito (not by the administrators)."""
+    require_perm(user, "interventions.log_hours")
+    if user.ambito_id is None:
+        raise PermissionDenied(_("Le ore si registrano dall'utenza di un ambito."))
+
+
+def render_form(request, form, title: str, cancel_url: str, family: Family | None = None):
+    context = {"form": form, "title": title, "cancel_url": cancel_url}
+    if family is not None:
+        context["family"] = FamilyView(family, request.user)
+    return render(request, "interventions/form.html", context)
+
+
+# --- A family's interventions ----------------------------------------------------------------------------
+
+
+@require_GET
+def family_interventions(request, pk: int):
+    user = request.user
+    family = get_family_for(user, pk)
+    record_access(user, family, request.get_full_path())
+    interventions = (
+        Intervention.objects.filter(family=family)
+        .select_related("type")
+        .prefetch_related("assigned_users", "objectives__subdimension")
+        .annotate(minutes=Sum("time_entries__minutes"))
+    )
+    weeks = sedt_weeks(family)
+    return render(
+        request,
+        "interventions/family_interventions.html",
+        {
+            "family": FamilyView(family, user),
+            "interventions": interventions,
+            "sedt_weeks": weeks,
+            "sedt_below": [w for w in weeks if w.below_minimum],
+            "hours": [
+                {
+                    "activity": Activity(row["activity"]).label,
+                    "hours": format_minutes(row["minutes"]),
+                    "people": row["people"],
+                }
+                for row in family_hours_by_activity(family)
+            ],
+            "groups": family_group_attendance(family),
+            "pairings": Pairing.objects.filter(family=family).select_related("support_family"),
+            "can_change": user.has_perm("families.change_family", family),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def intervention_create(request, pk: int):
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    form = InterventionForm(request.POST or None, family=family, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Intervento attivato."))
+        return redirect("interventions:family", pk=family.pk)
+    return render_form(
+        request, form, _("Attiva un intervento"), reverse("interventions:family", args=[family.pk]), family
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_edit(request, pk: int):
+    intervention = get_intervention_for(request.user, pk)
+    family = intervention.family
+    require_perm(request.user, "families.change_family", family)
+    form = InterventionForm(request.POST or None, instance=intervention, family=family, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Intervento aggiornato."))
+        return redirect("interventions:family", pk=family.pk)
+    return render_form(
+        request, form, _("Modifica intervento"), reverse("interventions:family", args=[family.pk]), family
+    )
+
+
+# --- Hours: the weekly grid ----------------------------------------------------------------------------------
+
+
+def _week_from(request) -> datetime.date:
+    text = request.GET.get("settimana") or request.POST.get("settimana") or ""
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        day = timezone.localdate()
+    return week_start(day)
+
+
+@require_GET
+def week(request):
+    require_hours_user(request.user)
+    start = _week_from(request)
+    rows, days, totals = week_grid(request.user, start)
+    return render(
+        request,
+        "interventions/week.html",
+        {
+            "rows": rows,
+            "days": days,
+            "totals": {day: format_minutes(m) for day, m in totals.items()},
+            "week_total": format_minutes(sum(totals.values())),
+            "start": start,
+            "previous": start - datetime.timedelta(days=7),
+            "next": start + datetime.timedelta(days=7),
+            "is_current": start == week_start(timezone.localdate()),
+        },
+    )
+
+
+def _row_target(request, key: str):
+    """Parse a grid row key "activity:id" into (activity, family, group), checking the scope."""
+    activity, _sep, target = key.partition(":")
+    family = group = None
+    if activity in (Activity.DIRETTA_FAMIGLIA, Activity.RIUNIONE_EM):
+        family = get_object_or_404(Family.objects.filter(ambito_id=request.user.ambito_id), pk=target or 0)
+    elif activity == Activity.GRUPPO:
+        group = get_object_or_404(Group.objects.filter(ambito_id=request.user.ambito_id), pk=target or 0)
+    return activity, family, group
+
+
+@require_POST
+def cell_save(request):
+    """Save one cell of the grid (htmx) and answer with the cell re-rendered."""
+    require_hours_user(request.user)
+    key = request.POST.get("row", "")
+    try:
+        day = datetime.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError as error:
+        raise Http404 from error
+    value = request.POST.get(f"cell-{key}-{day.isoformat()}", request.POST.get("value", ""))
+    activity, family, group = _row_target(request, key)
+    error = ""
+    try:
+        minutes = parse_hours(value)
+        entry = services.time_entry_set(
+            user=request.user, day=day, activity=activity, minutes=minutes, family=family, group=group
+        )
+        value = format_minutes(entry.minutes if entry else 0)
+    except (ValueError, services.HoursRefused) as refused:
+        error = str(refused)
+    context = {
+        "row_key": key,
+        "row_label": request.POST.get("row_label", "")[:200],
+        "cell": {"date": day, "locked": False},
+        "value": value,
+        "error": error,
+        "saved": not error,
+    }
+    status = 422 if error and not request.htmx else 200
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{reverse('interventions:week')}?settimana={week_start(day).isoformat()}")
+    return render(request, "interventions/_cell.html", context, status=status)
+
+
+@require_POST
+def week_save(request):
+    """Save the whole grid at once (the same page without JavaScript)."""
+    require_hours_user(request.user)
+    start = _week_from(request)
+    rows, days, _totals = week_grid(request.user, start)
+    errors, saved = [], 0
+    for row in rows:
+        for cell in row.cells:
+            name = f"cell-{row.key}-{cell['date'].isoformat()}"
+            if name not in request.POST or cell["locked"]:
+                continue
+            text = request.POST[name]
+            if text.strip() == format_minutes(cell["minutes"]):
+                continue
+            activity, family, group = _row_target(request, row.key)
+            try:
+                services.time_entry_set(
+                    user=request.user,
+                    day=cell["date"],
+                    activity=activity,
+                    minutes=parse_hours(text),
+                    family=family,
+                    group=group,
+                )
+                saved += 1
+            except (ValueError, services.HoursRefused) as refused:
+                errors.append(f"{row.label}, {cell['date']:%d/%m}: {refused}")
+    for error in errors:
+        messages.error(request, error)
+    if saved:
+        messages.success(request, _("Ore salvate."))
+    return redirect(f"{reverse('interventions:week')}?settimana={start.isoformat()}")
+
+
+# --- Hours: the monthly timesheet ---------------------------------------------------------------------------------
+
+
+def _timesheet_context(timesheet: Timesheet) -> dict:
+    entries = list(
+        timesheet.entries.select_related("family", "group", "intervention__type").order_by("date", "activity")
+    )
+    by_activity = timesheet.entries.values("activity").annotate(minutes=Sum("minutes")).order_by("activity")
+    total = sum(e.minutes for e in entries)
+    eligible = sum(e.minutes for e in entries if e.eligible)
+    return {
+        "timesheet": timesheet,
+        "entries": [
+            {"entry": e, "hours": format_minutes(e.minutes), "activity": Activity(e.activity).label} for e in entries
+        ],
+        "by_activity": [
+            {"label": Activity(r["activity"]).label, "hours": format_minutes(r["minutes"])} for r in by_activity
+        ],
+        "total": format_minutes(total),
+        "eligible": format_minutes(eligible),
+        "events": timesheet.log.select_related("by"),
+    }
+
+
+@require_GET
+def my_month(request, year: int, month: int):
+    require_hours_user(request.user)
+    try:
+        day = datetime.date(year, month, 1)
+    except ValueError as error:
+        raise Http404 from error
+    timesheet = Timesheet.objects.filter(user=request.user, month=day).first()
+    if timesheet is not None:
+        return redirect(timesheet)
+    return render(request, "interventions/timesheet_empty.html", {"month": day})
+
+
+@require_GET
+def my_timesheets(request):
+    require_hours_user(request.user)
+    sheets = (
+        Timesheet.objects.filter(user=request.user)
+        .annotate(minutes=Sum("entries__minutes"))
+        .select_related("validated_by")
+        .order_by("-month")
+    )
+    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
+    for sheet in page:
+        sheet.hours = format_minutes(sheet.minutes or 0)
+    return render(
+        request, "interventions/my_timesheets.html", {"page": page, "this_month": month_start(timezone.localdate())}
+    )
+
+
+@require_GET
+def timesheet_detail(request, pk: int):
+    timesheet = get_timesheet_for(request.user, pk)
+    context = _timesheet_context(timesheet)
+    context.update(
+        {
+            "is_owner": timesheet.user_id == request.user.pk,
+            "can_validate": services.can_validate(request.user, timesheet),
+            "reopen_form": ReopenForm(),
+        }
+    )
+    return render(request, "interventions/timesheet_detail.html", context)
+
+
+def _timesheet_action(request, pk: int, action, *, owner_only: bool):
+    timesheet = get_timesheet_for(request.user, pk)
+    allowed = timesheet.user_id == request.user.pk if owner_only else services.can_validate(request.user, timesheet)
+    if not allowed:
+        raise PermissionDenied(_("Non puoi cambiare lo stato di questo foglio ore."))
+    try:
+        action(timesheet)
+    except services.HoursRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Foglio ore aggiornato."))
+    return redirect(timesheet)
+
+
+@require_POST
+def timesheet_confirm(request, pk: int):
+    return _timesheet_action(
+        request, pk, lambda t: services.timesheet_confirm(timesheet=t, by=request.user), owner_only=True
+    )
+
+
+@require_POST
+def timesheet_withdraw(request, pk: int):
+    return _timesheet_action(
+        request, pk, lambda t: services.timesheet_withdraw(timesheet=t, by=request.user), owner_only=True
+    )
+
+
+@require_POST
+def timesheet_validate(request, pk: int):
+    return _timesheet_action(
+        request, pk, lambda t: services.timesheet_validate(timesheet=t, by=request.user), owner_only=False
+    )
+
+
+@require_POST
+def timesheet_reopen(request, pk: int):
+    form = ReopenForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _timesheet_action(
+        request, pk, lambda t: services.timesheet_reopen(timesheet=t, by=request.user, reason=reason), owner_only=False
+    )
+
+
+@require_GET
+def timesheet_pdf(request, pk: int):
+    timesheet = get_timesheet_for(request.user, pk)
+    context = _timesheet_context(timesheet)
+    context["generated_at"] = timezone.localtime()
+    pdf = render_pdf("interventions/timesheet_pdf.html", context)
+    for family_id in {e["entry"].family_id for e in context["entries"] if e["entry"].family_id}:
+        AccessLog.objects.create(
+            user=request.user,
+            family_id=family_id,
+            path=request.get_full_path()[:300],
+            action=AccessLog.Action.PRINT,
+            identities_shown=False,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"foglio-ore-{timesheet.user.username}-{timesheet.month:%Y-%m}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def timesheet_list(request):
+    """The validation queue of the Ufficio di Piano or of a partner's referent."""
+    require_perm(request.user, "interventions.validate_timesheets")
+    sheets = (
+        Timesheet.objects.visible_to(request.user)
+        .exclude(user=request.user)
+        .select_related("user__organisation", "validated_by")
+        .annotate(minutes=Sum("entries__minutes"))
+        .order_by("-month", "user__last_name")
+    )
+    state = request.GET.get("stato", "confermato")
+    if state in Timesheet.State.values:
+        sheets = sheets.filter(state=state)
+    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
+    for sheet in page:
+        sheet.hours = format_minutes(sheet.minutes or 0)
+    return render(
+        request,
+        "interventions/timesheet_list.html",
+        {"page": page, "state": state, "states": Timesheet.State.choices, "query": f"stato={state}"},
+    )
+
+
+# --- Groups ----------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def group_list(request):
+    require_perm(request.user, "interventions.view_community")
+    groups = (
+        Group.objects.visible_to(request.user)
+        .select_related("type")
+        .annotate(held=Count("sessions", distinct=True), members=Count("participants", distinct=True))
+        .order_by("-start_date")
+    )
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "interventions/group_list.html",
+        {"page": page, "can_add": request.user.has_perm("interventions.add_group")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def group_create(request):
+    require_perm(request.user, "interventions.add_group")
+    form = GroupForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        group = form.save()
+        messages.success(request, _("Modulo di gruppo creato."))
+        return redirect(group)
+    return render_form(request, form, _("Nuovo modulo di gruppo"), reverse("interventions:group-list"))
+
+
+@require_http_methods(["GET", "POST"])
+def group_detail(request, pk: int):
+    user = request.user
+    group = get_group_for(user, pk)
+    require_perm(user, "interventions.view_community")
+    can_run = user.has_perm("interventions.run_group", group)
+    families = Family.objects.visible_to(user)
+    participants_form = GroupParticipantsForm(request.POST or None, group=group, families=families)
+    if request.method == "POST":
+        require_perm(user, "interventions.run_group", group)
+        if participants_form.is_valid():
+            # Members the user cannot see stay as they are.
+            hidden = group.participants.exclude(family__in=families)
+            group.participants.set([*participants_form.cleaned_data["members"], *hidden])
+            messages.success(request, _("Partecipanti aggiornati."))
+            return redirect(group)
+    sessions = list(group.sessions.prefetch_related(Prefetch("attendances", queryset=Attendance.objects.all())))
+    labels = _member_labels(user, group.participants.filter(family__in=families))
+    grid = []
+    for member_id, label in labels:
+        row = {"member_id": member_id, "label": label, "cells": []}
+        for session in sessions:
+            present = any(a.member_id == member_id and a.present for a in session.attendances.all())
+            row["cells"].append({"session": session, "present": present})
+        grid.append(row)
+    return render(
+        request,
+        "interventions/group_detail.html",
+        {
+            "group": group,
+            "facilitators": group.facilitators.all(),
+            "sessions": sessions,
+            "grid": grid,
+            "can_run": can_run,
+            "participants_form": participants_form if can_run else None,
+            "session_form": GroupSessionForm(group=group) if can_run else None,
+        },
+    )
+
+
+def _member_labels(user, members) -> list[tuple[int, str]]:
+    """(member id, how the page may name them): names for roles that see identities, else family code."""
+    members = members.select_related("family").order_by("family__code", "kind", "birth_date")
+    if user.sees_identities:
+        return [(m.pk, f"{m.first_name} {m.last_name} ({m.family.code})") for m in members]
+    rows = members.values_list("pk", "family__code", "kind")
+    kinds = dict(Member.Kind.choices)
+    return [(pk, f"{code} · {kinds[kind]}") for pk, code, kind in rows]
+
+
+@require_POST
+@once_per_submission
+def session_create(request, pk: int):
+    group = get_group_for(request.user, pk)
+    require_perm(request.user, "interventions.run_group", group)
+    form = GroupSessionForm(request.POST, group=group)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Incontro registrato."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(group)
+
+
+@require_POST
+def attendance_toggle(request, pk: int, session_pk: int, member_pk: int):
+    group = get_group_for(request.user, pk)
+    require_perm(request.user, "interventions.run_group", group)
+    session = get_object_or_404(GroupSession, group=group, pk=session_pk)
+    if not group.participants.filter(pk=member_pk, family__in=Family.objects.visible_to(request.user)).exists():
+        raise Http404
+    attendance = services.attendance_toggle(session=session, member_id=member_pk)
+    if request.htmx:
+        return render(
+            request,
+            "interventions/_attendance.html",
+            {"group": group, "cell": {"session": session, "present": attendance.present}, "member_id": member_pk},
+        )
+    return redirect(group)
+
+
+# --- Solidarity, schools, events ----------------------------------------------------------------------------------
+
+
+@require_GET
+def support_list(request):
+    require_perm(request.user, "interventions.view_community")
+    user = request.user
+    support = (
+        SupportFamily.objects.visible_to(user)
+        .select_related("comune")
+        .annotate(active_pairings=Count("pairings", filter=Q(pairings__end_date__isnull=True)))
+        .order_by("name")
+    )
+    pairings = Pairing.objects.visible_to(user).select_related("support_family", "family").order_by("-start_date")
+    return render(
+        request,
+        "interventions/support_list.html",
+        {
+            "support": support,
+            "pairings": pairings,
+            "can_add": user.has_perm("interventions.add_supportfamily"),
+            "can_pair": user.has_perm("interventions.add_pairing"),
+            "show_contacts": user.sees_identities,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def support_create(request):
+    require_perm(request.user, "interventions.add_supportfamily")
+    if request.user.ambito_id is None:
+        raise PermissionDenied(_("Si registra dall'utenza di un ambito."))
+    form = SupportFamilyForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Famiglia d'appoggio registrata."))
+        return redirect("interventions:support-list")
+    return render_form(request, form, _("Nuova famiglia d'appoggio"), reverse("interventions:support-list"))
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def pairing_create(request):
+    require_perm(request.user, "interventions.add_pairing")
+    form = PairingForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Abbinamento registrato."))
+        return redirect("interventions:support-list")
+    return render_form(
+        request, form, _("Nuovo abbinamento di vicinanza solidale"), reverse("interventions:support-list")
+    )
+
+
+@require_GET
+def school_list(request):
+    require_perm(request.user, "interventions.view_community")
+    partnerships = (
+        SchoolPartnership.objects.visible_to(request.user).prefetch_related("meetings").order_by("-signed_on")
+    )
+    return render(
+        request,
+        "interventions/school_list.html",
+        {
+            "partnerships": partnerships,
+            "can_add": request.user.has_perm("interventions.add_schoolpartnership"),
+            "meeting_form": SchoolMeetingForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def school_create(request):
+    require_perm(request.user, "interventions.add_schoolpartnership")
+    if request.user.ambito_id is None:
+        raise PermissionDenied(_("Si registra dall'utenza di un ambito."))
+    form = SchoolPartnershipForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Partenariato registrato."))
+        return redirect("interventions:school-list")
+    return render_form(request, form, _("Nuovo partenariato con la scuola"), reverse("interventions:school-list"))
+
+
+@require_POST
+@once_per_submission
+def school_meeting_create(request, pk: int):
+    require_perm(request.user, "interventions.add_schoolpartnership")
+    partnership = get_object_or_404(SchoolPartnership.objects.visible_to(request.user), pk=pk)
+    form = SchoolMeetingForm(request.POST)
+    if form.is_valid():
+        meeting = form.save(commit=False)
+        meeting.partnership = partnership
+        meeting.save()
+        messages.success(request, _("Incontro con la scuola registrato."))
+    else:
+        messages.error(request, _("Controlla data e partecipanti dell'incontro."))
+    return redirect("interventions:school-list")
+
+
+@require_GET
+def event_list(request):
+    require_perm(request.user, "interventions.view_community")
+    events = ParentingEvent.objects.visible_to(request.user).order_by("-date")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "interventions/event_list.html",
+        {"page": page, "can_add": request.user.has_perm("interventions.add_parentingevent")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def event_create(request):
+    require_perm(request.user, "interventions.add_parentingevent")
+    if request.user.ambito_id is None:
+        raise PermissionDenied(_("Si registra dall'utenza di un ambito."))
+    form = ParentingEventForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Momento formativo registrato."))
+        return redirect("interventions:event-list")
+    return render_form(
+        request, form, _("Nuovo momento formativo sulla genitorialità"), reverse("interventions:event-list")
+    )
+
+
+# --- Budget -------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def budget(request, project_pk: int):
+    project = get_project_for(request.user, project_pk)
+    require_perm(request.user, "interventions.view_budget")
+    data = project_budget(project)
+    return render(
+        request,
+        "interventions/budget.html",
+        {"project": project, "budget": data, "chart": charts.budget_chart_svg(data.lines)},
+    )

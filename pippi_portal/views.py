@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from equipes.models import Ambito, Equipe, Implementation, Project, Role
 from families.models import ACTIVE_STATES, Family
 from families.selectors import implementation_stats
+from interventions.selectors import sedt_flagged_families
 
 DEADLINE_DAYS = 30
 
@@ -56,7 +57,8 @@ def _family_sections(user) -> dict:
     if user.role in (Role.UFFICIO_PIANO, Role.COORDINATORE) or user.is_admin_role:
         implementations = Implementation.objects.visible_to(user).select_related("project")
         warnings = [w for stats in implementation_stats(list(implementations)) for w in stats.warnings]
-    return {"caseload": caseload, "deadlines": deadlines, "family_warnings": warnings}
+    sedt = sedt_flagged_families(Family.objects.visible_to(user)) if user.role != Role.OPERATORE else []
+    return {"caseload": caseload, "deadlines": deadlines, "family_warnings": warnings, "sedt_flags": sedt}
 
 
 @login_not_required

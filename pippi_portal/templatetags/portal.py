@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from pippi_portal.formatting import format_decimal_it, format_minutes
+
 register = template.Library()
-
-
-def format_decimal_it(value: Decimal | float | int, places: int = 2) -> str:
-    """1234.5 -> '1.234,50' (Italian grouping and decimal comma)."""
-    quantum = Decimal(1).scaleb(-places)
-    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    integer, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    text = ".".join(groups)
-    return f"{sign}{text},{fraction}" if places else f"{sign}{text}"
 
 
 @register.filter
@@ -71,3 +57,43 @@ def split(value: str, separator: str = " ") -> list[str]:
 def get_item(mapping, key):
     """mapping[key] in a template, or None."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def minutes_as_hours(minutes) -> str:
+    """90 -> '1,5' (hours with the decimal comma); 0 or None -> '0'."""
+    if not minutes:
+        return "0"
+    return format_minutes(minutes)
+
+
+@register.filter
+def minutes_as_hours_blank(minutes) -> str:
+    """Like minutes_as_hours, but an empty string for 0 (the empty cells of the hours grid)."""
+    return format_minutes(minutes) if minutes else ""
+
+
+@register.filter
+def iso_it(value) -> str:
+    """'2025-06-30' (as stored in report snapshots) -> '30/06/2025'."""
+    if not value:
+        return "—"
+    try:
+        return datetime.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
+@register.filter
+def num(value) -> str:
+    """A report figure as printed: integers as they are, decimals with the comma, text (e.g. "< 3") unchanged."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "sì" if value else "no"
+    if isinstance(value, int):
+        return format_decimal_it(value, 0)
+    if isinstance(value, float):
+        places = 0 if value == int(value) and abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
+        return format_decimal_it(value, places)
+    return str(value)

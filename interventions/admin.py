@@ -1,0 +1,133 @@
+"""The Django admin for interventions and hours: the catalogue, budget lines, and read access to the rest."""
+
+from django.contrib import admin
+
+from .models import (
+    Attendance,
+    BudgetLine,
+    Group,
+    GroupSession,
+    Intervention,
+    InterventionType,
+    Pairing,
+    ParentingEvent,
+    SchoolMeeting,
+    SchoolPartnership,
+    SupportFamily,
+    TimeEntry,
+    Timesheet,
+    TimesheetLog,
+)
+
+
+@admin.register(InterventionType)
+class InterventionTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "category", "profile", "ambito", "is_pippi_device", "is_active"]
+    list_filter = ["category", "profile", "is_pippi_device", "is_active", "ambito"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Intervention)
+class InterventionAdmin(admin.ModelAdmin):
+    list_display = ["type", "family", "start_date", "end_date", "planned_hours_per_week"]
+    list_filter = ["type", "family__ambito"]
+    search_fields = ["family__code"]
+    raw_id_fields = ["family"]
+    filter_horizontal = ["assigned_users"]
+    list_select_related = ["type", "family"]
+
+
+class SessionInline(admin.TabularInline):
+    model = GroupSession
+    extra = 0
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "module_number", "type", "ambito", "start_date", "planned_sessions", "frequency"]
+    list_filter = ["type", "ambito", "frequency"]
+    search_fields = ["name", "venue"]
+    filter_horizontal = ["facilitators"]
+    raw_id_fields = ["participants"]
+    inlines = [SessionInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "member", "present"]
+    list_filter = ["present"]
+    raw_id_fields = ["session", "member"]
+
+
+@admin.register(SupportFamily)
+class SupportFamilyAdmin(admin.ModelAdmin):
+    list_display = ["name", "comune", "ambito", "trained_on", "is_active"]
+    list_filter = ["ambito", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = ["support_family", "family", "start_date", "end_date"]
+    search_fields = ["family__code", "support_family__name"]
+    raw_id_fields = ["family"]
+
+
+class SchoolMeetingInline(admin.TabularInline):
+    model = SchoolMeeting
+    extra = 0
+
+
+@admin.register(SchoolPartnership)
+class SchoolPartnershipAdmin(admin.ModelAdmin):
+    list_display = ["school", "kind", "signed_on", "ambito"]
+    list_filter = ["kind", "ambito"]
+    search_fields = ["school"]
+    inlines = [SchoolMeetingInline]
+
+
+@admin.register(ParentingEvent)
+class ParentingEventAdmin(admin.ModelAdmin):
+    list_display = ["date", "topic", "participants_count", "programme_families", "ambito"]
+    list_filter = ["ambito"]
+    search_fields = ["topic"]
+    date_hierarchy = "date"
+
+
+class TimesheetLogInline(admin.TabularInline):
+    model = TimesheetLog
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "by", "at", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Timesheet)
+class TimesheetAdmin(admin.ModelAdmin):
+    """State changes go through the portal's pages (confirm, validate, reopen), which log them."""
+
+    list_display = ["user", "month", "state", "project", "validated_by", "validated_at"]
+    list_filter = ["state", "month", "user__ambito", "user__organisation"]
+    search_fields = ["user__username", "user__last_name"]
+    readonly_fields = ["state", "confirmed_at", "validated_by", "validated_at"]
+    list_select_related = ["user", "project", "validated_by"]
+    inlines = [TimesheetLogInline]
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(admin.ModelAdmin):
+    list_display = ["user", "date", "activity", "family", "group", "minutes", "eligible"]
+    list_filter = ["activity", "eligible", "timesheet__state"]
+    search_fields = ["user__username", "family__code"]
+    date_hierarchy = "date"
+    raw_id_fields = ["timesheet", "user", "family", "intervention", "group"]
+    list_select_related = ["user", "family", "group"]
+    show_full_result_count = False
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["project", "profile", "minimum_hours", "hourly_cost", "amount"]
+    list_filter = ["project"]

@@ -1,0 +1,212 @@
+"""Forms of interventions, groups, solidarity, schools, events and timesheets."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from equipes.models import Project, User
+from families.models import ACTIVE_STATES, Action, Family, Member, Objective
+from pippi_portal.forms import PortalForm
+
+from .models import (
+    SEDT_MINIMUM_WEEKLY_HOURS,
+    Group,
+    GroupSession,
+    Intervention,
+    InterventionType,
+    Pairing,
+    ParentingEvent,
+    SchoolMeeting,
+    SchoolPartnership,
+    SupportFamily,
+)
+
+
+class InterventionForm(PortalForm):
+    class Meta:
+        model = Intervention
+        fields = [
+            "type",
+            "start_date",
+            "end_date",
+            "planned_hours_per_week",
+            "sedt_exception_reason",
+            "assigned_users",
+            "objectives",
+            "actions",
+            "notes",
+        ]
+        widgets = {
+            "assigned_users": forms.CheckboxSelectMultiple,
+            "objectives": forms.CheckboxSelectMultiple,
+            "actions": forms.CheckboxSelectMultiple,
+            "sedt_exception_reason": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, family: Family, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.family = family
+        self.fields["type"].queryset = InterventionType.objects.visible_to(user).active()
+        self.fields["assigned_users"].queryset = User.objects.filter(
+            ambito_id=family.ambito_id, is_active=True, role__in=["operatore", "case_manager"]
+        )
+        plan = family.plans.filter(superseded_at__isnull=True).first()
+        self.fields["objectives"].queryset = Objective.objects.filter(plan=plan)
+        self.fields["actions"].queryset = Action.objects.filter(objective__plan=plan).select_related("objective")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, hours = cleaned.get("type"), cleaned.get("planned_hours_per_week")
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La fine non può precedere l'inizio."))
+        below_minimum = kind and kind.is_sedt and hours is not None and hours < SEDT_MINIMUM_WEEKLY_HOURS
+        if below_minimum and not (cleaned.get("sedt_exception_reason") or "").strip():
+            self.add_error(
+                "planned_hours_per_week",
+                _(
+                    "L'educativa domiciliare prevede almeno 8 ore settimanali (incontri dell'EM compresi): "
+                    "aumenta le ore o scrivi il motivo della deroga."
+                ),
+            )
+        return cleaned
+
+
+class GroupForm(PortalForm):
+    class Meta:
+        model = Group
+        fields = [
+            "type",
+            "module_number",
+            "name",
+            "project",
+            "venue",
+            "planned_sessions",
+            "frequency",
+            "start_date",
+            "facilitators",
+        ]
+        widgets = {"facilitators": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
+        self.fields["type"].queryset = InterventionType.objects.visible_to(user).filter(category="gruppo")
+        self.fields["project"].queryset = Project.objects.visible_to(user)
+        self.fields["facilitators"].queryset = User.objects.filter(ambito_id=self.instance.ambito_id, is_active=True)
+        self.fields["planned_sessions"].help_text = _("Un modulo ha da 6 a 8 incontri.")
+
+    fixed_fields = ("ambito",)
+
+
+class GroupParticipantsForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Partecipanti"), queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, group: Group, families, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = (
+            Member.objects.filter(family__in=families, family__state__in=[*ACTIVE_STATES, "sospesa"])
+            .select_related("family")
+            .order_by("family__code", "kind", "birth_date")
+        )
+        self.fields["members"].initial = list(group.participants.values_list("pk", flat=True))
+
+
+class GroupSessionForm(PortalForm):
+    fixed_fields = ("group",)
+
+    class Meta:
+        model = GroupSession
+        fields = ["date", "duration_minutes", "topic"]
+
+    def __init__(self, *args, group: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.group = group
+        self.group = group
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < self.group.start_date:
+            raise forms.ValidationError(_("L'incontro non può precedere l'inizio del modulo."))
+        held = self.group.sessions.exclude(pk=self.instance.pk).count()
+        if not self.instance.pk and held >= self.group.planned_sessions:
+            raise forms.ValidationError(
+                _("Il modulo prevede %(n)d incontri, già tutti registrati.") % {"n": self.group.planned_sessions}
+            )
+        return day
+
+
+class SupportFamilyForm(PortalForm):
+    class Meta:
+        model = SupportFamily
+        fields = ["name", "comune", "phone", "availability", "trained_on", "is_active"]
+        widgets = {"availability": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
+        self.fields["comune"].queryset = self.fields["comune"].queryset.filter(ambito_id=self.instance.ambito_id)
+
+
+class PairingForm(PortalForm):
+    class Meta:
+        model = Pairing
+        fields = ["support_family", "family", "start_date", "end_date", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["support_family"].queryset = SupportFamily.objects.visible_to(user).filter(is_active=True)
+        self.fields["family"].queryset = Family.objects.visible_to(user).filter(state__in=ACTIVE_STATES)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La fine non può precedere l'inizio."))
+        return cleaned
+
+
+class SchoolPartnershipForm(PortalForm):
+    class Meta:
+        model = SchoolPartnership
+        fields = ["school", "kind", "signed_on", "project", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
+        self.fields["project"].queryset = Project.objects.visible_to(user)
+
+
+class SchoolMeetingForm(PortalForm):
+    class Meta:
+        model = SchoolMeeting
+        fields = ["date", "participants", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class ParentingEventForm(PortalForm):
+    class Meta:
+        model = ParentingEvent
+        fields = ["date", "topic", "venue", "participants_count", "programme_families", "project"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
+        self.fields["project"].queryset = Project.objects.visible_to(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        total, programme = cleaned.get("participants_count"), cleaned.get("programme_families")
+        if total is not None and programme is not None and programme > total:
+            self.add_error("programme_families", _("Non possono essere più dei partecipanti."))
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo della riapertura"), widget=forms.Textarea(attrs={"rows": 2}))

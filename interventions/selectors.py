@@ -1,0 +1,439 @@
+"""Reads of interventions and hours: scoped look-ups, the weekly grid, the SEDT weekly check, the budget
+of a project and the family's timeline entries. Aggregates are computed by the database."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from equipes.models import Profile, Project, User
+from families.models import Family
+from families.selectors import TimelineEntry
+
+from .models import (
+    SEDT_MINIMUM_WEEKLY_HOURS,
+    Activity,
+    Group,
+    GroupSession,
+    Intervention,
+    Pairing,
+    TimeEntry,
+    Timesheet,
+)
+from .services import groups_for_hours
+
+HOURS = Decimal("0.1")
+
+
+def hours_of(minutes: int | None) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(HOURS, ROUND_HALF_UP)
+
+
+def get_intervention_for(user: User, pk: int) -> Intervention:
+    return get_object_or_404(Intervention.objects.visible_to(user).select_related("family", "type"), pk=pk)
+
+
+def get_group_for(user: User, pk: int) -> Group:
+    return get_object_or_404(Group.objects.visible_to(user).select_related("type", "project"), pk=pk)
+
+
+def get_timesheet_for(user: User, pk: int) -> Timesheet:
+    return get_object_or_404(
+        Timesheet.objects.visible_to(user).select_related("user__organisation", "project", "validated_by"), pk=pk
+    )
+
+
+# --- The weekly grid ---------------------------------------------------------------------------------------
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@dataclass
+class GridRow:
+    key: str  # activity:family-or-group id, as posted by the grid cells
+    label: str
+    activity: str
+    family_id: int | None = None
+    group_id: int | None = None
+    cells: list[dict] = field(default_factory=list)
+    total_minutes: int = 0
+
+
+def week_grid(user: User, start: datetime.date) -> tuple[list[GridRow], list[datetime.date], dict]:
+    """Rows (families × activity, groups, general activities) by days of the week, with the user's minutes.
+    Three queries whatever the number of families."""
+    days = [start + datetime.timedelta(days=i) for i in range(7)]
+    end = days[-1]
+    families = list(_families_in_week(user, start, end))
+    groups = list(groups_for_hours(user).order_by("name").values_list("pk", "name", "module_number"))
+    rows: list[GridRow] = []
+    for pk, code in families:
+        rows.append(
+            GridRow(
+                f"{Activity.DIRETTA_FAMIGLIA}:{pk}",
+                f"{code} · {_('attività diretta')}",
+                Activity.DIRETTA_FAMIGLIA,
+                family_id=pk,
+            )
+        )
+        rows.append(
+            GridRow(f"{Activity.RIUNIONE_EM}:{pk}", f"{code} · {_('riunione EM')}", Activity.RIUNIONE_EM, family_id=pk)
+        )
+    for pk, name, module in groups:
+        rows.append(
+            GridRow(f"{Activity.GRUPPO}:{pk}", f"{name} ({_('modulo')} {module})", Activity.GRUPPO, group_id=pk)
+        )
+    for activity in (Activity.COORDINAMENTO, Activity.DOCUMENTAZIONE, Activity.FORMAZIONE, Activity.SUPERVISIONE):
+        rows.append(GridRow(f"{activity}:", Activity(activity).label, activity))
+    entries = TimeEntry.objects.filter(user=user, date__range=(start, end)).values(
+        "date", "activity", "family_id", "group_id", "minutes"
+    )
+    minutes = {(e["activity"], e["family_id"] or e["group_id"] or None, e["date"]): e["minutes"] for e in entries}
+    states = dict(
+        Timesheet.objects.filter(user=user, month__in={d.replace(day=1) for d in days}).values_list("month", "state")
+    )
+    today = timezone.localdate()
+    for row in rows:
+        target = row.family_id or row.group_id or None
+        for day in days:
+            value = minutes.get((row.activity, target, day), 0)
+            state = states.get(day.replace(day=1), Timesheet.State.BOZZA)
+            row.cells.append({"date": day, "minutes": value, "locked": state != Timesheet.State.BOZZA or day > today})
+            row.total_minutes += value
+    totals = {day: sum(r.cells[i]["minutes"] for r in rows) for i, day in enumerate(days)}
+    return rows, days, totals
+
+
+def _families_in_week(user: User, start: datetime.date, end: datetime.date):
+    """(pk, code) of families the user may log hours for on any day of the week."""
+    assigned = (
+        Intervention.objects.filter(assigned_users=user, start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .values("family_id")
+    )
+    return (
+        Family.objects.filter(ambito_id=user.ambito_id)
+        .filter(
+            Q(pk__in=assigned)
+            | Q(team__user=user, state__in=["inclusa", "valutazione_t0", "in_corso", "valutazione_t2"])
+        )
+        .distinct()
+        .order_by("code")
+        .values_list("pk", "code")
+    )
+
+
+def parse_hours(text: str) -> int:
+    """'1,5' or '1.5' or '1:30' -> 90 minutes. Raises ValueError with an Italian message."""
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return 0
+    try:
+        if ":" in text:
+            hours, _sep, mins = text.partition(":")
+            value = int(hours or 0) * 60 + int(mins or 0)
+            if not 0 <= int(mins or 0) < 60:
+                raise ValueError
+        else:
+            value = int((Decimal(text.replace(",", ".")) * 60).quantize(Decimal(1), ROUND_HALF_UP))
+    except (ArithmeticError, ValueError) as error:
+        raise ValueError(_("Scrivi le ore come 1,5 oppure 1:30.")) from error
+    if not 0 <= value <= 24 * 60:
+        raise ValueError(_("Le ore di un giorno vanno da 0 a 24."))
+    return value
+
+
+# --- SEDT: at least 8 hours a week --------------------------------------------------------------------------
+
+
+def sedt_threshold(planned_hours_per_week: Decimal, exception_reason: str) -> Decimal:
+    """The weekly hours a delivered week is checked against: 8, or the planned hours of an approved exception."""
+    if exception_reason.strip() and planned_hours_per_week < SEDT_MINIMUM_WEEKLY_HOURS:
+        return planned_hours_per_week
+    return SEDT_MINIMUM_WEEKLY_HOURS
+
+
+@dataclass
+class SedtWeek:
+    week: datetime.date
+    hours: Decimal
+    threshold: Decimal
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.hours < self.threshold
+
+
+def sedt_weeks(family: Family, today: datetime.date | None = None) -> list[SedtWeek]:
+    """Each completed week of the family's educational intervention with the hours delivered (EM meetings
+    included), checked against 8 hours (or the planned hours of an approved exception). Two queries."""
+    today = today or timezone.localdate()
+    current_week = week_start(today)
+    spans = list(
+        Intervention.objects.filter(family=family, type__code="sedt").values_list(
+            "start_date", "end_date", "planned_hours_per_week", "sedt_exception_reason"
+        )
+    )
+    if not spans:
+        return []
+    delivered = dict(
+        TimeEntry.objects.filter(family=family, intervention__type__code="sedt")
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(minutes=Sum("minutes"))
+        .values_list("week", "minutes")
+    )
+    weeks = []
+    for start, end, planned, reason in spans:
+        threshold = sedt_threshold(planned, reason)
+        # Whole weeks only: from the first Monday on or after the start.
+        week = week_start(start) + (datetime.timedelta(days=7) if start.weekday() else datetime.timedelta())
+        last = min(end or today, today)
+        while week + datetime.timedelta(days=6) <= last and week < current_week:
+            weeks.append(SedtWeek(week, hours_of(delivered.get(week, 0)), threshold))
+            week += datetime.timedelta(days=7)
+    return sorted(weeks, key=lambda w: w.week)
+
+
+def sedt_flagged_families(families, today: datetime.date | None = None, weeks: int = 4) -> list[dict]:
+    """Families with an educational intervention active over the last `weeks` completed weeks, with the weeks
+    among them delivered below the threshold: [{pk, code, weeks}]. Two queries."""
+    today = today or timezone.localdate()
+    last_week = week_start(today) - datetime.timedelta(days=7)
+    first_week = last_week - datetime.timedelta(days=7 * (weeks - 1))
+    active = {
+        family_id: (code, sedt_threshold(planned, reason))
+        for family_id, code, planned, reason in (
+            Intervention.objects.filter(family__in=families, type__code="sedt", start_date__lte=first_week)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=last_week + datetime.timedelta(days=6)))
+            .values_list("family_id", "family__code", "planned_hours_per_week", "sedt_exception_reason")
+        )
+    }
+    if not active:
+        return []
+    rows = (
+        TimeEntry.objects.filter(
+            family_id__in=active,
+            intervention__type__code="sedt",
+            date__gte=first_week,
+            date__lt=last_week + datetime.timedelta(days=7),
+        )
+        .annotate(week=TruncWeek("date"))
+        .values("family_id", "week")
+        .annotate(minutes=Sum("minutes"))
+    )
+    delivered = {(r["family_id"], r["week"]): r["minutes"] for r in rows}
+    result = []
+    for family_id, (code, threshold) in sorted(active.items(), key=lambda item: item[1][0]):
+        mondays = [first_week + datetime.timedelta(days=7 * i) for i in range(weeks)]
+        below = [m for m in mondays if hours_of(delivered.get((family_id, m), 0)) < threshold]
+        if below:
+            result.append({"pk": family_id, "code": code, "weeks": below})
+    return result
+
+
+# --- Budget -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProfileBudget:
+    profile: str
+    label: str
+    minimum_hours: Decimal
+    hourly_cost: Decimal
+    delivered_hours: Decimal
+    percent: Decimal
+    spent: Decimal
+    forecast_hours: Decimal
+    will_miss_minimum: bool
+
+
+@dataclass
+class ProjectBudget:
+    project: Project
+    lines: list[ProfileBudget]
+    observed_until: datetime.date | None
+    pace_days: int
+    elapsed_days: int
+    remaining_days: int
+    total_spent: Decimal
+    spent_percent: Decimal
+    total_minimum_amount: Decimal
+    warnings: list[str]
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal:
+    return (part * 100 / whole).quantize(HOURS, ROUND_HALF_UP) if whole else Decimal(0)
+
+
+def delivered_minutes_by_profile(
+    project: Project, since: datetime.date | None = None, until: datetime.date | None = None
+) -> dict[str, int]:
+    """Minutes delivered on a project by professional profile: eligible entries of validated timesheets,
+    optionally between two dates (both included)."""
+    entries = TimeEntry.objects.delivered().filter(timesheet__project=project)
+    if since:
+        entries = entries.filter(date__gte=since)
+    if until:
+        entries = entries.filter(date__lte=until)
+    rows = entries.values("user__profile").annotate(minutes=Sum("minutes"))
+    return {row["user__profile"]: row["minutes"] for row in rows}
+
+
+PACE_MONTHS = 6
+
+
+def project_budget(project: Project) -> ProjectBudget:
+    """Delivered hours vs minimum per profile, spending vs the amount, and the forecast at the current pace.
+
+    Hours count when validated (eligible entries of validated timesheets), so everything is observed up to
+    the last day of the latest validated month of the project. The current pace is the daily average of the
+    hours delivered in the last six months of that observation (or since the project start, if shorter);
+    the forecast adds pace × the days left to the project's end date."""
+    lines = list(project.budget_lines.all())
+    delivered = delivered_minutes_by_profile(project)
+    validated = Timesheet.objects.filter(project=project, state=Timesheet.State.VALIDATO)
+    last_month = validated.aggregate(last=Max("month"))["last"]
+    if last_month:
+        next_month = (last_month + datetime.timedelta(days=32)).replace(day=1)
+        observed_until = min(next_month - datetime.timedelta(days=1), project.end_date)
+        day_after = observed_until + datetime.timedelta(days=1)
+        pace_from = max(project.start_date, day_after - relativedelta(months=PACE_MONTHS))
+        elapsed = (observed_until - project.start_date).days + 1
+        pace_days = (observed_until - pace_from).days + 1
+        remaining = max((project.end_date - observed_until).days, 0)
+        recent = delivered_minutes_by_profile(project, since=pace_from)
+    else:
+        observed_until, elapsed, pace_days, recent = None, 0, 0, {}
+        remaining = (project.end_date - project.start_date).days + 1
+    result_lines, warnings = [], []
+    for line in lines:
+        hours = Decimal(delivered.get(line.profile, 0)) / 60
+        pace = Decimal(recent.get(line.profile, 0)) / 60 / pace_days if pace_days else Decimal(0)
+        forecast = (hours + pace * remaining).quantize(HOURS, ROUND_HALF_UP)
+        minimum = Decimal(line.minimum_hours)
+        budget = ProfileBudget(
+            profile=line.profile,
+            label=Profile(line.profile).label,
+            minimum_hours=minimum,
+            hourly_cost=line.hourly_cost,
+            delivered_hours=hours.quantize(HOURS, ROUND_HALF_UP),
+            percent=_percent(hours, minimum),
+            spent=(hours * line.hourly_cost).quantize(Decimal("0.01"), ROUND_HALF_UP),
+            forecast_hours=forecast,
+            will_miss_minimum=forecast < minimum,
+        )
+        if budget.will_miss_minimum and observed_until:
+            warnings.append(
+                _("%(profile)s: al ritmo attuale si arriva a %(forecast)s ore su un minimo di %(minimum)s.")
+                % {
+                    "profile": budget.label,
+                    "forecast": f"{forecast:f}".replace(".", ","),
+                    "minimum": f"{line.minimum_hours:,}".replace(",", "."),
+                }
+            )
+        result_lines.append(budget)
+    total_spent = sum((b.spent for b in result_lines), Decimal(0))
+    return ProjectBudget(
+        project=project,
+        lines=result_lines,
+        observed_until=observed_until,
+        pace_days=pace_days,
+        elapsed_days=elapsed,
+        remaining_days=remaining,
+        total_spent=total_spent,
+        spent_percent=_percent(total_spent, project.amount),
+        total_minimum_amount=sum((line.amount for line in lines), Decimal(0)),
+        warnings=warnings,
+    )
+
+
+# --- What a family received ------------------------------------------------------------------------------------
+
+
+def family_hours_by_activity(family: Family) -> list[dict]:
+    return list(
+        TimeEntry.objects.filter(family=family)
+        .values("activity")
+        .annotate(minutes=Sum("minutes"), people=Count("user", distinct=True))
+        .order_by("activity")
+    )
+
+
+def family_group_attendance(family: Family) -> list[dict]:
+    """For each group a member of the family takes part in: sessions held and sessions attended."""
+    return list(
+        GroupSession.objects.filter(group__participants__family=family)
+        .values("group_id", "group__name", "group__module_number")
+        .annotate(
+            held=Count("pk", distinct=True),
+            attended=Count(
+                "attendances",
+                filter=Q(attendances__present=True, attendances__member__family=family),
+                distinct=True,
+            ),
+        )
+        .order_by("group__name")
+    )
+
+
+def family_timeline_entries(user: User, family: Family) -> list[TimelineEntry]:
+    """Interventions, group sessions attended and hours by month, for the family's timeline. Three queries."""
+    entries = []
+    for intervention in Intervention.objects.filter(family=family).select_related("type"):
+        detail = _("%(h)s ore/settimana previste") % {"h": f"{intervention.planned_hours_per_week:f}".replace(".", ",")}
+        entries.append(
+            TimelineEntry(
+                intervention.start_date, _("Avvio: %(t)s") % {"t": intervention.type}, detail, kind="intervention"
+            )
+        )
+        if intervention.end_date:
+            entries.append(
+                TimelineEntry(intervention.end_date, _("Fine: %(t)s") % {"t": intervention.type}, kind="intervention")
+            )
+    sessions = (
+        GroupSession.objects.filter(attendances__member__family=family, attendances__present=True)
+        .values("date", "group__name")
+        .annotate(present=Count("attendances", filter=Q(attendances__member__family=family, attendances__present=True)))
+        .distinct()
+    )
+    for session in sessions:
+        entries.append(
+            TimelineEntry(
+                session["date"],
+                _("Incontro di gruppo: %(g)s") % {"g": session["group__name"]},
+                _("%(n)d presenti della famiglia") % {"n": session["present"]},
+                kind="group",
+            )
+        )
+    months = (
+        TimeEntry.objects.filter(family=family)
+        .annotate(month=F("timesheet__month"))
+        .values("month")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("month")
+    )
+    for month in months:
+        entries.append(
+            TimelineEntry(
+                month["month"],
+                _("Ore dedicate nel mese"),
+                _("%(h)s ore") % {"h": f"{hours_of(month['minutes']):f}".replace(".", ",")},
+                kind="hours",
+            )
+        )
+    return entries
+
+
+def family_pairings(family: Family):
+    return Pairing.objects.filter(family=family).select_related("support_family")

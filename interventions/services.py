@@ -1,0 +1,210 @@
+"""Workflows of interventions and hours: recording time on the weekly grid, the monthly timesheet's
+confirmation, validation and reopening, and attendance."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from equipes.models import Project, Role, User
+from families.models import Family
+
+from .models import (
+    FAMILY_ACTIVITIES,
+    Activity,
+    Attendance,
+    Group,
+    GroupSession,
+    Intervention,
+    TimeEntry,
+    Timesheet,
+    TimesheetLog,
+    month_start,
+)
+
+
+class HoursRefused(Exception):
+    """A change of hours that is not allowed; the message says why, in Italian."""
+
+
+def month_label(month: datetime.date) -> str:
+    return date_format(month, "F Y")
+
+
+def project_for(user: User, day: datetime.date) -> Project | None:
+    """The project of the user's ambito that covers the day (the latest started, if several)."""
+    projects = Project.objects.filter(ambito_id=user.ambito_id, start_date__lte=day, end_date__gte=day)
+    return projects.order_by("-start_date").first()
+
+
+def timesheet_for(user: User, day: datetime.date) -> Timesheet:
+    timesheet, _created = Timesheet.objects.get_or_create(
+        user=user, month=month_start(day), defaults={"project": project_for(user, day)}
+    )
+    return timesheet
+
+
+def families_for_hours(user: User, day: datetime.date):
+    """Families a professional may log hours for on a day: assigned to one of their interventions active
+    that day, or a member of the family's équipe while the family is on its path."""
+    assigned = Intervention.objects.active_on(day).filter(assigned_users=user).values("family_id")
+    return Family.objects.filter(ambito_id=user.ambito_id).filter(
+        Q(pk__in=assigned) | Q(team__user=user, state__in=["inclusa", "valutazione_t0", "in_corso", "valutazione_t2"])
+    )
+
+
+def groups_for_hours(user: User):
+    return Group.objects.filter(ambito_id=user.ambito_id, facilitators=user)
+
+
+def time_entry_set(
+    *,
+    user: User,
+    day: datetime.date,
+    activity: str,
+    minutes: int,
+    family: Family | None = None,
+    group: Group | None = None,
+    note: str = "",
+) -> TimeEntry | None:
+    """Set the minutes of one cell of the weekly grid (0 removes it). Saving the same cell twice updates
+    it: there is one row per user, day, activity and family or group."""
+    if activity not in Activity.values:
+        raise HoursRefused(_("Attività sconosciuta."))
+    if not 0 <= minutes <= 24 * 60:
+        raise HoursRefused(_("Le ore di un giorno vanno da 0 a 24."))
+    if day > timezone.localdate():
+        raise HoursRefused(_("Non si registrano ore per giorni futuri."))
+    if activity in FAMILY_ACTIVITIES:
+        if family is None or not families_for_hours(user, day).filter(pk=family.pk).exists():
+            raise HoursRefused(_("Puoi registrare ore solo per le famiglie a cui sei assegnato."))
+        group = None
+    elif activity == Activity.GRUPPO:
+        if group is None or not groups_for_hours(user).filter(pk=group.pk).exists():
+            raise HoursRefused(_("Puoi registrare ore solo per i gruppi che conduci."))
+        family = None
+    else:
+        family = group = None
+    with transaction.atomic():
+        timesheet = timesheet_for(user, day)
+        timesheet = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
+        if timesheet.state == Timesheet.State.VALIDATO:
+            raise HoursRefused(
+                _("Il mese di %(month)s è validato: le ore non si possono modificare. Chiedi la riapertura.")
+                % {"month": month_label(timesheet.month)}
+            )
+        if timesheet.state == Timesheet.State.CONFERMATO:
+            raise HoursRefused(
+                _("Hai confermato il mese di %(month)s: annulla la conferma per modificare le ore.")
+                % {"month": month_label(timesheet.month)}
+            )
+        key = {"user": user, "date": day, "activity": activity, "family": family, "group": group}
+        if minutes == 0:
+            TimeEntry.objects.filter(**key).delete()
+            return None
+        intervention = None
+        if family is not None:
+            # The intervention the hours belong to: the user's active one for the family, SEDT first.
+            interventions = Intervention.objects.active_on(day).filter(family=family, assigned_users=user)
+            intervention = interventions.filter(type__code="sedt").first() or interventions.first()
+        entry, _created = TimeEntry.objects.update_or_create(
+            **key, defaults={"timesheet": timesheet, "minutes": minutes, "intervention": intervention, "note": note}
+        )
+    return entry
+
+
+def _log(timesheet: Timesheet, kind: str, by: User, reason: str = "") -> None:
+    TimesheetLog.objects.create(timesheet=timesheet, kind=kind, by=by, reason=reason)
+
+
+def _locked(timesheet: Timesheet) -> Timesheet:
+    return Timesheet.objects.select_for_update().get(pk=timesheet.pk)
+
+
+def timesheet_confirm(*, timesheet: Timesheet, by: User) -> Timesheet:
+    """The professional confirms their month."""
+    with transaction.atomic():
+        sheet = _locked(timesheet)
+        if sheet.user_id != by.pk:
+            raise HoursRefused(_("Solo l'operatore può confermare il proprio foglio ore."))
+        if sheet.state != Timesheet.State.BOZZA:
+            raise HoursRefused(_("Il foglio ore è già %(state)s.") % {"state": sheet.get_state_display().lower()})
+        if sheet.month > month_start(timezone.localdate()):
+            raise HoursRefused(_("Un mese futuro non si può confermare."))
+        sheet.state, sheet.confirmed_at = Timesheet.State.CONFERMATO, timezone.now()
+        sheet.save(update_fields=["state", "confirmed_at"])
+        _log(sheet, TimesheetLog.Kind.CONFERMA, by)
+    return sheet
+
+
+def timesheet_withdraw(*, timesheet: Timesheet, by: User) -> Timesheet:
+    """The professional takes back a confirmation not yet validated, to correct the month."""
+    with transaction.atomic():
+        sheet = _locked(timesheet)
+        if sheet.user_id != by.pk or sheet.state != Timesheet.State.CONFERMATO:
+            raise HoursRefused(_("Si può annullare solo la propria conferma non ancora validata."))
+        sheet.state, sheet.confirmed_at = Timesheet.State.BOZZA, None
+        sheet.save(update_fields=["state", "confirmed_at"])
+        _log(sheet, TimesheetLog.Kind.ANNULLA_CONFERMA, by)
+    return sheet
+
+
+def can_validate(user: User, timesheet: Timesheet) -> bool:
+    """The organisation's referent validates its staff; the Ufficio di Piano validates the ambito's."""
+    if timesheet.user_id == user.pk:
+        return False
+    if user.is_admin_role:
+        return True
+    staff = timesheet.user
+    if staff.ambito_id != user.ambito_id:
+        return False
+    if user.role == Role.UFFICIO_PIANO:
+        return True
+    return user.role == Role.REFERENTE_ENTE and staff.organisation_id == user.organisation_id
+
+
+def timesheet_validate(*, timesheet: Timesheet, by: User) -> Timesheet:
+    with transaction.atomic():
+        sheet = _locked(timesheet)
+        if not can_validate(by, sheet):
+            raise HoursRefused(_("Non puoi validare il foglio ore di questa persona."))
+        if sheet.state != Timesheet.State.CONFERMATO:
+            raise HoursRefused(_("Si valida solo un foglio ore confermato dall'operatore."))
+        sheet.state, sheet.validated_by, sheet.validated_at = Timesheet.State.VALIDATO, by, timezone.now()
+        sheet.save(update_fields=["state", "validated_by", "validated_at"])
+        _log(sheet, TimesheetLog.Kind.VALIDAZIONE, by)
+    return sheet
+
+
+def timesheet_reopen(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
+    """Unlock a validated month so that its owner can correct it; the reason is logged."""
+    with transaction.atomic():
+        sheet = _locked(timesheet)
+        if not can_validate(by, sheet):
+            raise HoursRefused(_("Non puoi riaprire il foglio ore di questa persona."))
+        if sheet.state != Timesheet.State.VALIDATO:
+            raise HoursRefused(_("Si riapre solo un foglio ore validato."))
+        if not reason.strip():
+            raise HoursRefused(_("Scrivi il motivo della riapertura."))
+        sheet.state = Timesheet.State.BOZZA
+        sheet.confirmed_at = sheet.validated_at = sheet.validated_by = None
+        sheet.save(update_fields=["state", "confirmed_at", "validated_at", "validated_by"])
+        _log(sheet, TimesheetLog.Kind.RIAPERTURA, by, reason)
+    return sheet
+
+
+def attendance_toggle(*, session: GroupSession, member_id: int) -> Attendance:
+    """One click per member: present ↔ absent."""
+    with transaction.atomic():
+        attendance, created = Attendance.objects.select_for_update().get_or_create(
+            session=session, member_id=member_id, defaults={"present": True}
+        )
+        if not created:
+            attendance.present = not attendance.present
+            attendance.save(update_fields=["present"])
+    return attendance
