@@ -1,7 +1,419 @@
-"""The reporting part of the synthetic demo (`manage.py seed_demo`)."""
+"""The reporting part of the synthetic demo (`manage.py seed_demo`): for the Seregno project, a beneficiary
+and an operator survey per project year (answers typed in from paper and given through links, through the
+real services), the complaints register, the controls on the partner, and the social-impact indicators
+with a value per semester. Everything is invented; nothing names a person. Idempotent: each part is
+skipped when the project already has it.
+"""
 
 from __future__ import annotations
 
+import datetime
+import random
+from decimal import Decimal
 
-def seed(ambiti) -> None:
-    """Create the demo data of this app for the given ambiti (by code); idempotent."""
+from django.utils import timezone
+
+from equipes.models import Ambito, Organisation, Project, User
+
+from . import services
+from .indicators import semester_bounds, year_bounds
+from .models import (
+    Audience,
+    Complaint,
+    ImpactIndicator,
+    IndicatorValue,
+    QualityControl,
+    ReportRun,
+    SatisfactionSurvey,
+    SurveyLink,
+    SurveyLinkBatch,
+)
+from .reports import run_report
+
+D = datetime.date
+SEREGNO_CUP = "B24H22000190001"
+
+BENEFICIARY_STATEMENTS = [
+    "Mi sono sentito/a ascoltato/a dagli operatori.",
+    "Gli incontri con l'équipe sono stati utili per la mia famiglia.",
+    "Ho partecipato alla costruzione del progetto per la mia famiglia.",
+    "Gli orari e i luoghi degli incontri erano adatti alle mie esigenze.",
+    "Le informazioni che ho ricevuto erano chiare.",
+    "Oggi mi sento più capace di affrontare le difficoltà con i miei figli.",
+    "Consiglierei questo percorso ad altre famiglie.",
+]
+OPERATOR_STATEMENTS = [
+    "Ho ricevuto una formazione adeguata al mio ruolo nel programma.",
+    "Il lavoro nell'équipe multidisciplinare funziona bene.",
+    "Gli strumenti del metodo (Mondo del Bambino, Progetto Quadro) sono utili nel mio lavoro.",
+    "Il carico di lavoro è sostenibile.",
+    "La supervisione e il coordinamento sono adeguati.",
+    "La collaborazione con i servizi sociali comunali è efficace.",
+]
+BENEFICIARY_COMMENTS = [
+    "Il gruppo con gli altri genitori mi ha aiutato molto.",
+    "Vorrei incontri in orari più flessibili.",
+    "L'educatrice è stata sempre disponibile.",
+    "All'inizio non capivo bene a cosa servissero tutti questi incontri.",
+    "Grazie per il sostegno in un periodo difficile.",
+]
+OPERATOR_COMMENTS = [
+    "Servirebbe più tempo per le riunioni di équipe.",
+    "Molto utile la formazione sul metodo.",
+    "Le sostituzioni sono difficili da organizzare.",
+]
+# Project years (June–May): the survey runs in the last six weeks of each.
+YEARS = [
+    (2023, D(2024, 4, 15), D(2024, 5, 31)),
+    (2024, D(2025, 4, 14), D(2025, 5, 30)),
+    (2025, D(2026, 4, 13), D(2026, 5, 29)),
+]
+
+
+def seed(ambiti: dict[str, Ambito]) -> None:
+    """Quality data of the Seregno project; the other ambiti have none."""
+    project = Project.objects.filter(cup=SEREGNO_CUP).first()
+    if project is None:
+        return
+    udp = User.objects.get(username="udp")
+    referente = User.objects.get(username="referente_coop")
+    coop = referente.organisation
+    comuni = {o.name: o for o in Organisation.objects.filter(ambito=project.ambito, kind=Organisation.Kind.COMUNE)}
+    rng = random.Random(2023)
+    if not SatisfactionSurvey.objects.filter(project=project).exists():
+        _surveys(project, udp, referente, rng)
+    if not Complaint.objects.filter(project=project).exists():
+        _complaints(project, udp, coop, comuni)
+    if not QualityControl.objects.filter(project=project).exists():
+        _controls(project, udp, coop)
+    if not ImpactIndicator.objects.filter(project=project).exists():
+        _indicators(project)
+    if not ReportRun.objects.filter(project=project).exists():
+        _report_runs(project, udp)
+
+
+def _report_runs(project: Project, udp: User) -> None:
+    """One approved semester report for each past semester of the project, and the annual syntheses; the
+    PDFs are rendered here, as the worker would."""
+    today = timezone.localdate()
+    labels = [
+        f"{year}-S{half}" for year in range(project.start_date.year, project.end_date.year + 1) for half in (1, 2)
+    ]
+    for label in labels:
+        start, end = semester_bounds(label)
+        if end < project.start_date or start > project.end_date or end >= today:
+            continue
+        _approved_run(project, ReportRun.Kind.SEMESTER, label, start, end, udp)
+    for year in range(project.start_date.year, min(project.end_date.year, today.year - 1) + 1):
+        start, end = year_bounds(year)
+        _approved_run(project, ReportRun.Kind.ANNUAL, str(year), start, end, udp)
+
+
+def _approved_run(project, kind, label, start, end, udp) -> None:
+    approved_at = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=30), datetime.time(10)))
+    run = ReportRun.objects.create(
+        project=project,
+        kind=kind,
+        label=label,
+        period_start=start,
+        period_end=end,
+        created_by=udp,
+        state=ReportRun.State.APPROVATO,
+        approved_by=udp,
+        approved_at=approved_at,
+        submitted_at=approved_at - datetime.timedelta(days=5),
+        critical_issues="Ritardi nella compilazione di alcune valutazioni T1; turn over di un'educatrice.",
+        corrective_actions="Calendario condiviso delle scadenze in EM; affiancamento della nuova educatrice dal coach.",
+        overall_evaluation="Il progetto procede secondo il cronoprogramma e con le famiglie previste.",
+    )
+    run_report(run.pk)
+
+
+def _scores(rng: random.Random, items, mood: float) -> dict[int, int]:
+    """Mostly agreeing answers, a little better each year (`mood` around 3.5–4.3); a few left blank."""
+    scores = {}
+    for item in items:
+        if rng.random() < 0.05:
+            continue
+        scores[item.pk] = max(1, min(5, round(rng.gauss(mood, 0.8))))
+    return scores or {items[0].pk: 4}
+
+
+def _surveys(project: Project, udp: User, referente: User, rng: random.Random) -> None:
+    for year_index, (year, start, end) in enumerate(YEARS):
+        label = f"{year}/{str(year + 1)[2:]}"
+        for audience, title, statements, comments, size, linked in [
+            (
+                Audience.BENEFICIARI,
+                f"Soddisfazione delle famiglie {label}",
+                BENEFICIARY_STATEMENTS,
+                BENEFICIARY_COMMENTS,
+                16 + 3 * year_index,
+                5,
+            ),
+            (
+                Audience.OPERATORI,
+                f"Soddisfazione degli operatori {label}",
+                OPERATOR_STATEMENTS,
+                OPERATOR_COMMENTS,
+                15 + 2 * year_index,
+                8,
+            ),
+        ]:
+            survey = services.survey_create(
+                survey=SatisfactionSurvey(
+                    project=project,
+                    audience=audience,
+                    title=title,
+                    period_start=start,
+                    period_end=end,
+                    introduction="Questo questionario è anonimo e ci aiuta a migliorare il programma P.I.P.P.I.",
+                ),
+                statements=statements,
+                by=udp,
+            )
+            items = list(survey.items.order_by("order"))
+            mood = 3.6 + 0.3 * year_index
+            for n in range(size - linked):
+                services.survey_response_record(
+                    survey=survey,
+                    scores=_scores(rng, items, mood),
+                    comment=comments[n % len(comments)] if n % 4 == 0 else "",
+                    submitted_on=start + datetime.timedelta(days=rng.randint(0, (end - start).days)),
+                    by=referente,
+                )
+            # A batch of links, some of which were answered.
+            batch = services.survey_links_generate(
+                batch=SurveyLinkBatch(survey=survey, created_on=start, expires_on=end), count=linked + 3, by=udp
+            )
+            for link in SurveyLink.objects.filter(batch=batch).order_by("number")[:linked]:
+                services.survey_answer_by_link(
+                    link=link,
+                    scores=_scores(rng, items, mood),
+                    comment="",
+                    on=start + datetime.timedelta(days=rng.randint(0, (end - start).days)),
+                )
+
+
+def _complaints(project: Project, udp: User, coop: Organisation, comuni: dict[str, Organisation]) -> None:
+    seregno, giussano = comuni.get("Comune di Seregno"), comuni.get("Comune di Giussano")
+    rows = [
+        (
+            D(2023, 10, 12),
+            "telefono",
+            "Ritardo nell'avvio degli incontri di educativa domiciliare",
+            coop,
+            "Verificata la disponibilità degli educatori; calendario riprogrammato con la famiglia.",
+            D(2023, 10, 26),
+            "accolto",
+        ),
+        (
+            D(2024, 1, 22),
+            "email",
+            "Cambio dell'educatore di riferimento senza preavviso",
+            coop,
+            "Il cambio era dovuto a una lunga assenza; la cooperativa si impegna ad avvisare le famiglie per iscritto.",
+            D(2024, 2, 9),
+            "parzialmente_accolto",
+        ),
+        (
+            D(2024, 3, 5),
+            "di_persona",
+            "Orario del gruppo dei genitori incompatibile con il lavoro",
+            coop,
+            "Attivato un secondo gruppo in orario serale.",
+            D(2024, 3, 20),
+            "accolto",
+        ),
+        (
+            D(2024, 6, 18),
+            "modulo",
+            "Mancata comunicazione dell'esito della valutazione intermedia",
+            seregno,
+            "Restituzione fatta in un incontro dell'équipe con la famiglia.",
+            D(2024, 7, 15),
+            "accolto",
+        ),
+        (
+            D(2024, 11, 4),
+            "pec",
+            "Contestazione della decisione di non inclusione nel programma",
+            seregno,
+            "Riesaminata la pre-valutazione: confermato l'orientamento verso un intervento ordinario.",
+            D(2024, 12, 2),
+            "non_accolto",
+        ),
+        (
+            D(2025, 2, 11),
+            "telefono",
+            "Incontro di mediazione culturale annullato senza avviso",
+            coop,
+            "Incontro recuperato la settimana successiva; definita una procedura per le disdette.",
+            D(2025, 2, 18),
+            "accolto",
+        ),
+        (
+            D(2025, 5, 27),
+            "email",
+            "Richiesta di chiarimenti sul trattamento dei dati personali",
+            None,
+            "Inviata l'informativa e indicato il responsabile della protezione dei dati dell'ambito.",
+            D(2025, 6, 6),
+            "non_di_competenza",
+        ),
+        (
+            D(2025, 10, 8),
+            "lettera",
+            "Scarsa puntualità agli appuntamenti domiciliari",
+            coop,
+            "Richiamo al coordinamento della cooperativa; verifica a campione nei due mesi successivi.",
+            D(2025, 11, 5),
+            "parzialmente_accolto",
+        ),
+        (
+            D(2026, 5, 20),
+            "di_persona",
+            "Difficoltà a contattare il servizio sociale di riferimento",
+            giussano,
+            "Segnalato al Comune; in attesa del nuovo orario di apertura dello sportello.",
+            None,
+            "",
+        ),
+    ]
+    Complaint.objects.bulk_create(
+        Complaint(
+            project=project,
+            received_on=received,
+            channel=channel,
+            subject=subject,
+            organisation=organisation,
+            handling_notes=notes,
+            closed_on=closed,
+            outcome=outcome,
+            created_by=udp,
+        )
+        for received, channel, subject, organisation, notes, closed, outcome in rows
+    )
+
+
+def _controls(project: Project, udp: User, coop: Organisation) -> None:
+    status = QualityControl.Status
+    rows = [
+        (
+            D(2023, 12, 14),
+            "personale",
+            "Elenco del personale impiegato, titoli di studio e curricula.",
+            "Documentazione completa per cinque operatori su sei; manca un curriculum aggiornato.",
+            "Trasmettere il curriculum mancante entro 30 giorni.",
+            D(2024, 1, 31),
+            status.CHIUSO,
+        ),
+        (
+            D(2024, 5, 21),
+            "ore",
+            "Fogli presenza di marzo e aprile 2024 a campione, confrontati con le ore rendicontate.",
+            "Ore coerenti con i fogli presenza.",
+            "",
+            None,
+            status.SVOLTO,
+        ),
+        (
+            D(2024, 10, 9),
+            "in_loco",
+            "Sede degli incontri del gruppo genitori e bambini.",
+            "Spazi adeguati; manca un angolo attrezzato per i bambini sotto i tre anni.",
+            "Allestire un'area per i più piccoli.",
+            D(2024, 12, 10),
+            status.CHIUSO,
+        ),
+        (
+            D(2025, 4, 16),
+            "documentale",
+            "Formazione obbligatoria: MOOC Vicinanza solidale e sicurezza sul lavoro (D.Lgs. 81/2008).",
+            "Due operatori assunti di recente senza l'attestato sulla sicurezza.",
+            "Completare la formazione sulla sicurezza e trasmettere gli attestati.",
+            D(2025, 6, 30),
+            status.CHIUSO,
+        ),
+        (
+            D(2025, 11, 20),
+            "colloquio",
+            "Colloqui con le educatrici sull'organizzazione degli interventi domiciliari.",
+            "Difficoltà a coprire le sostituzioni nei periodi di ferie.",
+            "Predisporre un piano delle sostituzioni e condividerlo con l'Ufficio di Piano.",
+            D(2026, 1, 31),
+            status.AZIONI_IN_CORSO,
+        ),
+        (
+            D(2026, 5, 12),
+            "ore",
+            "Ore rendicontate per profilo professionale rispetto ai minimi della coprogettazione.",
+            "",
+            "",
+            None,
+            status.SVOLTO,
+        ),
+    ]
+    QualityControl.objects.bulk_create(
+        QualityControl(
+            project=project,
+            checked_on=day,
+            organisation=coop,
+            kind=kind,
+            scope=scope,
+            findings=findings,
+            corrective_actions=actions,
+            follow_up_on=follow_up,
+            status=state,
+            created_by=udp,
+        )
+        for day, kind, scope, findings, actions, follow_up, state in rows
+    )
+
+
+SEMESTERS = [
+    (D(2023, 6, 1), D(2023, 12, 31)),
+    (D(2024, 1, 1), D(2024, 6, 30)),
+    (D(2024, 7, 1), D(2024, 12, 31)),
+    (D(2025, 1, 1), D(2025, 6, 30)),
+    (D(2025, 7, 1), D(2025, 12, 31)),
+    (D(2026, 1, 1), D(2026, 5, 31)),
+]
+
+
+def _indicators(project: Project) -> None:
+    rows = [
+        ("Famiglie che concludono il percorso con esito A o B", "%", "60", "80", "higher", [62, 68, 71, 75, 78, 81]),
+        (
+            "Bambini che restano nella propria famiglia a fine percorso",
+            "%",
+            "85",
+            "95",
+            "higher",
+            [86, 88, 90, 91, 93, 94],
+        ),
+        (
+            "Soddisfazione media delle famiglie",
+            "punti (1–5)",
+            "3.5",
+            "4.2",
+            "higher",
+            ["3.6", "3.8", "3.9", "4.0", "4.1", "4.2"],
+        ),
+        ("Famiglie solidali attive nella rete", "famiglie", "2", "8", "higher", [2, 3, 4, 5, 6, 7]),
+        ("Tempo medio tra segnalazione e avvio del percorso", "giorni", "60", "30", "lower", [58, 52, 45, 40, 36, 33]),
+    ]
+    for name, unit, baseline, target, direction, values in rows:
+        indicator = ImpactIndicator.objects.create(
+            project=project,
+            name=name,
+            unit=unit,
+            baseline=Decimal(baseline),
+            target=Decimal(target),
+            direction=direction,
+            method="Dati del portale, rilevati a fine semestre dall'Ufficio di Piano.",
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(indicator=indicator, period_start=start, period_end=end, value=Decimal(str(value)))
+            for (start, end), value in zip(SEMESTERS, values, strict=True)
+        )

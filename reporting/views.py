@@ -1,1 +1,497 @@
-"""Pages of the reporting app."""
+"""Pages of the quality section: satisfaction surveys (with the public single-use link), the complaints
+register, controls on the services delivered and social-impact indicators. Each view fetches through a
+`get_<thing>_for` helper (404 outside scope), checks the role with `rules` (403), and calls one query or
+service."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pippi_portal.idempotency import once_per_submission
+
+from . import quality, services
+from .filters import ComplaintFilter, QualityControlFilter, SurveyFilter
+from .forms import (
+    ComplaintForm,
+    ImpactIndicatorForm,
+    IndicatorValueForm,
+    LinkAnswerForm,
+    LinkBatchForm,
+    PaperResponseForm,
+    QualityControlForm,
+    SurveyForm,
+)
+from .models import (
+    Complaint,
+    ImpactIndicator,
+    QualityControl,
+    SatisfactionSurvey,
+    indicator_progress,
+)
+from .selectors import (
+    get_complaint_for,
+    get_control_for,
+    get_indicator_for,
+    get_indicator_value_for,
+    get_link_batch_for,
+    get_link_for_token,
+    get_survey_for,
+)
+
+PAGE_SIZE = 25
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione nella sezione qualità."))
+
+
+def form_page(request, form, title: str, cancel_url: str, template: str = "reporting/form.html", **context):
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, **context})
+
+
+def list_page(request, template: str, filterset, **context):
+    """A filtered, paginated list; the filter's query string survives paging."""
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, template, {"filter": filterset, "page": page, "query": query.urlencode(), **context})
+
+
+@require_GET
+def index(request):
+    user = request.user
+    require_perm(user, "reporting.view_quality")
+    today = timezone.localdate()
+    context = {
+        "surveys": SatisfactionSurvey.objects.visible_to(user).count(),
+        "open_complaints": Complaint.objects.visible_to(user).open_on(today).count(),
+        "can_view_controls": user.has_perm("reporting.view_qualitycontrol"),
+        "can_view_indicators": user.has_perm("reporting.view_impactindicator"),
+    }
+    if context["can_view_controls"]:
+        context["open_controls"] = (
+            QualityControl.objects.visible_to(user)
+            .filter(status__in=[QualityControl.Status.PROGRAMMATO, QualityControl.Status.AZIONI_IN_CORSO])
+            .count()
+        )
+    if context["can_view_indicators"]:
+        context["indicators"] = ImpactIndicator.objects.visible_to(user).count()
+    return render(request, "reporting/index.html", context)
+
+
+# --- Surveys ---------------------------------------------------------------------------------------------
+
+
+@require_GET
+def survey_list(request):
+    user = request.user
+    require_perm(user, "reporting.view_survey")
+    surveys = (
+        SatisfactionSurvey.objects.visible_to(user)
+        .select_related("project")
+        .annotate(
+            item_count=Count("items", distinct=True),
+            response_count=Count("responses", distinct=True),
+        )
+        .order_by("-period_start", "audience", "title")
+    )
+    return list_page(
+        request,
+        "reporting/survey_list.html",
+        SurveyFilter(request.GET or None, queryset=surveys, user=user),
+        can_add=user.has_perm("reporting.add_survey"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def survey_create(request):
+    require_perm(request.user, "reporting.add_survey")
+    form = SurveyForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        survey = services.survey_create(
+            survey=form.save(commit=False), statements=form.cleaned_data["statements"], by=request.user
+        )
+        messages.success(request, _("Questionario creato."))
+        return redirect(survey)
+    return form_page(request, form, _("Nuovo questionario di soddisfazione"), reverse("reporting:survey-list"))
+
+
+@require_GET
+def survey_detail(request, pk: int):
+    user = request.user
+    survey = get_survey_for(user, pk)
+    require_perm(user, "reporting.view_survey", survey)
+    can_change = user.has_perm("reporting.change_survey", survey)
+    batches = (
+        survey.link_batches.annotate(total=Count("links"), used=Count("links", filter=Q(links__used=True)))
+        if can_change
+        else None
+    )
+    return render(
+        request,
+        "reporting/survey_detail.html",
+        {
+            "survey": survey,
+            "items": survey.items.order_by("order"),
+            "responses": quality.response_counts(survey),
+            "batches": batches,
+            "today": timezone.localdate(),
+            "can_change": can_change,
+            "can_add_response": user.has_perm("reporting.add_surveyresponse", survey),
+            "can_view_comments": user.has_perm("reporting.view_survey_comments", survey),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_edit(request, pk: int):
+    survey = get_survey_for(request.user, pk)
+    require_perm(request.user, "reporting.change_survey", survey)
+    form = SurveyForm(request.POST or None, instance=survey, user=request.user)
+    if form.is_valid():
+        form.save()
+        if not form.fields["statements"].disabled and "statements" in form.changed_data:
+            services.survey_statements_replace(survey=survey, statements=form.cleaned_data["statements"])
+        messages.success(request, _("Questionario aggiornato."))
+        return redirect(survey)
+    return form_page(request, form, _("Modifica questionario"), survey.get_absolute_url())
+
+
+@require_GET
+def survey_results(request, pk: int):
+    user = request.user
+    survey = get_survey_for(user, pk)
+    require_perm(user, "reporting.view_survey", survey)
+    return render(
+        request,
+        "reporting/survey_results.html",
+        {
+            "survey": survey,
+            "results": quality.survey_results(survey),
+            "can_view_comments": user.has_perm("reporting.view_survey_comments", survey),
+        },
+    )
+
+
+@require_GET
+def survey_comments(request, pk: int):
+    survey = get_survey_for(request.user, pk)
+    require_perm(request.user, "reporting.view_survey_comments", survey)
+    return render(
+        request, "reporting/survey_comments.html", {"survey": survey, "comments": quality.survey_comments(survey)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def survey_response_create(request, pk: int):
+    survey = get_survey_for(request.user, pk)
+    require_perm(request.user, "reporting.add_surveyresponse", survey)
+    form = PaperResponseForm(request.POST or None, survey=survey)
+    if form.is_valid():
+        services.survey_response_record(
+            survey=survey,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            submitted_on=form.cleaned_data["submitted_on"],
+            by=request.user,
+        )
+        messages.success(request, _("Questionario registrato. Puoi inserire il successivo."))
+        return redirect("reporting:survey-response-create", survey.pk)
+    return render(request, "reporting/survey_response_form.html", {"survey": survey, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def survey_links_create(request, pk: int):
+    survey = get_survey_for(request.user, pk)
+    require_perm(request.user, "reporting.add_surveylinkbatch", survey)
+    form = LinkBatchForm(request.POST or None, survey=survey)
+    if form.is_valid():
+        batch = services.survey_links_generate(
+            batch=form.save(commit=False), count=form.cleaned_data["count"], by=request.user
+        )
+        messages.success(request, _("Link generati: stampali e consegnali, uno per persona."))
+        return redirect(batch)
+    return form_page(
+        request,
+        form,
+        _("Genera link anonimi per «%(title)s»") % {"title": survey.title},
+        survey.get_absolute_url(),
+    )
+
+
+@require_GET
+def survey_batch_print(request, pk: int):
+    """The printable sheet of a batch: for each link not yet used, its QR code and the address to type."""
+    batch = get_link_batch_for(request.user, pk)
+    require_perm(request.user, "reporting.add_surveylinkbatch", batch.survey)
+    expired = batch.expires_on < timezone.localdate()
+    cards, unprintable = [], 0
+    for link in batch.links.filter(used=False).order_by("number") if not expired else []:
+        if not link.can_be_printed:
+            unprintable += 1
+            continue
+        url = request.build_absolute_uri(link.get_absolute_url())
+        qr = segno.make(url, error="m").svg_inline(
+            scale=3, title=_("Codice QR del questionario n. %(n)d") % {"n": link.number}
+        )
+        cards.append({"number": link.number, "url": url, "qr": qr})
+    return render(
+        request,
+        "reporting/batch_print.html",
+        {
+            "batch": batch,
+            "survey": batch.survey,
+            "cards": cards,
+            "expired": expired,
+            "unprintable": unprintable,
+            "total": batch.links.count(),
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey_answer(request, token: str):
+    """The anonymous questionnaire behind a single-use link: no login, nothing about who answers."""
+    link = get_link_for_token(token)
+    survey = link.batch.survey
+    if link.used:
+        return render(request, "reporting/survey_link_used.html", {"survey": survey}, status=410)
+    form = LinkAnswerForm(request.POST or None, survey=survey)
+    if form.is_valid():
+        try:
+            services.survey_answer_by_link(link=link, scores=form.scores(), comment=form.cleaned_data["comment"])
+        except services.LinkAlreadyUsed:
+            return render(request, "reporting/survey_link_used.html", {"survey": survey}, status=410)
+        return redirect("reporting:survey-thanks")
+    return render(request, "reporting/survey_answer.html", {"survey": survey, "form": form})
+
+
+@login_not_required
+@require_GET
+def survey_thanks(request):
+    return render(request, "reporting/survey_thanks.html")
+
+
+# --- Complaints ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def complaint_list(request):
+    user = request.user
+    require_perm(user, "reporting.view_complaint")
+    complaints = Complaint.objects.visible_to(user).select_related("project", "organisation")
+    return list_page(
+        request,
+        "reporting/complaint_list.html",
+        ComplaintFilter(request.GET or None, queryset=complaints, user=user),
+        can_add=user.has_perm("reporting.add_complaint"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def complaint_create(request):
+    require_perm(request.user, "reporting.add_complaint")
+    form = ComplaintForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        complaint = form.save(commit=False)
+        complaint.created_by = request.user
+        complaint.save()
+        messages.success(request, _("Reclamo registrato."))
+        return redirect(complaint)
+    return form_page(request, form, _("Nuovo reclamo"), reverse("reporting:complaint-list"))
+
+
+@require_GET
+def complaint_detail(request, pk: int):
+    complaint = get_complaint_for(request.user, pk)
+    require_perm(request.user, "reporting.view_complaint", complaint)
+    return render(
+        request,
+        "reporting/complaint_detail.html",
+        {"complaint": complaint, "can_change": request.user.has_perm("reporting.change_complaint", complaint)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_edit(request, pk: int):
+    complaint = get_complaint_for(request.user, pk)
+    require_perm(request.user, "reporting.change_complaint", complaint)
+    form = ComplaintForm(request.POST or None, instance=complaint, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Reclamo aggiornato."))
+        return redirect(complaint)
+    return form_page(request, form, _("Gestione del reclamo"), complaint.get_absolute_url())
+
+
+# --- Quality controls ------------------------------------------------------------------------------------
+
+
+@require_GET
+def control_list(request):
+    user = request.user
+    require_perm(user, "reporting.view_qualitycontrol")
+    controls = QualityControl.objects.visible_to(user).select_related("project", "organisation")
+    return list_page(
+        request,
+        "reporting/control_list.html",
+        QualityControlFilter(request.GET or None, queryset=controls, user=user),
+        can_add=user.has_perm("reporting.add_qualitycontrol"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def control_create(request):
+    require_perm(request.user, "reporting.add_qualitycontrol")
+    form = QualityControlForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        control = form.save(commit=False)
+        control.created_by = request.user
+        control.save()
+        messages.success(request, _("Controllo registrato."))
+        return redirect(control)
+    return form_page(request, form, _("Nuovo controllo sulle prestazioni"), reverse("reporting:control-list"))
+
+
+@require_GET
+def control_detail(request, pk: int):
+    control = get_control_for(request.user, pk)
+    require_perm(request.user, "reporting.view_qualitycontrol", control)
+    return render(
+        request,
+        "reporting/control_detail.html",
+        {"control": control, "can_change": request.user.has_perm("reporting.change_qualitycontrol", control)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def control_edit(request, pk: int):
+    control = get_control_for(request.user, pk)
+    require_perm(request.user, "reporting.change_qualitycontrol", control)
+    form = QualityControlForm(request.POST or None, instance=control, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Controllo aggiornato."))
+        return redirect(control)
+    return form_page(request, form, _("Modifica controllo"), control.get_absolute_url())
+
+
+# --- Impact indicators -----------------------------------------------------------------------------------
+
+
+@require_GET
+def indicator_list(request):
+    user = request.user
+    require_perm(user, "reporting.view_impactindicator")
+    indicators = list(
+        ImpactIndicator.objects.visible_to(user)
+        .select_related("project")
+        .with_latest_value()
+        .order_by("project__cup", "name")
+    )
+    for indicator in indicators:
+        indicator.reached, indicator.progress = indicator_progress(
+            baseline=indicator.baseline,
+            target=indicator.target,
+            value=indicator.latest_value,
+            direction=indicator.direction,
+        )
+    return render(
+        request,
+        "reporting/indicator_list.html",
+        {"indicators": indicators, "can_add": user.has_perm("reporting.add_impactindicator")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def indicator_create(request):
+    require_perm(request.user, "reporting.add_impactindicator")
+    form = ImpactIndicatorForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        indicator = form.save()
+        messages.success(request, _("Indicatore creato. Ora puoi registrarne i valori."))
+        return redirect(indicator)
+    return form_page(request, form, _("Nuovo indicatore di impatto sociale"), reverse("reporting:indicator-list"))
+
+
+@require_GET
+def indicator_detail(request, pk: int):
+    indicator = get_indicator_for(request.user, pk)
+    require_perm(request.user, "reporting.view_impactindicator", indicator)
+    values = list(indicator.values.order_by("period_end"))
+    latest = values[-1].value if values else None
+    indicator.reached, indicator.progress = indicator_progress(
+        baseline=indicator.baseline, target=indicator.target, value=latest, direction=indicator.direction
+    )
+    return render(
+        request,
+        "reporting/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "values": values,
+            "latest": values[-1] if values else None,
+            "can_change": request.user.has_perm("reporting.change_impactindicator", indicator),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, pk: int):
+    indicator = get_indicator_for(request.user, pk)
+    require_perm(request.user, "reporting.change_impactindicator", indicator)
+    form = ImpactIndicatorForm(request.POST or None, instance=indicator, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Indicatore aggiornato."))
+        return redirect(indicator)
+    return form_page(request, form, _("Modifica indicatore"), indicator.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def indicator_value_create(request, pk: int):
+    indicator = get_indicator_for(request.user, pk)
+    require_perm(request.user, "reporting.change_impactindicator", indicator)
+    form = IndicatorValueForm(request.POST or None, indicator=indicator)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Valore registrato."))
+        return redirect(indicator)
+    return form_page(
+        request, form, _("Nuovo valore di «%(name)s»") % {"name": indicator.name}, indicator.get_absolute_url()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_value_edit(request, pk: int):
+    value = get_indicator_value_for(request.user, pk)
+    indicator = value.indicator
+    require_perm(request.user, "reporting.change_impactindicator", indicator)
+    form = IndicatorValueForm(request.POST or None, instance=value, indicator=indicator)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Valore aggiornato."))
+        return redirect(indicator)
+    return form_page(
+        request, form, _("Modifica un valore di «%(name)s»") % {"name": indicator.name}, indicator.get_absolute_url()
+    )

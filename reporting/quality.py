@@ -1,0 +1,244 @@
+"""The quality figures that the semester report (section 6, partner section) and the annual synthesis carry:
+complaints and their handling, satisfaction of beneficiaries and operators, controls on the services
+delivered, social-impact indicators (DESIGN.md §3.5, seed 001 "Rendicontazioni, dati e relazioni").
+
+Every figure is an aggregate computed by PostgreSQL, with a fixed number of queries whatever the data size.
+The result is plain JSON (numbers, strings, lists, dicts), ready to be frozen into a report snapshot. It holds
+no free text written by or about people: survey comments are only on the Ufficio di Piano's own page
+(`survey_comments`). Small-cell suppression ("< 3") is the report renderer's job, as for every breakdown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Avg, Count, Q
+
+from equipes.models import Project
+
+from .models import (
+    DAYS_TO_CLOSE,
+    LIKERT_MAX,
+    LIKERT_MIN,
+    Audience,
+    Complaint,
+    ImpactIndicator,
+    QualityControl,
+    SatisfactionSurvey,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyResponse,
+    indicator_progress,
+    open_on_q,
+)
+
+
+def _mean(value) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def quality_section(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The quality figures of `project` between `start` and `end` (both included).
+
+    - complaints: received (received_on in the period), closed (closed_on in the period), open (still open on
+      the last day of the period), received by channel, closed by outcome, mean days to close of those closed;
+    - satisfaction per audience: responses given in the period, with the number of scores `n` and their
+      overall mean; per survey the same plus each statement's n and mean;
+    - quality controls carried out in the period: total, by status, by kind, how many asked for corrective
+      actions;
+    - impact indicators: baseline, target and the latest value of a period ending by `end`.
+    """
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "complaints": complaint_figures(project=project, start=start, end=end),
+        "satisfaction": satisfaction_figures(project=project, start=start, end=end),
+        "quality_controls": control_figures(project=project, start=start, end=end),
+        "impact_indicators": indicator_figures(project=project, until=end),
+    }
+
+
+def complaint_figures(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    received = Q(received_on__range=(start, end))
+    closed = Q(closed_on__range=(start, end))
+    by_channel = {f"channel_{c}": Count("pk", filter=received & Q(channel=c)) for c in Complaint.Channel.values}
+    by_outcome = {f"outcome_{o}": Count("pk", filter=closed & Q(outcome=o)) for o in Complaint.Outcome.values}
+    row = Complaint.objects.filter(project=project).aggregate(
+        received=Count("pk", filter=received),
+        closed=Count("pk", filter=closed),
+        open=Count("pk", filter=open_on_q(end)),
+        mean_days=Avg(DAYS_TO_CLOSE, filter=closed),
+        **by_channel,
+        **by_outcome,
+    )
+    mean_days = row["mean_days"]
+    return {
+        "received": row["received"],
+        "closed": row["closed"],
+        "open": row["open"],
+        "by_channel": {c: row[f"channel_{c}"] for c in Complaint.Channel.values},
+        "by_outcome": {o: row[f"outcome_{o}"] for o in Complaint.Outcome.values},
+        "mean_days_to_close": None if mean_days is None else round(mean_days.total_seconds() / 86400, 1),
+    }
+
+
+def satisfaction_figures(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    in_period = Q(submitted_on__range=(start, end))
+    responses = SurveyResponse.objects.filter(in_period, survey__project=project)
+    answers = SurveyAnswer.objects.filter(response__survey__project=project, response__submitted_on__range=(start, end))
+
+    audiences = Audience.values
+    response_counts = responses.aggregate(**{a: Count("pk", filter=Q(survey__audience=a)) for a in audiences})
+    scores = answers.aggregate(
+        **{f"{a}_n": Count("pk", filter=Q(response__survey__audience=a)) for a in audiences},
+        **{f"{a}_mean": Avg("score", filter=Q(response__survey__audience=a)) for a in audiences},
+    )
+    surveys = (
+        responses.values("survey_id", "survey__audience", "survey__title", "survey__period_start", "survey__period_end")
+        .annotate(responses=Count("pk"))
+        .order_by("survey__period_start", "survey__title")
+    )
+    survey_scores = {
+        row["response__survey_id"]: row
+        for row in answers.values("response__survey_id").annotate(n=Count("pk"), mean=Avg("score"))
+    }
+    items = (
+        SurveyItem.objects.filter(survey__project=project)
+        .with_statistics(Q(answers__response__submitted_on__range=(start, end)))
+        .values("survey_id", "order", "text", "n", "mean")
+        .order_by("survey_id", "order")
+    )
+    items_by_survey: dict[int, list[dict]] = {}
+    for item in items:
+        items_by_survey.setdefault(item["survey_id"], []).append(
+            {"order": item["order"], "text": item["text"], "n": item["n"], "mean": _mean(item["mean"])}
+        )
+
+    result = {
+        a: {"responses": response_counts[a], "n": scores[f"{a}_n"], "mean": _mean(scores[f"{a}_mean"]), "surveys": []}
+        for a in audiences
+    }
+    for survey in surveys:
+        survey_score = survey_scores.get(survey["survey_id"], {"n": 0, "mean": None})
+        result[survey["survey__audience"]]["surveys"].append(
+            {
+                "title": survey["survey__title"],
+                "period_start": survey["survey__period_start"].isoformat(),
+                "period_end": survey["survey__period_end"].isoformat(),
+                "responses": survey["responses"],
+                "n": survey_score["n"],
+                "mean": _mean(survey_score["mean"]),
+                "items": items_by_survey.get(survey["survey_id"], []),
+            }
+        )
+    return result
+
+
+def control_figures(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    statuses, kinds = QualityControl.Status.values, QualityControl.Kind.values
+    row = QualityControl.objects.filter(project=project, checked_on__range=(start, end)).aggregate(
+        total=Count("pk"),
+        with_corrective_actions=Count("pk", filter=~Q(corrective_actions="")),
+        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in statuses},
+        **{f"kind_{k}": Count("pk", filter=Q(kind=k)) for k in kinds},
+    )
+    return {
+        "total": row["total"],
+        "by_status": {s: row[f"status_{s}"] for s in statuses},
+        "by_kind": {k: row[f"kind_{k}"] for k in kinds},
+        "with_corrective_actions": row["with_corrective_actions"],
+    }
+
+
+def indicator_figures(*, project: Project, until: datetime.date) -> list[dict[str, Any]]:
+    indicators = (
+        ImpactIndicator.objects.filter(project=project)
+        .with_latest_value(until=until)
+        .values(
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "latest_value",
+            "latest_period_start",
+            "latest_period_end",
+        )
+        .order_by("name")
+    )
+    result = []
+    for indicator in indicators:
+        reached, progress = indicator_progress(
+            baseline=indicator["baseline"],
+            target=indicator["target"],
+            value=indicator["latest_value"],
+            direction=indicator["direction"],
+        )
+        latest = indicator["latest_value"]
+        result.append(
+            {
+                "name": indicator["name"],
+                "unit": indicator["unit"],
+                "direction": indicator["direction"],
+                "baseline": float(indicator["baseline"]),
+                "target": float(indicator["target"]),
+                "latest": None
+                if latest is None
+                else {
+                    "value": float(latest),
+                    "period_start": indicator["latest_period_start"].isoformat(),
+                    "period_end": indicator["latest_period_end"].isoformat(),
+                },
+                "reached": reached,
+                "progress_percent": progress,
+            }
+        )
+    return result
+
+
+# --- The pages of one survey ---------------------------------------------------------------------------
+
+
+def response_counts(survey: SatisfactionSurvey) -> dict[str, int]:
+    """How many questionnaires a survey got: `total`, and per channel (`carta`, `link`)."""
+    return survey.responses.aggregate(
+        total=Count("pk"),
+        **{channel: Count("pk", filter=Q(channel=channel)) for channel in SurveyResponse.Channel.values},
+    )
+
+
+def survey_results(survey: SatisfactionSurvey) -> dict[str, Any]:
+    """Everything the results page shows: responses by channel, the overall mean with its n, and per
+    statement the n, the mean and the distribution over the scale (three queries)."""
+    counts = response_counts(survey)
+    overall = SurveyAnswer.objects.filter(response__survey=survey).aggregate(n=Count("pk"), mean=Avg("score"))
+    items = []
+    for item in survey.items.with_statistics().order_by("order"):
+        distribution, offset = [], 0.0
+        for point in range(LIKERT_MIN, LIKERT_MAX + 1):
+            count = getattr(item, f"n{point}")
+            share = 100 * count / item.n if item.n else 0.0
+            # `offset` and `width`: the point's segment on a 0–100 bar.
+            distribution.append(
+                {"score": point, "count": count, "percent": round(share), "offset": offset, "width": share}
+            )
+            offset += share
+        items.append(
+            {
+                "order": item.order,
+                "text": item.text,
+                "n": item.n,
+                "mean": _mean(item.mean),
+                "distribution": distribution,
+            }
+        )
+    return {"responses": counts, "n": overall["n"], "mean": _mean(overall["mean"]), "items": items}
+
+
+def survey_comments(survey: SatisfactionSurvey) -> list[dict[str, Any]]:
+    """The free comments of a survey, newest first, for the Ufficio di Piano's own page (never in reports)."""
+    return list(
+        survey.responses.exclude(comment="")
+        .order_by("-submitted_on", "-pk")
+        .values("submitted_on", "channel", "comment")
+    )

@@ -1,0 +1,200 @@
+"""Pages of the report runs (semester report, annual synthesis) and of the live indicators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from equipes.models import Project
+
+from . import charts, exports, indicators, reports
+from .models import ReportRun
+from .report_forms import NarrativeForm, ReportStartForm, semester_choices
+
+PAGE_SIZE = 25
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+
+
+def get_run_for(user, pk: int) -> ReportRun:
+    """A run of the user's ambito (404 otherwise), for a role that reads reports (403 otherwise)."""
+    run = get_object_or_404(ReportRun.objects.visible_to(user).select_related("project__ambito", "approved_by"), pk=pk)
+    require_perm(user, "reporting.view_report")
+    return run
+
+
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    user = request.user
+    require_perm(user, "reporting.view_report")
+    form = ReportStartForm(request.POST or None, user=user) if user.has_perm("reporting.add_reportrun") else None
+    if request.method == "POST":
+        require_perm(user, "reporting.add_reportrun")
+        if form.is_valid():
+            try:
+                run = reports.report_start(
+                    project=form.cleaned_data["project"], kind=form.cleaned_data["kind"], label=form.label, by=user
+                )
+            except (ValueError, reports.ReportRefused) as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, _("Rendicontazione avviata: il PDF è in preparazione."))
+                return redirect(run)
+    runs = (
+        ReportRun.objects.visible_to(user).select_related("project", "approved_by").order_by("-period_end", "-version")
+    )
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reporting/report_list.html", {"page": page, "form": form})
+
+
+def _detail_context(request, run: ReportRun) -> dict:
+    can_change = request.user.has_perm("reporting.change_reportrun", run)
+    return {
+        "run": run,
+        "title": reports.title_of(run),
+        "can_change": can_change,
+        "narrative_form": NarrativeForm(instance=run) if can_change and run.state == ReportRun.State.BOZZA else None,
+    }
+
+
+@require_GET
+def report_detail(request, pk: int):
+    run = get_run_for(request.user, pk)
+    return render(request, "reporting/report_detail.html", _detail_context(request, run))
+
+
+@require_GET
+def report_status(request, pk: int):
+    """The progress fragment the detail page polls while the PDF is being prepared."""
+    run = get_run_for(request.user, pk)
+    return render(request, "reporting/_report_status.html", _detail_context(request, run))
+
+
+def _action(request, pk: int, action, success: str):
+    run = get_run_for(request.user, pk)
+    require_perm(request.user, "reporting.change_reportrun", run)
+    try:
+        action(run)
+    except reports.ReportRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, success)
+    return redirect(run)
+
+
+@require_POST
+def report_narrative(request, pk: int):
+    form = NarrativeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Controlla i testi."))
+        return redirect("reporting:report-detail", pk=pk)
+    return _action(
+        request,
+        pk,
+        lambda run: reports.report_save_narrative(run=run, texts=form.cleaned_data),
+        _("Testi salvati: il PDF viene aggiornato."),
+    )
+
+
+@require_POST
+def report_submit(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda run: reports.report_submit(run=run, by=request.user),
+        _("Rendicontazione inviata in revisione."),
+    )
+
+
+@require_POST
+def report_back(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda run: reports.report_back_to_draft(run=run, by=request.user),
+        _("Rendicontazione riportata in bozza."),
+    )
+
+
+@require_POST
+def report_approve(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda run: reports.report_approve(run=run, by=request.user),
+        _("Rendicontazione approvata: il PDF definitivo è in preparazione."),
+    )
+
+
+def _download(run: ReportRun, content: bytes, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    name = f"rendicontazione-{run.project.cup}-{run.label}-v{run.version}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def report_download(request, pk: int, fmt: str):
+    run = get_run_for(request.user, pk)
+    if fmt == "pdf":
+        if not run.pdf or run.render_status != ReportRun.Render.PRONTO:
+            raise Http404
+        with run.pdf.open("rb") as handle:
+            return _download(run, handle.read(), "application/pdf", "pdf")
+    if run.snapshot is None:
+        raise Http404
+    if fmt == "json":
+        with run.snapshot_file.open("rb") as handle:
+            return _download(run, handle.read(), "application/json", "json")
+    if fmt == "csv":
+        return _download(run, exports.to_csv(run.snapshot), "text/csv; charset=utf-8", "csv")
+    if fmt == "xlsx":
+        return _download(
+            run,
+            exports.to_xlsx(run.snapshot, title=run.label),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    raise Http404
+
+
+@require_GET
+def indicators_page(request):
+    """The figures of the semester report, computed live for a project and a semester."""
+    user = request.user
+    require_perm(user, "reporting.view_report")
+    projects = list(Project.objects.visible_to(user).order_by("-start_date"))
+    if not projects:
+        raise Http404
+    project = next((p for p in projects if str(p.pk) == request.GET.get("progetto")), projects[0])
+    choices = semester_choices(project)
+    label = request.GET.get("periodo") or choices[0][0]
+    try:
+        start, end = indicators.semester_bounds(label)
+    except ValueError as error:
+        raise Http404 from error
+    figures = indicators.compute(project, start, end)
+    return render(
+        request,
+        "reporting/indicators.html",
+        {
+            "s": figures,
+            "project": project,
+            "projects": projects,
+            "label": label,
+            "choices": choices,
+            "mdb_chart": charts.mondo_del_bambino_chart(figures),
+            "hours_chart": charts.hours_chart(figures),
+            "now": timezone.localtime(),
+        },
+    )

@@ -1,0 +1,217 @@
+"""Report runs: starting a version, freezing its figures, rendering its PDF in the background worker, and the
+bozza → in_revisione → approvato workflow."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from equipes.models import Project, User
+from pippi_portal.pdf import render_pdf
+
+from . import charts, indicators
+from .models import ReportRun
+
+NARRATIVE_FIELDS = ("critical_issues", "corrective_actions", "overall_evaluation")
+
+
+class ReportRefused(Exception):
+    """A report action that is not allowed; the message says why, in Italian."""
+
+
+def canonical_json(snapshot: dict[str, Any]) -> bytes:
+    """The snapshot's bytes: sorted keys, no spaces, UTF-8. What is stored, downloaded and hashed."""
+    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def period_of(kind: str, label: str) -> tuple[datetime.date, datetime.date]:
+    if kind == ReportRun.Kind.SEMESTER:
+        return indicators.semester_bounds(label)
+    if not (label.isdigit() and len(label) == 4):
+        raise ValueError(_("Anno non valido: %(label)s.") % {"label": label})
+    return indicators.year_bounds(int(label))
+
+
+def compute_snapshot(project: Project, kind: str, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The figures a run freezes: the whole semester report, or the annual synthesis' quality section."""
+    if kind == ReportRun.Kind.SEMESTER:
+        return indicators.compute(project, start, end)
+    return {
+        "meta": {
+            "period": {"start": start.isoformat(), "end": end.isoformat()},
+            "cumulative_from": project.start_date.isoformat(),
+            "threshold": settings.REPORT_SMALL_CELL_THRESHOLD,
+            "computed_at": timezone.now().isoformat(timespec="seconds"),
+        },
+        "cover": indicators.cover(project, start, end),
+        "partner": indicators.partner(project, start, end),
+    }
+
+
+def title_of(run: ReportRun) -> str:
+    if run.kind == ReportRun.Kind.SEMESTER:
+        year, half = run.label.split("-S")
+        return _("Rendicontazione semestrale — %(half)s° semestre %(year)s") % {"half": half, "year": year}
+    return _("Sintesi annuale %(year)s: reclami, soddisfazione, controlli e valutazione") % {"year": run.label}
+
+
+def pdf_bytes(run: ReportRun) -> bytes:
+    snapshot = run.snapshot
+    context = {
+        "run": run,
+        "s": snapshot,
+        "kind": run.kind,
+        "label": run.label,
+        "title": title_of(run),
+        "generated_at": timezone.localtime(),
+        "mdb_chart": charts.mondo_del_bambino_chart(snapshot) if run.kind == ReportRun.Kind.SEMESTER else "",
+        "hours_chart": charts.hours_chart(snapshot) if run.kind == ReportRun.Kind.SEMESTER else "",
+    }
+    return render_pdf("reporting/report_pdf.html", context)
+
+
+# --- The background job -----------------------------------------------------------------------------------
+
+
+@task()
+def render_report(run_id: int) -> None:
+    """Freeze the figures (once) and render the PDF from them, reporting progress on the run."""
+    run_report(run_id)
+
+
+def run_report(run_id: int) -> ReportRun:
+    """The body of the background job, also called directly by `manage.py semester_report` and the demo."""
+    run = ReportRun.objects.select_related("project__ambito", "approved_by").get(pk=run_id)
+    _progress(run, ReportRun.Render.IN_CORSO, 5)
+    try:
+        if not run.snapshot_sha256:
+            snapshot = compute_snapshot(run.project, run.kind, run.period_start, run.period_end)
+            content = canonical_json(snapshot)
+            run.snapshot_sha256 = sha256(content)
+            run.snapshot_file.save("dati.json", ContentFile(content), save=False)
+            run.save(update_fields=["snapshot_sha256", "snapshot_file"])
+            run.__dict__.pop("snapshot", None)
+            _progress(run, ReportRun.Render.IN_CORSO, 40)
+        content = pdf_bytes(run)
+        _progress(run, ReportRun.Render.IN_CORSO, 90)
+        run.pdf.save("rendicontazione.pdf", ContentFile(content), save=False)
+        run.pdf_sha256 = sha256(content)
+        run.render_status, run.progress, run.render_error = ReportRun.Render.PRONTO, 100, ""
+        run.save(update_fields=["pdf", "pdf_sha256", "render_status", "progress", "render_error"])
+    except Exception as error:  # the page must show that the job failed, and why
+        ReportRun.objects.filter(pk=run.pk).update(
+            render_status=ReportRun.Render.ERRORE, render_error=str(error)[:2000]
+        )
+        raise
+    return run
+
+
+def _progress(run: ReportRun, status: str, percent: int) -> None:
+    run.render_status, run.progress = status, percent
+    ReportRun.objects.filter(pk=run.pk).update(render_status=status, progress=percent)
+
+
+def _enqueue(run: ReportRun) -> None:
+    ReportRun.objects.filter(pk=run.pk).update(render_status=ReportRun.Render.IN_CODA, progress=0, render_error="")
+    # The job starts once the request's transaction has committed the run.
+    transaction.on_commit(lambda: render_report.enqueue(run.pk))
+
+
+# --- The workflow ----------------------------------------------------------------------------------------------
+
+
+def report_start(*, project: Project, kind: str, label: str, by: User) -> ReportRun:
+    """A new version of a report for a period; the figures are frozen and the PDF rendered in the background."""
+    start, end = period_of(kind, label)
+    if start > timezone.localdate():
+        raise ReportRefused(_("Il periodo %(label)s non è ancora iniziato.") % {"label": label})
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        last = ReportRun.objects.filter(project=project, kind=kind, label=label).aggregate(v=Max("version"))["v"] or 0
+        run = ReportRun.objects.create(
+            project=project,
+            kind=kind,
+            label=label,
+            period_start=start,
+            period_end=end,
+            version=last + 1,
+            created_by=by,
+        )
+        _enqueue(run)
+    return run
+
+
+def _require_state(run: ReportRun, *states: str) -> None:
+    if run.state not in states:
+        raise ReportRefused(
+            _("Operazione non possibile: la rendicontazione è «%(state)s».") % {"state": run.get_state_display()}
+        )
+
+
+def report_save_narrative(*, run: ReportRun, texts: dict[str, str]) -> ReportRun:
+    """The Ufficio di Piano's texts (critical issues, corrective actions, overall evaluation), in draft only;
+    the PDF is rendered again with them."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run.pk)
+        _require_state(run, ReportRun.State.BOZZA)
+        for name in NARRATIVE_FIELDS:
+            setattr(run, name, texts.get(name, "").strip())
+        run.save(update_fields=list(NARRATIVE_FIELDS))
+        _enqueue(run)
+    return run
+
+
+def report_submit(*, run: ReportRun, by: User) -> ReportRun:
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run.pk)
+        _require_state(run, ReportRun.State.BOZZA)
+        missing = [ReportRun._meta.get_field(name).verbose_name for name in NARRATIVE_FIELDS if not getattr(run, name)]
+        if missing:
+            raise ReportRefused(
+                _("Prima di inviare in revisione scrivi: %(fields)s.") % {"fields": ", ".join(map(str, missing))}
+            )
+        if run.render_status != ReportRun.Render.PRONTO:
+            raise ReportRefused(_("Attendi che il PDF sia pronto."))
+        run.state, run.submitted_at = ReportRun.State.IN_REVISIONE, timezone.now()
+        run.save(update_fields=["state", "submitted_at"])
+        _enqueue(run)
+    return run
+
+
+def report_back_to_draft(*, run: ReportRun, by: User) -> ReportRun:
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run.pk)
+        _require_state(run, ReportRun.State.IN_REVISIONE)
+        run.state, run.submitted_at = ReportRun.State.BOZZA, None
+        run.save(update_fields=["state", "submitted_at"])
+        _enqueue(run)
+    return run
+
+
+def report_approve(*, run: ReportRun, by: User) -> ReportRun:
+    """Approve a run under review. The final PDF (with the approval) is rendered once more; from then on the
+    run cannot change."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run.pk)
+        _require_state(run, ReportRun.State.IN_REVISIONE)
+        if run.render_status != ReportRun.Render.PRONTO:
+            raise ReportRefused(_("Attendi che il PDF sia pronto."))
+        run.state, run.approved_by, run.approved_at = ReportRun.State.APPROVATO, by, timezone.now()
+        run.pdf_sha256 = ""  # the final PDF replaces the reviewed one
+        run.save(update_fields=["state", "approved_by", "approved_at", "pdf_sha256"])
+        _enqueue(run)
+    return run

@@ -1,0 +1,96 @@
+"""Workflows of the quality section: creating a survey with its statements, recording answers (typed in
+from paper or given through a single-use link), generating links. Each runs in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from equipes.models import User
+
+from .models import SatisfactionSurvey, SurveyAnswer, SurveyItem, SurveyLink, SurveyLinkBatch, SurveyResponse
+
+
+class LinkAlreadyUsed(Exception):
+    """The single-use link has already given its answer."""
+
+
+@transaction.atomic
+def survey_create(*, survey: SatisfactionSurvey, statements: list[str], by: User) -> SatisfactionSurvey:
+    """Save a new survey and its statements, numbered in the order given."""
+    survey.created_by = by
+    survey.save()
+    SurveyItem.objects.bulk_create(
+        SurveyItem(survey=survey, order=number, text=text) for number, text in enumerate(statements, start=1)
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_statements_replace(*, survey: SatisfactionSurvey, statements: list[str]) -> None:
+    """Replace the statements of a survey nobody has answered yet (answers point at statements)."""
+    if survey.responses.exists():
+        raise ValueError("statements of an answered survey cannot change")
+    survey.items.all().delete()
+    SurveyItem.objects.bulk_create(
+        SurveyItem(survey=survey, order=number, text=text) for number, text in enumerate(statements, start=1)
+    )
+
+
+def _record(
+    *, survey: SatisfactionSurvey, scores: dict[int, int], comment: str, submitted_on: datetime.date, **fields
+) -> SurveyResponse:
+    items = set(survey.items.filter(pk__in=scores).values_list("pk", flat=True))
+    if items != set(scores):
+        raise ValueError("scores for statements of another survey")
+    response = SurveyResponse.objects.create(survey=survey, comment=comment, submitted_on=submitted_on, **fields)
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(response=response, item_id=item, score=score) for item, score in scores.items()
+    )
+    return response
+
+
+@transaction.atomic
+def survey_response_record(
+    *, survey: SatisfactionSurvey, scores: dict[int, int], comment: str, submitted_on: datetime.date, by: User
+) -> SurveyResponse:
+    """Record a paper questionnaire typed in by a member of staff (`scores`: statement id → 1..5)."""
+    return _record(
+        survey=survey,
+        scores=scores,
+        comment=comment,
+        submitted_on=submitted_on,
+        channel=SurveyResponse.Channel.CARTA,
+        entered_by=by,
+    )
+
+
+@transaction.atomic
+def survey_answer_by_link(
+    *, link: SurveyLink, scores: dict[int, int], comment: str, on: datetime.date | None = None
+) -> SurveyResponse:
+    """Record the answer given through a single-use link (on `on`, today by default) and spend the link.
+    The link is marked used with a conditional update, so two simultaneous submissions cannot both get
+    through; the answer keeps no reference to the link."""
+    spent = SurveyLink.objects.filter(pk=link.pk, used=False).update(used=True)
+    if not spent:
+        raise LinkAlreadyUsed
+    link.used = True
+    return _record(
+        survey=link.batch.survey,
+        scores=scores,
+        comment=comment,
+        submitted_on=on or timezone.localdate(),
+        channel=SurveyResponse.Channel.LINK,
+    )
+
+
+@transaction.atomic
+def survey_links_generate(*, batch: SurveyLinkBatch, count: int, by: User) -> SurveyLinkBatch:
+    """Save a batch of `count` new single-use links, numbered 1..count."""
+    batch.created_by = by
+    batch.save()
+    SurveyLink.objects.bulk_create(SurveyLink.new(batch, number) for number in range(1, count + 1))
+    return batch

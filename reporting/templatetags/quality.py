@@ -1,0 +1,25 @@
+"""Presentation helpers of the quality pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from pippi_portal.templatetags.portal import format_decimal_it
+
+register = template.Library()
+
+
+@register.filter
+def number_it(value, places: int = 2) -> str:
+    """A mean or an indicator value with the decimal comma: 4.25 -> '4,25'; '—' when there is none."""
+    if value is None or value == "":
+        return "—"
+    return format_decimal_it(value, int(places))
+
+
+@register.filter
+def score_label(value: int) -> str:
+    """The words of a point of the agreement scale."""
+    from reporting.models import LIKERT_SCALE
+
+    return dict(LIKERT_SCALE).get(value, "")
