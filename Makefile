@@ -19,12 +19,14 @@ export PYTHONWARNINGS ?= ignore::RuntimeWarning:platformdirs.api
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check manage venv db-stop clean help
+.PHONY: run test lint security format check manage venv db-stop backup restore clean help
 
 help:
 	@echo "make run      serve the synthetic demo on http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite"
 	@echo "make lint     ruff check and format check"
+	@echo "make security pip-audit, bandit, migration checks"
+	@echo "make backup   pg_dump into var/backups/ (make restore FILE=... to restore one)"
 	@echo "make db-stop  stop the embedded PostgreSQL"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -37,17 +39,30 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 run: export DEBUG ?= true
+run: export MFA_REQUIRED ?= false
+# The background worker (report PDFs) runs beside the development server and stops with it.
 run: $(STAMP)
 	$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput && \
 		$(PY) manage.py seed_demo && \
-		exec $(PY) manage.py runserver $(HOST):$(PORT)'
+		{ $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+		  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		  $(PY) manage.py runserver $(HOST):$(PORT); }'
 
+# The tests of the second factor switch it on themselves (settings overrides).
+test: export MFA_REQUIRED ?= false
 test: $(STAMP)
 	$(WITH_DB) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Dependencies with known vulnerabilities, high-severity code smells, unsafe or missing migrations.
+security: $(STAMP)
+	$(PY) scripts/audit_dependencies.py
+	$(VENV)/bin/bandit -q -r pippi_portal equipes families interventions reporting scripts -lll -x '*/tests/*,*/migrations/*'
+	$(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
+	$(WITH_DB) $(PY) scripts/lint_migrations.py
 
 format: $(STAMP)
 	$(PY) -m ruff format .
@@ -59,6 +74,15 @@ check: $(STAMP)
 # Any management command with the development environment, e.g. make manage ARGS="makemigrations"
 manage: $(STAMP)
 	$(WITH_DB) $(PY) manage.py $(ARGS)
+
+# A custom-format pg_dump of the configured database into var/backups/ (embedded or DATABASE_URL).
+backup: $(STAMP)
+	$(WITH_DB) $(PY) scripts/backup.py dump
+
+# Replace the configured database's content with a backup: make restore FILE=var/backups/pippi-....dump
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/pippi-YYYYMMDD-HHMMSS.dump"; exit 2; }
+	$(WITH_DB) $(PY) scripts/backup.py restore "$(FILE)"
 
 db-stop: $(STAMP)
 	$(PY) scripts/devdb.py stop

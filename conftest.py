@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
+import random
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from equipes.models import EquipeMembership, Organisation, Profile, Role
+from families.demo import walk
+from families.models import TeamMember
 from tests import factories as f
 
 
@@ -19,7 +23,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-REFERENCE_DATA_MIGRATIONS = ["families.migrations.0002_reference_data"]
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploads and rendered reports of a test go to its own folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+REFERENCE_DATA_MIGRATIONS = ["families.migrations.0002_reference_data", "interventions.migrations.0002_catalogue"]
 
 
 @pytest.fixture(autouse=True)
@@ -119,5 +129,39 @@ def count_queries():
         with CaptureQueriesContext(connection) as ctx:
             fn()
         return len(ctx.captured_queries)
+
+    return run
+
+
+T0 = datetime.date(2024, 3, 1)
+
+
+@pytest.fixture
+def family(world):
+    """A referred family of the world's équipe; the world's operator is in its équipe."""
+    family = f.make_family(world, children=2)
+    TeamMember.objects.create(family=family, user=world.users.operatore, role="Educatore")
+    return family
+
+
+@pytest.fixture
+def other_family(world):
+    """A family of the other ambito."""
+    other = world.other
+    return f.make_family(
+        world,
+        case_manager=other.outsider,
+        implementation=other.implementation,
+        comune=other.comune,
+        equipe=other.equipe,
+    )
+
+
+@pytest.fixture
+def advance(world):
+    """Take a family along the path to a state through the real services."""
+
+    def run(family, state, t0=T0):
+        return walk(family, state, by=family.case_manager, operator=world.users.operatore, t0=t0, rng=random.Random(1))
 
     return run

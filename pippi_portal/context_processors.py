@@ -10,8 +10,13 @@ def navigation(request) -> dict:
     return {
         "nav": {
             "families": user.has_perm("families.view_family"),
+            "hours": user.has_perm("interventions.log_hours"),
+            "community": user.has_perm("interventions.view_community"),
+            "timesheets": user.has_perm("interventions.validate_timesheets"),
             "staff_register": user.has_perm("equipes.view_staff_register"),
             "governance": user.has_perm("equipes.view_governancemeeting"),
+            "quality": user.has_perm("reporting.view_quality"),
+            "reports": user.has_perm("reporting.view_report"),
             "admin": user.is_staff,
         }
     }

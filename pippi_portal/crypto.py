@@ -50,6 +50,24 @@ class EncryptedTextField(KeyedEncryptionMixin, _EncryptedTextField):
     pass
 
 
+def encrypted_fields() -> list[tuple[type, KeyedEncryptionMixin]]:
+    """Every (model, field) whose column is encrypted, change-history event tables included."""
+    from django.apps import apps
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, KeyedEncryptionMixin)
+    ]
+
+
+def forget_all_keys() -> None:
+    """Make every encrypted field read FIELD_ENCRYPTION_KEYS again."""
+    for _model, field in encrypted_fields():
+        field.forget_keys()
+
+
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 of a normalised value under HASH_KEY, as hex."""
     normalised = value.strip().upper()

@@ -5,9 +5,11 @@ Development comfort (DEBUG, plain HTTP, a throw-away secret) comes from variable
 See README.md, "Configuration", for the list.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,8 +31,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "axes",
+    "csp",
     "pgtrigger",
     "pghistory",
+    "django_tasks",
+    "django_tasks_db",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -46,18 +52,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages (pippi_portal/middleware.py): idle and absolute session limits,
+    # disabled users, the second factor, no caching of pages.
+    "pippi_portal.middleware.SessionPolicyMiddleware",
+    "pippi_portal.middleware.MFARequiredMiddleware",
+    "pippi_portal.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during authentication into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pippi_portal.urls"
@@ -91,9 +104,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "equipes.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt from a locked-out username and address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's login (username) with the user's ambito loaded at once; Django admin model permissions.
+    "pippi_portal.backends.PortalAuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -107,8 +122,38 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A password reset never logs the user in: the next login asks for the second factor as usual.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PIPPI Portal"
+# Every role works with minors' data, so every account needs a second factor (TOTP, with recovery codes).
+# Until one is active the user reaches only the pages that set it up (pippi_portal.middleware).
+# `make run` and `make test` switch it off so that the demo logins stay one step.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+
+# --- Login lockout (django-axes) --------------------------------------------------------------------
+# Five failed logins for the same username from the same address lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# allauth's form names the username field "login"; the address comes from the proxy only when one is
+# trusted (pippi_portal/security.py).
+AXES_USERNAME_CALLABLE = "pippi_portal.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "pippi_portal.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# allauth's own limit on failed logins stays per address only (against trying many usernames); the
+# per-username limit is axes', so a locked-out user always sees the lockout page.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
+
+# --- Sessions ----------------------------------------------------------------------------------------
+# 30 minutes without a request end a session; 12 hours after the login it ends whatever the activity.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -118,7 +163,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Internationalisation --------------------------------------------------------------------------
-LANGUAGE_CODE = "it"
+# Italian everywhere; English is available by setting LANGUAGE_CODE=en (the language does not follow the
+# browser's Accept-Language, so a page never mixes an Italian text with English dates).
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="it")
 LANGUAGES = [("it", "Italiano"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
@@ -158,7 +205,8 @@ SECURE_SSL_REDIRECT = HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -166,12 +214,34 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Content Security Policy (django-csp 4): only the portal's own files, no inline scripts or styles, no
+# eval, no framing, no plugins. `data:` images are the TOTP QR code and Bootstrap's CSS icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 # --- Encryption at rest (pippi_portal/crypto.py) ----------------------------------------------------
 # Fernet keys, comma-separated; the first encrypts, all decrypt. Separate from SECRET_KEY.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 # Key of the HMAC that lets the codice fiscale be looked up without decrypting it.
 HASH_KEY = env.str("HASH_KEY")
+
+# Long work (report PDFs) runs in the background worker: `python manage.py db_worker` (started by `make run`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Changes are recorded with the request's user and URL; pages that only read set no context.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # --- Application -----------------------------------------------------------------------------------
 # Breakdown cells of reports below this count print as "< N" (DESIGN.md §3.5).
@@ -183,5 +253,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

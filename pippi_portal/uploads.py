@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 SIGNATURES = {
@@ -31,7 +32,8 @@ def validate_document(upload) -> None:
     """Model-field validator: a PDF, JPEG or PNG no larger than the configured limit."""
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
-            _("Il file supera la dimensione massima di %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+            _("Il file supera la dimensione massima di %(size)s: caricane uno più piccolo (PDF, JPEG o PNG).")
+            % {"size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
         )
     position = upload.tell() if hasattr(upload, "tell") else 0
     upload.seek(0)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,9 @@ from . import views
 admin.site.site_header = "PIPPI Portal — amministrazione"
 admin.site.site_title = "PIPPI Portal"
 admin.site.index_title = "Amministrazione"
+# The admin has no login form of its own: it sends to the portal's login, which asks for the second
+# factor and counts failed attempts.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -23,6 +23,7 @@ PAGES = {
     "family-create": ("GET", "create"),
     "family-detail": ("GET", "view"),
     "family-edit": ("GET", "change"),
+    "family-audit": ("GET", "audit"),
     "family-transition": ("POST", "change"),
     "member-create": ("GET", "change"),
     "member-edit": ("GET", "change"),
@@ -52,15 +53,16 @@ PAGES = {
 }
 
 CAPABILITIES = {
-    "admin": {"list", "view", "change", "contribute", "identities", "comment", "note"},
+    "admin": {"list", "view", "change", "contribute", "identities", "comment", "note", "audit"},
     "ufficio_piano": {"list", "view"},
     "coordinatore": {"list", "view", "comment"},
-    "case_manager": {"list", "create", "view", "change", "contribute", "identities", "comment", "note"},
+    # The family's own case manager: the only role besides the admin that sees its register ("audit").
+    "case_manager": {"list", "create", "view", "change", "contribute", "identities", "comment", "note", "audit"},
     "operatore": {"list", "view", "contribute", "identities", "note"},
     "operatore_non_assegnato": {"list", "identities", "note"},
     "referente_ente": set(),
     # The other ambito's case manager: its own family is the one in scope, ours is out of scope.
-    "outsider": {"list", "create", "view", "change", "contribute", "identities", "comment", "note"},
+    "outsider": {"list", "create", "view", "change", "contribute", "identities", "comment", "note", "audit"},
 }
 # Pages that are not about one family.
 NO_OBJECT = {"family-list", "family-create"}

@@ -1,0 +1,26 @@
+"""The authentication backend: allauth's, loading the user with their ambito and organisation in one query
+and leaving the portal's own permissions to `rules`.
+
+Django asks every backend in turn; a `rules` permission that a role does not have would otherwise fall
+through to ModelBackend, which reads the user's and groups' permission tables on every request. Those
+tables only matter for the Django admin's model permissions."""
+
+from __future__ import annotations
+
+import rules
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
+
+
+class PortalAuthenticationBackend(AuthenticationBackend):
+    def get_user(self, user_id):
+        try:
+            user = get_user_model()._default_manager.select_related("ambito", "organisation").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if rules.perm_exists(perm):
+            return False  # answered by rules.permissions.ObjectPermissionBackend
+        return super().has_perm(user_obj, perm, obj)
