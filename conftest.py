@@ -23,6 +23,25 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _zeal_installed():
+    """django-zeal's patches of the ORM (what its AppConfig does; it is a test dependency, not an app of the
+    product)."""
+    from zeal.constants import initialize_app_registry
+    from zeal.patch import patch
+
+    initialize_app_registry()
+    patch()
+
+
+@pytest.fixture(autouse=True)
+def _no_n_plus_one(_zeal_installed, settings):
+    """Any N+1 query pattern in a request (a relation loaded row by row in a loop) fails the test that makes
+    the request: zeal watches every page the tests open, the live server's included. Test code and fixtures,
+    which may fetch rows one by one on purpose, are not watched."""
+    settings.MIDDLEWARE = ["zeal.middleware.zeal_middleware", *settings.MIDDLEWARE]
+
+
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Uploads and rendered reports of a test go to its own folder, never to var/media."""
@@ -121,14 +140,19 @@ def client_for():
     return make
 
 
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
 @pytest.fixture
 def count_queries():
-    """Run a callable and return how many queries it made."""
+    """Run a callable and return how many queries it made. The savepoints that ATOMIC_REQUESTS opens inside
+    the test's transaction are left out: in production the request's transaction is BEGIN/COMMIT, which
+    Django does not count as queries either."""
 
     def run(fn) -> int:
         with CaptureQueriesContext(connection) as ctx:
             fn()
-        return len(ctx.captured_queries)
+        return sum(1 for query in ctx.captured_queries if not query["sql"].startswith(TRANSACTION_CONTROL))
 
     return run
 

@@ -75,7 +75,15 @@ class MemberInline(admin.TabularInline):
 class TeamMemberInline(admin.TabularInline):
     model = TeamMember
     extra = 0
-    raw_id_fields = ["user", "member"]
+    # The family's équipe is built on the portal's team page, which checks who may join it (same ambito,
+    # role); here it is shown, loaded with the rows (raw-id widgets would fetch each user on its own).
+    readonly_fields = ["user", "member"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "member")
 
 
 @admin.register(Family)

@@ -159,6 +159,17 @@ class MemberForm(PortalForm):
                 self.add_error(field, message)
         if cleaned.get("is_reference_child") and cleaned.get("kind") != Member.Kind.MINORE:
             self.add_error("is_reference_child", _("Il bambino di riferimento deve essere un minore."))
+        # The family is not a field of the form, so Django leaves the one-reference-child constraint out of
+        # its checks: without this a second reference child is a database error (a 500).
+        family_id = self.instance.family_id
+        if (
+            cleaned.get("is_reference_child")
+            and family_id
+            and Member.objects.filter(family_id=family_id, is_reference_child=True)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("is_reference_child", _("La famiglia ha già un bambino di riferimento."))
         return cleaned
 
 
@@ -296,7 +307,7 @@ class AssessmentForm(forms.Form):
         self.family, self.time_point = family, time_point
         self.helper = FormHelper()
         self.helper.form_tag = False
-        framework = assessment.framework if assessment else Framework.current()
+        self.framework = framework = assessment.framework if assessment else Framework.current()
         self.subdimensions = list(
             SubDimension.objects.filter(side__framework=framework)
             .select_related("side")

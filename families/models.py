@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Ambito, Comune, Equipe, Implementation, Role
+from equipes.models import Ambito, Comune, Equipe, EquipeMembership, Implementation, Role
 from pippi_portal.crypto import EncryptedCharField, EncryptedTextField, keyed_hash
 from pippi_portal.uploads import validate_document
 
@@ -168,7 +168,9 @@ class FamilyQuerySet(models.QuerySet):
         if user.role in (Role.UFFICIO_PIANO, Role.COORDINATORE):
             return in_ambito
         if user.role == Role.CASE_MANAGER:
-            return in_ambito.filter(Q(equipe__memberships__user=user) | Q(case_manager=user)).distinct()
+            # A subquery rather than a join: no duplicate rows, so no DISTINCT over every column.
+            mine = EquipeMembership.objects.filter(user=user).values("equipe_id")
+            return in_ambito.filter(Q(case_manager=user) | Q(equipe_id__in=mine))
         if user.role == Role.OPERATORE:
             # In the family's équipe, or assigned to one of its interventions (a reverse relation of the
             # interventions app, named here without importing it).
@@ -181,7 +183,7 @@ class FamilyQuerySet(models.QuerySet):
 
     def with_due_dates(self):
         """Annotate t0_date, t1_due, t2_due and whether T1/T2 are complete (for deadlines)."""
-        t0 = Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T0).values("date")[:1]
+        t0 = Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T0).order_by().values("date")[:1]
         return self.annotate(
             t0_date=Subquery(t0),
             t1_due=AddMonths(F("t0_date"), F("implementation__t1_offset_months")),

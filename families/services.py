@@ -403,13 +403,15 @@ def assessment_save(
     date: datetime.date,
     ratings: dict[int, dict],
     by: User,
+    framework: Framework | None = None,
 ) -> Assessment:
     """Create or update the family's assessment at a time point with its ratings (by sub-dimension id:
-    rating and the three voices); it is complete when every sub-dimension of its framework is rated."""
+    rating and the three voices); it is complete when every sub-dimension of its framework is rated. A new
+    assessment uses the given framework (the one its form showed), or the current one."""
     with transaction.atomic():
         assessment = Assessment.objects.filter(family=family, time_point=time_point).first()
         if assessment is None:
-            assessment = Assessment(family=family, time_point=time_point, framework=Framework.current())
+            assessment = Assessment(family=family, time_point=time_point, framework=framework or Framework.current())
         assessment.date = date
         assessment.updated_by = by
         assessment.save()

@@ -37,7 +37,11 @@ class SessionPolicyMiddleware:
                 logout(request)
                 messages.info(request, reason)
             else:
-                request.session[SEEN_AT] = int(time.time())
+                # The last-request moment is written at most once a minute: a session row is not rewritten on
+                # every page (three queries), and the idle limit stays exact to the minute.
+                now = int(time.time())
+                if now - request.session.get(SEEN_AT, 0) >= settings.SESSION_TOUCH_SECONDS:
+                    request.session[SEEN_AT] = now
         return self.get_response(request)
 
     @staticmethod

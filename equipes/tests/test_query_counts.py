@@ -55,4 +55,4 @@ def test_list_query_count_is_the_same_at_1_and_30_rows(world, client_for, count_
     add_rows(world, 29)
     with_thirty = count_queries(lambda: client.get(url))
     assert with_one == with_thirty
-    assert with_thirty <= 17
+    assert with_thirty <= 12

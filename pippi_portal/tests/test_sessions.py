@@ -5,6 +5,8 @@ import time
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pippi_portal.security import LOGIN_AT, SEEN_AT
@@ -75,6 +77,17 @@ def test_the_server_side_session_lifetime_is_the_idle_limit(world, client_for):
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_SECONDS == 30 * 60
     assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 3600
     client = client_for(world.users.case_manager)
+    shift(client, seen=120)  # the request below writes the session, and its cookie, again
     client.get(reverse("dashboard"))
     assert 29 * 60 < client.session.get_expiry_age() <= 30 * 60
     assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == ""  # a browser-session cookie
+
+
+def test_a_page_within_the_minute_does_not_rewrite_the_session(world, client_for):
+    client = client_for(world.users.case_manager)
+    client.get(reverse("dashboard"))
+    seen = client.session[SEEN_AT]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("equipes:profile")).status_code == 200
+    assert not [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "django_session"')]
+    assert client.session[SEEN_AT] == seen

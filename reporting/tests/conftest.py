@@ -7,8 +7,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reporting import services
@@ -83,19 +81,10 @@ def make_indicator(project, *, name="Famiglie con esito A o B", values=(), **fie
 
 # Statements that are the session's bookkeeping rather than the page's work: the session is saved again on
 # a request that refreshes its idle-timeout mark, which depends on the clock, not on the page.
-BOOKKEEPING = ('UPDATE "django_session"', "SAVEPOINT", "RELEASE SAVEPOINT")
-
-
 @pytest.fixture
-def count_page_queries():
-    """Run a callable and return how many queries it made, the session's bookkeeping left out."""
-
-    def run(fn) -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            fn()
-        return sum(1 for query in ctx.captured_queries if not query["sql"].startswith(BOOKKEEPING))
-
-    return run
+def count_page_queries(count_queries):
+    """The project's query counter (conftest.py), under the name these tests have used."""
+    return count_queries
 
 
 @pytest.fixture
