@@ -196,6 +196,13 @@ class TeamMeetingAdmin(admin.ModelAdmin):
     list_display = ["family", "date"]
     search_fields = ["family__code"]
     date_hierarchy = "date"
+    raw_id_fields = ["family"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "participants":
+            # Each participant prints its user or member: load them with the list.
+            kwargs["queryset"] = TeamMember.objects.select_related("user", "member", "family")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Consent)

@@ -18,12 +18,14 @@ from . import timeline
 from .models import (
     AccessLog,
     AddMonths,
+    Assessment,
     Consent,
     DiaryNote,
     Family,
     Member,
     Objective,
     ProgettoQuadro,
+    TeamMeeting,
     TeamMember,
     TransitionLog,
 )
@@ -35,14 +37,43 @@ REUNIFICATION_SHARE = Decimal("0.20")
 OLDER_CHILD_MONTHS = 12 * 12
 
 
-def get_family_for(user: User, pk: int) -> Family:
-    """The family, if the user may open it; 404 otherwise. Identity columns are not even read for roles
-    that see families pseudonymised."""
+def _families_for(user: User):
     families = Family.objects.visible_to(user).select_related(
         "ambito", "comune", "implementation__project", "equipe", "case_manager"
     )
     if not user.sees_identities:
         families = families.defer("address", "phone")
+    return families
+
+
+def get_family_for(user: User, pk: int) -> Family:
+    """The family, if the user may open it; 404 otherwise. Identity columns are not even read for roles
+    that see families pseudonymised."""
+    return get_object_or_404(_families_for(user), pk=pk)
+
+
+# Free text of the referral, pre-assessment and closure: never read for roles that see families pseudonymised.
+PSEUDONYMOUS_DEFERRED = (
+    "referral__reason",
+    "preassessment__risk_factors",
+    "preassessment__protective_factors",
+    "preassessment__motivation",
+    "closure__notes",
+)
+
+
+def get_family_detail_for(user: User, pk: int) -> Family:
+    """The family as its detail page needs it, in one query (404 outside scope, as `get_family_for`): with
+    its referral, pre-assessment and closure, its due dates (`with_due_dates`) and the annotations that
+    `family_timeline` reads."""
+    families = (
+        _families_for(user)
+        .select_related("referral", "preassessment", "closure__outcome")
+        .with_due_dates()
+        .annotate(**_path_annotations(user), **timeline.annotations(user))
+    )
+    if not user.sees_identities:
+        families = families.defer(*PSEUDONYMOUS_DEFERRED)
     return get_object_or_404(families, pk=pk)
 
 
@@ -199,13 +230,19 @@ def member_views(user: User, family: Family) -> list[MemberView]:
     return views
 
 
-def member_labels(user: User, family: Family) -> dict[int, str]:
+def labels_of(views: list[MemberView]) -> dict[int, str]:
     """Member id -> how the page may call that member (a name, or a label for pseudonymised roles)."""
-    return {view.pk: (view.full_name or view.label) for view in member_views(user, family)}
+    return {view.pk: (view.full_name or view.label) for view in views}
 
 
-def team_views(user: User, family: Family) -> list[dict]:
-    labels = member_labels(user, family)
+def member_labels(user: User, family: Family) -> dict[int, str]:
+    return labels_of(member_views(user, family))
+
+
+def team_views(user: User, family: Family, labels: dict[int, str] | None = None) -> list[dict]:
+    """The family's team; `labels` (from `labels_of`) spares reading the members again."""
+    if labels is None:
+        labels = member_labels(user, family)
     rows = []
     for member in TeamMember.objects.filter(family=family).select_related("user"):
         if member.user_id:
@@ -232,37 +269,78 @@ class TimelineEntry:
     kind: str = "event"
 
 
-def family_timeline(user: User, family: Family) -> list[TimelineEntry]:
-    """The path as a timeline: referral, state changes, assessments, plans, EM meetings, consents and (for
-    roles that may read them) diary notes, oldest first."""
+def _path_annotations(user: User) -> dict:
+    """The family's own timeline events (state changes, assessments, plans, EM meetings) as annotations of its
+    lookup (see `families.timeline`). The reason of a state change is read only for roles that may see it."""
+    family = OuterRef("pk")
+    transition = {
+        "on": "effective_on",
+        "from_state": "from_state",
+        "to_state": "to_state",
+        "by_username": "by__username",
+        "by_first_name": "by__first_name",
+        "by_last_name": "by__last_name",
+    }
+    if user.sees_identities:
+        transition["reason"] = "reason"
+    return {
+        "path_transitions": timeline.rows(
+            TransitionLog.objects.filter(family=family).order_by("effective_on", "at", "pk"), **transition
+        ),
+        "path_assessments": timeline.rows(
+            Assessment.objects.filter(family=family).order_by("time_point"),
+            date="date",
+            time_point="time_point",
+            is_complete="is_complete",
+        ),
+        "path_plans": timeline.rows(
+            ProgettoQuadro.objects.filter(family=family).order_by("-version"), date="date", version="version"
+        ),
+        "path_meetings": timeline.rows(TeamMeeting.objects.filter(family=family).order_by("-date"), date="date"),
+    }
+
+
+def family_timeline(
+    user: User, family: Family, *, consents: list[Consent], notes: list[DiaryNote]
+) -> list[TimelineEntry]:
+    """The path as a timeline: referral, state changes, assessments, plans, EM meetings, consents, (for roles
+    that may read them) diary notes and what other apps register, oldest first. `family` comes from
+    `get_family_detail_for`; `consents` and `notes` are those the page shows. No query."""
     entries = []
     referral = getattr(family, "referral", None)
     if referral is not None:
         entries.append(TimelineEntry(referral.date, _("Segnalazione"), referral.get_source_display(), kind="referral"))
-    for log in TransitionLog.objects.filter(family=family).select_related("by"):
-        detail = _("da «%(from)s», di %(by)s") % {"from": log.get_from_state_display(), "by": log.by}
-        if log.reason and user.sees_identities:
-            detail += f" — {log.reason}"
-        entries.append(TimelineEntry(log.effective_on, log.get_to_state_display(), detail, kind="state"))
-    for assessment in family.assessments.all():
-        status = _("completa") if assessment.is_complete else _("in compilazione")
+    for row in family.path_transitions:
+        log = TransitionLog(from_state=row["from_state"], to_state=row["to_state"])
+        by = User(username=row["by_username"], first_name=row["by_first_name"], last_name=row["by_last_name"])
+        detail = _("da «%(from)s», di %(by)s") % {"from": log.get_from_state_display(), "by": by}
+        if row.get("reason") and user.sees_identities:
+            detail += f" — {row['reason']}"
+        entries.append(TimelineEntry(timeline.as_date(row["on"]), log.get_to_state_display(), detail, kind="state"))
+    for row in family.path_assessments:
+        status = _("completa") if row["is_complete"] else _("in compilazione")
         entries.append(
             TimelineEntry(
-                assessment.date, _("Valutazione %(tp)s") % {"tp": assessment.time_point}, status, kind="assessment"
+                timeline.as_date(row["date"]),
+                _("Valutazione %(tp)s") % {"tp": row["time_point"]},
+                status,
+                kind="assessment",
             )
         )
-    for plan in family.plans.all():
+    for row in family.path_plans:
         entries.append(
-            TimelineEntry(plan.date, _("Progetto Quadro, versione %(v)d") % {"v": plan.version}, kind="plan")
+            TimelineEntry(
+                timeline.as_date(row["date"]), _("Progetto Quadro, versione %(v)d") % {"v": row["version"]}, kind="plan"
+            )
         )
-    for meeting in family.team_meetings.all():
-        entries.append(TimelineEntry(meeting.date, _("Incontro dell'EM"), kind="meeting"))
-    for consent in family.consents.all():
+    for row in family.path_meetings:
+        entries.append(TimelineEntry(timeline.as_date(row["date"]), _("Incontro dell'EM"), kind="meeting"))
+    for consent in consents:
         entries.append(TimelineEntry(consent.signed_on, consent.get_kind_display(), _("firmato"), kind="consent"))
-    for note in diary_notes_for(user, family).only("date", "author", "sensitivity"):
+    for note in notes:
         entries.append(TimelineEntry(note.date, _("Nota di diario"), str(note.author), kind="note"))
     for source in timeline.SOURCES:
-        entries.extend(source(user, family))
+        entries.extend(source.entries(user, family))
     entries.sort(key=lambda e: e.date)
     return entries
 

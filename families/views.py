@@ -58,11 +58,13 @@ from .selectors import (
     family_timeline,
     family_warnings,
     get_consent_for,
+    get_family_detail_for,
     get_family_for,
     get_member_for,
     get_objective_for,
     get_plan_for,
     get_team_member_for,
+    labels_of,
     member_labels,
     member_views,
     record_access,
@@ -155,27 +157,32 @@ def family_create(request):
 
 @require_GET
 def family_detail(request, pk: int):
+    """The family's page. Each relation is read once: the family with its referral, pre-assessment, closure,
+    due dates and timeline events in one query, then members, team, consents and notes (and the guards of
+    the next steps), whatever their number."""
     user = request.user
-    family = get_family_for(user, pk)
+    family = get_family_detail_for(user, pk)
     transitions = services.available_transitions(family) if user.has_perm("families.change_family", family) else []
-    notes = diary_notes_for(user, family) if user.sees_identities else []
+    members = member_views(user, family)
+    consents = list(family.consents.all())
+    notes = list(diary_notes_for(user, family)) if user.sees_identities else []
     return family_page(
         request,
         "families/family_detail.html",
         family,
         {
-            "members": member_views(user, family),
-            "team": team_views(user, family),
-            "timeline": family_timeline(user, family),
+            "members": members,
+            "team": team_views(user, family, labels=labels_of(members)),
+            "timeline": family_timeline(user, family, consents=consents, notes=notes),
             "transitions": transitions,
             "transition_form": TransitionForm(),
-            "consents": family.consents.all(),
+            "consents": consents,
             "notes": notes,
             "warnings": family_warnings(family),
-            "due": Family.objects.with_due_dates().filter(pk=family.pk).values("t1_due", "t2_due", "next_due").first(),
+            "due": {"t1_due": family.t1_due, "t2_due": family.t2_due, "next_due": family.next_due},
             "referral": getattr(family, "referral", None) if user.sees_identities else None,
-            "preassessment": Preassessment.objects.filter(family=family).first(),
-            "closure": Closure.objects.filter(family=family).select_related("outcome").first(),
+            "preassessment": getattr(family, "preassessment", None),
+            "closure": getattr(family, "closure", None),
             "can_note": user.has_perm("families.add_diarynote") and user.sees_identities,
             "can_see_audit": can_see_audit(user, family),
         },
@@ -430,6 +437,7 @@ def assessment_edit(request, pk: int, time_point: str):
             time_point=time_point,
             date=form.cleaned_data["date"],
             ratings=form.ratings(),
+            framework=form.framework,
             by=request.user,
         )
         if saved.is_complete:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, DateField, Max, OuterRef, Q, Sum, TextField
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from equipes.models import Profile, Project, User
 from families.models import Family
 from families.selectors import TimelineEntry
+from families.timeline import Source, as_date, rows
 
 from .models import (
     SEDT_MINIMUM_WEEKLY_HOURS,
@@ -387,52 +388,78 @@ def family_group_attendance(family: Family) -> list[dict]:
     )
 
 
-def family_timeline_entries(user: User, family: Family) -> list[TimelineEntry]:
-    """Interventions, group sessions attended and hours by month, for the family's timeline. Three queries."""
+def _timeline_annotations(user: User) -> dict:
+    """Interventions, group sessions attended and hours by month, read with the family (see `families.timeline`)."""
+    family = OuterRef("pk")
+    present = Q(attendances__member__family=family, attendances__present=True)
+    return {
+        "interventions_list": rows(
+            Intervention.objects.filter(family=family).order_by("-start_date", "pk"),
+            start_date="start_date",
+            end_date="end_date",
+            type="type__name",
+            hours=Cast("planned_hours_per_week", TextField()),  # as text: exactly the stored decimal
+        ),
+        "interventions_sessions": rows(
+            GroupSession.objects.filter(present)
+            .values("date", "group__name")
+            .annotate(present=Count("attendances", filter=present))
+            .order_by("date", "group__name"),
+            date="date",
+            group="group__name",
+            present="present",
+        ),
+        "interventions_months": rows(
+            TimeEntry.objects.filter(family=family)
+            .annotate(month=TruncMonth("date", output_field=DateField()))  # not through the timesheet: no join
+            .values("month")
+            .annotate(minutes=Sum("minutes"))
+            .order_by("month"),
+            month=Cast("month", DateField()),
+            minutes="minutes",
+        ),
+    }
+
+
+def _timeline_entries(user: User, family: Family) -> list[TimelineEntry]:
     entries = []
-    for intervention in Intervention.objects.filter(family=family).select_related("type"):
-        detail = _("%(h)s ore/settimana previste") % {"h": f"{intervention.planned_hours_per_week:f}".replace(".", ",")}
+    for row in family.interventions_list:
+        hours = f"{Decimal(row['hours']):f}".replace(".", ",")
         entries.append(
             TimelineEntry(
-                intervention.start_date, _("Avvio: %(t)s") % {"t": intervention.type}, detail, kind="intervention"
+                as_date(row["start_date"]),
+                _("Avvio: %(t)s") % {"t": row["type"]},
+                _("%(h)s ore/settimana previste") % {"h": hours},
+                kind="intervention",
             )
         )
-        if intervention.end_date:
+        if row["end_date"]:
             entries.append(
-                TimelineEntry(intervention.end_date, _("Fine: %(t)s") % {"t": intervention.type}, kind="intervention")
+                TimelineEntry(as_date(row["end_date"]), _("Fine: %(t)s") % {"t": row["type"]}, kind="intervention")
             )
-    sessions = (
-        GroupSession.objects.filter(attendances__member__family=family, attendances__present=True)
-        .values("date", "group__name")
-        .annotate(present=Count("attendances", filter=Q(attendances__member__family=family, attendances__present=True)))
-        .distinct()
-    )
-    for session in sessions:
+    for row in family.interventions_sessions:
         entries.append(
             TimelineEntry(
-                session["date"],
-                _("Incontro di gruppo: %(g)s") % {"g": session["group__name"]},
-                _("%(n)d presenti della famiglia") % {"n": session["present"]},
+                as_date(row["date"]),
+                _("Incontro di gruppo: %(g)s") % {"g": row["group"]},
+                _("%(n)d presenti della famiglia") % {"n": row["present"]},
                 kind="group",
             )
         )
-    months = (
-        TimeEntry.objects.filter(family=family)
-        .annotate(month=F("timesheet__month"))
-        .values("month")
-        .annotate(minutes=Sum("minutes"))
-        .order_by("month")
-    )
-    for month in months:
+    for row in family.interventions_months:
         entries.append(
             TimelineEntry(
-                month["month"],
+                as_date(row["month"]),
                 _("Ore dedicate nel mese"),
-                _("%(h)s ore") % {"h": f"{hours_of(month['minutes']):f}".replace(".", ",")},
+                _("%(h)s ore") % {"h": f"{hours_of(row['minutes']):f}".replace(".", ",")},
                 kind="hours",
             )
         )
     return entries
+
+
+# Registered on the family's timeline by this app's AppConfig.
+family_timeline_entries = Source(annotations=_timeline_annotations, entries=_timeline_entries)
 
 
 def family_pairings(family: Family):
