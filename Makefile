@@ -19,7 +19,7 @@ export PYTHONWARNINGS ?= ignore::RuntimeWarning:platformdirs.api
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint security format check manage venv db-stop backup restore clean help
+.PHONY: run test lint security format check manage venv db-stop backup restore clean bench load help
 
 help:
 	@echo "make run      serve the synthetic demo on http://$(HOST):$(PORT)"
@@ -28,6 +28,8 @@ help:
 	@echo "make security pip-audit, bandit, migration checks"
 	@echo "make backup   pg_dump into var/backups/ (make restore FILE=... to restore one)"
 	@echo "make db-stop  stop the embedded PostgreSQL"
+	@echo "make bench    page timings, queries and PDFs at regional scale (docs/benchmarks.md)"
+	@echo "make load     Locust load test against gunicorn on the bench database"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -89,3 +91,15 @@ db-stop: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Benchmarks at regional scale (issue 7) on the database pippi_bench beside the configured one, seeded with
+# seed_scale on the first run (50 ambiti × 100 families: a few minutes). BENCH_AMBITI=2 BENCH_FAMILIES=20 for
+# a quick run, BENCH_RESEED=1 to seed again. Writes docs/benchmarks.md.
+bench: export MFA_REQUIRED ?= false
+bench: $(STAMP)
+	$(WITH_DB) $(PY) scripts/bench.py
+
+# Load test (Locust, headless) against gunicorn with 2 workers on the bench database; after `make bench`.
+load: export MFA_REQUIRED ?= false
+load: $(STAMP)
+	$(WITH_DB) $(PY) scripts/loadtest/run.py

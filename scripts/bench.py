@@ -1,0 +1,664 @@
+"""`make bench`: how fast the key pages are on a database seeded at regional scale (issue 7).
+
+Usage:
+    python scripts/bench.py                     prepare the bench database if needed, measure, write docs/benchmarks.md
+    python scripts/bench.py --prepare-only      only create, migrate and seed the bench database
+    python scripts/bench.py --render-report PK  (internal) render a semester PDF of project PK, print JSON
+
+The bench database is `pippi_bench` on the same server as DATABASE_URL (as `make test` does, `make bench`
+starts the embedded PostgreSQL when DATABASE_URL is unset). It is migrated and, when it holds no scale data,
+seeded with `seed_scale` (50 ambiti × 100 families, plus a 30-family and a 1,000-family project for the PDFs).
+
+Environment: BENCH_AMBITI (50), BENCH_FAMILIES (100), BENCH_PROJECTS ("30,1000"), BENCH_RUNS (30),
+BENCH_WARMUPS (3), BENCH_RESEED=1 (drop the bench database and seed again), BENCH_NO_DOC=1 (print only).
+
+Each page is requested in-process with Django's test Client as a user of one scale ambito: warm-ups, then
+the timed runs (median and 95th percentile), then one more run that counts the queries. The floor is a view
+that runs one query behind the same middleware and login; the reference is Django's admin changelist of
+families over the same data. The semester PDF is rendered in a fresh process, as the worker would, with its
+time and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+BENCH_DATABASE = "pippi_bench"
+DOC = ROOT / "docs" / "benchmarks.md"
+STATE = ROOT / "var" / "bench"
+SEED_RECORD = STATE / "seed.json"
+RESULT_RECORD = STATE / "bench.json"
+BENCH_START, BENCH_END = "<!-- bench:start -->", "<!-- bench:end -->"
+LOAD_START, LOAD_END = "<!-- load:start -->", "<!-- load:end -->"
+
+
+# --- The bench database ------------------------------------------------------------------------------------
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL with another database name (the last path segment)."""
+    base, sep, query = url.partition("?")
+    head, _slash, _old = base.rpartition("/")
+    return f"{head}/{name}{sep}{query}"
+
+
+def base_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    import devdb  # scripts/devdb.py: starts the embedded server
+
+    return devdb.database_url()
+
+
+def bench_url() -> str:
+    return with_database(base_url(), BENCH_DATABASE)
+
+
+def _connect(url: str):
+    import environ
+    import psycopg2
+
+    config = environ.Env.db_url_config(url)
+    return psycopg2.connect(
+        dbname=config["NAME"],
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+
+
+def ensure_database(*, reset: bool = False) -> str:
+    """Create the bench database if it does not exist (drop it first with `reset`); return its URL."""
+    url = base_url()
+    try:
+        admin = _connect(url)
+    except Exception:  # the configured database may not exist yet: any database of the server will do
+        admin = _connect(with_database(url, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        if reset:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    admin.close()
+    return with_database(url, BENCH_DATABASE)
+
+
+def setup_django(url: str) -> None:
+    """Django on the bench database, with the production settings but for what in-process requests need."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pippi_portal.settings")
+    os.environ["MEDIA_ROOT"] = str(STATE / "media")
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ["DEBUG"] = "false"
+    os.environ["HTTPS"] = "false"
+    os.environ["MFA_REQUIRED"] = "false"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import warnings
+
+    # WhiteNoise warns that STATIC_ROOT does not exist (no collectstatic here; the finders serve static files).
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+
+
+def prepare(*, log=print) -> dict:
+    """Create, migrate and (if it holds no scale data) seed the bench database. Returns the seed record."""
+    from django.core.management import call_command
+
+    from pippi_portal import scale
+
+    ambiti = int(os.environ.get("BENCH_AMBITI", "50"))
+    families = int(os.environ.get("BENCH_FAMILIES", "100"))
+    projects = [int(p) for p in os.environ.get("BENCH_PROJECTS", "30,1000").split(",") if p.strip()]
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    log(f"bench: database migrated in {time.perf_counter() - started:.0f} s")
+    STATE.mkdir(parents=True, exist_ok=True)
+    if scale.scale_ambiti().exists():
+        from django.db import connection
+
+        from families.models import Family
+
+        regular = scale.scale_ambiti().filter(code__startswith=scale.REGULAR_PREFIX).order_by("code")
+        found = (regular.count(), Family.objects.filter(ambito=regular.first()).count() if regular else 0)
+        if found == (ambiti, families):
+            return read_seed_record()
+        # The bench database is this script's own: seed it again at the size asked for.
+        log(f"bench: the bench database holds {found[0]} × {found[1]}, asked {ambiti} × {families}: seeding again")
+        connection.close()
+        ensure_database(reset=True)
+        call_command("migrate", verbosity=0)
+    log(f"bench: seeding {ambiti} ambiti × {families} families (seed_scale)…")
+    main = scale.seed_scale(ambiti, families, [], log=log)
+    log(f"bench: {main.rows['interventions.TimeEntry']} time entries in {main.seconds['total']:.0f} s")
+    extra = None
+    if projects:
+        log(f"bench: seeding the single-project ambiti for the PDFs ({', '.join(map(str, projects))} families)…")
+        extra = scale.seed_scale(0, 1, projects, log=log, add_projects=True)
+    record = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "ambiti": ambiti,
+        "families_per_ambito": families,
+        "seconds": round(main.seconds["total"], 1),
+        "phases": {k: round(v, 1) for k, v in main.seconds.items()},
+        "rows": dict(main.rows),
+        "projects": projects,
+        "projects_seconds": round(extra.seconds["total"], 1) if extra else None,
+    }
+    write_seed_record(record)
+    return record
+
+
+def write_seed_record(record: dict) -> None:
+    """The seed's time and counts, kept with the database they describe (as its comment) and in var/bench."""
+    from django.db import connection
+
+    text = json.dumps(record)
+    with connection.cursor() as cursor:
+        cursor.execute(f'COMMENT ON DATABASE "{connection.settings_dict["NAME"]}" IS %s', [text])
+    SEED_RECORD.write_text(json.dumps(record, indent=2))
+
+
+def read_seed_record() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )
+        text = cursor.fetchone()[0]
+    try:
+        return json.loads(text) if text else {}
+    except ValueError:
+        return {}
+
+
+# --- Measuring ---------------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def floor_view(request):
+    """One query behind the whole middleware stack and the login: the least a page can cost."""
+    from django.db import connection
+    from django.http import HttpResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok")
+
+
+def install_floor_url() -> None:
+    """The project's URLs plus /_bench/floor, for this process only."""
+    import types
+
+    from django.conf import settings
+    from django.urls import clear_url_caches, include, path
+
+    module = types.ModuleType("bench_urls")
+    module.urlpatterns = [
+        path("_bench/floor", floor_view, name="bench-floor"),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    sys.modules["bench_urls"] = module
+    settings.ROOT_URLCONF = "bench_urls"
+    clear_url_caches()
+
+
+def measure(client, url: str, *, runs: int, warmups: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return response
+
+    for _ in range(warmups):
+        get()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = get()
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    return {
+        "url": url,
+        "median": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "queries": len(queries.captured_queries),
+        "bytes": len(response.content),
+    }
+
+
+def subjects() -> dict:
+    """The users and objects of the measured pages: one regular scale ambito."""
+    from django.utils import timezone
+
+    from equipes.models import Project, Role, User
+    from families.models import Family, State
+    from pippi_portal import scale
+
+    ambito = scale.scale_ambiti().filter(code__startswith=scale.REGULAR_PREFIX).order_by("code").first()
+    if ambito is None:
+        raise SystemExit("bench: no scale ambito in the bench database (BENCH_AMBITI must be at least 1)")
+    staff = User.objects.filter(ambito=ambito).order_by("username")
+    case_manager = staff.filter(role=Role.CASE_MANAGER).first()
+    visible = Family.objects.visible_to(case_manager)
+    family = visible.filter(state=State.IN_CORSO).order_by("code").first() or visible.order_by("code").first()
+    today = timezone.localdate()
+    return {
+        "ambito": ambito,
+        "case_manager": case_manager,
+        "coordinatore": staff.filter(role=Role.COORDINATORE).first(),
+        "educator": staff.filter(role=Role.OPERATORE, profile="educatore").first(),
+        "udp": staff.filter(role=Role.UFFICIO_PIANO).first(),
+        "admin": User.objects.get(username=scale.ADMIN_USERNAME),
+        "family": family,
+        "visible_families": visible.count(),
+        "project": Project.objects.filter(ambito=ambito).first(),
+        "last_week": today - datetime.timedelta(days=today.weekday() + 7),
+    }
+
+
+def pages(s: dict) -> list[dict]:
+    from django.urls import reverse
+
+    week = f"?settimana={s['last_week'].isoformat()}"
+    return [
+        {"key": "family-list", "label": "Elenco famiglie", "user": s["case_manager"],
+         "url": reverse("families:family-list")},
+        {"key": "family-list-coord", "label": "Elenco famiglie (coordinatore: tutto l'ambito)",
+         "user": s["coordinatore"], "url": reverse("families:family-list")},
+        {"key": "family-detail", "label": "Scheda famiglia", "user": s["case_manager"],
+         "url": reverse("families:family-detail", args=[s["family"].pk])},
+        {"key": "week", "label": "Griglia ore settimanale", "user": s["educator"],
+         "url": reverse("interventions:week") + week},
+        {"key": "budget", "label": "Budget del progetto", "user": s["udp"],
+         "url": reverse("interventions:budget", args=[s["project"].pk])},
+        {"key": "indicators", "label": "Cruscotto indicatori", "user": s["udp"],
+         "url": reverse("reporting:indicators")},
+        {"key": "report-list", "label": "Elenco rendicontazioni", "user": s["udp"],
+         "url": reverse("reporting:report-list")},
+        {"key": "admin", "label": "Admin: elenco famiglie (riferimento)", "user": s["admin"],
+         "url": reverse("admin:families_family_changelist")},
+        {"key": "floor", "label": "Floor: vista con una query", "user": s["case_manager"], "url": "/_bench/floor"},
+        {"key": "healthz", "label": "healthz (anonimo, una query)", "user": None, "url": reverse("healthz")},
+    ]  # fmt: skip
+
+
+def run_pages(s: dict, *, runs: int, warmups: int, log=print) -> dict:
+    from django.test import Client
+    from django.urls import reverse
+
+    results = {}
+    for page in pages(s):
+        client = Client()
+        if page["user"] is not None:
+            client.force_login(page["user"])
+        result = measure(client, page["url"], runs=runs, warmups=warmups)
+        result.update(label=page["label"], user=page["user"].username if page["user"] else "anonimo")
+        results[page["key"]] = result
+        log(f"  {page['label']:<50} {result['median']:8.1f} ms {result['p95']:8.1f} ms {result['queries']:4d} q")
+    # The same query count at 1 row and at a full page: the family list filtered to one code.
+    client = Client()
+    client.force_login(s["case_manager"])
+    one = measure(client, reverse("families:family-list") + f"?q={s['family'].code}", runs=1, warmups=1)
+    results["family-list-one-row"] = one
+    return results
+
+
+def memory_mb(field: str) -> float:
+    """VmHWM (peak resident set) or VmRSS of this process, from /proc. Not getrusage's ru_maxrss: Linux keeps
+    in it the size of the process that forked this one, so a child started by a large parent reports the
+    parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise LookupError(field)
+
+
+def render_report_child(project_pk: int) -> None:
+    """(In a fresh process) a semester run of the project: figures and PDF, timed, with the peak memory."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from equipes.models import Project, Role, User
+    from families.models import Family
+    from pippi_portal import scale
+    from reporting import reports
+    from reporting.models import ReportRun
+
+    baseline = memory_mb("VmHWM")
+    project = Project.objects.select_related("ambito").get(pk=project_pk)
+    udp = User.objects.filter(ambito=project.ambito, role=Role.UFFICIO_PIANO).first()
+    label = scale.past_semesters(timezone.localdate(), 1)[0]
+    start, end = reports.period_of(ReportRun.Kind.SEMESTER, label)
+    # As reports.report_start, without queueing the background job: this process is the worker.
+    last = ReportRun.objects.filter(project=project, kind=ReportRun.Kind.SEMESTER, label=label).aggregate(
+        v=Max("version")
+    )["v"]
+    run = ReportRun.objects.create(
+        project=project,
+        kind=ReportRun.Kind.SEMESTER,
+        label=label,
+        period_start=start,
+        period_end=end,
+        version=(last or 0) + 1,
+        created_by=udp,
+    )
+    timings = {}
+
+    def timed(name, fn):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                timings[name] = time.perf_counter() - started
+
+        return wrapper
+
+    reports.compute_snapshot = timed("figures", reports.compute_snapshot)
+    reports.pdf_bytes = timed("pdf", reports.pdf_bytes)
+    started = time.perf_counter()
+    run = reports.run_report(run.pk)
+    seconds = time.perf_counter() - started
+    peak = memory_mb("VmHWM")
+    from pypdf import PdfReader
+
+    with run.pdf.open("rb") as handle:
+        pdf_pages = len(PdfReader(handle).pages)
+    print(
+        json.dumps(
+            {
+                "project": project.cup,
+                "families": Family.objects.filter(implementation__project=project).count(),
+                "label": label,
+                "seconds": seconds,
+                "figures_seconds": timings.get("figures"),
+                "pdf_seconds": timings.get("pdf"),
+                "peak_mb": peak,
+                "baseline_mb": baseline,
+                "pages": pdf_pages,
+                "pdf_kb": run.pdf.size / 1024,
+            }
+        )
+    )
+
+
+def run_pdfs(log=print) -> list[dict]:
+    from equipes.models import Project
+    from pippi_portal import scale
+
+    results = []
+    ambiti = scale.scale_ambiti().filter(code__startswith=scale.PROJECT_PREFIX).order_by("code")
+    for project in Project.objects.filter(ambito__in=ambiti).order_by("ambito__code"):
+        done = subprocess.run(
+            [sys.executable, __file__, "--render-report", str(project.pk)],
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"PDF of project {project.pk} failed:\n{done.stderr[-3000:]}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        results.append(result)
+        log(
+            f"  PDF {result['families']:>5} famiglie: {result['seconds']:.1f} s "
+            f"(dati {result['figures_seconds']:.1f} s, PDF {result['pdf_seconds']:.1f} s), "
+            f"picco {result['peak_mb']:.0f} MB, {result['pages']} pagine"
+        )
+    return results
+
+
+# --- Reporting ---------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
+        cursor.execute("SELECT setting FROM pg_settings WHERE name = 'jit'")
+        jit = cursor.fetchone()[0]
+    import django
+
+    host = connection.settings_dict.get("HOST") or ""
+    embedded = host.startswith("/") and (Path(host) / "PG_VERSION").exists()
+    where = Path(host).relative_to(ROOT) if embedded and Path(host).is_relative_to(ROOT) else host
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": f"{pg} ({f'embedded pgserver in {where}' if embedded else f'server at {where}'}, "
+        f"shared_buffers {shared_buffers}, jit {jit})",
+    }
+
+
+def mark(ok: bool) -> str:
+    return "✅" if ok else "❌"
+
+
+def markdown(result: dict) -> str:
+    m, seed, p, counts = result["machine"], result["seed"], result["pages"], result["counts"]
+    floor = p["floor"]["median"]
+    lines = [
+        BENCH_START,
+        "## `make bench`",
+        "",
+        f"Measured on {result['date']} · {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM · "
+        f"Python {m['python']}, Django {m['django']} · PostgreSQL {m['postgresql']}.",
+        "",
+        "### Data",
+        "",
+    ]
+    if seed:
+        lines.append(
+            f"Seeded with `seed_scale --ambiti {seed['ambiti']} --families-per-ambito {seed['families_per_ambito']}` "
+            f"in **{seed['seconds']:.0f} s** on {seed['date'][:10]} (target: under 5 minutes "
+            f"{mark(seed['seconds'] < 300)}); phases: "
+            + ", ".join(f"{k} {v:.0f} s" for k, v in seed["phases"].items() if k != "total")
+            + "."
+            + (
+                f" The single-project ambiti for the PDFs ({', '.join(map(str, seed['projects']))} families) took "
+                f"{seed['projects_seconds']:.0f} s more."
+                if seed.get("projects_seconds")
+                else ""
+            )
+        )
+        lines.append("")
+    lines += ["| Table | Rows |", "|---|---:|"]
+    lines += [f"| {name} | {rows:,} |".replace(",", ".") for name, rows in counts.items()]
+    s = result["subjects"]
+    lines += [
+        "",
+        "### Pages",
+        "",
+        f"In-process (Django test Client, DEBUG off), {result['runs']} runs after {result['warmups']} warm-ups, "
+        f"as users of ambito {s['ambito']}: the case manager sees {s['visible_families']} families "
+        f"(family list: 25 a page; the detail is family {s['family']}), the weekly grid is last week's of an "
+        "educator, the budget, indicators and reports are the Ufficio di Piano's. The admin changelist (as "
+        "superuser, 100 a page) lists every family of every ambito.",
+        "",
+        "| Page | User | Median ms | p95 ms | Queries | Median / floor |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for key, r in p.items():
+        if key == "family-list-one-row":
+            continue
+        lines.append(
+            f"| {r['label']} | {r['user']} | {r['median']:.1f} | {r['p95']:.1f} | {r['queries']} | "
+            f"{r['median'] / floor:.1f}× |"
+        )
+    ratio = p["family-list"]["median"] / p["admin"]["median"]
+    lines += [
+        "",
+        f"Family list / admin changelist (median): **{ratio:.2f}**. "
+        f"Family list queries at 1 row (`?q=code`): {p['family-list-one-row']['queries']}, "
+        f"at a full page: {p['family-list']['queries']}.",
+        "",
+        "### Semester PDF",
+        "",
+        "A semester run (figures frozen, then the PDF) rendered in a fresh process, as the worker does; peak memory "
+        "is that process's maximum resident set (the baseline is the same process before the run).",
+        "",
+        "| Project | Families | Period | Total s | Figures s | PDF s | Peak MB | Baseline MB | Pages |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["pdfs"]:
+        lines.append(
+            f"| {r['project']} | {r['families']} | {r['label']} | {r['seconds']:.1f} | {r['figures_seconds']:.1f} | "
+            f"{r['pdf_seconds']:.1f} | {r['peak_mb']:.0f} | {r['baseline_mb']:.0f} | {r['pages']} |"
+        )
+    lines += ["", "### Targets", ""]
+    lines += [f"- {mark(ok)} {text}" for ok, text in targets(result)]
+    lines += ["", BENCH_END]
+    return "\n".join(lines)
+
+
+# The list and detail pages the query budget applies to (the budget and indicators pages are dashboards).
+LIST_AND_DETAIL = ("family-list", "family-list-coord", "family-detail", "week", "report-list")
+
+
+def targets(result: dict) -> list[tuple[bool, str]]:
+    p = result["pages"]
+    own = [k for k in LIST_AND_DETAIL if k in p]
+    worst = max(own, key=lambda k: p[k]["queries"])
+    dashboards = ", ".join(f"{p[k]['label']} {p[k]['queries']}" for k in ("budget", "indicators") if k in p)
+    out = [
+        (
+            p["family-list-one-row"]["queries"] == p["family-list"]["queries"],
+            f"Family list: same query count at 1 row and at a full page "
+            f"({p['family-list-one-row']['queries']} / {p['family-list']['queries']}).",
+        ),
+        (
+            all(p[k]["queries"] <= 12 for k in own),
+            f"Every list and detail page at most 12 queries (most: {p[worst]['label']}, {p[worst]['queries']}; "
+            f"the dashboards, for information: {dashboards}).",
+        ),
+    ]
+    for key in ("family-list", "family-detail"):
+        r = p[key]
+        out.append((r["median"] < 50, f"{r['label']}: median under 50 ms ({r['median']:.1f} ms)."))
+        out.append((r["p95"] < 150, f"{r['label']}: p95 under 150 ms ({r['p95']:.1f} ms)."))
+    ratio = p["family-list"]["median"] / p["admin"]["median"]
+    out.append((ratio <= 1.0, f"Family list no slower than the admin changelist (ratio {ratio:.2f})."))
+    for r in result["pdfs"]:
+        if r["families"] <= 100:
+            out.append((r["seconds"] < 5, f"Semester PDF, {r['families']} families: under 5 s ({r['seconds']:.1f} s)."))
+            out.append(
+                (r["peak_mb"] < 300, f"Semester PDF, {r['families']} families: under 300 MB ({r['peak_mb']:.0f} MB).")
+            )
+        else:
+            out.append(
+                (r["seconds"] < 60, f"Semester PDF, {r['families']} families: under 60 s ({r['seconds']:.1f} s).")
+            )
+    return out
+
+
+def write_section(text: str, start: str, end: str, *, title: str = "# Benchmarks") -> None:
+    """Replace one marked section of docs/benchmarks.md, keeping the others."""
+    current = DOC.read_text() if DOC.exists() else ""
+    if start in current and end in current:
+        before, _rest = current.split(start, 1)
+        _old, after = _rest.split(end, 1)
+        new = before + text.strip() + after
+    else:
+        if not current:
+            current = (
+                f"{title}\n\nWritten by `make bench` (pages and PDFs) and `make load` (load test); see "
+                "`scripts/bench.py` and `scripts/loadtest/`. Synthetic data only (`manage.py seed_scale`).\n"
+            )
+        new = current.rstrip() + "\n\n" + text.strip() + "\n"
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(new if new.endswith("\n") else new + "\n")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--prepare-only", action="store_true")
+    parser.add_argument("--render-report", type=int, metavar="PROJECT_PK")
+    args = parser.parse_args(argv)
+    if args.render_report:
+        setup_django(os.environ["DATABASE_URL"])
+        render_report_child(args.render_report)
+        return 0
+    url = ensure_database(reset=os.environ.get("BENCH_RESEED") == "1")
+    setup_django(url)
+    seed = prepare()
+    if args.prepare_only:
+        return 0
+    from pippi_portal import scale
+
+    runs, warmups = int(os.environ.get("BENCH_RUNS", "30")), int(os.environ.get("BENCH_WARMUPS", "3"))
+    install_floor_url()
+    s = subjects()
+    print(f"bench: pages ({runs} runs after {warmups} warm-ups)          median      p95   queries")
+    result = {
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": machine(),
+        "seed": seed,
+        "counts": scale.table_counts(),
+        "runs": runs,
+        "warmups": warmups,
+        "subjects": {
+            "ambito": s["ambito"].code,
+            "family": s["family"].code,
+            "visible_families": s["visible_families"],
+        },
+    }
+    result["pages"] = run_pages(s, runs=runs, warmups=warmups)
+    print("bench: semester PDFs")
+    result["pdfs"] = run_pdfs()
+    text = markdown(result)
+    print()
+    print(text)
+    RESULT_RECORD.write_text(json.dumps(result, indent=2, default=str))
+    if os.environ.get("BENCH_NO_DOC") != "1":
+        write_section(text, BENCH_START, BENCH_END)
+        print(f"\nbench: written to {DOC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
