@@ -195,6 +195,9 @@ def read_seed_record() -> dict:
 # --- Measuring ---------------------------------------------------------------------------------------------
 
 
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
@@ -251,7 +254,8 @@ def measure(client, url: str, *, runs: int, warmups: int) -> dict:
         "url": url,
         "median": statistics.median(times),
         "p95": percentile(times, 0.95),
-        "queries": len(queries.captured_queries),
+        # As in the tests (conftest.count_queries): transaction control is not a query of the page.
+        "queries": sum(1 for q in queries.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)),
         "bytes": len(response.content),
     }
 
