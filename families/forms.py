@@ -189,7 +189,7 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
 
 
 MemberFormSet = inlineformset_factory(
-    Family, Member, form=MemberForm, formset=BaseMemberFormSet, extra=4, can_delete=False, max_num=12
+    Family, Member, form=MemberForm, formset=BaseMemberFormSet, extra=4, can_delete=False, max_num=12, absolute_max=12
 )
 
 

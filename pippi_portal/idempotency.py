@@ -9,6 +9,7 @@ its token so that the corrected form can be sent again.
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from .models import SubmittedForm
 
 TOKEN_FIELD = "submission_token"
+TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 
 def submission_token(request) -> str:
@@ -26,7 +28,10 @@ def submission_token(request) -> str:
     if request.method != "POST":
         return ""
     names = sorted(k for k in request.POST if k == TOKEN_FIELD or k.endswith(f"-{TOKEN_FIELD}"))
-    return request.POST.get(names[0], "")[:64] if names else ""
+    token = request.POST.get(names[0], "") if names else ""
+    # Only what PortalForm issues (uuid4 hex) is remembered; anything else is no token at all (the form
+    # itself then refuses it), never a string the database would choke on.
+    return token if TOKEN_PATTERN.fullmatch(token) else ""
 
 
 def once_per_submission(view):
