@@ -1064,7 +1064,7 @@ def test_a_nul_byte_in_the_submission_token_is_not_a_500(scene, db):
     assert response.status_code < 500
 
 
-def test_every_case_ran_enough_examples(request, scene):
+def test_every_case_ran_enough_examples(request, scene, db):
     """Each case whose fuzz tests ran in this session got its examples (each fuzz test asserts it too), and
     each form class at least FORM_EXAMPLES at form level. (It uses the scene only to run after the fuzz
     tests, which pytest groups by that module-scoped fixture.)"""
