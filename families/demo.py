@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 
 from codicefiscale import codicefiscale
 from dateutil.relativedelta import relativedelta
@@ -15,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from faker import Faker
 
-from equipes.models import Ambito, Implementation, User
+from equipes.models import Ambito, Comune, Implementation, Organisation, User
 
 from . import services
 from .models import (
@@ -36,6 +37,7 @@ from .models import (
     TeamMember,
     TimePoint,
 )
+from .redaction import fold
 
 PATH = [
     State.SEGNALATA,
@@ -76,6 +78,7 @@ def walk(
     t1 = implementation.t1_due(t0)
     t2 = implementation.t2_due(t0)
     steps = PATH[PATH.index(family.state) + 1 : PATH.index(target) + 1]
+    names = _names(family)
     for step in steps:
         if step == State.PREASSESSMENT:
             services.family_start_preassessment(family=family, by=by, on=referral_date + datetime.timedelta(days=7))
@@ -85,9 +88,9 @@ def walk(
                 preassessment=Preassessment(
                     date=referral_date + datetime.timedelta(days=14),
                     orientation=Preassessment.Orientation.INCLUDE,
-                    motivation="Famiglia motivata, negligenza lieve: indicata per il programma.",
-                    risk_factors="Isolamento sociale, fatica nella gestione delle routine.",
-                    protective_factors="Buon legame affettivo, rete parentale disponibile.",
+                    motivation="Famiglia {surname} motivata, negligenza lieve: indicata.".format(**names),
+                    risk_factors="Isolamento sociale; {parent} fatica nella gestione delle routine.".format(**names),
+                    protective_factors="Legame tra {parent} e {child}, rete parentale presente.".format(**names),
                 ),
                 concerns={side.pk: rng.randint(1, 3) for side in Framework.current().sides.all()},
                 by=by,
@@ -114,26 +117,31 @@ def walk(
             plan = services.plan_create(
                 family=family,
                 date=t0 + datetime.timedelta(days=10),
-                general_aims="Sostenere le figure genitoriali nella cura quotidiana e rafforzare la rete sociale.",
+                general_aims=(
+                    "Sostenere {parent} nella cura quotidiana di {child} e rafforzare la rete sociale della "
+                    "famiglia {surname}.".format(**names)
+                ),
             )
             subdimensions = list(SubDimension.objects.filter(side__framework=Framework.current()))
             for sub in rng.sample(subdimensions, 2):
                 objective = Objective.objects.create(
                     plan=plan,
                     subdimension=sub,
-                    expected_result=f"Miglioramento in «{sub.name.lower()}» osservabile nella vita quotidiana.",
-                    verification_method="Osservazione dell'educatore e confronto in EM.",
+                    expected_result=f"{names['child']}: miglioramento in «{sub.name.lower()}» nella vita quotidiana.",
+                    verification_method=f"Osservazione dell'educatore e confronto in EM con {names['parent']}.",
                     deadline=t1,
                 )
                 objective.actions.create(
-                    description="Accompagnamento educativo domiciliare sulle routine.",
+                    description="Accompagnamento educativo di {parent} sulle routine di {child}.".format(**names),
                     responsible_user=operator,
                     frequency="2 volte a settimana",
                 )
             plan.shared_with_family, plan.shared_on = True, t0 + datetime.timedelta(days=12)
             plan.save()
             TeamMeeting.objects.create(
-                family=family, date=t0 + datetime.timedelta(days=12), minutes="Condivisione del Progetto Quadro."
+                family=family,
+                date=t0 + datetime.timedelta(days=12),
+                minutes="Condivisione del Progetto Quadro con {parent}; {child} era presente.".format(**names),
             ).participants.set(family.team.all())
             services.family_start_path(family=family, by=by, on=t0 + datetime.timedelta(days=12))
         elif step == State.VALUTAZIONE_T2:
@@ -147,7 +155,7 @@ def walk(
                     time_point=TimePoint.T2,
                     date=t2,
                     outcome=rng.choice(["raggiunto", "raggiunto", "parzialmente", "non_raggiunto"]),
-                    notes="",
+                    notes="Verificato in EM con {parent}.".format(**names),
                 )
             for child in services.sdq_children_missing_t2(family):
                 _sdq(child, TimePoint.T2, t2, rng, worse=False)
@@ -156,11 +164,20 @@ def walk(
                 date=t2 + datetime.timedelta(days=7),
                 outcome=ClosureOutcome.objects.get(code=outcome),
                 child_at_home=outcome != "C",
-                notes="Percorso concluso, valutazione condivisa in EM.",
+                notes="Percorso concluso, valutazione condivisa in EM con {parent} e {child}.".format(**names),
             )
             services.family_close(family=family, by=by, on=t2 + datetime.timedelta(days=7))
         family.refresh_from_db()
     return family
+
+
+def _names(family: Family) -> dict[str, str]:
+    """First names and surname as the notes of a real case name them: the first parent and the reference child."""
+    members = list(family.members.order_by("kind", "birth_date", "pk"))
+    parent = next((m for m in members if m.kind != Member.Kind.MINORE), members[0])
+    children = [m for m in members if m.kind == Member.Kind.MINORE]
+    child = next((m for m in children if m.is_reference_child), children[0] if children else parent)
+    return {"parent": parent.first_name, "child": child.first_name, "surname": parent.last_name}
 
 
 def _sdq(child: Member, time_point: str, day: datetime.date, rng: random.Random, *, worse: bool) -> None:
@@ -183,13 +200,36 @@ def _sdq(child: Member, time_point: str, day: datetime.date, rng: random.Random,
 # --- The demo ------------------------------------------------------------------------------------------
 
 
-def _members(faker: Faker, rng: random.Random, referral: datetime.date, older_child: bool) -> list[Member]:
-    last_name = faker.last_name()
+def reserved_words() -> set[str]:
+    """Words a page may show for other reasons than a family: the names of the staff, comuni, organisations
+    and ambiti (folded as the redactor compares them)."""
+    texts = [
+        *User.objects.values_list("first_name", "last_name"),
+        *Comune.objects.values_list("name"),
+        *Organisation.objects.values_list("name"),
+        *Ambito.objects.values_list("name", "lead_municipality"),
+    ]
+    return {fold(word) for row in texts for text in row for word in re.split(r"[\s'’-]+", text) if word}
+
+
+def _draw(make, reserved: set[str]) -> str:
+    """A name from `make` that is none of the reserved words (staff, comuni, organisations): in the demo a
+    family member's name found on a page is then always a leak, never a colleague's name."""
+    while True:
+        name = make()
+        if not {fold(word) for word in name.split()} & reserved:
+            return name
+
+
+def _members(
+    faker: Faker, rng: random.Random, referral: datetime.date, older_child: bool, reserved: set[str]
+) -> list[Member]:
+    last_name = _draw(faker.last_name, reserved)
     mother_birth = referral - relativedelta(years=rng.randint(27, 42), days=rng.randint(0, 300))
     members = [
         Member(
             kind=Member.Kind.FIGURA_GENITORIALE,
-            first_name=faker.first_name_female(),
+            first_name=_draw(faker.first_name_female, reserved),
             last_name=last_name,
             birth_date=mother_birth,
             sex="F",
@@ -200,7 +240,7 @@ def _members(faker: Faker, rng: random.Random, referral: datetime.date, older_ch
         members.append(
             Member(
                 kind=Member.Kind.FIGURA_GENITORIALE,
-                first_name=faker.first_name_male(),
+                first_name=_draw(faker.first_name_male, reserved),
                 last_name=last_name,
                 birth_date=mother_birth - relativedelta(years=rng.randint(0, 6)),
                 sex="M",
@@ -212,7 +252,7 @@ def _members(faker: Faker, rng: random.Random, referral: datetime.date, older_ch
         ages[0] = rng.randint(12, 13)
     for i, age in enumerate(sorted(ages)):
         sex = rng.choice("MF")
-        first = faker.first_name_male() if sex == "M" else faker.first_name_female()
+        first = _draw(faker.first_name_male if sex == "M" else faker.first_name_female, reserved)
         birth = referral - relativedelta(years=age, days=rng.randint(10, 300))
         code = codicefiscale.encode(
             lastname=last_name, firstname=first, gender=sex, birthdate=birth.strftime("%d/%m/%Y"), birthplace="Milano"
@@ -242,6 +282,7 @@ def _new_family(
     implementation: Implementation | None,
     case_manager: User,
     referral: datetime.date,
+    reserved: set[str],
     older_child: bool = False,
     reunification: bool = False,
 ) -> Family:
@@ -260,11 +301,14 @@ def _new_family(
     if family.cultural_mediation:
         family.language = rng.choice(["arabo", "albanese", "rumeno", "spagnolo", "urdu"])
     source = rng.choice(Referral.Source.values[:-1])
+    members = _members(faker, rng, referral, older_child, reserved)
+    child = next(m for m in members if m.is_reference_child)
+    reason = f"Fatiche nella cura quotidiana: {child.first_name} arriva spesso a scuola stanco e senza merenda."
     return services.family_refer(
         by=case_manager,
         family=family,
-        referral=Referral(date=referral, source=source, reason="Segnalazione per fatiche nella cura quotidiana."),
-        members=_members(faker, rng, referral, older_child),
+        referral=Referral(date=referral, source=source, reason=reason),
+        members=members,
     )
 
 
@@ -276,6 +320,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
     faker = Faker("it_IT")
     faker.seed_instance(11)
     rng = random.Random(11)
+    reserved = reserved_words()
     seregno = ambiti["SER"]
     assistente = User.objects.get(username="assistente")
     giussano = User.objects.get(username="as_giussano")
@@ -315,6 +360,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
             family = _new_family(
                 faker,
                 rng,
+                reserved=reserved,
                 ambito=seregno,
                 implementation=implementation,
                 case_manager=case_manager,
@@ -335,7 +381,10 @@ def seed(ambiti: dict[str, Ambito]) -> None:
             later = min(t0 + datetime.timedelta(days=120), today)
             if final == State.SOSPESA:
                 services.family_suspend(
-                    family=family, by=case_manager, reason="Ricovero ospedaliero della madre.", on=later
+                    family=family,
+                    by=case_manager,
+                    reason="Ricovero ospedaliero di {parent}.".format(**_names(family)),
+                    on=later,
                 )
             if final == State.INTERROTTA:
                 services.family_interrupt(
@@ -351,6 +400,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
             family = _new_family(
                 faker,
                 rng,
+                reserved=reserved,
                 ambito=seregno,
                 implementation=implementation,
                 case_manager=assistente,
@@ -390,6 +440,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
             family = _new_family(
                 faker,
                 rng,
+                reserved=reserved,
                 ambito=ambiti[code],
                 implementation=implementation,
                 case_manager=case_manager,
@@ -405,24 +456,33 @@ def record_t1(family: Family, *, by: User, t0: datetime.date, rng: random.Random
     services.assessment_save(family=family, time_point=TimePoint.T1, date=t1, ratings=_ratings(rng, 4), by=by)
     for objective in services.current_plan(family).objectives.all():
         services.verification_save(
-            objective=objective, time_point=TimePoint.T1, date=t1, outcome="parzialmente", notes=""
+            objective=objective,
+            time_point=TimePoint.T1,
+            date=t1,
+            outcome="parzialmente",
+            notes="{child} ha fatto passi avanti, da consolidare.".format(**_names(family)),
         )
 
 
 def _diary(family: Family, case_manager: User, operator: User) -> None:
     start = family.referral.date
+    names = _names(family)
     DiaryNote.objects.create(
         family=family,
         author=case_manager,
         date=start + datetime.timedelta(days=3),
-        text="Primo colloquio con la madre: disponibile a collaborare, chiede aiuto per le routine serali.",
+        text="Primo colloquio con {parent}: disponibile a collaborare, chiede aiuto per le routine serali.".format(
+            **names
+        ),
     )
     if family.state not in (State.SEGNALATA, State.PREASSESSMENT):
         DiaryNote.objects.create(
             family=family,
             author=operator,
             date=start + datetime.timedelta(days=60),
-            text="Visita domiciliare: i compiti vengono svolti con più serenità, il bambino racconta della scuola.",
+            text="Visita domiciliare: i compiti vengono svolti con più serenità, {child} racconta della scuola.".format(
+                **names
+            ),
         )
         DiaryNote.objects.create(
             family=family,

@@ -40,11 +40,31 @@ from .models import (
     Verification,
     age_on,
 )
+from .pseudonymisation import member_labels, team_views
 
 
 def not_in_future(day: datetime.date | None, field: str, form: forms.Form) -> None:
     if day and day > timezone.localdate():
         form.add_error(field, _("La data non può essere nel futuro."))
+
+
+def label_members(field: forms.ModelChoiceField, user: User, family: Family, members) -> None:
+    """A member picker labelled through `families.pseudonymisation`, like every other place that names a
+    person: the name for roles that see identities, the pseudonym ("Minore 1") for the others, whose choices
+    do not even read the names."""
+    labels = member_labels(user, family)
+    field.queryset = members if user.sees_identities else members.only("pk", "family_id")
+    field.label_from_instance = lambda member: labels.get(member.pk, "—")
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Members of several families (a group's participants), labelled with `labels` (member id -> label from
+    `families.pseudonymisation.member_labels_across_families`); a member without a label shows no name."""
+
+    labels: dict[int, str] = {}
+
+    def label_from_instance(self, obj) -> str:
+        return self.labels.get(obj.pk, "—")
 
 
 class FamilyForm(PortalForm):
@@ -239,10 +259,10 @@ class ConsentForm(PortalForm):
         model = Consent
         fields = ["kind", "signed_on", "signed_by", "file"]
 
-    def __init__(self, *args, family: Family, **kwargs):
+    def __init__(self, *args, family: Family, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.family = family
-        self.fields["signed_by"].queryset = family.members.exclude(kind=Member.Kind.MINORE)
+        label_members(self.fields["signed_by"], user, family, family.members.exclude(kind=Member.Kind.MINORE))
         self.fields["file"].help_text = _("PDF, JPEG o PNG, al massimo 10 MB.")
 
     def clean_signed_on(self):
@@ -256,13 +276,13 @@ class TeamMemberForm(PortalForm):
         model = TeamMember
         fields = ["user", "member", "external_name", "role"]
 
-    def __init__(self, *args, family: Family, **kwargs):
+    def __init__(self, *args, family: Family, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.family = family
         self.fields["user"].queryset = User.objects.filter(ambito_id=family.ambito_id, is_active=True).exclude(
             role=Role.REFERENTE_ENTE
         )
-        self.fields["member"].queryset = family.members.all()
+        label_members(self.fields["member"], user, family, family.members.all())
         self.fields["role"].help_text = _("es. educatrice, psicologo, insegnante, pediatra, madre")
 
     def clean(self):
@@ -286,10 +306,12 @@ class TeamMeetingForm(PortalForm):
         fields = ["date", "participants", "minutes", "decisions"]
         widgets = {"participants": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, family: Family, **kwargs):
+    def __init__(self, *args, family: Family, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.family = family
-        self.fields["participants"].queryset = family.team.select_related("user", "member")
+        team = {row["pk"]: f"{row['who']} ({row['role']})" for row in team_views(user, family)}
+        self.fields["participants"].queryset = family.team.only("pk", "family_id")
+        self.fields["participants"].label_from_instance = lambda member: team.get(member.pk, "—")
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -402,9 +424,9 @@ class SDQForm(PortalForm):
             "prosocial",
         ]
 
-    def __init__(self, *args, family: Family, **kwargs):
+    def __init__(self, *args, family: Family, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = family.members.filter(kind=Member.Kind.MINORE)
+        label_members(self.fields["member"], user, family, family.members.filter(kind=Member.Kind.MINORE))
         self.fields["member"].label = _("Bambino")
         for name in ("emotional", "conduct", "hyperactivity", "peer", "prosocial"):
             self.fields[name].widget.attrs.update({"min": 0, "max": 10})
@@ -484,11 +506,11 @@ class ActionForm(PortalForm):
         fields = ["description", "responsible_user", "responsible_member", "responsible_other", "frequency"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, objective: Objective, family: Family, **kwargs):
+    def __init__(self, *args, objective: Objective, family: Family, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.objective = objective
         self.fields["responsible_user"].queryset = User.objects.filter(ambito_id=family.ambito_id, is_active=True)
-        self.fields["responsible_member"].queryset = family.members.all()
+        label_members(self.fields["responsible_member"], user, family, family.members.all())
 
     def clean(self):
         cleaned = super().clean()

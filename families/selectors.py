@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equipes.models import Implementation, User
@@ -107,152 +106,15 @@ def get_team_member_for(family: Family, pk: int) -> TeamMember:
 
 
 def record_access(user: User, family: Family, path: str, action: str = AccessLog.Action.VIEW) -> None:
-    AccessLog.objects.create(
-        user=user, family=family, path=path[:300], action=action, identities_shown=user.sees_identities
+    record_accesses(user, [family.pk], path, action)
+
+
+def record_accesses(user: User, family_ids, path: str, action: str = AccessLog.Action.VIEW) -> None:
+    """One access-log row per family whose people a page showed (a group's grid shows several), in one insert."""
+    AccessLog.objects.bulk_create(
+        AccessLog(user=user, family_id=pk, path=path[:300], action=action, identities_shown=user.sees_identities)
+        for pk in sorted(set(family_ids))
     )
-
-
-# --- What a role may see --------------------------------------------------------------------------------
-
-
-class FamilyView:
-    """The family as templates receive it. For roles that see families pseudonymised only an allow-list of
-    attributes passes (no address, phone, members, notes, referral text): a template cannot show what it
-    was never given."""
-
-    PSEUDONYMOUS_ATTRIBUTES = frozenset(
-        {
-            "pk",
-            "id",
-            "code",
-            "year",
-            "state",
-            "get_state_display",
-            "suspended_from",
-            "get_suspended_from_display",
-            "interruption_reason",
-            "get_interruption_reason_display",
-            "ambito",
-            "ambito_id",
-            "comune",
-            "implementation",
-            "implementation_id",
-            "equipe",
-            "case_manager",
-            "case_manager_id",
-            "reunification",
-            "under_judicial_authority",
-            "cultural_mediation",
-            "language",
-            "created_at",
-            "updated_at",
-            "is_active",
-            "get_absolute_url",
-        }
-    )
-
-    def __init__(self, family: Family, user: User):
-        self._family = family
-        self.sees_identities = user.sees_identities
-
-    def __getattr__(self, name: str):
-        if not self.sees_identities and name not in self.PSEUDONYMOUS_ATTRIBUTES:
-            raise AttributeError(name)
-        return getattr(self._family, name)
-
-    def __str__(self) -> str:
-        return self._family.code
-
-
-@dataclass(frozen=True)
-class MemberView:
-    """A member as the page may show it. For pseudonymised roles the name is a label ("Minore 1") and the
-    codice fiscale and birth date are absent: they were never read from the database."""
-
-    pk: int
-    kind: str
-    kind_label: str
-    label: str
-    age: int | None
-    sex: str
-    is_reference_child: bool
-    school_class: str
-    full_name: str | None = None
-    codice_fiscale: str | None = None
-    birth_date: datetime.date | None = None
-    school: str = ""
-    relationship: str = ""
-
-
-PSEUDONYMOUS_MEMBER_FIELDS = ("pk", "kind", "birth_date", "sex", "is_reference_child", "school_class")
-
-
-def member_views(user: User, family: Family) -> list[MemberView]:
-    kinds = dict(Member.Kind.choices)
-    today = timezone.localdate()
-    members = Member.objects.filter(family=family).order_by("kind", "birth_date")
-    if user.sees_identities:
-        return [
-            MemberView(
-                pk=m.pk,
-                kind=m.kind,
-                kind_label=kinds[m.kind],
-                label=m.first_name,
-                age=m.age_on(today),
-                sex=m.sex,
-                is_reference_child=m.is_reference_child,
-                school_class=m.school_class,
-                full_name=str(m),
-                codice_fiscale=m.codice_fiscale or "",
-                birth_date=m.birth_date,
-                school=m.school,
-                relationship=m.relationship,
-            )
-            for m in members
-        ]
-    views, counters = [], {}
-    for row in members.values(*PSEUDONYMOUS_MEMBER_FIELDS):
-        counters[row["kind"]] = counters.get(row["kind"], 0) + 1
-        birth = row["birth_date"]
-        age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-        views.append(
-            MemberView(
-                pk=row["pk"],
-                kind=row["kind"],
-                kind_label=kinds[row["kind"]],
-                label=f"{kinds[row['kind']]} {counters[row['kind']]}",
-                age=age,
-                sex=row["sex"],
-                is_reference_child=row["is_reference_child"],
-                school_class=row["school_class"],
-            )
-        )
-    return views
-
-
-def labels_of(views: list[MemberView]) -> dict[int, str]:
-    """Member id -> how the page may call that member (a name, or a label for pseudonymised roles)."""
-    return {view.pk: (view.full_name or view.label) for view in views}
-
-
-def member_labels(user: User, family: Family) -> dict[int, str]:
-    return labels_of(member_views(user, family))
-
-
-def team_views(user: User, family: Family, labels: dict[int, str] | None = None) -> list[dict]:
-    """The family's team; `labels` (from `labels_of`) spares reading the members again."""
-    if labels is None:
-        labels = member_labels(user, family)
-    rows = []
-    for member in TeamMember.objects.filter(family=family).select_related("user"):
-        if member.user_id:
-            who, kind = str(member.user), _("Operatore")
-        elif member.member_id:
-            who, kind = labels.get(member.member_id, _("Familiare")), _("Famiglia")
-        else:
-            who, kind = (member.external_name if user.sees_identities else _("Persona esterna")), _("Esterno")
-        rows.append({"pk": member.pk, "who": who, "kind": kind, "role": member.role, "user_id": member.user_id})
-    return rows
 
 
 def diary_notes_for(user: User, family: Family):

@@ -52,8 +52,8 @@ from .models import (
     SDQScore,
     TimePoint,
 )
+from .pseudonymisation import FamilyView, family_redactor, labels_of, member_labels, member_views, team_views
 from .selectors import (
-    FamilyView,
     diary_notes_for,
     family_timeline,
     family_warnings,
@@ -64,11 +64,7 @@ from .selectors import (
     get_objective_for,
     get_plan_for,
     get_team_member_for,
-    labels_of,
-    member_labels,
-    member_views,
     record_access,
-    team_views,
 )
 
 PAGE_SIZE = 25
@@ -85,6 +81,7 @@ def family_page(request, template: str, family: Family, context: dict | None = N
     user = request.user
     page_context = {
         "family": FamilyView(family, user),
+        "redactor": family_redactor(user, family),
         "can_change": user.has_perm("families.change_family", family),
         "can_contribute": user.has_perm("families.contribute", family),
     }
@@ -306,7 +303,7 @@ def preassessment_edit(request, pk: int):
 def consent_create(request, pk: int):
     family = get_family_for(request.user, pk)
     require_perm(request.user, "families.change_family", family)
-    form = ConsentForm(request.POST or None, request.FILES or None, family=family)
+    form = ConsentForm(request.POST or None, request.FILES or None, family=family, user=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, _("Consenso registrato."))
@@ -357,7 +354,7 @@ def closure_edit(request, pk: int):
 def team(request, pk: int):
     family = get_family_for(request.user, pk)
     can_change = request.user.has_perm("families.change_family", family)
-    form = TeamMemberForm(request.POST or None, family=family) if can_change else None
+    form = TeamMemberForm(request.POST or None, family=family, user=request.user) if can_change else None
     if request.method == "POST":
         require_perm(request.user, "families.change_family", family)
         if form.is_valid():
@@ -391,7 +388,7 @@ def team_remove(request, pk: int, member_pk: int):
 def team_meeting_create(request, pk: int):
     family = get_family_for(request.user, pk)
     require_perm(request.user, "families.contribute", family)
-    form = TeamMeetingForm(request.POST or None, family=family)
+    form = TeamMeetingForm(request.POST or None, family=family, user=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, _("Incontro dell'EM registrato."))
@@ -460,7 +457,7 @@ def assessment_edit(request, pk: int, time_point: str):
 def sdq_create(request, pk: int):
     family = get_family_for(request.user, pk)
     require_perm(request.user, "families.contribute", family)
-    form = SDQForm(request.POST or None, family=family)
+    form = SDQForm(request.POST or None, family=family, user=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, _("Punteggi SDQ registrati."))
@@ -659,7 +656,7 @@ def action_create(request, pk: int, objective_pk: int):
     family = get_family_for(request.user, pk)
     require_perm(request.user, "families.contribute", family)
     objective = get_objective_for(family, objective_pk)
-    form = ActionForm(request.POST or None, objective=objective, family=family)
+    form = ActionForm(request.POST or None, objective=objective, family=family, user=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, _("Azione aggiunta."))

@@ -269,6 +269,9 @@ def _community(seregno, project, faker, rng) -> None:
         kind=SchoolPartnership.Kind.ACCORDO,
         signed_on=D(2024, 9, 16),
     )
+    pupils = list(
+        Member.objects.filter(family__in=families, kind=Member.Kind.MINORE).order_by("family__code", "pk")[:3]
+    )
     for partnership, days in (
         (school, [D(2023, 11, 8), D(2024, 3, 13), D(2024, 10, 9), D(2025, 3, 12)]),
         (second, [D(2024, 10, 22), D(2025, 4, 2)]),
@@ -278,7 +281,10 @@ def _community(seregno, project, faker, rng) -> None:
                 partnership=partnership,
                 date=day,
                 participants="Dirigente, insegnanti referenti, pedagogista, case manager",
+                # Minutes name the children, as real ones do (the coordinator reads them redacted).
+                notes=f"Aggiornamento sull'inserimento in classe di {pupils[0].first_name}." if pupils else "",
             )
+            pupils = pupils[1:]
     for day, topic, total, programme in [
         (D(2024, 2, 21), "Le emozioni dei bambini: riconoscerle e accompagnarle", 34, 7),
         (D(2024, 11, 13), "Schermi e famiglia: regole condivise", 41, 9),

@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Project, User
-from families.models import ACTIVE_STATES, Action, Family, Member, Objective
+from families.forms import MemberMultipleChoiceField
+from families.models import ACTIVE_STATES, Action, Family, Member, Objective, State
+from families.pseudonymisation import member_labels_across_families
 from pippi_portal.forms import PortalForm
 
 from .models import (
@@ -102,17 +104,25 @@ class GroupForm(PortalForm):
 
 
 class GroupParticipantsForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    """The members of the ambito's active families who take part in a group. Each choice is labelled through
+    `families.pseudonymisation`: names for roles that see identities, "CODICE · Minore 1" for the others, whose
+    choices do not even read the names."""
+
+    members = MemberMultipleChoiceField(
         label=_("Partecipanti"), queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, group: Group, families, **kwargs):
+    def __init__(self, *args, group: Group, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = (
-            Member.objects.filter(family__in=families, family__state__in=[*ACTIVE_STATES, "sospesa"])
-            .select_related("family")
-            .order_by("family__code", "kind", "birth_date")
+        members = (
+            Member.objects.filter(
+                family__in=Family.objects.visible_to(user), family__state__in=[*ACTIVE_STATES, State.SOSPESA]
+            )
+            .only("pk", "family_id")
+            .order_by("family__code", "kind", "birth_date", "pk")
         )
+        self.fields["members"].queryset = members
+        self.fields["members"].labels = member_labels_across_families(user, members)
         self.fields["members"].initial = list(group.participants.values_list("pk", flat=True))
 
 

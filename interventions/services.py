@@ -208,3 +208,10 @@ def attendance_toggle(*, session: GroupSession, member_id: int) -> Attendance:
             attendance.present = not attendance.present
             attendance.save(update_fields=["present"])
     return attendance
+
+
+def group_set_participants(*, group: Group, members, by: User) -> None:
+    """The group's participants become `members` (chosen among the families `by` can see); participants of
+    families `by` cannot see were not on the form and stay as they are."""
+    hidden = group.participants.exclude(family__in=Family.objects.visible_to(by))
+    group.participants.set([*members, *hidden])

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from equipes.selectors import get_project_for
-from families.models import AccessLog, Family, Member
-from families.selectors import FamilyView, get_family_for, record_access
+from families.models import AccessLog, Family
+from families.pseudonymisation import FamilyView, ambito_redactor, member_labels_across_families
+from families.selectors import get_family_for, record_access, record_accesses
 from pippi_portal.formatting import format_minutes
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.pdf import render_pdf
@@ -457,29 +458,35 @@ def group_create(request):
 
 @require_http_methods(["GET", "POST"])
 def group_detail(request, pk: int):
+    """The group, its attendance grid and (for who runs it) the forms. Participants are named through
+    `families.pseudonymisation`, and every family whose people the page shows is in the access log."""
     user = request.user
     group = get_group_for(user, pk)
     require_perm(user, "interventions.view_community")
     can_run = user.has_perm("interventions.run_group", group)
-    families = Family.objects.visible_to(user)
-    participants_form = GroupParticipantsForm(request.POST or None, group=group, families=families)
+    participants_form = GroupParticipantsForm(request.POST or None, group=group, user=user) if can_run else None
     if request.method == "POST":
         require_perm(user, "interventions.run_group", group)
         if participants_form.is_valid():
-            # Members the user cannot see stay as they are.
-            hidden = group.participants.exclude(family__in=families)
-            group.participants.set([*participants_form.cleaned_data["members"], *hidden])
+            services.group_set_participants(group=group, members=participants_form.cleaned_data["members"], by=user)
             messages.success(request, _("Partecipanti aggiornati."))
             return redirect(group)
     sessions = list(group.sessions.prefetch_related(Prefetch("attendances", queryset=Attendance.objects.all())))
-    labels = _member_labels(user, group.participants.filter(family__in=families))
-    grid = []
-    for member_id, label in labels:
-        row = {"member_id": member_id, "label": label, "cells": []}
-        for session in sessions:
-            present = any(a.member_id == member_id and a.present for a in session.attendances.all())
-            row["cells"].append({"session": session, "present": present})
-        grid.append(row)
+    participants = group.participants.filter(family__in=Family.objects.visible_to(user))
+    labels = member_labels_across_families(user, participants.order_by("family__code", "kind", "birth_date", "pk"))
+    present = {(a.session_id, a.member_id) for session in sessions for a in session.attendances.all() if a.present}
+    grid = [
+        {
+            "member_id": member_id,
+            "label": label,
+            "cells": [{"session": s, "present": (s.pk, member_id) in present} for s in sessions],
+        }
+        for member_id, label in labels.items()
+    ]
+    shown = set(participants.values_list("family_id", flat=True))
+    if participants_form is not None:
+        shown |= set(participants_form.fields["members"].queryset.values_list("family_id", flat=True))
+    record_accesses(user, shown, request.get_full_path())
     return render(
         request,
         "interventions/group_detail.html",
@@ -489,20 +496,11 @@ def group_detail(request, pk: int):
             "sessions": sessions,
             "grid": grid,
             "can_run": can_run,
-            "participants_form": participants_form if can_run else None,
+            "participants_form": participants_form,
             "session_form": GroupSessionForm(group=group) if can_run else None,
+            "redactor": ambito_redactor(user, group.ambito_id),
         },
     )
-
-
-def _member_labels(user, members) -> list[tuple[int, str]]:
-    """(member id, how the page may name them): names for roles that see identities, else family code."""
-    members = members.select_related("family").order_by("family__code", "kind", "birth_date")
-    if user.sees_identities:
-        return [(m.pk, f"{m.first_name} {m.last_name} ({m.family.code})") for m in members]
-    rows = members.values_list("pk", "family__code", "kind")
-    kinds = dict(Member.Kind.choices)
-    return [(pk, f"{code} · {kinds[kind]}") for pk, code, kind in rows]
 
 
 @require_POST

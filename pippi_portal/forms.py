@@ -19,7 +19,30 @@ class SubmissionTokenField(forms.CharField):
         return False
 
 
-class PortalForm(forms.ModelForm):
+NAMES_HIDDEN_NOTE = _(
+    "Nomi e codici fiscali dei familiari noti al portale sono nascosti al coordinatore e all'Ufficio di Piano."
+)
+
+
+class RedactedTextMixin:
+    """Free text in forms, for the roles that see families pseudonymised.
+
+    `redactor` (a callable from `families.pseudonymisation`, passed by the view or the form) is applied to the
+    text fields' initial values, so an edit page never hands such a role a name it could not read on the
+    detail page (saving then keeps the placeholders). Every multi-line text field says under it that names
+    are hidden from some roles, so whoever writes knows what the others will read."""
+
+    names_hidden_note = True
+
+    def redact_initial(self, redactor) -> None:
+        for name, field in self.fields.items():
+            if self.names_hidden_note and isinstance(field.widget, forms.Textarea):
+                field.help_text = f"{field.help_text} {NAMES_HIDDEN_NOTE}".strip()
+            if redactor is not None and not self.is_bound and isinstance(self.initial.get(name), str):
+                self.initial[name] = redactor(self.initial[name])
+
+
+class PortalForm(RedactedTextMixin, forms.ModelForm):
     """A model form rendered by crispy-bootstrap5 with one Italian submit button."""
 
     submit_label = _("Salva")
@@ -30,9 +53,11 @@ class PortalForm(forms.ModelForm):
     # One-time token that lets @once_per_submission recognise a second submission of the same page.
     submission_token = SubmissionTokenField(required=False)
 
-    def __init__(self, *args, embedded: bool = False, **kwargs):
-        """`embedded`: the form is one of several inside a page's own <form> (no tag, no button)."""
+    def __init__(self, *args, embedded: bool = False, redactor=None, **kwargs):
+        """`embedded`: the form is one of several inside a page's own <form> (no tag, no button);
+        `redactor`: see `RedactedTextMixin`."""
         super().__init__(*args, **kwargs)
+        self.redact_initial(redactor)
         self.fields["submission_token"].initial = uuid.uuid4().hex
         self.helper = FormHelper()
         if embedded:

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pippi_portal.context_processors.navigation",
+                "families.context_processors.redactor",
             ],
         },
     },

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from equipes.models import Ambito, Organisation, Project, User
+from families.models import Member
 
 from . import services
 from .indicators import semester_bounds, year_bounds
@@ -81,9 +82,9 @@ def seed(ambiti: dict[str, Ambito]) -> None:
     comuni = {o.name: o for o in Organisation.objects.filter(ambito=project.ambito, kind=Organisation.Kind.COMUNE)}
     rng = random.Random(2023)
     if not SatisfactionSurvey.objects.filter(project=project).exists():
-        _surveys(project, udp, referente, rng)
+        _surveys(project, udp, referente, rng, _a_parent(project))
     if not Complaint.objects.filter(project=project).exists():
-        _complaints(project, udp, coop, comuni)
+        _complaints(project, udp, coop, comuni, _a_parent(project))
     if not QualityControl.objects.filter(project=project).exists():
         _controls(project, udp, coop)
     if not ImpactIndicator.objects.filter(project=project).exists():
@@ -139,7 +140,9 @@ def _scores(rng: random.Random, items, mood: float) -> dict[int, int]:
     return scores or {items[0].pk: 4}
 
 
-def _surveys(project: Project, udp: User, referente: User, rng: random.Random) -> None:
+def _surveys(project: Project, udp: User, referente: User, rng: random.Random, parent: Member | None) -> None:
+    # Families write names in free comments too; the Ufficio di Piano reads them hidden.
+    named = [f"Grazie a tutti: {parent.first_name} ora si sente meno sola."] if parent else []
     for year_index, (year, start, end) in enumerate(YEARS):
         label = f"{year}/{str(year + 1)[2:]}"
         for audience, title, statements, comments, size, linked in [
@@ -147,7 +150,7 @@ def _surveys(project: Project, udp: User, referente: User, rng: random.Random) -
                 Audience.BENEFICIARI,
                 f"Soddisfazione delle famiglie {label}",
                 BENEFICIARY_STATEMENTS,
-                BENEFICIARY_COMMENTS,
+                [*BENEFICIARY_COMMENTS, *named],
                 16 + 3 * year_index,
                 5,
             ),
@@ -195,7 +198,19 @@ def _surveys(project: Project, udp: User, referente: User, rng: random.Random) -
                 )
 
 
-def _complaints(project: Project, udp: User, coop: Organisation, comuni: dict[str, Organisation]) -> None:
+def _a_parent(project: Project) -> Member:
+    """A parent of the project's ambito, whom a complaint names as real ones do (pseudonymised roles read the
+    complaint with the name hidden)."""
+    return (
+        Member.objects.filter(family__ambito=project.ambito_id, kind=Member.Kind.FIGURA_GENITORIALE)
+        .order_by("family__code", "pk")
+        .first()
+    )
+
+
+def _complaints(
+    project: Project, udp: User, coop: Organisation, comuni: dict[str, Organisation], parent: Member | None
+) -> None:
     seregno, giussano = comuni.get("Comune di Seregno"), comuni.get("Comune di Giussano")
     rows = [
         (
@@ -230,7 +245,9 @@ def _complaints(project: Project, udp: User, coop: Organisation, comuni: dict[st
             "modulo",
             "Mancata comunicazione dell'esito della valutazione intermedia",
             seregno,
-            "Restituzione fatta in un incontro dell'équipe con la famiglia.",
+            f"Restituzione fatta in un incontro dell'équipe con {parent.first_name} {parent.last_name}."
+            if parent
+            else "Restituzione fatta in un incontro dell'équipe con la famiglia.",
             D(2024, 7, 15),
             "accolto",
         ),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Role, User
+from families.pseudonymisation import ambito_redactor
 from pippi_portal.forms import PortalForm
 
 from .models import (
@@ -71,7 +72,7 @@ class SurveyForm(ProjectChoiceMixin, PortalForm):
         widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, redactor=ambito_redactor(user), **kwargs)
         self.limit_choices(user)
         if self.instance.pk:
             self.fields["project"].disabled = True
@@ -223,7 +224,7 @@ class ComplaintForm(ProjectChoiceMixin, PortalForm):
         widgets = {"handling_notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, redactor=ambito_redactor(user), **kwargs)
         self.limit_choices(user)
         self.fields["outcome"].help_text = _("Solo per i reclami chiusi, insieme alla data di chiusura.")
         if self.instance.pk:
@@ -269,7 +270,7 @@ class QualityControlForm(ProjectChoiceMixin, PortalForm):
         }
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, redactor=ambito_redactor(user), **kwargs)
         self.limit_choices(user)
         if self.instance.pk:
             self.fields["project"].disabled = True
@@ -285,7 +286,7 @@ class ImpactIndicatorForm(ProjectChoiceMixin, PortalForm):
         widgets = {"method": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, redactor=ambito_redactor(user), **kwargs)
         self.limit_choices(user)
         if self.instance.pk:
             self.fields["project"].disabled = True

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Project, User
+from pippi_portal.forms import RedactedTextMixin
 
 from .indicators import semester_bounds
 from .models import ReportRun
@@ -53,8 +54,12 @@ class ReportStartForm(forms.Form):
         return str(self.cleaned_data["year"])
 
 
-class NarrativeForm(forms.ModelForm):
+class NarrativeForm(RedactedTextMixin, forms.ModelForm):
     class Meta:
         model = ReportRun
         fields = ["critical_issues", "corrective_actions", "overall_evaluation"]
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
+
+    def __init__(self, *args, redactor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.redact_initial(redactor)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from equipes.models import Project
+from families.pseudonymisation import ambito_redactor
 
 from . import charts, exports, indicators, reports
 from .models import ReportRun
@@ -57,12 +58,16 @@ def report_list(request):
 
 
 def _detail_context(request, run: ReportRun) -> dict:
-    can_change = request.user.has_perm("reporting.change_reportrun", run)
+    user = request.user
+    can_change = user.has_perm("reporting.change_reportrun", run)
+    editable = can_change and run.state == ReportRun.State.BOZZA
+    redactor = ambito_redactor(user, run.project.ambito_id)
     return {
         "run": run,
         "title": reports.title_of(run),
         "can_change": can_change,
-        "narrative_form": NarrativeForm(instance=run) if can_change and run.state == ReportRun.State.BOZZA else None,
+        "narrative_form": NarrativeForm(instance=run, redactor=redactor) if editable else None,
+        "redactor": redactor,
     }
 
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from equipes.models import Project, User
+from families.models import Family
+from families.pseudonymisation import families_redactor
 from pippi_portal.pdf import render_pdf
 
 from . import charts, indicators
@@ -80,6 +82,8 @@ def pdf_bytes(run: ReportRun) -> bytes:
         "generated_at": timezone.localtime(),
         "mdb_chart": charts.mondo_del_bambino_chart(snapshot) if run.kind == ReportRun.Kind.SEMESTER else "",
         "hours_chart": charts.hours_chart(snapshot) if run.kind == ReportRun.Kind.SEMESTER else "",
+        # The report leaves the portal: the Ufficio di Piano's texts go out without the names of the families.
+        "redactor": families_redactor(Family.objects.filter(ambito_id=run.project.ambito_id).values("pk")),
     }
     return render_pdf("reporting/report_pdf.html", context)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from families.pseudonymisation import ambito_redactor
 from pippi_portal.idempotency import once_per_submission
 
 from . import quality, services
@@ -487,7 +488,9 @@ def indicator_value_edit(request, pk: int):
     value = get_indicator_value_for(request.user, pk)
     indicator = value.indicator
     require_perm(request.user, "reporting.change_impactindicator", indicator)
-    form = IndicatorValueForm(request.POST or None, instance=value, indicator=indicator)
+    form = IndicatorValueForm(
+        request.POST or None, instance=value, indicator=indicator, redactor=ambito_redactor(request.user)
+    )
     if form.is_valid():
         form.save()
         messages.success(request, _("Valore aggiornato."))

@@ -173,7 +173,7 @@ def _cases() -> list[Case]:
         TransitionForm,
         VerificationForm,
     )
-    from families.models import Family, Member
+    from families.models import Member
     from interventions import services as hour_services
     from interventions.forms import (
         GroupForm,
@@ -500,7 +500,7 @@ def _cases() -> list[Case]:
         Case(
             "ConsentForm",
             ConsentForm,
-            lambda s, d, fl: ConsentForm(d, fl, family=fresh(s.family)),
+            lambda s, d, fl: ConsentForm(d, fl, family=fresh(s.family), user=s.users.case_manager),
             user=cm,
             url=family_url("consent-create"),
             save=plain_save,
@@ -508,7 +508,7 @@ def _cases() -> list[Case]:
         Case(
             "TeamMemberForm",
             TeamMemberForm,
-            lambda s, d, fl: TeamMemberForm(d, family=fresh(s.family)),
+            lambda s, d, fl: TeamMemberForm(d, family=fresh(s.family), user=s.users.case_manager),
             user=cm,
             url=family_url("team"),
             save=plain_save,
@@ -516,7 +516,7 @@ def _cases() -> list[Case]:
         Case(
             "TeamMeetingForm",
             TeamMeetingForm,
-            lambda s, d, fl: TeamMeetingForm(d, family=fresh(s.family)),
+            lambda s, d, fl: TeamMeetingForm(d, family=fresh(s.family), user=s.users.case_manager),
             user=op,
             url=family_url("team-meeting-create"),
             save=plain_save,
@@ -532,7 +532,7 @@ def _cases() -> list[Case]:
         Case(
             "SDQForm",
             SDQForm,
-            lambda s, d, fl: SDQForm(d, family=fresh(s.family)),
+            lambda s, d, fl: SDQForm(d, family=fresh(s.family), user=s.users.operatore),
             user=op,
             url=family_url("sdq-create"),
             save=plain_save,
@@ -572,7 +572,9 @@ def _cases() -> list[Case]:
         Case(
             "ActionForm",
             ActionForm,
-            lambda s, d, fl: ActionForm(d, objective=fresh(s.objective), family=fresh(s.family)),
+            lambda s, d, fl: ActionForm(
+                d, objective=fresh(s.objective), family=fresh(s.family), user=s.users.operatore
+            ),
             user=cm,
             url=lambda s: reverse("families:action-create", args=[s.family.pk, s.objective.pk]),
             save=plain_save,
@@ -637,9 +639,7 @@ def _cases() -> list[Case]:
         Case(
             "GroupParticipantsForm",
             GroupParticipantsForm,
-            lambda s, d, fl: GroupParticipantsForm(
-                d, group=fresh(s.group), families=Family.objects.visible_to(s.users.operatore)
-            ),
+            lambda s, d, fl: GroupParticipantsForm(d, group=fresh(s.group), user=s.users.operatore),
             user=op,
             url=lambda s: reverse("interventions:group-detail", args=[s.group.pk]),
             save=participants_save,
