@@ -1,15 +1,13 @@
 """The same frozen snapshot as the PDF, as rows for CSV and XLSX: one row per figure, with the section, the
-indicator, the breakdown and the value exactly as printed (suppressed cells stay "< 3")."""
+indicator, the breakdown and the value exactly as printed (suppressed cells stay "< 3"). Figures keep their
+type, so the XLSX has number cells; `pippi_portal.spreadsheets` writes the files and neutralises the texts."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from pippi_portal.spreadsheets import CellValue, csv_bytes, xlsx_bytes
 
 HEADER = ["sezione", "indicatore", "dettaglio", "periodo", "valore"]
 SECTIONS = {
@@ -24,7 +22,7 @@ SECTIONS = {
 PERIOD_KEYS = {"period": "semestre", "cumulative": "cumulato"}
 
 
-def rows(snapshot: dict[str, Any]) -> Iterator[list[str]]:
+def rows(snapshot: dict[str, Any]) -> Iterator[list[CellValue]]:
     """Flatten the snapshot: nested dictionaries become "indicator / detail" paths; the period and
     cumulative variants of a figure go in the "periodo" column."""
     for key, label in SECTIONS.items():
@@ -32,7 +30,7 @@ def rows(snapshot: dict[str, Any]) -> Iterator[list[str]]:
             yield from _walk(label, [], snapshot[key])
 
 
-def _walk(section: str, path: list[str], value: Any) -> Iterator[list[str]]:
+def _walk(section: str, path: list[str], value: Any) -> Iterator[list[CellValue]]:
     if isinstance(value, dict):
         if value and set(value) <= set(PERIOD_KEYS) and not any(isinstance(v, dict | list) for v in value.values()):
             for period_key, period_value in value.items():
@@ -64,33 +62,17 @@ def _walk(section: str, path: list[str], value: Any) -> Iterator[list[str]]:
         yield _row(section, path, "", value)
 
 
-def _row(section: str, path: list[str], period: str, value: Any) -> list[str]:
+def _row(section: str, path: list[str], period: str, value: Any) -> list[CellValue]:
     indicator = path[0] if path else ""
     detail = " / ".join(path[1:])
-    text = "" if value is None else (("sì" if value else "no") if isinstance(value, bool) else str(value))
-    return [section, indicator, detail, period, text]
+    if isinstance(value, bool):
+        value = "sì" if value else "no"
+    return [section, indicator, detail, period, value]
 
 
 def to_csv(snapshot: dict[str, Any]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADER)
-    writer.writerows(rows(snapshot))
-    # A byte-order mark so that spreadsheets open the Italian accents correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(HEADER, rows(snapshot))
 
 
 def to_xlsx(snapshot: dict[str, Any], title: str = "Rendicontazione") -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(snapshot):
-        sheet.append(row)
-    for column, width in zip("ABCDE", (28, 40, 50, 12, 20), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(HEADER, rows(snapshot), title=title, widths=(28, 40, 50, 12, 20))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from equipes.models import Project
 from families.pseudonymisation import ambito_redactor
+from pippi_portal import spreadsheets
 
 from . import charts, exports, indicators, reports
 from .models import ReportRun
@@ -162,12 +163,12 @@ def report_download(request, pk: int, fmt: str):
         with run.snapshot_file.open("rb") as handle:
             return _download(run, handle.read(), "application/json", "json")
     if fmt == "csv":
-        return _download(run, exports.to_csv(run.snapshot), "text/csv; charset=utf-8", "csv")
+        return _download(run, exports.to_csv(run.snapshot), spreadsheets.CSV_CONTENT_TYPE, "csv")
     if fmt == "xlsx":
         return _download(
             run,
             exports.to_xlsx(run.snapshot, title=run.label),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            spreadsheets.XLSX_CONTENT_TYPE,
             "xlsx",
         )
     raise Http404
