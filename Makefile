@@ -14,6 +14,8 @@ export FIELD_ENCRYPTION_KEYS ?= cGlwcGktcG9ydGFsLWRldmVsb3BtZW50LWtleS0zMmI=
 export HASH_KEY ?= dev-only-codice-fiscale-lookup-key
 export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 export HTTPS ?= false
+# Password-reset mail is written to files under var/mail/ instead of an SMTP server.
+export EMAIL_URL ?= filemail:///var/mail
 export PYTHONWARNINGS ?= ignore::RuntimeWarning:platformdirs.api
 
 HOST ?= 127.0.0.1

@@ -198,6 +198,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- E-mail (password resets) -------------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.it:587. Unset, mail goes to an SMTP server on this
+# machine, as Django does by default; `make run` writes it to files under var/mail/ (filemail:///var/mail, a
+# path relative to the project folder), and the tests keep it in memory.
+email_config = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+EMAIL_BACKEND = email_config["EMAIL_BACKEND"]
+EMAIL_HOST = email_config["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = email_config["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = email_config["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = email_config["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = email_config.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = email_config.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = BASE_DIR / email_config["EMAIL_FILE_PATH"]
+# A mail server that does not answer holds the password-reset page for at most this many seconds.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PIPPI Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # --- Forms -----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
