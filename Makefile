@@ -42,7 +42,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-run: export DEBUG ?= true
+# DEBUG stays off, as in production (Italian error pages, WhiteNoise serving the static files): `DEBUG=true
+# make run` for Django's debug pages.
 run: export MFA_REQUIRED ?= false
 # The background worker (report PDFs) runs beside the development server and stops with it.
 run: $(STAMP)
