@@ -185,6 +185,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves STATIC_ROOT after `collectstatic`; with finders on, development and tests need no
 # collectstatic step.
 WHITENOISE_USE_FINDERS = True
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise before any view.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Uploads (consents, certificates, CVs) live outside static/ and are only served through views that
 # check the user's scope: no URL pattern serves MEDIA_URL, which exists only because Django requires it.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
