@@ -14,6 +14,8 @@ export FIELD_ENCRYPTION_KEYS ?= cGlwcGktcG9ydGFsLWRldmVsb3BtZW50LWtleS0zMmI=
 export HASH_KEY ?= dev-only-codice-fiscale-lookup-key
 export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 export HTTPS ?= false
+# Password-reset mail is written to files under var/mail/ instead of an SMTP server.
+export EMAIL_URL ?= filemail:///var/mail
 export PYTHONWARNINGS ?= ignore::RuntimeWarning:platformdirs.api
 
 HOST ?= 127.0.0.1
@@ -40,7 +42,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-run: export DEBUG ?= true
+# DEBUG stays off, as in production (Italian error pages, WhiteNoise serving the static files): `DEBUG=true
+# make run` for Django's debug pages.
 run: export MFA_REQUIRED ?= false
 # The background worker (report PDFs) runs beside the development server and stops with it.
 run: $(STAMP)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pippi_portal.uploads import validate_document
+from pippi_portal.uploads import document_upload_path, validate_document
 
 CUP_PATTERN = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
 cup_validator = RegexValidator(
@@ -171,7 +171,7 @@ class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
 
 
 def cv_upload_to(instance: User, filename: str) -> str:
-    return f"cv/{instance.ambito_id or 'admin'}/{filename}"
+    return document_upload_path(f"cv/{instance.ambito_id or 'admin'}", instance.cv, filename)
 
 
 class User(AbstractUser):
@@ -371,7 +371,7 @@ class Implementation(models.Model):
 
 
 def certificate_upload_to(instance: StaffTraining, filename: str) -> str:
-    return f"training/{instance.user_id}/{filename}"
+    return document_upload_path(f"training/{instance.user_id}", instance.certificate, filename)
 
 
 class StaffTrainingQuerySet(models.QuerySet):

@@ -182,13 +182,13 @@ def training_create(request, staff_pk: int):
 @require_GET
 def training_certificate(request, pk: int):
     training = get_training_for(request.user, pk)
-    return protected_file_response(training.certificate)
+    return protected_file_response(training.certificate, f"attestato-{training.pk}")
 
 
 @require_GET
 def staff_cv(request, pk: int):
     member = get_staff_member_for(request.user, pk)
-    return protected_file_response(member.cv)
+    return protected_file_response(member.cv, f"curriculum-{member.username}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,8 +8,6 @@ through it. State changes happen only in `families.services`.
 from __future__ import annotations
 
 import datetime
-import uuid
-from pathlib import PurePath
 
 import pghistory
 from django.conf import settings
@@ -22,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Ambito, Comune, Equipe, EquipeMembership, Implementation, Role
 from pippi_portal.crypto import EncryptedCharField, EncryptedTextField, keyed_hash
-from pippi_portal.uploads import validate_document
+from pippi_portal.uploads import document_upload_path, validate_document
 
 
 class TimePoint(models.TextChoices):
@@ -792,8 +790,8 @@ class TeamMeeting(models.Model):
 
 
 def consent_upload_to(instance: Consent, filename: str) -> str:
-    # A random name: the stored path reveals neither the family nor the original file name.
-    return f"consents/{instance.family.ambito_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    # The stored path reveals neither the family nor the original file name.
+    return document_upload_path(f"consents/{instance.family.ambito_id}", instance.file, filename)
 
 
 class Consent(models.Model):

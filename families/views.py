@@ -318,7 +318,7 @@ def consent_file(request, pk: int, consent_pk: int):
         raise Http404
     consent = get_consent_for(request.user, family, consent_pk)
     record_access(request.user, family, request.get_full_path(), AccessLog.Action.DOWNLOAD)
-    return protected_file_response(consent.file)
+    return protected_file_response(consent.file, f"consenso-{family.code}-{consent.kind}")
 
 
 @require_POST

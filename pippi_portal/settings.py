@@ -186,6 +186,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves STATIC_ROOT after `collectstatic`; with finders on, development and tests need no
 # collectstatic step.
 WHITENOISE_USE_FINDERS = True
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise before any view.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Uploads (consents, certificates, CVs) live outside static/ and are only served through views that
 # check the user's scope: no URL pattern serves MEDIA_URL, which exists only because Django requires it.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -198,6 +200,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- E-mail (password resets) -------------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.it:587. Unset, mail goes to an SMTP server on this
+# machine, as Django does by default; `make run` writes it to files under var/mail/ (filemail:///var/mail, a
+# path relative to the project folder), and the tests keep it in memory.
+email_config = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+EMAIL_BACKEND = email_config["EMAIL_BACKEND"]
+EMAIL_HOST = email_config["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = email_config["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = email_config["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = email_config["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = email_config.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = email_config.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = BASE_DIR / email_config["EMAIL_FILE_PATH"]
+# A mail server that does not answer holds the password-reset page for at most this many seconds.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PIPPI Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Forms -----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+
+from django.conf import settings
 from django.db import connection
 
 
@@ -15,3 +20,17 @@ def database_url(name: str | None = None) -> str:
     if host.startswith("/"):  # the embedded server's socket directory (scripts/devdb.py)
         return f"postgres://{user}{password}@/{host}/{name}"
     return f"postgres://{user}{password}@{host}:{database['PORT'] or 5432}/{name}"
+
+
+def make_variables(target: str) -> dict[str, str]:
+    """The variables `make <target>` sets, from make's own database (`make -pn`, which runs nothing), with
+    none of them inherited from the environment of the test run."""
+    environment = {name: value for name, value in os.environ.items() if name in ("PATH", "HOME")}
+    output = subprocess.run(
+        ["make", "-pn", target], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
+    ).stdout
+    variables = {}
+    for line in output.splitlines():
+        if match := re.fullmatch(rf"(?:{target}: )?([A-Z_]+) :?= (.*)", line):
+            variables[match[1]] = match[2]
+    return variables

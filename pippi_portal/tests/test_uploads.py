@@ -1,7 +1,8 @@
 """Uploaded documents: only PDF, JPEG and PNG by their content, within the size limit, stored outside
 any served folder and given back only through scoped views."""
 
-from pathlib import Path
+import re
+from pathlib import Path, PurePath
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from equipes.models import StaffTraining
 from families.demo import SIGNED_PDF
 from families.models import Consent
 from tests import factories as f
@@ -81,3 +83,82 @@ def test_files_are_stored_outside_the_static_folders_and_downloaded_only_as_atta
 
 def test_the_default_limit_is_ten_megabytes():
     assert settings.UPLOAD_MAX_BYTES == 10 * 1024 * 1024
+
+
+# --- File names: random on disk, neutral in the download, nothing of the uploader's name ------------------
+
+PERSONAL_NAME = "Mario Rossi CF RSSMRA80A01F205X.pdf"
+RANDOM_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
+
+
+def assert_nothing_personal(stored_name: str, download, content: bytes, expected_name: str) -> None:
+    """The stored file has a random name, the download the neutral one, and the bytes are those uploaded."""
+    for personal in ("Rossi", "Mario", "RSSMRA80A01F205X"):
+        assert personal not in stored_name and personal not in download["Content-Disposition"]
+    assert RANDOM_NAME.fullmatch(PurePath(stored_name).name), stored_name
+    assert download["Content-Disposition"] == f'attachment; filename="{expected_name}"'
+    assert b"".join(download.streaming_content) == content
+
+
+def test_a_certificate_uploaded_under_a_personal_name_is_stored_and_served_under_neutral_names(world, client_for):
+    client = client_for(world.users.referente_ente)
+    member = world.users.operatore
+    response = client.post(
+        reverse("equipes:training-create", args=[member.pk]),
+        {
+            "course": "MOOC Vicinanza solidale",
+            "hours": "12",
+            "completed_on": "2024-02-28",
+            "certificate": SimpleUploadedFile(PERSONAL_NAME, SIGNED_PDF, "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    training = StaffTraining.objects.get(user=member)
+    assert training.certificate.name.startswith(f"training/{member.pk}/")
+    download = client.get(reverse("equipes:training-certificate", args=[training.pk]))
+    assert_nothing_personal(training.certificate.name, download, SIGNED_PDF, f"attestato-{training.pk}.pdf")
+
+
+def test_a_consent_uploaded_under_a_personal_name_is_stored_and_served_under_neutral_names(world, client_for, family):
+    client = client_for(world.users.case_manager)
+    assert upload_consent(client, family, SIGNED_PDF, name=PERSONAL_NAME).status_code == 302
+    consent = Consent.objects.get()
+    assert consent.file.name.startswith(f"consents/{world.ambito.pk}/")
+    download = client.get(reverse("families:consent-file", args=[family.pk, consent.pk]))
+    assert_nothing_personal(consent.file.name, download, SIGNED_PDF, f"consenso-{family.code}-privacy.pdf")
+
+
+def test_a_cv_uploaded_in_the_admin_under_a_personal_name_is_stored_and_served_under_neutral_names(world, client_for):
+    member = world.users.operatore
+    response = client_for(world.users.admin).post(
+        reverse("admin:equipes_user_change", args=[member.pk]),
+        {
+            "username": member.username,
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "email": "",
+            "is_active": "on",
+            "date_joined_0": "2024-01-15",
+            "date_joined_1": "09:00:00",
+            "ambito": member.ambito_id,
+            "organisation": member.organisation_id,
+            "role": member.role,
+            "profile": member.profile,
+            "phone": "",
+            "cv": SimpleUploadedFile(PERSONAL_NAME, PNG, "application/pdf"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    member.refresh_from_db()
+    assert member.cv.name.startswith(f"cv/{world.ambito.pk}/")
+    download = client_for(world.users.ufficio_piano).get(reverse("equipes:staff-cv", args=[member.pk]))
+    # A PNG called ".pdf" is stored and served as what it is.
+    assert member.cv.name.endswith(".png")
+    assert_nothing_personal(member.cv.name, download, PNG, f"curriculum-{member.username}.png")
+
+
+def test_the_stored_extension_follows_the_content_not_the_uploaded_name(world, client_for, family):
+    client = client_for(world.users.case_manager)
+    upload_consent(client, family, PNG, name="scansione.Rossi", content_type="application/octet-stream")
+    consent = Consent.objects.get()
+    assert RANDOM_NAME.fullmatch(PurePath(consent.file.name).name) and consent.file.name.endswith(".png")
