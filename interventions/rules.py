@@ -24,6 +24,9 @@ def facilitates(user, group) -> bool:
 # Community devices (groups, solidarity families, schools, events) are organised by the programme's staff.
 organisers = is_admin | is_ufficio_piano | is_coordinatore | is_case_manager
 rules.add_perm("interventions.add_group", organisers & (has_ambito | is_admin))
+# Running a group (its sessions, attendance and participants) is for the organisers and the group's
+# facilitators. The coordinator and the Ufficio di Piano are organisers: they pick participants among family
+# codes and pseudonyms ("SER-24-007 · Minore 1"), never names (families.pseudonymisation).
 rules.add_perm("interventions.run_group", organisers | facilitates)
 rules.add_perm("interventions.view_community", organisers | is_operatore)
 rules.add_perm("interventions.add_supportfamily", organisers)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -71,6 +71,9 @@ def xlsx_bytes(
 def _append(sheet, row: Sequence[CellValue]) -> None:
     cells = []
     for value in row:
+        if isinstance(value, str):
+            # Control characters (a pasted "\x01") cannot be stored in an XLSX at all: they are dropped.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = Cell(sheet, value=neutralise(value))
         # openpyxl guesses the type of a str: "=…" becomes a formula and "#N/A" an error. Neutralised text
         # can no longer start with "=", and saying "text" outright leaves nothing to guessing.

@@ -101,3 +101,8 @@ def test_the_xlsx_has_no_formula_text_cells_for_text_and_number_cells_for_number
 def test_the_xlsx_sheet_title_is_cut_to_excels_limit():
     sheet = load_workbook(io.BytesIO(xlsx_bytes(["a"], [], title="x" * 40))).active
     assert sheet.title == "x" * 31
+
+
+def test_control_characters_are_dropped_from_the_xlsx_instead_of_failing():
+    workbook = load_workbook(io.BytesIO(xlsx_bytes(["testo"], [["a\x01b\x1fc", "=x\x02"]], title="t")))
+    assert [cell.value for cell in workbook.active[2]] == ["abc", "'=x"]
