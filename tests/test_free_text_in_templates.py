@@ -14,6 +14,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.template.loader import get_template
 
 PROJECT_APPS = {"equipes", "families", "interventions", "reporting"}
 # Short text fields that people fill with words about people, besides every TextField.
@@ -74,3 +75,9 @@ def test_the_scan_finds_an_unredacted_field(tmp_path, settings):
     (tmp_path / "templates" / "page.html").write_text("<p>{{ plan.general_aims|linebreaksbr }}</p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
     assert unredacted({"general_aims"}) == ["page.html: {{ plan.general_aims|linebreaksbr }}"]
+
+
+def test_every_template_compiles():
+    """A filter used without its `{% load %}` is a 500 on the page; compiling every template finds it first."""
+    for name, _path in template_files():
+        get_template(name)

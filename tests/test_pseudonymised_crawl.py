@@ -38,7 +38,7 @@ ROLES = ["coordinatore", "udp"]
 SKIPPED_PREFIXES = ("/accounts/logout", "/static/", "/admin/")
 # Pages of one kind beyond this many are the same template with other rows: enough to find a leak of the
 # template, not a reason to render every timesheet PDF of the demo.
-PER_ROUTE = 40
+PER_ROUTE = 12
 
 # URL patterns the crawl cannot reach as these roles, and why. Any other pattern must be reached.
 NOT_REACHED = {
