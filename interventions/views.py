@@ -233,11 +233,12 @@ def cell_save(request):
 
 @require_POST
 def week_save(request):
-    """Save the whole grid at once (the same page without JavaScript)."""
+    """Save the whole grid at once (the same page without JavaScript). Lowered cells are saved before raised
+    ones, so that hours moved from one activity to another of the same day are not refused by the ceiling."""
     require_hours_user(request.user)
     start = _week_from(request)
     rows, days, _totals = week_grid(request.user, start)
-    errors, saved = [], 0
+    errors, changes = [], []
     for row in rows:
         for cell in row.cells:
             name = f"cell-{row.key}-{cell['date'].isoformat()}"
@@ -246,19 +247,22 @@ def week_save(request):
             text = request.POST[name]
             if text.strip() == format_minutes(cell["minutes"]):
                 continue
-            activity, family, group = _row_target(request, row.key)
             try:
-                services.time_entry_set(
-                    user=request.user,
-                    day=cell["date"],
-                    activity=activity,
-                    minutes=parse_hours(text),
-                    family=family,
-                    group=group,
-                )
-                saved += 1
-            except (ValueError, services.HoursRefused) as refused:
+                minutes = parse_hours(text)
+            except ValueError as refused:
                 errors.append(f"{row.label}, {cell['date']:%d/%m}: {refused}")
+                continue
+            changes.append((minutes - cell["minutes"], row, cell, minutes))
+    saved = 0
+    for _delta, row, cell, minutes in sorted(changes, key=lambda change: change[0]):
+        activity, family, group = _row_target(request, row.key)
+        try:
+            services.time_entry_set(
+                user=request.user, day=cell["date"], activity=activity, minutes=minutes, family=family, group=group
+            )
+            saved += 1
+        except services.HoursRefused as refused:
+            errors.append(f"{row.label}, {cell['date']:%d/%m}: {refused}")
     for error in errors:
         messages.error(request, error)
     if saved:
