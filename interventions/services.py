@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -66,6 +67,21 @@ def groups_for_hours(user: User):
     return Group.objects.filter(ambito_id=user.ambito_id, facilitators=user)
 
 
+def hours_first_day(user: User) -> datetime.date:
+    """The first day a person may record hours on: the configured earliest date (HOURS_EARLIEST_DATE), or the
+    start of the first project of their ambito when that is later."""
+    first_project = Project.objects.filter(ambito_id=user.ambito_id).aggregate(first=Min("start_date"))["first"]
+    return max(settings.HOURS_EARLIEST_DATE, first_project or settings.HOURS_EARLIEST_DATE)
+
+
+def _check_day(user: User, day: datetime.date) -> None:
+    if day > timezone.localdate():
+        raise HoursRefused(_("Non si registrano ore per giorni futuri."))
+    first = hours_first_day(user)
+    if day < first:
+        raise HoursRefused(_("Le ore si registrano dal %(first)s in poi.") % {"first": f"{first:%d/%m/%Y}"})
+
+
 def _lock_hours_of(user: User) -> None:
     """Serialise the writes of one person's hours until the transaction ends: the day's total read next is
     then the one the write will meet (the database's ceiling trigger takes the same lock)."""
@@ -91,16 +107,15 @@ def time_entry_set(
     """Set the minutes of one cell of the weekly grid (0 removes it). Saving the same cell twice updates
     it: there is one row per user, day, activity and family or group.
 
-    Refused, with nothing written (not even the month's timesheet): a day in the future, a confirmed or
-    validated month, and a day whose total would pass 24 hours. The total is read under a lock on the
-    person's hours, so two concurrent saves cannot both pass; the database's trigger refuses it too, whatever
-    the code path."""
+    Refused, with nothing written (not even the month's timesheet): a day in the future or before the first
+    day of hours (`hours_first_day`), a confirmed or validated month, and a day whose total would pass 24
+    hours. The total is read under a lock on the person's hours, so two concurrent saves cannot both pass;
+    the database's trigger refuses it too, whatever the code path."""
     if activity not in Activity.values:
         raise HoursRefused(_("Attività sconosciuta."))
     if not 0 <= minutes <= DAY_CEILING_MINUTES:
         raise HoursRefused(_("Le ore di un giorno vanno da 0 a 24."))
-    if day > timezone.localdate():
-        raise HoursRefused(_("Non si registrano ore per giorni futuri."))
+    _check_day(user, day)
     if activity in FAMILY_ACTIVITIES:
         if family is None or not families_for_hours(user, day).filter(pk=family.pk).exists():
             raise HoursRefused(_("Puoi registrare ore solo per le famiglie a cui sei assegnato."))

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from .forms import (
     SupportFamilyForm,
 )
 from .models import (
+    FAMILY_ACTIVITIES,
     Activity,
     Attendance,
     Group,
@@ -155,57 +156,90 @@ def intervention_edit(request, pk: int):
 
 
 def _week_from(request) -> datetime.date:
-    text = request.GET.get("settimana") or request.POST.get("settimana") or ""
+    """The Monday of the week asked for (`settimana`), kept between the week of the user's first day of hours
+    and this week (with a message when it had to be moved); an unreadable date means this week."""
+    this_week = week_start(timezone.localdate())
     try:
-        day = datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(request.GET.get("settimana") or request.POST.get("settimana") or "")
     except ValueError:
-        day = timezone.localdate()
-    return week_start(day)
+        return this_week
+    first = services.hours_first_day(request.user)
+    wanted = min(max(week_start(day), week_start(first)), this_week)
+    if wanted != week_start(day):
+        messages.info(
+            request,
+            _("Le ore si registrano dal %(first)s a oggi: ecco la settimana più vicina a quella chiesta.")
+            % {"first": f"{first:%d/%m/%Y}"},
+        )
+    return wanted
 
 
 @require_GET
 def week(request):
     require_hours_user(request.user)
     start = _week_from(request)
-    rows, days, totals = week_grid(request.user, start)
+    grid = week_grid(request.user, start)
     return render(
         request,
         "interventions/week.html",
         {
-            "rows": rows,
-            "days": days,
-            "totals": {day: format_minutes(m) for day, m in totals.items()},
-            "week_total": format_minutes(sum(totals.values())),
+            "rows": grid.rows,
+            "days": grid.days,
+            "totals": {day: format_minutes(m) for day, m in grid.totals.items()},
+            "week_total": format_minutes(sum(grid.totals.values())),
             "start": start,
-            "previous": start - datetime.timedelta(days=7),
+            "previous": start - datetime.timedelta(days=7) if start > week_start(grid.first_day) else None,
             "next": start + datetime.timedelta(days=7),
             "is_current": start == week_start(timezone.localdate()),
         },
     )
 
 
+class BadCell(ValueError):
+    """A grid cell the page never makes (unknown activity, a target that is not a number, no date)."""
+
+
 def _row_target(request, key: str):
-    """Parse a grid row key "activity:id" into (activity, family, group), checking the scope."""
+    """Parse a grid row key "activity:id" into (activity, family, group), checking the scope: BadCell for a key
+    the grid never makes, 404 for a family or group outside the user's ambito."""
     activity, _sep, target = key.partition(":")
-    family = group = None
-    if activity in (Activity.DIRETTA_FAMIGLIA, Activity.RIUNIONE_EM):
-        family = get_object_or_404(Family.objects.filter(ambito_id=request.user.ambito_id), pk=target or 0)
-    elif activity == Activity.GRUPPO:
-        group = get_object_or_404(Group.objects.filter(ambito_id=request.user.ambito_id), pk=target or 0)
-    return activity, family, group
+    if activity not in Activity.values:
+        raise BadCell(key)
+    if activity == Activity.GRUPPO or activity in FAMILY_ACTIVITIES:
+        if not (target.isascii() and target.isdigit()):
+            raise BadCell(key)
+        scope = Family if activity in FAMILY_ACTIVITIES else Group
+        found = get_object_or_404(scope.objects.filter(ambito_id=request.user.ambito_id), pk=int(target))
+        return (activity, found, None) if scope is Family else (activity, None, found)
+    if target:
+        raise BadCell(key)
+    return activity, None, None
+
+
+def _cell_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise BadCell(text) from error
 
 
 @require_POST
 def cell_save(request):
-    """Save one cell of the grid (htmx) and answer with the cell re-rendered."""
+    """Save one cell of the grid (htmx) and answer with the cell re-rendered, with the refusal's message in
+    it; a cell the grid never makes answers 400."""
     require_hours_user(request.user)
     key = request.POST.get("row", "")
+    row_label = request.POST.get("row_label", "")[:200]
     try:
-        day = datetime.date.fromisoformat(request.POST.get("date", ""))
-    except ValueError as error:
-        raise Http404 from error
+        day = _cell_date(request.POST.get("date", ""))
+        activity, family, group = _row_target(request, key)
+    except BadCell:
+        message = _("Casella non valida: ricarica la pagina delle ore.")
+        if not request.htmx:
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        context = {"row_key": key, "row_label": row_label, "cell": {"locked": True}, "error": message}
+        return render(request, "interventions/_cell.html", context, status=400)
     value = request.POST.get(f"cell-{key}-{day.isoformat()}", request.POST.get("value", ""))
-    activity, family, group = _row_target(request, key)
     error = ""
     try:
         minutes = parse_hours(value)
@@ -215,20 +249,19 @@ def cell_save(request):
         value = format_minutes(entry.minutes if entry else 0)
     except (ValueError, services.HoursRefused) as refused:
         error = str(refused)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{reverse('interventions:week')}?settimana={week_start(day).isoformat()}")
     context = {
         "row_key": key,
-        "row_label": request.POST.get("row_label", "")[:200],
+        "row_label": row_label,
         "cell": {"date": day, "locked": False},
         "value": value,
         "error": error,
         "saved": not error,
     }
-    status = 422 if error and not request.htmx else 200
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect(f"{reverse('interventions:week')}?settimana={week_start(day).isoformat()}")
-    return render(request, "interventions/_cell.html", context, status=status)
+    return render(request, "interventions/_cell.html", context)
 
 
 @require_POST
@@ -237,9 +270,9 @@ def week_save(request):
     ones, so that hours moved from one activity to another of the same day are not refused by the ceiling."""
     require_hours_user(request.user)
     start = _week_from(request)
-    rows, days, _totals = week_grid(request.user, start)
+    grid = week_grid(request.user, start)
     errors, changes = [], []
-    for row in rows:
+    for row in grid.rows:
         for cell in row.cells:
             name = f"cell-{row.key}-{cell['date'].isoformat()}"
             if name not in request.POST or cell["locked"]:
@@ -299,7 +332,7 @@ def my_month(request, year: int, month: int):
     require_hours_user(request.user)
     try:
         day = datetime.date(year, month, 1)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # the URL takes any digits: month 13, year 0 or 10^20
         raise Http404 from error
     timesheet = Timesheet.objects.filter(user=request.user, month=day).first()
     if timesheet is not None:

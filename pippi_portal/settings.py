@@ -5,7 +5,7 @@ Development comfort (DEBUG, plain HTTP, a throw-away secret) comes from variable
 See README.md, "Configuration", for the list.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -251,6 +251,12 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # --- Application -----------------------------------------------------------------------------------
 # Breakdown cells of reports below this count print as "< N" (DESIGN.md §3.5).
 REPORT_SMALL_CELL_THRESHOLD = env.int("REPORT_SMALL_CELL_THRESHOLD", default=3)
+# Hours (DESIGN.md §3.4): no hours are recorded before this date, nor before the first project of the
+# person's ambito.
+try:
+    HOURS_EARLIEST_DATE = date.fromisoformat(env.str("HOURS_EARLIEST_DATE", default="2021-01-01"))
+except ValueError as error:
+    raise environ.ImproperlyConfigured("HOURS_EARLIEST_DATE must be a date as YYYY-MM-DD") from error
 
 LOGGING = {
     "version": 1,
