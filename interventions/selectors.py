@@ -29,7 +29,7 @@ from .models import (
     TimeEntry,
     Timesheet,
 )
-from .services import groups_for_hours, hours_first_day
+from .services import day_warning_minutes, groups_for_hours, hours_first_day
 
 HOURS = Decimal("0.1")
 
@@ -123,6 +123,13 @@ def week_grid(user: User, start: datetime.date) -> WeekGrid:
             row.total_minutes += value
     totals = {day: sum(r.cells[i]["minutes"] for r in rows) for i, day in enumerate(days)}
     return WeekGrid(rows, days, totals, first_day)
+
+
+def long_days(minutes_by_day: dict[datetime.date, int]) -> list[tuple[datetime.date, int]]:
+    """The days whose total passes the warning threshold (HOURS_DAY_WARNING), in order, with their minutes:
+    not refused, shown to the person on the grid and to the validator on the timesheet."""
+    warning = day_warning_minutes()
+    return sorted((day, minutes) for day, minutes in minutes_by_day.items() if minutes > warning)
 
 
 def _families_in_week(user: User, start: datetime.date, end: datetime.date):

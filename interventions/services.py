@@ -74,6 +74,11 @@ def hours_first_day(user: User) -> datetime.date:
     return max(settings.HOURS_EARLIEST_DATE, first_project or settings.HOURS_EARLIEST_DATE)
 
 
+def day_warning_minutes() -> int:
+    """Above this a day is flagged (HOURS_DAY_WARNING): not refused, shown to the person and the validator."""
+    return round(settings.HOURS_DAY_WARNING * 60)
+
+
 def _check_day(user: User, day: datetime.date) -> None:
     if day > timezone.localdate():
         raise HoursRefused(_("Non si registrano ore per giorni futuri."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -55,6 +56,7 @@ from .selectors import (
     get_group_for,
     get_intervention_for,
     get_timesheet_for,
+    long_days,
     parse_hours,
     project_budget,
     sedt_weeks,
@@ -179,13 +181,18 @@ def week(request):
     require_hours_user(request.user)
     start = _week_from(request)
     grid = week_grid(request.user, start)
+    long = dict(long_days(grid.totals))
     return render(
         request,
         "interventions/week.html",
         {
             "rows": grid.rows,
             "days": grid.days,
-            "totals": {day: format_minutes(m) for day, m in grid.totals.items()},
+            "day_totals": [
+                {"date": day, "hours": format_minutes(minutes), "long": day in long}
+                for day, minutes in grid.totals.items()
+            ],
+            "warning_hours": format_minutes(services.day_warning_minutes()),
             "week_total": format_minutes(sum(grid.totals.values())),
             "start": start,
             "previous": start - datetime.timedelta(days=7) if start > week_start(grid.first_day) else None,
@@ -313,11 +320,23 @@ def _timesheet_context(timesheet: Timesheet) -> dict:
     by_activity = timesheet.entries.values("activity").annotate(minutes=Sum("minutes")).order_by("activity")
     total = sum(e.minutes for e in entries)
     eligible = sum(e.minutes for e in entries if e.eligible)
+    by_day = Counter()
+    for e in entries:
+        by_day[e.date] += e.minutes
+    long = dict(long_days(by_day))
     return {
         "timesheet": timesheet,
         "entries": [
-            {"entry": e, "hours": format_minutes(e.minutes), "activity": Activity(e.activity).label} for e in entries
+            {
+                "entry": e,
+                "hours": format_minutes(e.minutes),
+                "activity": Activity(e.activity).label,
+                "long_day": e.date in long,
+            }
+            for e in entries
         ],
+        "long_days": [{"date": day, "hours": format_minutes(minutes)} for day, minutes in long.items()],
+        "warning_hours": format_minutes(services.day_warning_minutes()),
         "by_activity": [
             {"label": Activity(r["activity"]).label, "hours": format_minutes(r["minutes"])} for r in by_activity
         ],

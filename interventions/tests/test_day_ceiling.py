@@ -1,5 +1,5 @@
-"""One person's hours on one day: at most 24 in total (service, database trigger, two concurrent saves)
-(issue 11, §3)."""
+"""One person's hours on one day: at most 24 in total (service, database trigger, two concurrent saves), and
+days above the warning threshold flagged on the grid and on the timesheet (issue 11, §3)."""
 
 import datetime
 import threading
@@ -225,3 +225,46 @@ def test_two_concurrent_writes_bypassing_the_service_cannot_both_pass(world):
     assert waited, "the second write did not wait for the first"
     assert isinstance(b.get("error"), IntegrityError), b
     assert list(TimeEntry.objects.values_list("activity", flat=True)) == ["coordinamento"]
+
+
+# --- The warning threshold ----------------------------------------------------------------------------------------
+
+
+def week_page(client, day=DAY):
+    return client.get(reverse("interventions:week"), {"settimana": day.isoformat()}).content.decode()
+
+
+def test_days_above_the_warning_are_flagged_on_the_grid_not_refused(world, client_for):
+    educator = world.users.operatore
+    set_general(educator, "coordinamento", 6 * 60)
+    set_general(educator, "documentazione", 5 * 60)  # 11 h: accepted
+    set_general(educator, "coordinamento", 9 * 60, day=DAY + datetime.timedelta(days=1))  # 9 h
+    page = week_page(client_for(educator))
+    assert page.count("giornata oltre 10 h") == 1
+    assert page.index("giornata oltre 10 h") > page.index(">11<")
+
+
+def test_the_warning_threshold_comes_from_the_settings(world, client_for, settings):
+    settings.HOURS_DAY_WARNING = 8.5
+    educator = world.users.operatore
+    set_general(educator, "coordinamento", 9 * 60)
+    assert "giornata oltre 8,5 h" in week_page(client_for(educator))
+
+
+def test_the_validator_sees_the_long_days_before_validating(world, client_for):
+    educator = world.users.operatore
+    set_general(educator, "coordinamento", 8 * 60)
+    set_general(educator, "documentazione", 4 * 60 + 30)
+    set_general(educator, "formazione", 11 * 60, day=DAY + datetime.timedelta(days=2))
+    set_general(educator, "formazione", 10 * 60, day=DAY + datetime.timedelta(days=3))  # not above 10
+    sheet = services.timesheet_confirm(timesheet=Timesheet.objects.get(), by=educator)
+    page = client_for(world.users.referente_ente).get(sheet.get_absolute_url()).content.decode()
+    alert = page[page.index('id="long-days"') : page.index("</div>", page.index('id="long-days"'))]
+    assert "2 giornate oltre 10 ore" in alert
+    assert "19/03 (12,5 h), 21/03 (11 h)" in alert
+    assert "Controllale prima di validare" in alert
+    assert page.index('id="long-days"') < page.index("Ore registrate")  # above the entries
+    assert page.count('class="table-warning"') == 3  # the entries of the two long days
+    # The owner sees the same list, without the validator's hint.
+    own = client_for(educator).get(sheet.get_absolute_url()).content.decode()
+    assert "2 giornate oltre 10 ore" in own and "Controllale prima di validare" not in own
