@@ -1,26 +1,39 @@
-"""Helpers of the form fuzzing (tests/test_form_fuzzing.py): a world built once per module, Hypothesis
-strategies derived from a form's fields, and a probe of what the database was asked to write."""
+"""Helpers of the fuzzing of forms (tests/test_form_fuzzing.py) and of query strings and raw POST parameters
+(tests/test_endpoint_fuzzing.py): a world built once per module, Hypothesis strategies derived from a form's
+fields, and a probe of what the database was asked to write."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
+import os
 import random
 import re
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 from django.core import validators
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from equipes.models import EquipeMembership, Organisation, Profile, Role
 from tests import factories as f
+
+# Hypothesis keeps caches (Unicode tables, constants of the source) in ./.hypothesis even without an example
+# database: keep them out of the repository.
+if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "pippi-portal-hypothesis")
 
 # --- Payloads ---------------------------------------------------------------------------------------------
 
@@ -423,6 +436,25 @@ class WriteCounter:
 
 
 # --- The world -----------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def scene_for_module(django_db_blocker, media):
+    """The scene (`build_scene`) inside a transaction rolled back at the end, for a module-scoped fixture:
+    each test's own transaction (the `db` fixture) is a savepoint inside it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_scene()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.clear()
+
 
 T0 = datetime.date(2024, 3, 1)
 SEDT_START = datetime.date(2024, 3, 18)

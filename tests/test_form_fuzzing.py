@@ -22,13 +22,10 @@ import copy
 import datetime
 import importlib
 import inspect
-import os
 import pkgutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from crispy_forms.utils import render_crispy_form
@@ -40,13 +37,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.forms.formsets import BaseFormSet
 from django.http import QueryDict
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import SafeData
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.fuzzing import (
     HOSTILE_TEXT,
@@ -55,16 +51,13 @@ from tests.fuzzing import (
     FormShape,
     WriteCounter,
     WriteStatements,
-    build_scene,
     markers_in,
+    scene_for_module,
     submissions,
     table_writes,
 )
 
-# Hypothesis keeps caches (Unicode tables, constants of the source) in ./.hypothesis even without an example
-# database: keep them out of the repository.
-if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
-    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "pippi-portal-hypothesis")
+pytestmark = pytest.mark.fuzzing
 
 PACKAGES = ("equipes", "families", "interventions", "reporting", "pippi_portal")
 FORM_EXAMPLES = 200
@@ -845,21 +838,9 @@ def test_every_form_has_a_fuzzing_case():
 
 @pytest.fixture(scope="module")
 def scene(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once and rolled back at the end of the module; each test's own transaction (the `db` fixture)
-    is a savepoint inside it."""
-    media = tmp_path_factory.mktemp("fuzz-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_scene()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            cache.clear()
+    """Built once and rolled back at the end of the module."""
+    with scene_for_module(django_db_blocker, tmp_path_factory.mktemp("fuzz-media")) as built:
+        yield built
 
 
 def as_querydict(data: dict) -> QueryDict:
