@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import importlib
 import math
 import os
+import pkgutil
 import random
 import re
 import tempfile
@@ -24,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -34,6 +37,45 @@ from tests import factories as f
 # database: keep them out of the repository.
 if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
     set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "pippi-portal-hypothesis")
+
+#: The project's own packages: what the fuzzing modules look for forms and request parameters in.
+PACKAGES = ("equipes", "families", "interventions", "reporting", "pippi_portal")
+
+# Tables a page may write whatever the input: the session, the family access log, the one-time token of a
+# submission (inserted, then deleted when the form is invalid).
+BOOKKEEPING = frozenset({"django_session", "families_accesslog", "pippi_portal_submittedform"})
+
+HEALTH = [
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+    HealthCheck.large_base_example,
+]
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Deterministic runs (the same examples every time), no example database, no deadline."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=HEALTH,
+        print_blob=False,
+    )
+
+
+def project_modules():
+    """Every module of the project's packages but tests, migrations, management commands and settings."""
+    for package_name in PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
+            if any(part in info.name.split(".") for part in ("tests", "migrations", "management", "settings", "wsgi")):
+                continue
+            yield importlib.import_module(info.name)
+
 
 # --- Payloads ---------------------------------------------------------------------------------------------
 

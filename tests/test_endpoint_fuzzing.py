@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import ast
 import datetime
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +31,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from families.filters import FamilyFilter
@@ -41,20 +39,22 @@ from interventions.models import Timesheet
 from reporting.filters import ComplaintFilter, QualityControlFilter, SurveyFilter
 from tests.fuzzing import (
     BAD_PKS,
+    BOOKKEEPING,
     HOSTILE_DATES,
     HOSTILE_NUMBERS,
     HOSTILE_TEXT,
+    PACKAGES,
     SEDT_START,
     WriteCounter,
+    fuzz_settings,
     markers_in,
+    project_modules,
     scene_for_module,
 )
 
 pytestmark = pytest.mark.fuzzing
 
-PACKAGES = ("equipes", "families", "interventions", "reporting", "pippi_portal")
 EXAMPLES = 20  # generated per endpoint, after the SWEEP: the module runs in about 20 s on this machine
-BOOKKEEPING = frozenset({"django_session", "families_accesslog", "pippi_portal_submittedform"})
 
 # --- Values --------------------------------------------------------------------------------------------------
 
@@ -292,16 +292,6 @@ class _Scan:
         return None
 
 
-def project_modules():
-    for package_name in PACKAGES:
-        package = importlib.import_module(package_name)
-        for info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
-            parts = info.name.split(".")
-            if any(part in parts for part in ("tests", "migrations", "settings", "wsgi")):
-                continue
-            yield importlib.import_module(info.name)
-
-
 def scan_project() -> _Scan:
     total = _Scan(module=None)
     for module in project_modules():
@@ -421,18 +411,6 @@ def _no_n_plus_one():
     service call by design; here a 500 must be a real one."""
 
 
-def fuzz_settings() -> settings:
-    return settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        print_blob=False,
-    )
-
-
 def parameters(endpoint: Endpoint, s) -> st.SearchStrategy:
     """A submission: any subset of the endpoint's parameters, the computed names drawn from `names`."""
     values = {
@@ -478,7 +456,7 @@ def test_endpoint_fuzz(url_name, scene, db):
             check({real_name if "*" in name else name: value}, htmx=endpoint.method == "POST")
     ran = []
 
-    @fuzz_settings()
+    @fuzz_settings(EXAMPLES)
     @given(parameters(endpoint, s), st.booleans())
     def run(data, htmx):
         ran.append(1)

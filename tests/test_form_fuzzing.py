@@ -20,9 +20,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
-import importlib
 import inspect
-import pkgutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,17 +39,21 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import SafeData
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fuzzing import (
+    BOOKKEEPING,
     HOSTILE_TEXT,
+    PACKAGES,
     PASSWORD,
     FieldSpec,
     FormShape,
     WriteCounter,
     WriteStatements,
+    fuzz_settings,
     markers_in,
+    project_modules,
     scene_for_module,
     submissions,
     table_writes,
@@ -59,38 +61,11 @@ from tests.fuzzing import (
 
 pytestmark = pytest.mark.fuzzing
 
-PACKAGES = ("equipes", "families", "interventions", "reporting", "pippi_portal")
 FORM_EXAMPLES = 200
 VIEW_EXAMPLES = 20  # per page; 25 takes the module to about 115 s on this machine, near its 120 s budget
 
-HEALTH = [
-    HealthCheck.function_scoped_fixture,
-    HealthCheck.too_slow,
-    HealthCheck.data_too_large,
-    HealthCheck.filter_too_much,
-    HealthCheck.large_base_example,
-]
-
-
-def fuzz_settings(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=HEALTH,
-        print_blob=False,
-    )
-
-
 #: Examples run per case and level ("form" or "view"), checked by test_every_case_ran_enough_examples.
 EXAMPLES: Counter = Counter()
-
-# Tables a page may write whatever the input: the session, the family access log, the one-time token of a
-# submission (inserted, then deleted when the form is invalid).
-BOOKKEEPING = frozenset({"django_session", "families_accesslog", "pippi_portal_submittedform"})
-
 
 # --- The registry ------------------------------------------------------------------------------------------
 
@@ -799,20 +774,14 @@ EXCLUDED = {
 def project_form_classes() -> dict[str, type]:
     """Every form and formset class defined in a module of the project's packages."""
     found = {}
-    for package_name in PACKAGES:
-        package = importlib.import_module(package_name)
-        for module_info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
-            name = module_info.name
-            if any(part in name.split(".") for part in ("tests", "migrations", "management", "settings", "wsgi")):
-                continue
-            module = importlib.import_module(name)
-            for obj in vars(module).values():
-                if (
-                    inspect.isclass(obj)
-                    and issubclass(obj, forms.BaseForm | BaseFormSet)
-                    and obj.__module__.split(".")[0] in PACKAGES
-                ):
-                    found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    for module in project_modules():
+        for obj in vars(module).values():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, forms.BaseForm | BaseFormSet)
+                and obj.__module__.split(".")[0] in PACKAGES
+            ):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return found
 
 
