@@ -23,6 +23,7 @@ import datetime
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -118,15 +119,7 @@ def grid_rows(s) -> st.SearchStrategy:
 
 
 def _endpoints() -> list[Endpoint]:
-    def udp(s):
-        return s.users.ufficio_piano
-
-    def cm(s):
-        return s.users.case_manager
-
-    def op(s):
-        return s.users.operatore
-
+    udp, cm, op = (attrgetter(f"users.{role}") for role in ("ufficio_piano", "case_manager", "operatore"))
     week_date = hostile(iso_dates(), st.sampled_from(["0001-01-01", "9999-12-31", "1900-01-01"]))
     hours = hostile(st.sampled_from(["1,5", "2", "0", "1:30", "24", "", "25", "23:59"]))
     return [
@@ -149,7 +142,7 @@ def _endpoints() -> list[Endpoint]:
         Endpoint("interventions:my-timesheets", op, {"page": PAGE}),
         Endpoint(
             "interventions:timesheet-list",
-            lambda s: s.users.referente_ente,
+            attrgetter("users.referente_ente"),
             {"stato": hostile(st.sampled_from(Timesheet.State.values)), "page": PAGE},
         ),
         Endpoint("interventions:group-list", cm, {"page": PAGE}),
