@@ -16,10 +16,11 @@ from django.utils import timezone
 from faker import Faker
 
 from equipes.models import Ambito, Project, User
-from families.models import Family, Member, State, TransitionLog
+from families.models import Family, Member, State, TeamMember, TransitionLog
 
 from . import services
 from .models import (
+    DAY_CEILING_MINUTES,
     Activity,
     Attendance,
     BudgetLine,
@@ -108,8 +109,12 @@ def _interventions(seregno, project, types, staff, educators, rng, last_week_end
         end = _path_end(family)
         if end is None and family not in ongoing:
             end = project.end_date
-        educator = family.team.filter(user__in=educators).first()
-        educator = educator.user if educator else educators[i % len(educators)]
+        # Turns among the three educators: five or so families each, about a working week of visits (with all
+        # of them on one educator a day passed 24 hours). The educator joins the family's équipe if not in it.
+        educator = educators[i % len(educators)]
+        TeamMember.objects.get_or_create(
+            family=family, user=educator, defaults={"role": educator.get_profile_display() or "Educatore"}
+        )
         low = i % 7 == 3  # a few plans below 8 hours a week, with the reason for the exception
         sedt = Intervention.objects.create(
             family=family,
@@ -302,17 +307,32 @@ def _community(seregno, project, faker, rng) -> None:
         )
 
 
+#: The days of the week (0 = Monday) of a plan's visits: three for an educational intervention, one for the
+#: others; a person's plans take them in turn, so that their days are about equally full. The EM meets on
+#: the weekday (EM_DAY) that the three visits leave free.
+VISIT_DAYS = {3: [(0, 2, 4), (1, 3, 4), (0, 1, 3), (1, 2, 4), (0, 2, 3)], 1: [(1,), (3,), (2,), (0,), (4,)]}
+EM_DAY = [3, 2, 4, 0, 1]
+
+
 def _hours(plans, groups, staff, project, rng, last_week_end) -> None:
-    """Weekly hours per plan, group sessions, coordination; then confirm and validate most months."""
+    """Weekly hours per plan, group sessions, coordination; then confirm and validate most months. A cell
+    holds at most 10 hours and a day at most 24 (what would pass them is left out); a few days pass the
+    warning threshold of 10 hours, so that the grid and the timesheets show it."""
     entries: dict[tuple, int] = {}
+    days: dict[tuple, int] = {}
 
     def add(user, day, activity, minutes, family=None, group=None):
         if minutes <= 0 or day > last_week_end:
             return
-        key = (user.pk, day, activity, family.pk if family else None, group.pk if group else None)
-        entries[key] = entries.get(key, 0) + minutes
+        key = _key(user, day, activity, family, group)
+        minutes = min(minutes, 600 - entries.get(key, 0), DAY_CEILING_MINUTES - days.get((user.pk, day), 0))
+        if minutes > 0:
+            entries[key] = entries.get(key, 0) + minutes
+            days[(user.pk, day)] = days.get((user.pk, day), 0) + minutes
 
+    turns: dict[int, int] = {}
     for plan in plans:
+        turn = turns[plan["user"].pk] = turns.get(plan["user"].pk, -1) + 1
         start = max(plan["start"], HOURS_FROM)
         end = min(plan["end"] or last_week_end, last_week_end)
         monday = start - datetime.timedelta(days=start.weekday())
@@ -327,15 +347,16 @@ def _hours(plans, groups, staff, project, rng, last_week_end) -> None:
             if plan.get("ongoing") and monday >= last_week_end - datetime.timedelta(days=13):
                 weekly = weekly * (0.5 if plan["family"].pk % 2 else 1)
             minutes = int(weekly * 60)
-            visits = [0, 2, 4] if minutes >= 240 else [1]
+            visits = VISIT_DAYS[3 if minutes >= 240 else 1][turn % 5]
             em = 60 if minutes >= 240 and monday.isocalendar().week % 2 == 0 else 0
             per_visit = (minutes - em) // len(visits)
             for offset in visits:
                 day = monday + datetime.timedelta(days=offset)
                 if plan["start"] <= day <= end:
                     add(plan["user"], day, Activity.DIRETTA_FAMIGLIA, per_visit, family=plan["family"])
-            if em and plan["start"] <= monday + datetime.timedelta(days=3) <= end:
-                add(plan["user"], monday + datetime.timedelta(days=3), Activity.RIUNIONE_EM, em, family=plan["family"])
+            meeting = monday + datetime.timedelta(days=EM_DAY[turn % 5])
+            if em and plan["start"] <= meeting <= end:
+                add(plan["user"], meeting, Activity.RIUNIONE_EM, em, family=plan["family"])
             monday += datetime.timedelta(days=7)
     for group in groups:
         for session in group.sessions.all():
@@ -382,7 +403,7 @@ def _hours(plans, groups, staff, project, rng, last_week_end) -> None:
                 activity=activity,
                 family_id=family_id,
                 group_id=group_id,
-                minutes=min(minutes, 600),
+                minutes=minutes,
                 eligible=sheets[(user_pk, month_start(day))].project_id is not None,
                 intervention=intervention_for(user_pk, family_id, day),
             )
@@ -403,6 +424,10 @@ def _hours(plans, groups, staff, project, rng, last_week_end) -> None:
         if state == Timesheet.State.VALIDATO:
             validator = referente if user.organisation_id == referente.organisation_id else udp
             services.timesheet_validate(timesheet=sheet, by=validator)
+
+
+def _key(user, day, activity, family, group) -> tuple:
+    return (user.pk, day, activity, family.pk if family else None, group.pk if group else None)
 
 
 def _previous_month(month: datetime.date) -> datetime.date:

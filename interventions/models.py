@@ -14,15 +14,17 @@ from decimal import Decimal
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Ambito, AmbitoScopedQuerySet, Comune, Profile, Project, Role
 from families.models import Action, Family, Member, Objective
 from pippi_portal.crypto import EncryptedCharField
+from pippi_portal.formatting import format_minutes
 
 SEDT_MINIMUM_WEEKLY_HOURS = Decimal("8")
 
@@ -481,6 +483,65 @@ class TimesheetLog(models.Model):
         return f"{self.get_kind_display()} {self.timesheet}"
 
 
+#: At most this many minutes of one person's hours on one day, whatever the activities.
+DAY_CEILING_MINUTES = 24 * 60
+#: Name of the database's refusal of a day above the ceiling (the triggers below raise it as a constraint).
+DAY_CEILING_CONSTRAINT = "time_entry_day_at_most_24_hours"
+#: Prefix of the advisory lock that serialises the writes of one person's hours (see `day_lock_key`).
+DAY_LOCK = "interventions.time_entry_day"
+
+
+def day_ceiling_message(day: datetime.date, total_minutes: int) -> str:
+    return _("In un giorno non si possono registrare più di 24 ore: il totale del %(day)s sarebbe %(total)s h.") % {
+        "day": f"{day:%d/%m}",
+        "total": format_minutes(total_minutes),
+    }
+
+
+def day_lock_key(user_id: int) -> str:
+    """The text whose hash names the transaction-level advisory lock on one person's hours: the service takes
+    it before reading a day's total, the ceiling trigger takes it again (it is re-entrant), so two
+    concurrent saves for the same person are checked one after the other."""
+    return f"{DAY_LOCK}:{user_id}"
+
+
+# After each statement that writes time entries: lock the hours of every person written (in order, so two
+# writers cannot deadlock), then look for a day of theirs above the ceiling. The lock is taken before the
+# sum, so under READ COMMITTED the sum sees what a concurrent writer of the same person committed. One query
+# per statement, whatever the number of rows: the bulk loads (COPY) of the scale data stay fast.
+_DAY_CEILING_SQL = f"""
+    PERFORM pg_advisory_xact_lock(hashtextextended('{DAY_LOCK}:' || people.user_id, 0))
+    FROM (SELECT DISTINCT user_id FROM new_entries ORDER BY user_id) AS people;
+    SELECT t.user_id, t.date, sum(t.minutes) AS minutes INTO over
+    FROM interventions_timeentry t
+    WHERE (t.user_id, t.date) IN (SELECT user_id, date FROM new_entries)
+    GROUP BY t.user_id, t.date
+    HAVING sum(t.minutes) > {DAY_CEILING_MINUTES}
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'time entries: more than 24 hours on one day'
+            USING ERRCODE = 'check_violation',
+                  CONSTRAINT = '{DAY_CEILING_CONSTRAINT}',
+                  DETAIL = format('user %s, %s: %s minutes', over.user_id, over.date, over.minutes);
+    END IF;
+    RETURN NULL;
+"""
+
+
+def _day_ceiling_trigger(name: str, operation) -> pgtrigger.Trigger:
+    # PostgreSQL allows a transition table only on a trigger of one event: one trigger for inserts (COPY
+    # included), one for updates, the same check.
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(new="new_entries"),
+        declare=[("over", "RECORD")],
+        func=_DAY_CEILING_SQL,
+    )
+
+
 class TimeEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(timesheet__in=Timesheet.objects.visible_to(user))
@@ -488,6 +549,13 @@ class TimeEntryQuerySet(models.QuerySet):
     def delivered(self):
         """Hours that count for the PNRR project: eligible entries of validated timesheets."""
         return self.filter(eligible=True, timesheet__state=Timesheet.State.VALIDATO)
+
+    def minutes_on(self, user_id: int, day: datetime.date, *, excluding_pk: int | None = None) -> int:
+        """The minutes one person recorded on one day, leaving out one entry (the one being changed)."""
+        entries = self.filter(user_id=user_id, date=day)
+        if excluding_pk is not None:
+            entries = entries.exclude(pk=excluding_pk)
+        return entries.aggregate(total=Sum("minutes"))["total"] or 0
 
 
 class TimeEntry(models.Model):
@@ -564,10 +632,23 @@ class TimeEntry(models.Model):
                     RETURN NEW;
                 """,
             ),
+            # One person's hours on one day are at most 24, whatever the code path (the service checks first
+            # and says so in Italian; this is the guarantee, also against two concurrent saves).
+            _day_ceiling_trigger("time_entry_day_ceiling_insert", pgtrigger.Insert),
+            _day_ceiling_trigger("time_entry_day_ceiling_update", pgtrigger.Update),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.date:%d/%m/%Y} {self.minutes} min"
+
+    def clean(self) -> None:
+        """The daily ceiling as a form error where the model is edited directly (the admin); the portal's
+        pages go through `services.time_entry_set`, which says the same."""
+        super().clean()
+        if self.user_id and self.date and self.minutes:
+            total = TimeEntry.objects.minutes_on(self.user_id, self.date, excluding_pk=self.pk) + self.minutes
+            if total > DAY_CEILING_MINUTES:
+                raise ValidationError({"minutes": day_ceiling_message(self.date, total)})
 
     @property
     def hours(self) -> Decimal:

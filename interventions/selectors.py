@@ -29,7 +29,7 @@ from .models import (
     TimeEntry,
     Timesheet,
 )
-from .services import groups_for_hours
+from .services import day_warning_minutes, groups_for_hours, hours_first_day
 
 HOURS = Decimal("0.1")
 
@@ -70,9 +70,18 @@ class GridRow:
     total_minutes: int = 0
 
 
-def week_grid(user: User, start: datetime.date) -> tuple[list[GridRow], list[datetime.date], dict]:
+@dataclass
+class WeekGrid:
+    rows: list[GridRow]
+    days: list[datetime.date]
+    totals: dict[datetime.date, int]  # minutes per day
+    first_day: datetime.date  # before it no hours are recorded (services.hours_first_day)
+
+
+def week_grid(user: User, start: datetime.date) -> WeekGrid:
     """Rows (families × activity, groups, general activities) by days of the week, with the user's minutes.
-    Three queries whatever the number of families."""
+    Cells of a confirmed or validated month, of a day to come or before the first day of hours are locked.
+    Five queries whatever the number of families."""
     days = [start + datetime.timedelta(days=i) for i in range(7)]
     end = days[-1]
     families = list(_families_in_week(user, start, end))
@@ -103,16 +112,24 @@ def week_grid(user: User, start: datetime.date) -> tuple[list[GridRow], list[dat
     states = dict(
         Timesheet.objects.filter(user=user, month__in={d.replace(day=1) for d in days}).values_list("month", "state")
     )
-    today = timezone.localdate()
+    today, first_day = timezone.localdate(), hours_first_day(user)
     for row in rows:
         target = row.family_id or row.group_id or None
         for day in days:
             value = minutes.get((row.activity, target, day), 0)
             state = states.get(day.replace(day=1), Timesheet.State.BOZZA)
-            row.cells.append({"date": day, "minutes": value, "locked": state != Timesheet.State.BOZZA or day > today})
+            locked = state != Timesheet.State.BOZZA or not first_day <= day <= today
+            row.cells.append({"date": day, "minutes": value, "locked": locked})
             row.total_minutes += value
     totals = {day: sum(r.cells[i]["minutes"] for r in rows) for i, day in enumerate(days)}
-    return rows, days, totals
+    return WeekGrid(rows, days, totals, first_day)
+
+
+def long_days(minutes_by_day: dict[datetime.date, int]) -> list[tuple[datetime.date, int]]:
+    """The days whose total passes the warning threshold (HOURS_DAY_WARNING), in order, with their minutes:
+    not refused, shown to the person on the grid and to the validator on the timesheet."""
+    warning = day_warning_minutes()
+    return sorted((day, minutes) for day, minutes in minutes_by_day.items() if minutes > warning)
 
 
 def _families_in_week(user: User, start: datetime.date, end: datetime.date):
@@ -142,6 +159,8 @@ def parse_hours(text: str) -> int:
     try:
         if ":" in text:
             hours, _sep, mins = text.partition(":")
+            if not all(part.isascii() and part.isdigit() for part in (hours or "0", mins or "0")):
+                raise ValueError  # no sign: "-0:30" is not half an hour
             value = int(hours or 0) * 60 + int(mins or 0)
             if not 0 <= int(mins or 0) < 60:
                 raise ValueError

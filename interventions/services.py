@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from equipes.models import Project, Role, User
 from families.models import Family
 
 from .models import (
+    DAY_CEILING_CONSTRAINT,
+    DAY_CEILING_MINUTES,
     FAMILY_ACTIVITIES,
     Activity,
     Attendance,
@@ -24,6 +27,8 @@ from .models import (
     TimeEntry,
     Timesheet,
     TimesheetLog,
+    day_ceiling_message,
+    day_lock_key,
     month_start,
 )
 
@@ -62,6 +67,38 @@ def groups_for_hours(user: User):
     return Group.objects.filter(ambito_id=user.ambito_id, facilitators=user)
 
 
+def hours_first_day(user: User) -> datetime.date:
+    """The first day a person may record hours on: the configured earliest date (HOURS_EARLIEST_DATE), or the
+    start of the first project of their ambito when that is later."""
+    first_project = Project.objects.filter(ambito_id=user.ambito_id).aggregate(first=Min("start_date"))["first"]
+    return max(settings.HOURS_EARLIEST_DATE, first_project or settings.HOURS_EARLIEST_DATE)
+
+
+def day_warning_minutes() -> int:
+    """Above this a day is flagged (HOURS_DAY_WARNING): not refused, shown to the person and the validator."""
+    return round(settings.HOURS_DAY_WARNING * 60)
+
+
+def _check_day(user: User, day: datetime.date) -> None:
+    if day > timezone.localdate():
+        raise HoursRefused(_("Non si registrano ore per giorni futuri."))
+    first = hours_first_day(user)
+    if day < first:
+        raise HoursRefused(_("Le ore si registrano dal %(first)s in poi.") % {"first": f"{first:%d/%m/%Y}"})
+
+
+def _lock_hours_of(user: User) -> None:
+    """Serialise the writes of one person's hours until the transaction ends: the day's total read next is
+    then the one the write will meet (the database's ceiling trigger takes the same lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [day_lock_key(user.pk)])
+
+
+def _is_day_ceiling(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == DAY_CEILING_CONSTRAINT
+
+
 def time_entry_set(
     *,
     user: User,
@@ -73,13 +110,17 @@ def time_entry_set(
     note: str = "",
 ) -> TimeEntry | None:
     """Set the minutes of one cell of the weekly grid (0 removes it). Saving the same cell twice updates
-    it: there is one row per user, day, activity and family or group."""
+    it: there is one row per user, day, activity and family or group.
+
+    Refused, with nothing written (not even the month's timesheet): a day in the future or before the first
+    day of hours (`hours_first_day`), a confirmed or validated month, and a day whose total would pass 24
+    hours. The total is read under a lock on the person's hours, so two concurrent saves cannot both pass;
+    the database's trigger refuses it too, whatever the code path."""
     if activity not in Activity.values:
         raise HoursRefused(_("Attività sconosciuta."))
-    if not 0 <= minutes <= 24 * 60:
+    if not 0 <= minutes <= DAY_CEILING_MINUTES:
         raise HoursRefused(_("Le ore di un giorno vanno da 0 a 24."))
-    if day > timezone.localdate():
-        raise HoursRefused(_("Non si registrano ore per giorni futuri."))
+    _check_day(user, day)
     if activity in FAMILY_ACTIVITIES:
         if family is None or not families_for_hours(user, day).filter(pk=family.pk).exists():
             raise HoursRefused(_("Puoi registrare ore solo per le famiglie a cui sei assegnato."))
@@ -90,31 +131,48 @@ def time_entry_set(
         family = None
     else:
         family = group = None
-    with transaction.atomic():
-        timesheet = timesheet_for(user, day)
-        timesheet = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
-        if timesheet.state == Timesheet.State.VALIDATO:
-            raise HoursRefused(
-                _("Il mese di %(month)s è validato: le ore non si possono modificare. Chiedi la riapertura.")
-                % {"month": month_label(timesheet.month)}
+    key = {"user": user, "date": day, "activity": activity, "family": family, "group": group}
+    try:
+        with transaction.atomic():
+            _lock_hours_of(user)
+            timesheet = Timesheet.objects.select_for_update().filter(user=user, month=month_start(day)).first()
+            if timesheet is not None and timesheet.state == Timesheet.State.VALIDATO:
+                raise HoursRefused(
+                    _("Il mese di %(month)s è validato: le ore non si possono modificare. Chiedi la riapertura.")
+                    % {"month": month_label(timesheet.month)}
+                )
+            if timesheet is not None and timesheet.state == Timesheet.State.CONFERMATO:
+                raise HoursRefused(
+                    _("Hai confermato il mese di %(month)s: annulla la conferma per modificare le ore.")
+                    % {"month": month_label(timesheet.month)}
+                )
+            current = TimeEntry.objects.filter(**key).first()
+            if minutes == 0:
+                if current is not None:
+                    current.delete()
+                return None
+            total = TimeEntry.objects.minutes_on(user.pk, day, excluding_pk=current.pk if current else None) + minutes
+            if total > DAY_CEILING_MINUTES:
+                raise HoursRefused(day_ceiling_message(day, total))
+            if timesheet is None:
+                timesheet = timesheet_for(user, day)
+            intervention = None
+            if family is not None:
+                # The intervention the hours belong to: the user's active one for the family, SEDT first.
+                interventions = Intervention.objects.active_on(day).filter(family=family, assigned_users=user)
+                intervention = interventions.filter(type__code="sedt").first() or interventions.first()
+            entry, _created = TimeEntry.objects.update_or_create(
+                **key,
+                defaults={"timesheet": timesheet, "minutes": minutes, "intervention": intervention, "note": note},
             )
-        if timesheet.state == Timesheet.State.CONFERMATO:
-            raise HoursRefused(
-                _("Hai confermato il mese di %(month)s: annulla la conferma per modificare le ore.")
-                % {"month": month_label(timesheet.month)}
-            )
-        key = {"user": user, "date": day, "activity": activity, "family": family, "group": group}
-        if minutes == 0:
-            TimeEntry.objects.filter(**key).delete()
-            return None
-        intervention = None
-        if family is not None:
-            # The intervention the hours belong to: the user's active one for the family, SEDT first.
-            interventions = Intervention.objects.active_on(day).filter(family=family, assigned_users=user)
-            intervention = interventions.filter(type__code="sedt").first() or interventions.first()
-        entry, _created = TimeEntry.objects.update_or_create(
-            **key, defaults={"timesheet": timesheet, "minutes": minutes, "intervention": intervention, "note": note}
-        )
+    except IntegrityError as error:
+        if not _is_day_ceiling(error):
+            raise
+        # Only a writer that did not take the lock gets here: the same words, with the day's total as it is
+        # now (the cell's write was rolled back).
+        current = TimeEntry.objects.filter(**key).first()
+        total = TimeEntry.objects.minutes_on(user.pk, day, excluding_pk=current.pk if current else None) + minutes
+        raise HoursRefused(day_ceiling_message(day, total)) from error
     return entry
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +38,7 @@ from .forms import (
     SupportFamilyForm,
 )
 from .models import (
+    FAMILY_ACTIVITIES,
     Activity,
     Attendance,
     Group,
@@ -55,6 +57,7 @@ from .selectors import (
     get_group_for,
     get_intervention_for,
     get_timesheet_for,
+    long_days,
     parse_hours,
     project_budget,
     sedt_weeks,
@@ -156,57 +159,95 @@ def intervention_edit(request, pk: int):
 
 
 def _week_from(request) -> datetime.date:
-    text = request.GET.get("settimana") or request.POST.get("settimana") or ""
+    """The Monday of the week asked for (`settimana`), kept between the week of the user's first day of hours
+    and this week (with a message when it had to be moved); an unreadable date means this week."""
+    this_week = week_start(timezone.localdate())
     try:
-        day = datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(request.GET.get("settimana") or request.POST.get("settimana") or "")
     except ValueError:
-        day = timezone.localdate()
-    return week_start(day)
+        return this_week
+    first = services.hours_first_day(request.user)
+    wanted = min(max(week_start(day), week_start(first)), this_week)
+    if wanted != week_start(day):
+        messages.info(
+            request,
+            _("Le ore si registrano dal %(first)s a oggi: ecco la settimana più vicina a quella chiesta.")
+            % {"first": f"{first:%d/%m/%Y}"},
+        )
+    return wanted
 
 
 @require_GET
 def week(request):
     require_hours_user(request.user)
     start = _week_from(request)
-    rows, days, totals = week_grid(request.user, start)
+    grid = week_grid(request.user, start)
+    long = dict(long_days(grid.totals))
     return render(
         request,
         "interventions/week.html",
         {
-            "rows": rows,
-            "days": days,
-            "totals": {day: format_minutes(m) for day, m in totals.items()},
-            "week_total": format_minutes(sum(totals.values())),
+            "rows": grid.rows,
+            "days": grid.days,
+            "day_totals": [
+                {"date": day, "hours": format_minutes(minutes), "long": day in long}
+                for day, minutes in grid.totals.items()
+            ],
+            "warning_hours": format_minutes(services.day_warning_minutes()),
+            "week_total": format_minutes(sum(grid.totals.values())),
             "start": start,
-            "previous": start - datetime.timedelta(days=7),
+            "previous": start - datetime.timedelta(days=7) if start > week_start(grid.first_day) else None,
             "next": start + datetime.timedelta(days=7),
             "is_current": start == week_start(timezone.localdate()),
         },
     )
 
 
+class BadCell(ValueError):
+    """A grid cell the page never makes (unknown activity, a target that is not a number, no date)."""
+
+
 def _row_target(request, key: str):
-    """Parse a grid row key "activity:id" into (activity, family, group), checking the scope."""
+    """Parse a grid row key "activity:id" into (activity, family, group), checking the scope: BadCell for a key
+    the grid never makes, 404 for a family or group outside the user's ambito."""
     activity, _sep, target = key.partition(":")
-    family = group = None
-    if activity in (Activity.DIRETTA_FAMIGLIA, Activity.RIUNIONE_EM):
-        family = get_object_or_404(Family.objects.filter(ambito_id=request.user.ambito_id), pk=target or 0)
-    elif activity == Activity.GRUPPO:
-        group = get_object_or_404(Group.objects.filter(ambito_id=request.user.ambito_id), pk=target or 0)
-    return activity, family, group
+    if activity not in Activity.values:
+        raise BadCell(key)
+    if activity == Activity.GRUPPO or activity in FAMILY_ACTIVITIES:
+        if not (target.isascii() and target.isdigit()):
+            raise BadCell(key)
+        scope = Family if activity in FAMILY_ACTIVITIES else Group
+        found = get_object_or_404(scope.objects.filter(ambito_id=request.user.ambito_id), pk=int(target))
+        return (activity, found, None) if scope is Family else (activity, None, found)
+    if target:
+        raise BadCell(key)
+    return activity, None, None
+
+
+def _cell_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise BadCell(text) from error
 
 
 @require_POST
 def cell_save(request):
-    """Save one cell of the grid (htmx) and answer with the cell re-rendered."""
+    """Save one cell of the grid (htmx) and answer with the cell re-rendered, with the refusal's message in
+    it; a cell the grid never makes answers 400."""
     require_hours_user(request.user)
     key = request.POST.get("row", "")
+    row_label = request.POST.get("row_label", "")[:200]
     try:
-        day = datetime.date.fromisoformat(request.POST.get("date", ""))
-    except ValueError as error:
-        raise Http404 from error
+        day = _cell_date(request.POST.get("date", ""))
+        activity, family, group = _row_target(request, key)
+    except BadCell:
+        message = _("Casella non valida: ricarica la pagina delle ore.")
+        if not request.htmx:
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        context = {"row_key": key, "row_label": row_label, "cell": {"locked": True}, "error": message}
+        return render(request, "interventions/_cell.html", context, status=400)
     value = request.POST.get(f"cell-{key}-{day.isoformat()}", request.POST.get("value", ""))
-    activity, family, group = _row_target(request, key)
     error = ""
     try:
         minutes = parse_hours(value)
@@ -216,30 +257,30 @@ def cell_save(request):
         value = format_minutes(entry.minutes if entry else 0)
     except (ValueError, services.HoursRefused) as refused:
         error = str(refused)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{reverse('interventions:week')}?settimana={week_start(day).isoformat()}")
     context = {
         "row_key": key,
-        "row_label": request.POST.get("row_label", "")[:200],
+        "row_label": row_label,
         "cell": {"date": day, "locked": False},
         "value": value,
         "error": error,
         "saved": not error,
     }
-    status = 422 if error and not request.htmx else 200
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect(f"{reverse('interventions:week')}?settimana={week_start(day).isoformat()}")
-    return render(request, "interventions/_cell.html", context, status=status)
+    return render(request, "interventions/_cell.html", context)
 
 
 @require_POST
 def week_save(request):
-    """Save the whole grid at once (the same page without JavaScript)."""
+    """Save the whole grid at once (the same page without JavaScript). Lowered cells are saved before raised
+    ones, so that hours moved from one activity to another of the same day are not refused by the ceiling."""
     require_hours_user(request.user)
     start = _week_from(request)
-    rows, days, _totals = week_grid(request.user, start)
-    errors, saved = [], 0
-    for row in rows:
+    grid = week_grid(request.user, start)
+    errors, changes = [], []
+    for row in grid.rows:
         for cell in row.cells:
             name = f"cell-{row.key}-{cell['date'].isoformat()}"
             if name not in request.POST or cell["locked"]:
@@ -247,19 +288,22 @@ def week_save(request):
             text = request.POST[name]
             if text.strip() == format_minutes(cell["minutes"]):
                 continue
-            activity, family, group = _row_target(request, row.key)
             try:
-                services.time_entry_set(
-                    user=request.user,
-                    day=cell["date"],
-                    activity=activity,
-                    minutes=parse_hours(text),
-                    family=family,
-                    group=group,
-                )
-                saved += 1
-            except (ValueError, services.HoursRefused) as refused:
+                minutes = parse_hours(text)
+            except ValueError as refused:
                 errors.append(f"{row.label}, {cell['date']:%d/%m}: {refused}")
+                continue
+            changes.append((minutes - cell["minutes"], row, cell, minutes))
+    saved = 0
+    for _delta, row, cell, minutes in sorted(changes, key=lambda change: change[0]):
+        activity, family, group = _row_target(request, row.key)
+        try:
+            services.time_entry_set(
+                user=request.user, day=cell["date"], activity=activity, minutes=minutes, family=family, group=group
+            )
+            saved += 1
+        except services.HoursRefused as refused:
+            errors.append(f"{row.label}, {cell['date']:%d/%m}: {refused}")
     for error in errors:
         messages.error(request, error)
     if saved:
@@ -277,11 +321,23 @@ def _timesheet_context(timesheet: Timesheet) -> dict:
     by_activity = timesheet.entries.values("activity").annotate(minutes=Sum("minutes")).order_by("activity")
     total = sum(e.minutes for e in entries)
     eligible = sum(e.minutes for e in entries if e.eligible)
+    by_day = Counter()
+    for e in entries:
+        by_day[e.date] += e.minutes
+    long = dict(long_days(by_day))
     return {
         "timesheet": timesheet,
         "entries": [
-            {"entry": e, "hours": format_minutes(e.minutes), "activity": Activity(e.activity).label} for e in entries
+            {
+                "entry": e,
+                "hours": format_minutes(e.minutes),
+                "activity": Activity(e.activity).label,
+                "long_day": e.date in long,
+            }
+            for e in entries
         ],
+        "long_days": [{"date": day, "hours": format_minutes(minutes)} for day, minutes in long.items()],
+        "warning_hours": format_minutes(services.day_warning_minutes()),
         "by_activity": [
             {"label": Activity(r["activity"]).label, "hours": format_minutes(r["minutes"])} for r in by_activity
         ],
@@ -296,7 +352,7 @@ def my_month(request, year: int, month: int):
     require_hours_user(request.user)
     try:
         day = datetime.date(year, month, 1)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # the URL takes any digits: month 13, year 0 or 10^20
         raise Http404 from error
     timesheet = Timesheet.objects.filter(user=request.user, month=day).first()
     if timesheet is not None:

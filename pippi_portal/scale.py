@@ -85,6 +85,7 @@ from families.models import (
     Verification,
 )
 from interventions.models import (
+    DAY_CEILING_MINUTES,
     Activity,
     Attendance,
     BudgetLine,
@@ -1148,7 +1149,16 @@ class AmbitoSeeder:
         ref, rng = self.ref, self.rng
         first, last = ref.hours_from, ref.last_week_end
         entries: list[tuple] = []  # (user_id, date, minutes, activity, family_id, intervention_id, group_id)
-        add = entries.append
+        day_minutes: dict[tuple[int, datetime.date], int] = defaultdict(int)
+
+        def add(entry: tuple) -> None:
+            # A person's day stays within the ceiling the database enforces: what would pass it is left out
+            # (a psychologist or pedagogist with many families could otherwise stack them on one weekday).
+            day = (entry[0], entry[1])
+            if day_minutes[day] + entry[2] <= DAY_CEILING_MINUTES:
+                day_minutes[day] += entry[2]
+                entries.append(entry)
+
         diretta, em = Activity.DIRETTA_FAMIGLIA.value, Activity.RIUNIONE_EM.value
         # Days of the week (0 = Monday) and minutes of each device; the pedagogical consultation is fortnightly.
         schedule = {

@@ -5,7 +5,7 @@ Development comfort (DEBUG, plain HTTP, a throw-away secret) comes from variable
 See README.md, "Configuration", for the list.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -272,6 +272,16 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # --- Application -----------------------------------------------------------------------------------
 # Breakdown cells of reports below this count print as "< N" (DESIGN.md §3.5).
 REPORT_SMALL_CELL_THRESHOLD = env.int("REPORT_SMALL_CELL_THRESHOLD", default=3)
+# Hours (DESIGN.md §3.4): a day above this many hours is flagged to the person and to the validator (the
+# ceiling of 24 hours is fixed, in the database); no hours are recorded before this date, nor before the
+# first project of the person's ambito.
+HOURS_DAY_WARNING = env.float("HOURS_DAY_WARNING", default=10.0)
+if not 0 < HOURS_DAY_WARNING < 24:
+    raise environ.ImproperlyConfigured("HOURS_DAY_WARNING must be a number of hours above 0 and below 24")
+try:
+    HOURS_EARLIEST_DATE = date.fromisoformat(env.str("HOURS_EARLIEST_DATE", default="2021-01-01"))
+except ValueError as error:
+    raise environ.ImproperlyConfigured("HOURS_EARLIEST_DATE must be a date as YYYY-MM-DD") from error
 
 LOGGING = {
     "version": 1,

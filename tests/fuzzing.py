@@ -1,26 +1,81 @@
-"""Helpers of the form fuzzing (tests/test_form_fuzzing.py): a world built once per module, Hypothesis
-strategies derived from a form's fields, and a probe of what the database was asked to write."""
+"""Helpers of the fuzzing of forms (tests/test_form_fuzzing.py) and of query strings and raw POST parameters
+(tests/test_endpoint_fuzzing.py): a world built once per module, Hypothesis strategies derived from a form's
+fields, and a probe of what the database was asked to write."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import importlib
 import math
+import os
+import pkgutil
 import random
 import re
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 from django.core import validators
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import timezone
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from equipes.models import EquipeMembership, Organisation, Profile, Role
 from tests import factories as f
+
+# Hypothesis keeps caches (Unicode tables, constants of the source) in ./.hypothesis even without an example
+# database: keep them out of the repository.
+if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "pippi-portal-hypothesis")
+
+#: The project's own packages: what the fuzzing modules look for forms and request parameters in.
+PACKAGES = ("equipes", "families", "interventions", "reporting", "pippi_portal")
+
+# Tables a page may write whatever the input: the session, the family access log, the one-time token of a
+# submission (inserted, then deleted when the form is invalid).
+BOOKKEEPING = frozenset({"django_session", "families_accesslog", "pippi_portal_submittedform"})
+
+HEALTH = [
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+    HealthCheck.large_base_example,
+]
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Deterministic runs (the same examples every time), no example database, no deadline."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=HEALTH,
+        print_blob=False,
+    )
+
+
+def project_modules():
+    """Every module of the project's packages but tests, migrations, management commands and settings."""
+    for package_name in PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
+            if any(part in info.name.split(".") for part in ("tests", "migrations", "management", "settings", "wsgi")):
+                continue
+            yield importlib.import_module(info.name)
+
 
 # --- Payloads ---------------------------------------------------------------------------------------------
 
@@ -423,6 +478,25 @@ class WriteCounter:
 
 
 # --- The world -----------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def scene_for_module(django_db_blocker, media):
+    """The scene (`build_scene`) inside a transaction rolled back at the end, for a module-scoped fixture:
+    each test's own transaction (the `db` fixture) is a savepoint inside it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_scene()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.clear()
+
 
 T0 = datetime.date(2024, 3, 1)
 SEDT_START = datetime.date(2024, 3, 18)

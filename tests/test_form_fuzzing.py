@@ -20,15 +20,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
-import importlib
 import inspect
-import os
-import pkgutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from crispy_forms.utils import render_crispy_form
@@ -40,64 +35,37 @@ from django.core.cache import cache
 from django.db import transaction
 from django.forms.formsets import BaseFormSet
 from django.http import QueryDict
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import SafeData
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.fuzzing import (
+    BOOKKEEPING,
     HOSTILE_TEXT,
+    PACKAGES,
     PASSWORD,
     FieldSpec,
     FormShape,
     WriteCounter,
     WriteStatements,
-    build_scene,
+    fuzz_settings,
     markers_in,
+    project_modules,
+    scene_for_module,
     submissions,
     table_writes,
 )
 
-# Hypothesis keeps caches (Unicode tables, constants of the source) in ./.hypothesis even without an example
-# database: keep them out of the repository.
-if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
-    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "pippi-portal-hypothesis")
+pytestmark = pytest.mark.fuzzing
 
-PACKAGES = ("equipes", "families", "interventions", "reporting", "pippi_portal")
 FORM_EXAMPLES = 200
 VIEW_EXAMPLES = 20  # per page; 25 takes the module to about 115 s on this machine, near its 120 s budget
 
-HEALTH = [
-    HealthCheck.function_scoped_fixture,
-    HealthCheck.too_slow,
-    HealthCheck.data_too_large,
-    HealthCheck.filter_too_much,
-    HealthCheck.large_base_example,
-]
-
-
-def fuzz_settings(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=HEALTH,
-        print_blob=False,
-    )
-
-
 #: Examples run per case and level ("form" or "view"), checked by test_every_case_ran_enough_examples.
 EXAMPLES: Counter = Counter()
-
-# Tables a page may write whatever the input: the session, the family access log, the one-time token of a
-# submission (inserted, then deleted when the form is invalid).
-BOOKKEEPING = frozenset({"django_session", "families_accesslog", "pippi_portal_submittedform"})
-
 
 # --- The registry ------------------------------------------------------------------------------------------
 
@@ -806,20 +774,14 @@ EXCLUDED = {
 def project_form_classes() -> dict[str, type]:
     """Every form and formset class defined in a module of the project's packages."""
     found = {}
-    for package_name in PACKAGES:
-        package = importlib.import_module(package_name)
-        for module_info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
-            name = module_info.name
-            if any(part in name.split(".") for part in ("tests", "migrations", "management", "settings", "wsgi")):
-                continue
-            module = importlib.import_module(name)
-            for obj in vars(module).values():
-                if (
-                    inspect.isclass(obj)
-                    and issubclass(obj, forms.BaseForm | BaseFormSet)
-                    and obj.__module__.split(".")[0] in PACKAGES
-                ):
-                    found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    for module in project_modules():
+        for obj in vars(module).values():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, forms.BaseForm | BaseFormSet)
+                and obj.__module__.split(".")[0] in PACKAGES
+            ):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return found
 
 
@@ -845,21 +807,9 @@ def test_every_form_has_a_fuzzing_case():
 
 @pytest.fixture(scope="module")
 def scene(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once and rolled back at the end of the module; each test's own transaction (the `db` fixture)
-    is a savepoint inside it."""
-    media = tmp_path_factory.mktemp("fuzz-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_scene()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            cache.clear()
+    """Built once and rolled back at the end of the module."""
+    with scene_for_module(django_db_blocker, tmp_path_factory.mktemp("fuzz-media")) as built:
+        yield built
 
 
 def as_querydict(data: dict) -> QueryDict:

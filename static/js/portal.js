@@ -20,6 +20,16 @@
     }, 0);
   });
 
+  // htmx swaps only successful answers; inside an element marked data-swap-errors (the hours grid) a 400
+  // is the cell re-rendered with the server's Italian message, so it is shown in place too.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (detail.xhr.status === 400 && detail.elt.closest && detail.elt.closest("[data-swap-errors]")) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
+
   // Print buttons.
   document.addEventListener("click", function (event) {
     var target = event.target.closest && event.target.closest("[data-print]");
