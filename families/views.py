@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pippi_portal.audit import family_history
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.uploads import protected_file_response
 
@@ -41,6 +40,7 @@ from .forms import (
     TransitionForm,
     VerificationForm,
 )
+from .history import family_history
 from .models import (
     AccessLog,
     Assessment,

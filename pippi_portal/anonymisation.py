@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Cast, ExtractYear
 
+from families.history import family_event_querysets
 from families.models import (
     ENDED_STATES,
     Action,
@@ -46,7 +47,6 @@ from families.models import (
     Verification,
 )
 
-from .audit import family_event_querysets
 from .models import AnonymisationLog
 
 logger = logging.getLogger(__name__)

@@ -1,26 +1,17 @@
-"""The audit trail: which tables are append-only for the application, and a family's change history.
+"""The audit trail's tables: which ones the application may only read and append to.
 
 Three records make the audit (docs/security.md): the django-pghistory event tables (who changed what,
-old and new row, written by database triggers), `families.AccessLog` (who viewed a family) and
-`families.TransitionLog` (state changes), plus `pippi_portal.AnonymisationLog`. The application's
-database role may only read and append to them (`manage.py grant_app_role`).
-
-A family's history spans many event tables: rows of its own (members, referral, consents, notes, plans…)
-and rows of those rows (a plan's objectives, an objective's actions). `family_event_querysets` follows the
-foreign keys through the event tables themselves, so rows deleted long ago are found too.
+old and new row, written by database triggers) and the tables each app declares append-only on its
+AppConfig (`append_only_models`: who viewed a family, state changes, anonymisations). The application's
+database role may only read and append to them (`manage.py grant_app_role`). The ground floor reads the
+app registry and names no app; a family's history lives in `families.history`.
 """
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
-
 import pghistory.models
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
-from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
 
 def event_models() -> list[type[pghistory.models.Event]]:
@@ -29,150 +20,11 @@ def event_models() -> list[type[pghistory.models.Event]]:
 
 
 def audit_models() -> list[type[models.Model]]:
-    """The models whose tables the application may only read and append to."""
-    return [
-        *event_models(),
-        apps.get_model("families", "AccessLog"),
-        apps.get_model("families", "TransitionLog"),
-        apps.get_model("pippi_portal", "AnonymisationLog"),
+    """The models whose tables the application may only read and append to: every history event model and
+    the models that each app names in its AppConfig's `append_only_models`."""
+    declared = [
+        config.get_model(name)
+        for config in apps.get_app_configs()
+        for name in getattr(config, "append_only_models", ())
     ]
-
-
-# --- A family's change history ----------------------------------------------------------------------
-
-
-def _family_event_models() -> dict[type[models.Model], type[pghistory.models.Event]]:
-    """Tracked model of the families app -> its event model."""
-    return {
-        model.pgh_tracked_model: model
-        for model in event_models()
-        if model.pgh_tracked_model._meta.app_label == "families"
-    }
-
-
-def _event_filter(tracked, family_id: int, by_tracked: dict, seen: tuple = ()) -> Q:
-    """The condition that picks, in `tracked`'s event table, the rows that belong to the family: its own
-    row, rows with a `family` key, or rows whose required foreign key leads to a row that does."""
-    family_model = apps.get_model("families", "Family")
-    if tracked is family_model:
-        return Q(pgh_obj_id=family_id)
-    fields = [f for f in tracked._meta.concrete_fields if isinstance(f, models.ForeignKey)]
-    for f in fields:
-        if f.related_model is family_model:
-            return Q(**{f.attname: family_id})
-    for f in fields:
-        parent = f.related_model
-        if not f.null and parent in by_tracked and parent is not tracked and parent not in seen:
-            parent_ids = (
-                by_tracked[parent]
-                .objects.filter(_event_filter(parent, family_id, by_tracked, (*seen, tracked)))
-                .values("pgh_obj_id")
-            )
-            return Q(**{f"{f.attname}__in": parent_ids})
-    raise LookupError(f"{tracked._meta.label}: no path to the family in its change history")
-
-
-def family_event_querysets(family_id: int) -> list[tuple[type[models.Model], models.QuerySet]]:
-    """For each tracked model of the families app, the event rows that belong to the family."""
-    by_tracked = _family_event_models()
-    return [
-        (tracked, event_model.objects.filter(_event_filter(tracked, family_id, by_tracked)))
-        for tracked, event_model in by_tracked.items()
-    ]
-
-
-@dataclass
-class Change:
-    label: str
-    old: str | None = None
-    new: str | None = None
-    shown: bool = False
-
-
-@dataclass
-class AuditEvent:
-    at: datetime.datetime
-    what: str
-    object_id: int
-    action: str
-    user_id: int | None
-    changes: list[Change] = field(default_factory=list)
-    user: object = None
-
-
-ACTIONS = {"insert": _("creazione"), "update": _("modifica"), "delete": _("eliminazione")}
-# Columns that change on every save or are derived: not worth a line in the register.
-NOISE = {"id", "created_at", "updated_at", "codice_fiscale_hash", "total_difficulties"}
-
-
-def _shows_value(model_field: models.Field) -> bool:
-    """Values of states, choices, dates, numbers and flags are shown; free text, names, encrypted columns,
-    files and links to people never are (the register says *that* they changed, not to what)."""
-    if model_field.choices:
-        return True
-    return isinstance(
-        model_field,
-        models.BooleanField | models.DateField | models.IntegerField | models.DecimalField | models.FloatField,
-    ) and not isinstance(model_field, models.DateTimeField)
-
-
-def _display(model_field: models.Field, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("sì") if value else _("no"))
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def family_history(family_id: int) -> list[AuditEvent]:
-    """Every recorded change to the family and its rows, newest first, with who made it. Values are given
-    only for fields that cannot name anyone (see `_shows_value`)."""
-    from equipes.models import User
-
-    events: list[AuditEvent] = []
-    for tracked, queryset in family_event_querysets(family_id):
-        tracked_fields = [f for f in tracked._meta.concrete_fields if f.attname not in NOISE]
-        previous: dict[int, dict] = {}
-        columns = ["pgh_obj_id", "pgh_created_at", "pgh_label", "pgh_context__metadata"]
-        for row in queryset.order_by("pgh_id").values(*columns, *(f.attname for f in tracked_fields)):
-            before = previous.get(row["pgh_obj_id"])
-            changes = []
-            if row["pgh_label"] == "update" and before is not None:
-                for f in tracked_fields:
-                    if before[f.attname] != row[f.attname]:
-                        shown = _shows_value(f)
-                        changes.append(
-                            Change(
-                                label=capfirst(f.verbose_name),
-                                old=_display(f, before[f.attname]) if shown else None,
-                                new=_display(f, row[f.attname]) if shown else None,
-                                shown=shown,
-                            )
-                        )
-                if not changes:
-                    previous[row["pgh_obj_id"]] = row
-                    continue  # a save that changed nothing
-            previous[row["pgh_obj_id"]] = row
-            metadata = row["pgh_context__metadata"] or {}
-            user_id = metadata.get("user")
-            if isinstance(user_id, str) and user_id.isdigit():
-                user_id = int(user_id)
-            events.append(
-                AuditEvent(
-                    at=row["pgh_created_at"],
-                    what=capfirst(tracked._meta.verbose_name),
-                    object_id=row["pgh_obj_id"],
-                    action=str(ACTIONS.get(row["pgh_label"], row["pgh_label"])),
-                    user_id=user_id if isinstance(user_id, int) else None,
-                    changes=changes,
-                )
-            )
-    users = User.objects.in_bulk({e.user_id for e in events if e.user_id})
-    for event in events:
-        event.user = users.get(event.user_id)
-    events.sort(key=lambda e: e.at, reverse=True)
-    return events
+    return [*event_models(), *declared]

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import models
 
 from families.demo import walk
+from families.history import family_event_querysets
 from families.models import (
     AssessmentRating,
     Consent,
@@ -24,7 +25,6 @@ from families.models import (
     TransitionLog,
 )
 from pippi_portal.anonymisation import FREE_TEXTS, KEPT, PLACEHOLDER
-from pippi_portal.audit import family_event_querysets
 from pippi_portal.models import AnonymisationLog
 from tests import factories as f
 

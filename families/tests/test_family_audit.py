@@ -4,9 +4,9 @@ case manager and the admin only, without names or free text."""
 import pytest
 from django.urls import reverse
 
+from families.history import family_event_querysets, family_history
 from families.models import AccessLog, DiaryNote, Family, Member, TeamMember
 from families.services import family_start_preassessment
-from pippi_portal.audit import family_event_querysets, family_history
 from tests import factories as f
 
 
