@@ -6,6 +6,7 @@ from django.contrib import admin
 from .models import (
     AccessLog,
     Action,
+    AnonymisationLog,
     Assessment,
     AssessmentRating,
     Closure,
@@ -259,3 +260,12 @@ class AccessLogAdmin(ReadOnlyAdmin):
     search_fields = ["family__code", "user__username"]
     date_hierarchy = "at"
     list_select_related = ["user", "family"]
+
+
+@admin.register(AnonymisationLog)
+class AnonymisationLogAdmin(ReadOnlyAdmin):
+    list_display = ["family_code", "ended_state", "ended_on", "anonymised_at", "performed_by"]
+    list_filter = ["ended_state"]
+    search_fields = ["family_code"]
+    date_hierarchy = "anonymised_at"
+    readonly_fields = ["family", "family_code", "ended_state", "ended_on", "anonymised_at", "performed_by", "counts"]

@@ -963,3 +963,27 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display()} {self.family} {self.at:%d/%m/%Y %H:%M}"
+
+
+class AnonymisationLog(models.Model):
+    """A family whose identities were erased at the end of the retention period: what was erased, when
+        and by whom (a username, or "system" for the scheduled run). Append-only for the application
+    (families.anonymisation)."""
+
+    family = models.OneToOneField(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("famiglia"))
+    family_code = models.CharField(_("codice famiglia"), max_length=20)
+    ended_state = models.CharField(_("stato finale"), max_length=20)
+    ended_on = models.DateField(_("percorso terminato il"))
+    anonymised_at = models.DateTimeField(_("anonimizzata il"), auto_now_add=True)
+    performed_by = models.CharField(_("eseguita da"), max_length=150, default="system")
+    counts = models.JSONField(_("dati cancellati"), default=dict)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in pippi_portal (migration families.0003).
+        db_table = "pippi_portal_anonymisationlog"
+        verbose_name = _("anonimizzazione")
+        verbose_name_plural = _("registro delle anonimizzazioni")
+        ordering = ["-anonymised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.family_code} {self.anonymised_at:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 """The admin's security pages: logins, failed logins and lockouts (django-axes' records under Italian
-names) and the log of anonymised families. All read-only: they are evidence, not data to edit; the only
-change allowed is deleting a lockout, which unlocks that username and address at once."""
+names). All read-only: they are evidence, not data to edit; the only change allowed is deleting a lockout,
+which unlocks that username and address at once. The log of anonymised families is in families/admin.py."""
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AnonymisationLog, LoginFailure, LoginLockout, PortalLogin
+from .models import LoginFailure, LoginLockout, PortalLogin
 
 # axes registers its own English admin pages; the portal shows the same records in Italian instead.
 for model in (AccessAttempt, AccessFailureLog, AccessLog):
@@ -100,15 +100,3 @@ class PortalLoginAdmin(AttemptColumns, ReadOnlyAdmin):
     @admin.display(description=_("uscita"), ordering="logout_time")
     def logout(self, obj):
         return obj.logout_time
-
-
-@admin.register(AnonymisationLog)
-class AnonymisationLogAdmin(ReadOnlyAdmin):
-    list_display = ["family_code", "ended_state", "ended_on", "anonymised_at", "performed_by"]
-    list_filter = ["ended_state"]
-    search_fields = ["family_code"]
-    date_hierarchy = "anonymised_at"
-    readonly_fields = ["family", "family_code", "ended_state", "ended_on", "anonymised_at", "performed_by", "counts"]
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

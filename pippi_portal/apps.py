@@ -6,8 +6,6 @@ class PippiPortalConfig(AppConfig):
 
     name = "pippi_portal"
     verbose_name = "PIPPI Portal"
-    # Audit tables: the application's database role may only read and append to them (grant_app_role).
-    append_only_models = ("AnonymisationLog",)
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

@@ -1,6 +1,5 @@
-"""Cross-app bookkeeping: the submissions already processed (see pippi_portal.idempotency), the log of
-anonymised families (pippi_portal.anonymisation) and the login records of django-axes as the admin shows
-them."""
+"""Cross-app bookkeeping: the submissions already processed (see pippi_portal.idempotency) and the login
+records of django-axes as the admin shows them."""
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -19,29 +18,6 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return self.token
-
-
-class AnonymisationLog(models.Model):
-    """A family whose identities were erased at the end of the retention period: what was erased, when
-    and by whom (a username, or "system" for the scheduled run). Append-only for the application."""
-
-    family = models.OneToOneField(
-        "families.Family", on_delete=models.PROTECT, related_name="+", verbose_name=_("famiglia")
-    )
-    family_code = models.CharField(_("codice famiglia"), max_length=20)
-    ended_state = models.CharField(_("stato finale"), max_length=20)
-    ended_on = models.DateField(_("percorso terminato il"))
-    anonymised_at = models.DateTimeField(_("anonimizzata il"), auto_now_add=True)
-    performed_by = models.CharField(_("eseguita da"), max_length=150, default="system")
-    counts = models.JSONField(_("dati cancellati"), default=dict)
-
-    class Meta:
-        verbose_name = _("anonimizzazione")
-        verbose_name_plural = _("registro delle anonimizzazioni")
-        ordering = ["-anonymised_at"]
-
-    def __str__(self) -> str:
-        return f"{self.family_code} {self.anonymised_at:%d/%m/%Y}"
 
 
 # django-axes' records under Italian names, for the admin (pippi_portal/admin.py).

@@ -123,4 +123,3 @@ def test_the_admin_unlocks_a_user_by_deleting_the_attempts(user, world, client_f
 def test_the_security_admin_pages_are_read_only(world, client_for):
     admin = client_for(world.users.admin)
     assert admin.get(reverse("admin:pippi_portal_loginfailure_add")).status_code == 403
-    assert admin.get(reverse("admin:pippi_portal_anonymisationlog_add")).status_code == 403

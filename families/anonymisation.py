@@ -24,10 +24,11 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Cast, ExtractYear
 
-from families.history import family_event_querysets
-from families.models import (
+from .history import family_event_querysets
+from .models import (
     ENDED_STATES,
     Action,
+    AnonymisationLog,
     Assessment,
     AssessmentRating,
     Closure,
@@ -46,8 +47,6 @@ from families.models import (
     TransitionLog,
     Verification,
 )
-
-from .models import AnonymisationLog
 
 logger = logging.getLogger(__name__)
 

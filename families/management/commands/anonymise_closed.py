@@ -4,7 +4,7 @@
 
 Runs as the owner role (it purges change-history rows, which the application role may not delete), e.g.
 once a night from cron. Idempotent: anonymised families are logged in AnonymisationLog and skipped.
-See pippi_portal/anonymisation.py for what is erased and what is kept.
+See families/anonymisation.py for what is erased and what is kept.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pippi_portal.anonymisation import families_due, family_anonymise
+from families.anonymisation import families_due, family_anonymise
 
 
 class Command(BaseCommand):
