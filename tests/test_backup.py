@@ -12,9 +12,8 @@ from django.conf import settings
 from django.db import connection
 
 from families.models import DiaryNote
+from pippi_portal.tests.helpers import database_url
 from tests import factories as f
-
-from .helpers import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump sees only committed data
 SCRIPT = Path(settings.BASE_DIR) / "scripts" / "backup.py"
