@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from reporting.dashboard_views import dashboard
+
 from . import views
 
 admin.site.site_header = "PIPPI Portal — amministrazione"
@@ -12,7 +14,7 @@ admin.site.index_title = "Amministrazione"
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from equipes.tests import test_views_access as equipes_matrix
 from families.models import Family
 from families.tests import test_access_matrix as families_matrix
 from interventions.tests import test_access as interventions_matrix
+from reporting.tests import test_dashboard as dashboard_matrix
 from reporting.tests import test_report_access as reports_matrix
 from reporting.tests import test_views_access as quality_matrix
 
@@ -71,8 +72,8 @@ def url_names(patterns=None, namespace=None):
 def covered() -> set[str]:
     names = {f"families:{n}" for n in families_matrix.PAGES}
     names |= {f"interventions:{n}" for n in set(interventions_matrix.PAGES) | set(interventions_matrix.OBJECT_PAGES)}
-    names |= {f"equipes:{n}" for n in set(equipes_matrix.PAGES) | set(equipes_matrix.OBJECT_PAGES) if n != "dashboard"}
-    names |= {"dashboard"} if "dashboard" in equipes_matrix.PAGES else set()
+    names |= {f"equipes:{n}" for n in set(equipes_matrix.PAGES) | set(equipes_matrix.OBJECT_PAGES)}
+    names |= set(dashboard_matrix.PAGES)
     names |= {f"reporting:{n}" for n in quality_matrix.PAGES}
     names |= {f"reporting:{n}" for n in reports_matrix.PAGES}
     return names | set(PUBLIC) | set(OWN_ACCOUNT)

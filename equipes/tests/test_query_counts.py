@@ -29,18 +29,10 @@ def add_meetings(world, n):
         meeting.participants.add(world.users.coordinatore, world.users.ufficio_piano)
 
 
-def add_projects(world, n):
-    for _ in range(n):
-        project = f.make_project(world.ambito)
-        f.make_implementation(project, 11)
-        f.make_implementation(project, 12)
-
-
 CASES = {
     "staff-list": ("equipes:staff-list", add_staff),
     "equipe-list": ("equipes:equipe-list", add_equipes),
     "meeting-list": ("equipes:meeting-list", add_meetings),
-    "dashboard": ("dashboard", add_projects),
 }
 
 

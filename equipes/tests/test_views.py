@@ -143,16 +143,6 @@ def test_meeting_form_refuses_participants_and_projects_of_another_ambito(world,
     assert not GovernanceMeeting.objects.exists()
 
 
-def test_dashboard_shows_the_ambito_projects_and_equipes(world, client_for):
-    response = client_for(world.users.case_manager).get(reverse("dashboard"))
-    page = response.content.decode()
-    assert world.project.cup in page
-    assert world.other.project.cup not in page
-    assert "Équipe Alfa" in page and "Équipe Omega" not in page
-    assert "€ 211.500,00" in page
-    assert "01/06/2023" in page
-
-
 def test_training_dates_print_in_italian_format(world, client_for):
     StaffTraining.objects.create(
         user=world.users.operatore, course="MOOC", hours=12.5, completed_on=datetime.date(2024, 2, 28)

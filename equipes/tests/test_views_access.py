@@ -20,7 +20,6 @@ def training_of(user):
 # name -> (how to build the URL from the world, roles that get 200; every other role gets 403, or 404
 # where the object itself is outside the role's scope, as people outside the staff register are)
 PAGES = {
-    "dashboard": (lambda w: reverse("dashboard"), set(ROLES)),
     "project-detail": (lambda w: reverse("equipes:project-detail", args=[w.project.pk]), set(ROLES)),
     "project-edit": (lambda w: reverse("equipes:project-edit", args=[w.project.pk]), {"ufficio_piano", "admin"}),
     "implementation-create": (

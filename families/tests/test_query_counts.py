@@ -126,14 +126,3 @@ def test_family_detail_query_count_does_not_grow_with_members(world, client_for,
     add_consents(family, 29)
     thirty = count_queries(lambda: client.get(url))
     assert one == thirty <= 12
-
-
-@pytest.mark.parametrize("role", ["case_manager", "coordinatore"])
-def test_dashboard_query_count_does_not_grow_with_families(world, client_for, count_queries, role):
-    client = client_for(getattr(world.users, role))
-    url = reverse("dashboard")
-    add_families(world, 1)
-    client.get(url)
-    one = count_queries(lambda: client.get(url))
-    add_families(world, 29)
-    assert count_queries(lambda: client.get(url)) == one

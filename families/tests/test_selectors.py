@@ -85,7 +85,8 @@ def test_due_dates_follow_the_implementation_offsets(world, family, advance):
     }
 
 
-def test_overdue_and_upcoming_deadlines_on_the_dashboard(world, client_for, advance):
+def families_by_deadline(world, advance) -> tuple[Family, Family, Family]:
+    """Three families on their path: T1 overdue, T1 due within 30 days, T1 due later."""
     today = timezone.localdate()
     overdue = advance(
         f.make_family(world, referral_date=today - datetime.timedelta(days=400)),
@@ -101,19 +102,12 @@ def test_overdue_and_upcoming_deadlines_on_the_dashboard(world, client_for, adva
         State.IN_CORSO,
         t0=today - datetime.timedelta(days=20),
     )
+    return overdue, upcoming, later
+
+
+def test_overdue_and_upcoming_deadlines_are_found_and_listed(world, client_for, advance):
+    overdue, upcoming, _later = families_by_deadline(world, advance)
     assert set(Family.objects.overdue()) == {overdue}
     assert set(Family.objects.due_within(30)) == {overdue, upcoming}
-    page = client_for(world.users.case_manager).get(reverse("dashboard")).content.decode()
-    deadlines = page.split("Scadenze T1 e T2")[1]
-    assert overdue.code in deadlines and upcoming.code in deadlines and later.code not in deadlines
     listing = client_for(world.users.coordinatore).get(reverse("families:family-list") + "?overdue=on").content.decode()
     assert overdue.code in listing and upcoming.code not in listing
-
-
-def test_implementation_warnings_show_on_the_dashboard_of_the_ufficio_di_piano(world, client_for, advance):
-    world.implementation.target_families = 1
-    world.implementation.save()
-    included_family(world, advance)
-    included_family(world, advance)
-    page = client_for(world.users.ufficio_piano).get(reverse("dashboard")).content.decode()
-    assert "oltre l&#x27;obiettivo di 1" in page or "oltre l'obiettivo di 1" in page

@@ -9,8 +9,7 @@ from interventions.models import BudgetLine, Intervention, InterventionType
 SEDT_START = datetime.date(2024, 3, 18)  # a Monday
 
 
-@pytest.fixture
-def sedt(world, family, advance):
+def make_sedt(world, family, advance) -> Intervention:
     """An educational intervention of 8 hours a week for a family on its path, assigned to the operator."""
     family = advance(family, State.IN_CORSO)
     intervention = Intervention.objects.create(
@@ -21,6 +20,11 @@ def sedt(world, family, advance):
     )
     intervention.assigned_users.add(world.users.operatore)
     return intervention
+
+
+@pytest.fixture
+def sedt(world, family, advance):
+    return make_sedt(world, family, advance)
 
 
 @pytest.fixture
