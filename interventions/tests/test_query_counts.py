@@ -1,4 +1,5 @@
-"""The budget page and the weekly grid keep the same number of queries at 1 and at 30 families."""
+"""The budget page and the weekly grid keep the same number of queries at 1 and at 30 families; the family
+page with interventions, hours and group sessions on its timeline at 1 and at 30 members, notes and consents."""
 
 import datetime
 from decimal import Decimal
@@ -7,8 +8,12 @@ import pytest
 from django.urls import reverse
 
 from families.models import TeamMember
-from interventions.models import Intervention, InterventionType
+from families.tests.test_query_counts import DETAIL_ROLES, grow_family, walk_to_t1
+from interventions import services
+from interventions.models import Attendance, Group, GroupSession, Intervention, InterventionType
 from tests import factories as f
+
+from .conftest import SEDT_START
 
 
 def add_sedt_families(world, n, advance):
@@ -34,5 +39,59 @@ def test_query_count_does_not_grow_with_families(world, client_for, count_querie
     client.get(url)
     one = count_queries(lambda: client.get(url))
     add_sedt_families(world, 29, advance)
+    thirty = count_queries(lambda: client.get(url))
+    assert one == thirty <= 12
+
+
+@pytest.fixture
+def walked_family(world, family, advance):
+    """A family well along its path (families.tests.test_query_counts.walk_to_t1), with an intervention with
+    hours and a group session attended."""
+    family = walk_to_t1(world, family, advance)
+    intervention = Intervention.objects.create(
+        family=family,
+        type=InterventionType.objects.get(code="sedt", ambito__isnull=True),
+        start_date=SEDT_START,
+        planned_hours_per_week=Decimal("8"),
+    )
+    intervention.assigned_users.add(world.users.operatore)
+    for day, minutes in [(SEDT_START, 120), (SEDT_START + datetime.timedelta(days=30), 90)]:
+        services.time_entry_set(
+            user=world.users.operatore, day=day, activity="diretta_famiglia", minutes=minutes, family=family
+        )
+    group = Group.objects.create(
+        ambito=world.ambito,
+        type=InterventionType.objects.get(code="gruppo_genitori"),
+        module_number=1,
+        name="Genitori insieme",
+        venue="Sala civica",
+        frequency="settimanale",
+        start_date=SEDT_START,
+        planned_sessions=6,
+    )
+    group.participants.set(family.members.all())
+    session = GroupSession.objects.create(group=group, date=SEDT_START, duration_minutes=120)
+    Attendance.objects.create(session=session, member=family.members.first(), present=True)
+    return family
+
+
+@pytest.mark.parametrize("role", DETAIL_ROLES)
+def test_family_detail_with_interventions_query_count_does_not_grow_with_members(
+    world, client_for, count_queries, walked_family, role
+):
+    family = walked_family
+    client = client_for(getattr(world.users, role))
+    url = reverse("families:family-detail", args=[family.pk])
+    page = client.get(url).content.decode()
+    for event in [
+        "Valutazione T1",
+        "Progetto Quadro, versione 1",
+        "Avvio: Educativa",
+        "Incontro di gruppo",
+        "Ore dedica",
+    ]:
+        assert event in page
+    one = count_queries(lambda: client.get(url))
+    grow_family(world, family)
     thirty = count_queries(lambda: client.get(url))
     assert one == thirty <= 12
