@@ -26,7 +26,7 @@ PORT ?= 8000
 help:
 	@echo "make run      serve the synthetic demo on http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite"
-	@echo "make lint     ruff check and format check"
+	@echo "make lint     ruff check and format check, the import layers contract"
 	@echo "make security pip-audit, bandit, migration checks"
 	@echo "make backup   pg_dump into var/backups/ (make restore FILE=... to restore one)"
 	@echo "make db-stop  stop the embedded PostgreSQL"
@@ -58,9 +58,11 @@ test: export MFA_REQUIRED ?= false
 test: $(STAMP)
 	$(WITH_DB) $(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, then the layers contract in pyproject.toml (pippi_portal imports no app, no app imports a higher one).
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 # Dependencies with known vulnerabilities, high-severity code smells, unsafe or missing migrations.
 security: $(STAMP)
