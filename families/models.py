@@ -966,9 +966,9 @@ class AccessLog(models.Model):
 
 
 class AnonymisationLog(models.Model):
-    """A family whose identities were erased at the end of the retention period: what was erased, when
-        and by whom (a username, or "system" for the scheduled run). Append-only for the application
-    (families.anonymisation)."""
+    """A family whose identities were erased at the end of the retention period (families.anonymisation):
+    what was erased, when and by whom (a username, or "system" for the scheduled run). Append-only for the
+    application."""
 
     family = models.OneToOneField(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("famiglia"))
     family_code = models.CharField(_("codice famiglia"), max_length=20)
