@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from demo import path
 from equipes.models import EquipeMembership, Organisation, Profile, Role
-from families.demo import walk
 from families.models import TeamMember
 from tests import factories as f
 
@@ -186,6 +186,35 @@ def advance(world):
     """Take a family along the path to a state through the real services."""
 
     def run(family, state, t0=T0):
-        return walk(family, state, by=family.case_manager, operator=world.users.operatore, t0=t0, rng=random.Random(1))
+        return path.walk(
+            family, state, by=family.case_manager, operator=world.users.operatore, t0=t0, rng=random.Random(1)
+        )
 
     return run
+
+
+# The path walker and what goes with it, for the tests of the apps below `demo`, which may not import it.
+
+
+@pytest.fixture
+def walk():
+    """`demo.path.walk`: take a family along the path through the real services, as the demo does."""
+    return path.walk
+
+
+@pytest.fixture
+def record_t1():
+    """`demo.path.record_t1`: the T1 assessment and verifications of a family in progress."""
+    return path.record_t1
+
+
+@pytest.fixture
+def ratings():
+    """`demo.path.ratings`: a rating for every sub-dimension, around a base value."""
+    return path.ratings
+
+
+@pytest.fixture
+def signed_pdf() -> bytes:
+    """The one-page PDF the demo's signed consents are made of."""
+    return path.SIGNED_PDF

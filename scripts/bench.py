@@ -124,7 +124,7 @@ def prepare(*, log=print) -> dict:
     """Create, migrate and (if it holds no scale data) seed the bench database. Returns the seed record."""
     from django.core.management import call_command
 
-    from pippi_portal import scale
+    from demo import scale
 
     ambiti = int(os.environ.get("BENCH_AMBITI", "50"))
     families = int(os.environ.get("BENCH_FAMILIES", "100"))
@@ -264,9 +264,9 @@ def subjects() -> dict:
     """The users and objects of the measured pages: one regular scale ambito."""
     from django.utils import timezone
 
+    from demo import scale
     from equipes.models import Project, Role, User
     from families.models import Family, State
-    from pippi_portal import scale
 
     ambito = scale.scale_ambiti().filter(code__startswith=scale.REGULAR_PREFIX).order_by("code").first()
     if ambito is None:
@@ -352,9 +352,9 @@ def render_report_child(project_pk: int) -> None:
     from django.db.models import Max
     from django.utils import timezone
 
+    from demo import scale
     from equipes.models import Project, Role, User
     from families.models import Family
-    from pippi_portal import scale
     from reporting import reports
     from reporting.models import ReportRun
 
@@ -417,8 +417,8 @@ def render_report_child(project_pk: int) -> None:
 
 
 def run_pdfs(log=print) -> list[dict]:
+    from demo import scale
     from equipes.models import Project
-    from pippi_portal import scale
 
     results = []
     ambiti = scale.scale_ambiti().filter(code__startswith=scale.PROJECT_PREFIX).order_by("code")
@@ -632,7 +632,7 @@ def main(argv: list[str]) -> int:
     seed = prepare()
     if args.prepare_only:
         return 0
-    from pippi_portal import scale
+    from demo import scale
 
     runs, warmups = int(os.environ.get("BENCH_RUNS", "30")), int(os.environ.get("BENCH_WARMUPS", "3"))
     install_floor_url()

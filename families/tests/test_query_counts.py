@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from families.demo import record_t1
 from families.models import Consent, DiaryNote, Member, State, TeamMember
 from interventions import services as interventions_services
 from interventions.models import Attendance, Group, GroupSession, Intervention, InterventionType
@@ -72,7 +71,7 @@ def test_family_list_query_count_does_not_grow(world, client_for, count_queries,
 
 
 @pytest.fixture
-def walked_family(world, family, advance):
+def walked_family(world, family, advance, record_t1):
     """A family well along its path: pre-assessment, consents, team, T0 and T1, a Progetto Quadro with
     objectives and verifications, an EM meeting, a diary note, an intervention with hours, a group session
     attended."""

@@ -56,10 +56,10 @@ def prepare_users(count: int) -> tuple[list[dict], str]:
     from django.db import connection
     from django.utils import timezone
 
+    from demo import scale
     from equipes.models import Role, User
     from families.models import Family
     from interventions.services import families_for_hours
-    from pippi_portal import scale
 
     today = timezone.localdate()
     ambiti = list(scale.scale_ambiti().filter(code__startswith=scale.REGULAR_PREFIX).order_by("code"))
@@ -254,7 +254,7 @@ def run_locust(name: str, port: int, users_file: Path, day: str, *, during=None)
 
 
 def bench_scale_password() -> str:
-    from pippi_portal import scale
+    from demo import scale
 
     return scale.SCALE_PASSWORD
 
@@ -401,14 +401,14 @@ def main() -> int:
     url = bench.ensure_database()
     bench.setup_django(url)
     bench.prepare(log=log)
+    from families.models import Family
     from interventions.models import TimeEntry
-    from pippi_portal import scale
 
     info = {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "load_average": os.getloadavg()[0],
         "machine": "{cpu}, {cores} cores, {ram_gb} GB RAM, PostgreSQL {postgresql}".format(**bench.machine()),
-        "families": scale.Family.objects.count(),
+        "families": Family.objects.count(),
         "entries": TimeEntry.objects.count(),
         "locust": subprocess.run(
             [str(VENV_BIN / "locust"), "--version"], capture_output=True, text=True, check=False

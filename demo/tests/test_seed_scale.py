@@ -13,10 +13,10 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from demo import scale
 from equipes.models import Ambito, Project, Role, User
 from families.models import Family, Member, State
 from interventions.models import Intervention, TimeEntry, Timesheet
-from pippi_portal import scale
 from tests import factories as f
 
 

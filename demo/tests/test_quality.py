@@ -1,5 +1,5 @@
 """The quality part of the synthetic demo: plausible for Seregno and open to its Ufficio di Piano (that a second
-`seed_demo` changes nothing is pippi_portal/tests/test_seed_demo.py's check over every model)."""
+`seed_demo` changes nothing is demo/tests/test_seed_demo.py's check over every model)."""
 
 import datetime
 
