@@ -8,8 +8,9 @@ import random
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.test import Client
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from demo import path
@@ -218,3 +219,31 @@ def ratings():
 def signed_pdf() -> bytes:
     """The one-page PDF the demo's signed consents are made of."""
     return path.SIGNED_PDF
+
+
+# --- Data seeded once per module ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A transaction that lasts the whole module and is rolled back at its end, for module-scoped fixtures that
+    seed data once (each test's own transaction, the `db` fixture, is a savepoint inside it). Uploads go to a
+    folder of the module; passwords are hashed fast."""
+    media = tmp_path_factory.mktemp("module-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(module_db):
+    """The synthetic demo (`seed_demo`), seeded once for the module that asks for it."""
+    call_command("seed_demo", verbosity=0)
