@@ -8,12 +8,13 @@ import random
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.test import Client
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from demo import path
 from equipes.models import EquipeMembership, Organisation, Profile, Role
-from families.demo import walk
 from families.models import TeamMember
 from tests import factories as f
 
@@ -186,6 +187,63 @@ def advance(world):
     """Take a family along the path to a state through the real services."""
 
     def run(family, state, t0=T0):
-        return walk(family, state, by=family.case_manager, operator=world.users.operatore, t0=t0, rng=random.Random(1))
+        return path.walk(
+            family, state, by=family.case_manager, operator=world.users.operatore, t0=t0, rng=random.Random(1)
+        )
 
     return run
+
+
+# The path walker and what goes with it, for the tests of the apps below `demo`, which may not import it.
+
+
+@pytest.fixture
+def walk():
+    """`demo.path.walk`: take a family along the path through the real services, as the demo does."""
+    return path.walk
+
+
+@pytest.fixture
+def record_t1():
+    """`demo.path.record_t1`: the T1 assessment and verifications of a family in progress."""
+    return path.record_t1
+
+
+@pytest.fixture
+def ratings():
+    """`demo.path.ratings`: a rating for every sub-dimension, around a base value."""
+    return path.ratings
+
+
+@pytest.fixture
+def signed_pdf() -> bytes:
+    """The one-page PDF the demo's signed consents are made of."""
+    return path.SIGNED_PDF
+
+
+# --- Data seeded once per module ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A transaction that lasts the whole module and is rolled back at its end, for module-scoped fixtures that
+    seed data once (each test's own transaction, the `db` fixture, is a savepoint inside it). Uploads go to a
+    folder of the module; passwords are hashed fast."""
+    media = tmp_path_factory.mktemp("module-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(module_db):
+    """The synthetic demo (`seed_demo`), seeded once for the module that asks for it."""
+    call_command("seed_demo", verbosity=0)

@@ -26,7 +26,6 @@ import datetime
 import json
 import math
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -37,13 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from bench_report import BENCH_END, BENCH_START, DOC, machine, markdown, write_section  # noqa: E402
+
 BENCH_DATABASE = "pippi_bench"
-DOC = ROOT / "docs" / "benchmarks.md"
 STATE = ROOT / "var" / "bench"
 SEED_RECORD = STATE / "seed.json"
 RESULT_RECORD = STATE / "bench.json"
-BENCH_START, BENCH_END = "<!-- bench:start -->", "<!-- bench:end -->"
-LOAD_START, LOAD_END = "<!-- load:start -->", "<!-- load:end -->"
 
 
 # --- The bench database ------------------------------------------------------------------------------------
@@ -124,7 +122,7 @@ def prepare(*, log=print) -> dict:
     """Create, migrate and (if it holds no scale data) seed the bench database. Returns the seed record."""
     from django.core.management import call_command
 
-    from pippi_portal import scale
+    from demo import scale
 
     ambiti = int(os.environ.get("BENCH_AMBITI", "50"))
     families = int(os.environ.get("BENCH_FAMILIES", "100"))
@@ -264,9 +262,9 @@ def subjects() -> dict:
     """The users and objects of the measured pages: one regular scale ambito."""
     from django.utils import timezone
 
+    from demo import scale
     from equipes.models import Project, Role, User
     from families.models import Family, State
-    from pippi_portal import scale
 
     ambito = scale.scale_ambiti().filter(code__startswith=scale.REGULAR_PREFIX).order_by("code").first()
     if ambito is None:
@@ -352,9 +350,9 @@ def render_report_child(project_pk: int) -> None:
     from django.db.models import Max
     from django.utils import timezone
 
+    from demo import scale
     from equipes.models import Project, Role, User
     from families.models import Family
-    from pippi_portal import scale
     from reporting import reports
     from reporting.models import ReportRun
 
@@ -417,8 +415,8 @@ def render_report_child(project_pk: int) -> None:
 
 
 def run_pdfs(log=print) -> list[dict]:
+    from demo import scale
     from equipes.models import Project
-    from pippi_portal import scale
 
     results = []
     ambiti = scale.scale_ambiti().filter(code__startswith=scale.PROJECT_PREFIX).order_by("code")
@@ -442,182 +440,6 @@ def run_pdfs(log=print) -> list[dict]:
     return results
 
 
-# --- Reporting ---------------------------------------------------------------------------------------------
-
-
-def machine() -> dict:
-    from django.db import connection
-
-    cpu = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kb = next(
-        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-        cursor.execute("SHOW shared_buffers")
-        shared_buffers = cursor.fetchone()[0]
-        cursor.execute("SELECT setting FROM pg_settings WHERE name = 'jit'")
-        jit = cursor.fetchone()[0]
-    import django
-
-    host = connection.settings_dict.get("HOST") or ""
-    embedded = host.startswith("/") and (Path(host) / "PG_VERSION").exists()
-    where = Path(host).relative_to(ROOT) if embedded and Path(host).is_relative_to(ROOT) else host
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gb": round(mem_kb / 1024 / 1024, 1),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "postgresql": f"{pg} ({f'embedded pgserver in {where}' if embedded else f'server at {where}'}, "
-        f"shared_buffers {shared_buffers}, jit {jit})",
-    }
-
-
-def mark(ok: bool) -> str:
-    return "✅" if ok else "❌"
-
-
-def markdown(result: dict) -> str:
-    m, seed, p, counts = result["machine"], result["seed"], result["pages"], result["counts"]
-    floor = p["floor"]["median"]
-    lines = [
-        BENCH_START,
-        "## `make bench`",
-        "",
-        f"Measured on {result['date']} · {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM · "
-        f"Python {m['python']}, Django {m['django']} · PostgreSQL {m['postgresql']}.",
-        "",
-        "### Data",
-        "",
-    ]
-    if seed:
-        lines.append(
-            f"Seeded with `seed_scale --ambiti {seed['ambiti']} --families-per-ambito {seed['families_per_ambito']}` "
-            f"in **{seed['seconds']:.0f} s** on {seed['date'][:10]} (target: under 5 minutes "
-            f"{mark(seed['seconds'] < 300)}); phases: "
-            + ", ".join(f"{k} {v:.0f} s" for k, v in seed["phases"].items() if k != "total")
-            + "."
-            + (
-                f" The single-project ambiti for the PDFs ({', '.join(map(str, seed['projects']))} families) took "
-                f"{seed['projects_seconds']:.0f} s more."
-                if seed.get("projects_seconds")
-                else ""
-            )
-        )
-        lines.append("")
-    lines += ["| Table | Rows |", "|---|---:|"]
-    lines += [f"| {name} | {rows:,} |".replace(",", ".") for name, rows in counts.items()]
-    s = result["subjects"]
-    lines += [
-        "",
-        "### Pages",
-        "",
-        f"In-process (Django test Client, DEBUG off), {result['runs']} runs after {result['warmups']} warm-ups, "
-        f"as users of ambito {s['ambito']}: the case manager sees {s['visible_families']} families "
-        f"(family list: 25 a page; the detail is family {s['family']}), the weekly grid is last week's of an "
-        "educator, the budget, indicators and reports are the Ufficio di Piano's. The admin changelist (as "
-        "superuser, 100 a page) lists every family of every ambito.",
-        "",
-        "| Page | User | Median ms | p95 ms | Queries | Median / floor |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for key, r in p.items():
-        if key == "family-list-one-row":
-            continue
-        lines.append(
-            f"| {r['label']} | {r['user']} | {r['median']:.1f} | {r['p95']:.1f} | {r['queries']} | "
-            f"{r['median'] / floor:.1f}× |"
-        )
-    ratio = p["family-list"]["median"] / p["admin"]["median"]
-    lines += [
-        "",
-        f"Family list / admin changelist (median): **{ratio:.2f}**. "
-        f"Family list queries at 1 row (`?q=code`): {p['family-list-one-row']['queries']}, "
-        f"at a full page: {p['family-list']['queries']}.",
-        "",
-        "### Semester PDF",
-        "",
-        "A semester run (figures frozen, then the PDF) rendered in a fresh process, as the worker does; peak memory "
-        "is that process's maximum resident set (the baseline is the same process before the run).",
-        "",
-        "| Project | Families | Period | Total s | Figures s | PDF s | Peak MB | Baseline MB | Pages |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in result["pdfs"]:
-        lines.append(
-            f"| {r['project']} | {r['families']} | {r['label']} | {r['seconds']:.1f} | {r['figures_seconds']:.1f} | "
-            f"{r['pdf_seconds']:.1f} | {r['peak_mb']:.0f} | {r['baseline_mb']:.0f} | {r['pages']} |"
-        )
-    lines += ["", "### Targets", ""]
-    lines += [f"- {mark(ok)} {text}" for ok, text in targets(result)]
-    lines += ["", BENCH_END]
-    return "\n".join(lines)
-
-
-# The list and detail pages the query budget applies to (the budget and indicators pages are dashboards).
-LIST_AND_DETAIL = ("family-list", "family-list-coord", "family-detail", "week", "report-list")
-
-
-def targets(result: dict) -> list[tuple[bool, str]]:
-    p = result["pages"]
-    own = [k for k in LIST_AND_DETAIL if k in p]
-    worst = max(own, key=lambda k: p[k]["queries"])
-    dashboards = ", ".join(f"{p[k]['label']} {p[k]['queries']}" for k in ("budget", "indicators") if k in p)
-    out = [
-        (
-            p["family-list-one-row"]["queries"] == p["family-list"]["queries"],
-            f"Family list: same query count at 1 row and at a full page "
-            f"({p['family-list-one-row']['queries']} / {p['family-list']['queries']}).",
-        ),
-        (
-            all(p[k]["queries"] <= 12 for k in own),
-            f"Every list and detail page at most 12 queries (most: {p[worst]['label']}, {p[worst]['queries']}; "
-            f"the dashboards, for information: {dashboards}).",
-        ),
-    ]
-    for key in ("family-list", "family-detail"):
-        r = p[key]
-        out.append((r["median"] < 50, f"{r['label']}: median under 50 ms ({r['median']:.1f} ms)."))
-        out.append((r["p95"] < 150, f"{r['label']}: p95 under 150 ms ({r['p95']:.1f} ms)."))
-    ratio = p["family-list"]["median"] / p["admin"]["median"]
-    out.append((ratio <= 1.0, f"Family list no slower than the admin changelist (ratio {ratio:.2f})."))
-    for r in result["pdfs"]:
-        if r["families"] <= 100:
-            out.append((r["seconds"] < 5, f"Semester PDF, {r['families']} families: under 5 s ({r['seconds']:.1f} s)."))
-            out.append(
-                (r["peak_mb"] < 300, f"Semester PDF, {r['families']} families: under 300 MB ({r['peak_mb']:.0f} MB).")
-            )
-        else:
-            out.append(
-                (r["seconds"] < 60, f"Semester PDF, {r['families']} families: under 60 s ({r['seconds']:.1f} s).")
-            )
-    return out
-
-
-def write_section(text: str, start: str, end: str, *, title: str = "# Benchmarks") -> None:
-    """Replace one marked section of docs/benchmarks.md, keeping the others."""
-    current = DOC.read_text() if DOC.exists() else ""
-    if start in current and end in current:
-        before, _rest = current.split(start, 1)
-        _old, after = _rest.split(end, 1)
-        new = before + text.strip() + after
-    else:
-        if not current:
-            current = (
-                f"{title}\n\nWritten by `make bench` (pages and PDFs) and `make load` (load test); see "
-                "`scripts/bench.py` and `scripts/loadtest/`. Synthetic data only (`manage.py seed_scale`).\n"
-            )
-        new = current.rstrip() + "\n\n" + text.strip() + "\n"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(new if new.endswith("\n") else new + "\n")
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prepare-only", action="store_true")
@@ -632,7 +454,7 @@ def main(argv: list[str]) -> int:
     seed = prepare()
     if args.prepare_only:
         return 0
-    from pippi_portal import scale
+    from demo import scale
 
     runs, warmups = int(os.environ.get("BENCH_RUNS", "30")), int(os.environ.get("BENCH_WARMUPS", "3"))
     install_floor_url()

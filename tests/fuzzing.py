@@ -508,7 +508,7 @@ def build_scene() -> SimpleNamespace:
     an educational intervention and a validated timesheet, a group, a school partnership, a support family,
     a survey with single-use links, an impact indicator and a report run in draft. Some names carry markup,
     so that a page printing them unescaped fails too."""
-    from families.demo import walk
+    from demo.path import walk
     from families.models import State, TeamMember
     from interventions import services as hours
     from interventions.models import (

@@ -19,9 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -243,25 +241,7 @@ def project_routes() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, seeded once for the module and rolled back at its end."""
-    media = tmp_path_factory.mktemp("crawl-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", verbosity=0)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-def crawls(demo, django_db_blocker):
+def crawls(seeded_demo, django_db_blocker):
     with django_db_blocker.unblock():
         pattern = identity_pattern()
         results = {}
@@ -283,7 +263,7 @@ def test_no_name_reaches_a_pseudonymised_role(crawls, username):
     assert not leaks, "\n".join(leaks[:40])
 
 
-def test_the_demo_names_people_in_the_free_text_the_crawl_reads(demo):
+def test_the_demo_names_people_in_the_free_text_the_crawl_reads(seeded_demo):
     """Without names in the notes the crawl would prove nothing: the demo's texts do name members."""
     family = Family.objects.filter(ambito__code="SER", state="in_corso").order_by("code").first()
     parent = family.members.exclude(kind="minore").order_by("birth_date", "pk").first()
@@ -305,7 +285,7 @@ def test_every_page_of_the_portal_is_reached_or_explained(crawls, username):
     assert "interventions:group-detail" in reached
 
 
-def test_the_coordinator_picks_group_participants_among_codes(crawls, demo):
+def test_the_coordinator_picks_group_participants_among_codes(crawls, seeded_demo):
     client = Client()
     client.force_login(User.objects.get(username="coordinatore"))
     group = Group.objects.filter(ambito__code="SER", participants__isnull=False).distinct().first()
@@ -319,7 +299,7 @@ def test_the_coordinator_picks_group_participants_among_codes(crawls, demo):
     assert all(code.match(str(label)) for label in labels), labels[:5]
 
 
-def test_a_group_page_logs_the_access_to_every_family_it_shows(demo):
+def test_a_group_page_logs_the_access_to_every_family_it_shows(seeded_demo):
     user = User.objects.get(username="coordinatore")
     client = Client()
     client.force_login(user)

@@ -13,7 +13,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from equipes.models import StaffTraining
-from families.demo import SIGNED_PDF
 from families.models import Consent
 from tests import factories as f
 
@@ -27,9 +26,9 @@ def stored_as(name: str, content: bytes) -> str:
 
 
 @pytest.fixture
-def old_files(world):
+def old_files(world, signed_pdf):
     member = world.users.operatore
-    member.cv = stored_as(f"cv/{world.ambito.pk}/Mario Rossi CF RSSMRA80A01F205X.pdf", SIGNED_PDF)
+    member.cv = stored_as(f"cv/{world.ambito.pk}/Mario Rossi CF RSSMRA80A01F205X.pdf", signed_pdf)
     member.save(update_fields=["cv"])
     training = StaffTraining.objects.create(
         user=member,
@@ -43,7 +42,7 @@ def old_files(world):
         family=family,
         kind=Consent.Kind.PRIVACY,
         signed_on=datetime.date(2024, 1, 20),
-        file=stored_as(f"consents/{world.ambito.pk}/0123456789abcdef0123456789abcdef.rossi", SIGNED_PDF),
+        file=stored_as(f"consents/{world.ambito.pk}/0123456789abcdef0123456789abcdef.rossi", signed_pdf),
     )
     return member, training, consent
 
@@ -54,7 +53,7 @@ def run(**options) -> str:
     return out.getvalue()
 
 
-def test_every_document_gets_a_random_name_with_the_extension_of_its_content(old_files):
+def test_every_document_gets_a_random_name_with_the_extension_of_its_content(old_files, signed_pdf):
     member, training, consent = old_files
     old_names = [member.cv.name, training.certificate.name, consent.file.name]
     output = run()
@@ -64,9 +63,9 @@ def test_every_document_gets_a_random_name_with_the_extension_of_its_content(old
     training.refresh_from_db()
     consent.refresh_from_db()
     for document, folder, extension, content in (
-        (member.cv, f"cv/{member.ambito_id}/", ".pdf", SIGNED_PDF),
+        (member.cv, f"cv/{member.ambito_id}/", ".pdf", signed_pdf),
         (training.certificate, f"training/{member.pk}/", ".png", PNG),
-        (consent.file, f"consents/{member.ambito_id}/", ".pdf", SIGNED_PDF),
+        (consent.file, f"consents/{member.ambito_id}/", ".pdf", signed_pdf),
     ):
         assert document.name.startswith(folder) and document.name.endswith(extension)
         assert RANDOM_NAME.fullmatch(PurePath(document.name).name), document.name

@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 
 from equipes.models import StaffTraining
-from families.demo import SIGNED_PDF
 from families.models import Consent
 from tests import factories as f
 
@@ -41,10 +40,10 @@ def stored_files(root: Path) -> list[Path]:
 
 
 def test_a_file_over_the_size_limit_is_refused_in_italian_and_nothing_is_saved(
-    world, client_for, family, media, settings
+    world, client_for, family, media, settings, signed_pdf
 ):
     settings.UPLOAD_MAX_BYTES = 1024
-    response = upload_consent(client_for(world.users.case_manager), family, SIGNED_PDF + b"0" * 2048)
+    response = upload_consent(client_for(world.users.case_manager), family, signed_pdf + b"0" * 2048)
     assert response.status_code == 200
     assert "Il file supera la dimensione massima di 1,0\xa0KB" in response.content.decode()
     assert not Consent.objects.exists()
@@ -64,10 +63,10 @@ def test_the_type_is_recognised_by_content_not_by_name(world, client_for, family
 
 
 def test_files_are_stored_outside_the_static_folders_and_downloaded_only_as_attachments(
-    world, client_for, family, media
+    world, client_for, family, media, signed_pdf
 ):
     client = client_for(world.users.case_manager)
-    upload_consent(client, family, SIGNED_PDF)
+    upload_consent(client, family, signed_pdf)
     consent = Consent.objects.get()
     path = Path(consent.file.path).resolve()
     assert path.is_relative_to(media.resolve())
@@ -100,7 +99,9 @@ def assert_nothing_personal(stored_name: str, download, content: bytes, expected
     assert b"".join(download.streaming_content) == content
 
 
-def test_a_certificate_uploaded_under_a_personal_name_is_stored_and_served_under_neutral_names(world, client_for):
+def test_a_certificate_uploaded_under_a_personal_name_is_stored_and_served_under_neutral_names(
+    world, client_for, signed_pdf
+):
     client = client_for(world.users.referente_ente)
     member = world.users.operatore
     response = client.post(
@@ -109,23 +110,25 @@ def test_a_certificate_uploaded_under_a_personal_name_is_stored_and_served_under
             "course": "MOOC Vicinanza solidale",
             "hours": "12",
             "completed_on": "2024-02-28",
-            "certificate": SimpleUploadedFile(PERSONAL_NAME, SIGNED_PDF, "application/pdf"),
+            "certificate": SimpleUploadedFile(PERSONAL_NAME, signed_pdf, "application/pdf"),
         },
     )
     assert response.status_code == 302
     training = StaffTraining.objects.get(user=member)
     assert training.certificate.name.startswith(f"training/{member.pk}/")
     download = client.get(reverse("equipes:training-certificate", args=[training.pk]))
-    assert_nothing_personal(training.certificate.name, download, SIGNED_PDF, f"attestato-{training.pk}.pdf")
+    assert_nothing_personal(training.certificate.name, download, signed_pdf, f"attestato-{training.pk}.pdf")
 
 
-def test_a_consent_uploaded_under_a_personal_name_is_stored_and_served_under_neutral_names(world, client_for, family):
+def test_a_consent_uploaded_under_a_personal_name_is_stored_and_served_under_neutral_names(
+    world, client_for, family, signed_pdf
+):
     client = client_for(world.users.case_manager)
-    assert upload_consent(client, family, SIGNED_PDF, name=PERSONAL_NAME).status_code == 302
+    assert upload_consent(client, family, signed_pdf, name=PERSONAL_NAME).status_code == 302
     consent = Consent.objects.get()
     assert consent.file.name.startswith(f"consents/{world.ambito.pk}/")
     download = client.get(reverse("families:consent-file", args=[family.pk, consent.pk]))
-    assert_nothing_personal(consent.file.name, download, SIGNED_PDF, f"consenso-{family.code}-privacy.pdf")
+    assert_nothing_personal(consent.file.name, download, signed_pdf, f"consenso-{family.code}-privacy.pdf")
 
 
 def test_a_cv_uploaded_in_the_admin_under_a_personal_name_is_stored_and_served_under_neutral_names(world, client_for):

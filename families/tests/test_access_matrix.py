@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from equipes.models import Role
-from families.demo import walk
 from families.models import State, TeamMember
 from tests import factories as f
 
@@ -100,7 +99,7 @@ def expected(persona: str, name: str, method: str, in_scope: bool) -> int:
 
 
 @pytest.fixture
-def matrix(world):
+def matrix(world, walk):
     users = world.users
     unassigned = f.make_user(world.ambito, Role.OPERATORE, world.coop, username="educatore_libero")
     family = f.make_family(world, children=2)

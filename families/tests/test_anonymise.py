@@ -12,7 +12,6 @@ from django.db import models
 from django.urls import reverse
 
 from families.anonymisation import FREE_TEXTS, KEPT, PLACEHOLDER
-from families.demo import walk
 from families.history import family_event_querysets
 from families.models import (
     AnonymisationLog,
@@ -37,39 +36,47 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def ended_family(world, state=State.CONCLUSA, ended_on=LONG_AGO) -> Family:
-    family = f.make_family(world, children=2)
-    TeamMember.objects.create(family=family, user=world.users.operatore, role="Educatore")
-    TeamMember.objects.create(family=family, external_name="Maestra Inventata", role="Insegnante")
-    Family.objects.filter(pk=family.pk).update(address="Via Inventata 3", phone="000 0000000")
-    DiaryNote.objects.create(
-        family=family, author=world.users.operatore, date=datetime.date(2024, 4, 1), text="Visita a casa, nomi."
-    )
-    target = State.IN_CORSO if state == State.INTERROTTA else state
-    walk(
-        family,
-        target,
-        by=world.users.case_manager,
-        operator=world.users.operatore,
-        t0=datetime.date(2024, 3, 1),
-        rng=random.Random(3),
-    )
-    if state == State.INTERROTTA:
-        from families import services
+@pytest.fixture
+def ended_family(walk):
+    """A family of the world taken to its end (closed, or interrupted), ended on `ended_on`."""
 
-        services.family_apply_transition(
-            family=family,
-            by=world.users.case_manager,
-            name="interrompi",
-            reason="Trasferita da Via Inventata",
-            interruption_reason="trasferimento",
+    def make(world, state=State.CONCLUSA, ended_on=LONG_AGO) -> Family:
+        family = f.make_family(world, children=2)
+        TeamMember.objects.create(family=family, user=world.users.operatore, role="Educatore")
+        TeamMember.objects.create(family=family, external_name="Maestra Inventata", role="Insegnante")
+        Family.objects.filter(pk=family.pk).update(address="Via Inventata 3", phone="000 0000000")
+        DiaryNote.objects.create(
+            family=family, author=world.users.operatore, date=datetime.date(2024, 4, 1), text="Visita a casa, nomi."
         )
-    TransitionLog.objects.filter(family=family, to_state=state).update(effective_on=ended_on)
-    family.refresh_from_db()
-    return family
+        target = State.IN_CORSO if state == State.INTERROTTA else state
+        walk(
+            family,
+            target,
+            by=world.users.case_manager,
+            operator=world.users.operatore,
+            t0=datetime.date(2024, 3, 1),
+            rng=random.Random(3),
+        )
+        if state == State.INTERROTTA:
+            from families import services
+
+            services.family_apply_transition(
+                family=family,
+                by=world.users.case_manager,
+                name="interrompi",
+                reason="Trasferita da Via Inventata",
+                interruption_reason="trasferimento",
+            )
+        TransitionLog.objects.filter(family=family, to_state=state).update(effective_on=ended_on)
+        family.refresh_from_db()
+        return family
+
+    return make
 
 
-def test_identities_and_free_texts_are_erased_and_report_data_kept(world, django_capture_on_commit_callbacks):
+def test_identities_and_free_texts_are_erased_and_report_data_kept(
+    world, ended_family, django_capture_on_commit_callbacks
+):
     family = ended_family(world)
     child = family.members.filter(kind=Member.Kind.MINORE).order_by("pk").first()
     birth_year = child.birth_date.year
@@ -112,7 +119,7 @@ def test_identities_and_free_texts_are_erased_and_report_data_kept(world, django
     assert log.counts["eventi_di_storico"] > 0
 
 
-def test_no_erased_value_survives_anywhere_in_the_family_rows(world):
+def test_no_erased_value_survives_anywhere_in_the_family_rows(world, ended_family):
     family = ended_family(world)
     names = set(Member.objects.filter(family=family).values_list("last_name", flat=True))
     call_command("anonymise_closed", older_than=5)
@@ -123,7 +130,7 @@ def test_no_erased_value_survives_anywhere_in_the_family_rows(world):
                 assert not any(name in value for name in names)
 
 
-def test_a_second_run_changes_nothing(world, capsys):
+def test_a_second_run_changes_nothing(world, ended_family, capsys):
     family = ended_family(world)
     call_command("anonymise_closed", older_than=5)
     snapshot = list(Member.objects.filter(family=family).values())
@@ -133,7 +140,7 @@ def test_a_second_run_changes_nothing(world, capsys):
     assert AnonymisationLog.objects.filter(family=family).count() == 1
 
 
-def test_dry_run_counts_but_keeps_everything(world, capsys, django_capture_on_commit_callbacks):
+def test_dry_run_counts_but_keeps_everything(world, ended_family, capsys, django_capture_on_commit_callbacks):
     family = ended_family(world)
     files = [Path(c.file.path) for c in Consent.objects.filter(family=family)]
     names = sorted(Member.objects.filter(family=family).values_list("first_name", flat=True))
@@ -146,7 +153,7 @@ def test_dry_run_counts_but_keeps_everything(world, capsys, django_capture_on_co
     assert not AnonymisationLog.objects.exists()
 
 
-def test_only_families_ended_before_the_retention_period_are_touched(world):
+def test_only_families_ended_before_the_retention_period_are_touched(world, ended_family):
     recent = ended_family(world, ended_on=datetime.date.today() - datetime.timedelta(days=365))
     interrupted = ended_family(world, state=State.INTERROTTA)
     active = f.make_family(world)
@@ -158,7 +165,7 @@ def test_only_families_ended_before_the_retention_period_are_touched(world):
     )
 
 
-def test_the_command_runs_as_a_named_user_for_the_log(world):
+def test_the_command_runs_as_a_named_user_for_the_log(world, ended_family):
     ended_family(world)
     call_command("anonymise_closed", older_than=5, user="admin")
     assert AnonymisationLog.objects.get().performed_by == "admin"

@@ -8,7 +8,6 @@ import random
 import pytest
 from django.urls import reverse
 
-from families.demo import record_t1
 from families.models import Consent, DiaryNote, Member, State, TeamMember
 from tests import factories as f
 
@@ -68,7 +67,7 @@ def test_family_list_query_count_does_not_grow(world, client_for, count_queries,
     assert one == thirty <= 12
 
 
-def walk_to_t1(world, family, advance):
+def walk_to_t1(world, family, advance, record_t1):
     """A family well along its path: pre-assessment, consents, team, T0 and T1, a Progetto Quadro with
     objectives and verifications, an EM meeting, a diary note."""
     family = advance(family, State.IN_CORSO)
@@ -85,8 +84,10 @@ def grow_family(world, family):
 
 
 @pytest.mark.parametrize("role", DETAIL_ROLES)
-def test_family_detail_query_count_does_not_grow_with_members(world, client_for, count_queries, family, advance, role):
-    family = walk_to_t1(world, family, advance)
+def test_family_detail_query_count_does_not_grow_with_members(
+    world, client_for, count_queries, family, advance, record_t1, role
+):
+    family = walk_to_t1(world, family, advance, record_t1)
     client = client_for(getattr(world.users, role))
     url = reverse("families:family-detail", args=[family.pk])
     page = client.get(url).content.decode()

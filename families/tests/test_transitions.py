@@ -8,7 +8,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from families import services
-from families.demo import SIGNED_PDF, _ratings, record_t1
 from families.models import (
     Assessment,
     Closure,
@@ -38,12 +37,18 @@ def refused(call, *fragments):
     return error.value
 
 
-def consent(family, kind, revoked=False):
-    c = Consent(family=family, kind=kind, signed_on=datetime.date(2024, 1, 20))
-    if revoked:
-        c.revoked_on = datetime.date(2024, 1, 25)
-    c.file.save("c.pdf", ContentFile(SIGNED_PDF), save=True)
-    return c
+@pytest.fixture
+def consent(signed_pdf):
+    """A signed consent of the given kind (revoked if asked)."""
+
+    def make(family, kind, revoked=False):
+        c = Consent(family=family, kind=kind, signed_on=datetime.date(2024, 1, 20))
+        if revoked:
+            c.revoked_on = datetime.date(2024, 1, 25)
+        c.file.save("c.pdf", ContentFile(signed_pdf), save=True)
+        return c
+
+    return make
 
 
 def preassessment(family, by, orientation=Preassessment.Orientation.INCLUDE):
@@ -92,7 +97,7 @@ def test_inclusion_lists_everything_missing(in_preassessment):
     )
 
 
-def test_inclusion_needs_orientation_include(in_preassessment):
+def test_inclusion_needs_orientation_include(in_preassessment, consent):
     family = in_preassessment
     preassessment(family, family.case_manager, Preassessment.Orientation.TUTELA)
     consent(family, Consent.Kind.PRIVACY)
@@ -100,7 +105,7 @@ def test_inclusion_needs_orientation_include(in_preassessment):
     refused(lambda: services.family_include(family=family, by=family.case_manager), "orientamento")
 
 
-def test_inclusion_needs_the_privacy_notice(in_preassessment):
+def test_inclusion_needs_the_privacy_notice(in_preassessment, consent):
     family = in_preassessment
     preassessment(family, family.case_manager)
     consent(family, Consent.Kind.ADESIONE)
@@ -108,7 +113,7 @@ def test_inclusion_needs_the_privacy_notice(in_preassessment):
     assert len(error.missing) == 1
 
 
-def test_inclusion_needs_the_adhesion(in_preassessment):
+def test_inclusion_needs_the_adhesion(in_preassessment, consent):
     family = in_preassessment
     preassessment(family, family.case_manager)
     consent(family, Consent.Kind.PRIVACY)
@@ -116,7 +121,7 @@ def test_inclusion_needs_the_adhesion(in_preassessment):
     assert len(error.missing) == 1
 
 
-def test_a_revoked_consent_does_not_count(in_preassessment):
+def test_a_revoked_consent_does_not_count(in_preassessment, consent):
     family = in_preassessment
     preassessment(family, family.case_manager)
     consent(family, Consent.Kind.PRIVACY, revoked=True)
@@ -124,7 +129,7 @@ def test_a_revoked_consent_does_not_count(in_preassessment):
     refused(lambda: services.family_include(family=family, by=family.case_manager), "privacy")
 
 
-def test_inclusion_with_everything_in_place(in_preassessment):
+def test_inclusion_with_everything_in_place(in_preassessment, consent):
     family = in_preassessment
     preassessment(family, family.case_manager)
     consent(family, Consent.Kind.PRIVACY)
@@ -208,13 +213,13 @@ def test_path_needs_a_complete_t0(world, at_t0):
     refused(lambda: services.family_start_path(family=family, by=family.case_manager), "T0 completa")
 
 
-def test_path_needs_an_objective_and_the_sharing(world, at_t0, advance):
+def test_path_needs_an_objective_and_the_sharing(world, at_t0, advance, ratings):
     family = at_t0
     services.assessment_save(
         family=family,
         time_point="T0",
         date=datetime.date(2024, 3, 1),
-        ratings=_ratings(random.Random(1), 3),
+        ratings=ratings(random.Random(1), 3),
         by=family.case_manager,
     )
     plan = services.plan_create(family=family, date=datetime.date(2024, 3, 5), general_aims="Finalità")
@@ -243,7 +248,7 @@ def test_t2_phase_needs_t1_and_every_objective_verified(in_progress):
     refused(lambda: services.family_start_t2(family=family, by=family.case_manager), "T1 completa", "verifica T1 di 2")
 
 
-def test_t2_phase_needs_the_last_objective_verified(in_progress, advance):
+def test_t2_phase_needs_the_last_objective_verified(in_progress, advance, record_t1):
     family = in_progress
     record_t1(family, by=family.case_manager, t0=datetime.date(2024, 3, 1), rng=random.Random(2))
     Verification.objects.filter(objective__plan__family=family).first().delete()
@@ -278,7 +283,7 @@ def test_closing_with_everything_in_place(at_t2, advance):
     assert family.closure.outcome.code == "A"
 
 
-def test_closing_refused_when_only_the_sdq_is_missing(world, advance):
+def test_closing_refused_when_only_the_sdq_is_missing(world, advance, ratings):
     family = f.make_family(world, children=1)
     TeamMember.objects.create(family=family, user=world.users.operatore, role="Educatore")
     family = advance(family, State.VALUTAZIONE_T2)
@@ -288,7 +293,7 @@ def test_closing_refused_when_only_the_sdq_is_missing(world, advance):
         family=family,
         time_point="T2",
         date=datetime.date(2025, 9, 1),
-        ratings=_ratings(random.Random(3), 5),
+        ratings=ratings(random.Random(3), 5),
         by=family.case_manager,
     )
     for objective in services.current_plan(family).objectives.all():

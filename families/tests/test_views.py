@@ -4,7 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from families.demo import SIGNED_PDF
 from families.models import AccessLog, Assessment, DiaryNote, Family, Member, SDQScore, State
 from tests.factories import synthetic_codice_fiscale
 
@@ -202,9 +201,9 @@ def test_sdq_scale_above_10_is_refused(world, client_for, family):
     assert not SDQScore.objects.exists()
 
 
-def test_consent_upload_and_scoped_download(world, client_for, family):
+def test_consent_upload_and_scoped_download(world, client_for, family, signed_pdf):
     client = client_for(world.users.case_manager)
-    upload = SimpleUploadedFile("firmato.pdf", SIGNED_PDF, content_type="application/pdf")
+    upload = SimpleUploadedFile("firmato.pdf", signed_pdf, content_type="application/pdf")
     response = client.post(
         reverse("families:consent-create", args=[family.pk]),
         {"kind": "privacy", "signed_on": "2024-01-20", "file": upload},
@@ -214,7 +213,7 @@ def test_consent_upload_and_scoped_download(world, client_for, family):
     assert family.code not in consent.file.name and "firmato" not in consent.file.name
     url = reverse("families:consent-file", args=[family.pk, consent.pk])
     download = client.get(url)
-    assert download.status_code == 200 and b"".join(download.streaming_content) == SIGNED_PDF
+    assert download.status_code == 200 and b"".join(download.streaming_content) == signed_pdf
     assert AccessLog.objects.filter(family=family, action="download").exists()
     assert client_for(world.users.coordinatore).get(url).status_code == 404
     assert client_for(world.other.outsider).get(url).status_code == 404

@@ -44,10 +44,10 @@ def test_query_count_does_not_grow_with_families(world, client_for, count_querie
 
 
 @pytest.fixture
-def walked_family(world, family, advance):
+def walked_family(world, family, advance, record_t1):
     """A family well along its path (families.tests.test_query_counts.walk_to_t1), with an intervention with
     hours and a group session attended."""
-    family = walk_to_t1(world, family, advance)
+    family = walk_to_t1(world, family, advance, record_t1)
     intervention = Intervention.objects.create(
         family=family,
         type=InterventionType.objects.get(code="sedt", ambito__isnull=True),

@@ -7,7 +7,6 @@ import random
 import pytest
 
 from families import services as family_services
-from families.demo import walk
 from families.models import AssessmentRating, Member, SDQScore, State, TeamMember, Verification
 from interventions import services as hours
 from interventions.models import BudgetLine, Intervention, InterventionType, Timesheet
@@ -19,7 +18,7 @@ S1_2024 = semester_bounds("2024-S1")
 
 
 @pytest.fixture
-def fixture(world):
+def fixture(world, walk):
     """Three families of implementation 11 (referred 10/01/2024):
     - A (two children born 06/05/2016 and 06/05/2017) goes the whole path: T0 01/03/2024, T1 01/12/2024,
       T2 01/09/2025, closed 08/09/2025 with outcome A;
@@ -150,7 +149,7 @@ def test_small_cells_are_suppressed(cells, expected):
     assert suppress(cells, threshold=3) == expected
 
 
-def test_indicator_queries_are_the_same_at_5_and_50_families(world, count_queries):
+def test_indicator_queries_are_the_same_at_5_and_50_families(world, count_queries, walk):
     def add(n):
         for _ in range(n):
             family = f.make_family(world)

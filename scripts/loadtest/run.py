@@ -32,7 +32,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import bench  # noqa: E402  (scripts/bench.py: the bench database, setup, docs/benchmarks.md)
+import bench  # noqa: E402  (scripts/bench.py: the bench database and its setup)
+import bench_report  # noqa: E402  (scripts/bench_report.py: the machine, docs/benchmarks.md)
 
 OUT = ROOT / "var" / "loadtest"
 VENV_BIN = Path(sys.executable).parent
@@ -56,10 +57,10 @@ def prepare_users(count: int) -> tuple[list[dict], str]:
     from django.db import connection
     from django.utils import timezone
 
+    from demo import scale
     from equipes.models import Role, User
     from families.models import Family
     from interventions.services import families_for_hours
-    from pippi_portal import scale
 
     today = timezone.localdate()
     ambiti = list(scale.scale_ambiti().filter(code__startswith=scale.REGULAR_PREFIX).order_by("code"))
@@ -254,7 +255,7 @@ def run_locust(name: str, port: int, users_file: Path, day: str, *, during=None)
 
 
 def bench_scale_password() -> str:
-    from pippi_portal import scale
+    from demo import scale
 
     return scale.SCALE_PASSWORD
 
@@ -326,9 +327,9 @@ def row(label: str, s: dict) -> str:
 
 
 def markdown(results: dict, info: dict) -> str:
-    mark = bench.mark
+    mark = bench_report.mark
     lines = [
-        bench.LOAD_START,
+        bench_report.LOAD_START,
         "## `make load`",
         "",
         f"Measured on {info['date']} · {info['machine']} · gunicorn, 2 sync workers, on 127.0.0.1, DEBUG off, "
@@ -392,7 +393,7 @@ def markdown(results: dict, info: dict) -> str:
         )
     elif info.get("restart_skipped"):
         lines.append(f"- ❌ Restart run not done: {info['restart_skipped']}.")
-    lines += ["", bench.LOAD_END]
+    lines += ["", bench_report.LOAD_END]
     return "\n".join(lines)
 
 
@@ -401,14 +402,14 @@ def main() -> int:
     url = bench.ensure_database()
     bench.setup_django(url)
     bench.prepare(log=log)
+    from families.models import Family
     from interventions.models import TimeEntry
-    from pippi_portal import scale
 
     info = {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "load_average": os.getloadavg()[0],
-        "machine": "{cpu}, {cores} cores, {ram_gb} GB RAM, PostgreSQL {postgresql}".format(**bench.machine()),
-        "families": scale.Family.objects.count(),
+        "machine": "{cpu}, {cores} cores, {ram_gb} GB RAM, PostgreSQL {postgresql}".format(**bench_report.machine()),
+        "families": Family.objects.count(),
         "entries": TimeEntry.objects.count(),
         "locust": subprocess.run(
             [str(VENV_BIN / "locust"), "--version"], capture_output=True, text=True, check=False
@@ -450,8 +451,8 @@ def main() -> int:
     (OUT / "results.json").write_text(json.dumps({"info": info, "results": results}, indent=2, default=str))
     text = markdown(results, info)
     print(text)
-    bench.write_section(text, bench.LOAD_START, bench.LOAD_END)
-    log(f"written to {bench.DOC.relative_to(ROOT)}")
+    bench_report.write_section(text, bench_report.LOAD_START, bench_report.LOAD_END)
+    log(f"written to {bench_report.DOC.relative_to(ROOT)}")
     return 0
 
 

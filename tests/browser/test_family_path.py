@@ -5,8 +5,8 @@ import re
 
 from django.utils import timezone
 
+from demo.path import SIGNED_PDF
 from equipes.models import Profile, Role
-from families.demo import SIGNED_PDF
 from families.models import ClosureOutcome, Family, State
 from tests import factories as f
 from tests.browser.conftest import BROWSER_DB

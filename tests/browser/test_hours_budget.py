@@ -6,7 +6,7 @@ import random
 import re
 from decimal import Decimal
 
-from families.demo import walk
+from demo.path import walk
 from families.models import State, TeamMember
 from interventions.models import BudgetLine, Intervention, InterventionType
 from tests import factories as f

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from faker import Faker
 
-from .models import (
+from equipes.models import (
     Ambito,
     Comune,
     Equipe,

@@ -17,9 +17,8 @@ from faker import Faker
 
 from equipes.models import Ambito, Project, User
 from families.models import Family, Member, State, TeamMember, TransitionLog
-
-from . import services
-from .models import (
+from interventions import services
+from interventions.models import (
     DAY_CEILING_MINUTES,
     Activity,
     Attendance,

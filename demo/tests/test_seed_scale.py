@@ -13,10 +13,10 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from demo import scale
 from equipes.models import Ambito, Project, Role, User
 from families.models import Family, Member, State
 from interventions.models import Intervention, TimeEntry, Timesheet
-from pippi_portal import scale
 from tests import factories as f
 
 
@@ -43,13 +43,20 @@ def test_ambito_codes_are_letters_and_distinct():
     assert all(len(code) == 5 and code.isalpha() and code.isupper() for code in codes)
 
 
-@pytest.fixture
-def seeded(db):
+@pytest.fixture(scope="module")
+def scale_data(module_db):
+    """Another ambito, then the scale seed at a tiny size, once for the module; returns the other ambito."""
     other = f.make_ambito("TST")
     call_command(
         "seed_scale", "--ambiti", "2", "--families-per-ambito", "3", "--project-sizes", "4", stdout=io.StringIO()
     )
     return other
+
+
+@pytest.fixture
+def seeded(db, scale_data):
+    """The scale data; each test runs in a savepoint of the module's transaction."""
+    return scale_data
 
 
 def test_counts(seeded):

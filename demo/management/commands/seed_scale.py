@@ -1,11 +1,11 @@
 """`python manage.py seed_scale --ambiti N --families-per-ambito M`: synthetic data at regional scale for the
-benchmarks (pippi_portal/scale.py). Separate from the demo; refuses to run twice on the same database."""
+benchmarks (demo/scale/). Separate from the demo; refuses to run twice on the same database."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pippi_portal import scale
+from demo.management import require_faker
 
 
 def sizes(text: str) -> list[int]:
@@ -40,6 +40,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-vacuum", action="store_true", help="solo ANALYZE, senza VACUUM, alla fine")
 
     def handle(self, *args, **options):
+        require_faker()
+        # Imported here: the seeder needs Faker, which production does not install.
+        from demo import scale
+
         if options["ambiti"] < 0 or options["families_per_ambito"] < 1:
             raise CommandError("--ambiti ≥ 0 e --families-per-ambito ≥ 1")
         project_sizes = list(options["project_sizes"])

@@ -1,10 +1,9 @@
 """The quality part of the synthetic demo: plausible for Seregno and open to its Ufficio di Piano (that a second
-`seed_demo` changes nothing is pippi_portal/tests/test_seed_demo.py's check over every model)."""
+`seed_demo` changes nothing is demo/tests/test_seed_demo.py's check over every model)."""
 
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
@@ -15,8 +14,8 @@ from reporting.quality import quality_section
 
 
 @pytest.fixture
-def seregno(db):
-    call_command("seed_demo", verbosity=0)
+def seregno(db, seeded_demo):
+    """The Seregno project of the demo, seeded once for the module."""
     return Project.objects.get(cup="B24H22000190001")
 
 

@@ -1,5 +1,6 @@
-"""The family part of the synthetic demo, and `walk()`, which takes a family along the path through the real
-services (the tests use it too, so the demo and the tests exercise the same guards).
+"""The families of the synthetic demo: about ten included families per Seregno implementation spread over the
+path (walked there by `demo.path.walk`, through the real services), and a few referred, not included,
+suspended and interrupted ones, in Seregno and in the other ambiti.
 
 Every person is invented: names from Faker it_IT with a fixed seed, codici fiscali computed from those names.
 """
@@ -12,192 +13,15 @@ import re
 
 from codicefiscale import codicefiscale
 from dateutil.relativedelta import relativedelta
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from faker import Faker
 
 from equipes.models import Ambito, Comune, Implementation, Organisation, User
+from families import services
+from families.models import DiaryNote, Family, Framework, Member, Preassessment, Referral, State
+from families.redaction import fold
 
-from . import services
-from .models import (
-    Closure,
-    ClosureOutcome,
-    Consent,
-    DiaryNote,
-    Family,
-    Framework,
-    Member,
-    Objective,
-    Preassessment,
-    Referral,
-    SDQScore,
-    State,
-    SubDimension,
-    TeamMeeting,
-    TeamMember,
-    TimePoint,
-)
-from .redaction import fold
-
-PATH = [
-    State.SEGNALATA,
-    State.PREASSESSMENT,
-    State.INCLUSA,
-    State.VALUTAZIONE_T0,
-    State.IN_CORSO,
-    State.VALUTAZIONE_T2,
-    State.CONCLUSA,
-]
-# A one-page PDF standing in for a scanned, signed consent.
-SIGNED_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-def _ratings(rng: random.Random, base: int, spread: int = 1) -> dict[int, dict]:
-    subdimensions = SubDimension.objects.filter(side__framework=Framework.current())
-    return {sub.pk: {"rating": max(1, min(6, base + rng.randint(-spread, spread)))} for sub in subdimensions}
-
-
-def walk(
-    family: Family,
-    target: str,
-    *,
-    by: User,
-    operator: User,
-    t0: datetime.date,
-    rng: random.Random | None = None,
-    outcome: str = "A",
-) -> Family:
-    """Take a family from where it is to `target` along the main path, entering what each guard needs.
-    Dates follow the implementation's T1/T2 offsets from `t0`."""
-    rng = rng or random.Random(family.pk)
-    implementation = family.implementation
-    referral_date = family.referral.date
-    t1 = implementation.t1_due(t0)
-    t2 = implementation.t2_due(t0)
-    steps = PATH[PATH.index(family.state) + 1 : PATH.index(target) + 1]
-    names = _names(family)
-    for step in steps:
-        if step == State.PREASSESSMENT:
-            services.family_start_preassessment(family=family, by=by, on=referral_date + datetime.timedelta(days=7))
-        elif step == State.INCLUSA:
-            services.preassessment_save(
-                family=family,
-                preassessment=Preassessment(
-                    date=referral_date + datetime.timedelta(days=14),
-                    orientation=Preassessment.Orientation.INCLUDE,
-                    motivation="Famiglia {surname} motivata, negligenza lieve: indicata.".format(**names),
-                    risk_factors="Isolamento sociale; {parent} fatica nella gestione delle routine.".format(**names),
-                    protective_factors="Legame tra {parent} e {child}, rete parentale presente.".format(**names),
-                ),
-                concerns={side.pk: rng.randint(1, 3) for side in Framework.current().sides.all()},
-                by=by,
-            )
-            parent = family.members.exclude(kind=Member.Kind.MINORE).first()
-            for kind in (Consent.Kind.PRIVACY, Consent.Kind.ADESIONE):
-                consent = Consent(
-                    family=family, kind=kind, signed_on=referral_date + datetime.timedelta(days=15), signed_by=parent
-                )
-                consent.file.save("consenso.pdf", ContentFile(SIGNED_PDF), save=True)
-            services.family_include(family=family, by=by, on=referral_date + datetime.timedelta(days=16))
-        elif step == State.VALUTAZIONE_T0:
-            if not family.team.filter(user=operator).exists():
-                TeamMember.objects.create(
-                    family=family, user=operator, role=operator.get_profile_display() or "Operatore"
-                )
-            parent = family.members.exclude(kind=Member.Kind.MINORE).first()
-            TeamMember.objects.get_or_create(family=family, member=parent, defaults={"role": "Figura genitoriale"})
-            services.family_start_t0(family=family, by=by, on=referral_date + datetime.timedelta(days=20))
-        elif step == State.IN_CORSO:
-            services.assessment_save(family=family, time_point=TimePoint.T0, date=t0, ratings=_ratings(rng, 3), by=by)
-            child = family.members.filter(kind=Member.Kind.MINORE).first()
-            _sdq(child, TimePoint.T0, t0, rng, worse=True)
-            plan = services.plan_create(
-                family=family,
-                date=t0 + datetime.timedelta(days=10),
-                general_aims=(
-                    "Sostenere {parent} nella cura quotidiana di {child} e rafforzare la rete sociale della "
-                    "famiglia {surname}.".format(**names)
-                ),
-            )
-            subdimensions = list(SubDimension.objects.filter(side__framework=Framework.current()))
-            for sub in rng.sample(subdimensions, 2):
-                objective = Objective.objects.create(
-                    plan=plan,
-                    subdimension=sub,
-                    expected_result=f"{names['child']}: miglioramento in «{sub.name.lower()}» nella vita quotidiana.",
-                    verification_method=f"Osservazione dell'educatore e confronto in EM con {names['parent']}.",
-                    deadline=t1,
-                )
-                objective.actions.create(
-                    description="Accompagnamento educativo di {parent} sulle routine di {child}.".format(**names),
-                    responsible_user=operator,
-                    frequency="2 volte a settimana",
-                )
-            plan.shared_with_family, plan.shared_on = True, t0 + datetime.timedelta(days=12)
-            plan.save()
-            TeamMeeting.objects.create(
-                family=family,
-                date=t0 + datetime.timedelta(days=12),
-                minutes="Condivisione del Progetto Quadro con {parent}; {child} era presente.".format(**names),
-            ).participants.set(family.team.all())
-            services.family_start_path(family=family, by=by, on=t0 + datetime.timedelta(days=12))
-        elif step == State.VALUTAZIONE_T2:
-            record_t1(family, by=by, t0=t0, rng=rng)
-            services.family_start_t2(family=family, by=by, on=t1 + datetime.timedelta(days=7))
-        elif step == State.CONCLUSA:
-            services.assessment_save(family=family, time_point=TimePoint.T2, date=t2, ratings=_ratings(rng, 5), by=by)
-            for objective in services.current_plan(family).objectives.all():
-                services.verification_save(
-                    objective=objective,
-                    time_point=TimePoint.T2,
-                    date=t2,
-                    outcome=rng.choice(["raggiunto", "raggiunto", "parzialmente", "non_raggiunto"]),
-                    notes="Verificato in EM con {parent}.".format(**names),
-                )
-            for child in services.sdq_children_missing_t2(family):
-                _sdq(child, TimePoint.T2, t2, rng, worse=False)
-            Closure.objects.create(
-                family=family,
-                date=t2 + datetime.timedelta(days=7),
-                outcome=ClosureOutcome.objects.get(code=outcome),
-                child_at_home=outcome != "C",
-                notes="Percorso concluso, valutazione condivisa in EM con {parent} e {child}.".format(**names),
-            )
-            services.family_close(family=family, by=by, on=t2 + datetime.timedelta(days=7))
-        family.refresh_from_db()
-    return family
-
-
-def _names(family: Family) -> dict[str, str]:
-    """First names and surname as the notes of a real case name them: the first parent and the reference child."""
-    members = list(family.members.order_by("kind", "birth_date", "pk"))
-    parent = next((m for m in members if m.kind != Member.Kind.MINORE), members[0])
-    children = [m for m in members if m.kind == Member.Kind.MINORE]
-    child = next((m for m in children if m.is_reference_child), children[0] if children else parent)
-    return {"parent": parent.first_name, "child": child.first_name, "surname": parent.last_name}
-
-
-def _sdq(child: Member, time_point: str, day: datetime.date, rng: random.Random, *, worse: bool) -> None:
-    base = 4 if worse else 2
-    SDQScore.objects.get_or_create(
-        member=child,
-        time_point=time_point,
-        respondent=SDQScore.Respondent.GENITORE,
-        defaults={
-            "date": day,
-            "emotional": base + rng.randint(0, 2),
-            "conduct": base + rng.randint(0, 2),
-            "hyperactivity": base + rng.randint(0, 3),
-            "peer": base + rng.randint(0, 2),
-            "prosocial": 7 - base + rng.randint(0, 3),
-        },
-    )
-
-
-# --- The demo ------------------------------------------------------------------------------------------
+from .path import T0_AFTER_REFERRAL, Calendar, main_step, note_names, record_t1, walk
 
 
 def reserved_words() -> set[str]:
@@ -354,9 +178,9 @@ def seed(ambiti: dict[str, Ambito]) -> None:
             case_manager, operator = (assistente, educatore) if i % 3 != 2 else (giussano, educatrice)
             referral = implementation.start_date + datetime.timedelta(days=10 + 7 * i)
             if t0 is None:
-                t0 = referral + datetime.timedelta(days=45)
+                t0 = referral + T0_AFTER_REFERRAL
             else:
-                referral = t0 - datetime.timedelta(days=45)
+                referral = t0 - T0_AFTER_REFERRAL
             family = _new_family(
                 faker,
                 rng,
@@ -368,11 +192,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
                 older_child=i == 3,
                 reunification=i == 4,
             )
-            walk_to = {
-                State.SOSPESA: State.IN_CORSO,
-                State.INTERROTTA: State.IN_CORSO,
-                "in_corso_t1": State.IN_CORSO,
-            }.get(final, final)
+            walk_to = State.IN_CORSO if final == "in_corso_t1" else main_step(final)
             walk(
                 family, walk_to, by=case_manager, operator=operator, t0=t0, rng=rng, outcome="B" if i % 4 == 0 else "A"
             )
@@ -383,7 +203,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
                 services.family_suspend(
                     family=family,
                     by=case_manager,
-                    reason="Ricovero ospedaliero di {parent}.".format(**_names(family)),
+                    reason="Ricovero ospedaliero di {parent}.".format(**note_names(family)),
                     on=later,
                 )
             if final == State.INTERROTTA:
@@ -407,6 +227,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
                 referral=implementation.start_date + datetime.timedelta(days=20 + 9 * j),
             )
             referred = family.referral.date
+            calendar = Calendar(referral=referred)
             if final != State.SEGNALATA:
                 services.family_start_preassessment(
                     family=family, by=assistente, on=referred + datetime.timedelta(days=5)
@@ -415,7 +236,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
                 services.preassessment_save(
                     family=family,
                     preassessment=Preassessment(
-                        date=family.referral.date + datetime.timedelta(days=10),
+                        date=calendar.preassessed_for_protection,
                         orientation=Preassessment.Orientation.TUTELA,
                         motivation="Situazione di pregiudizio: serve un percorso di tutela.",
                     ),
@@ -426,7 +247,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
                     family=family,
                     by=assistente,
                     reason="Orientamento verso la tutela.",
-                    on=referred + datetime.timedelta(days=12),
+                    on=calendar.excluded,
                 )
             _diary(family, assistente, educatore)
     for code, case_manager_name, operator_name in (
@@ -446,27 +267,13 @@ def seed(ambiti: dict[str, Ambito]) -> None:
                 case_manager=case_manager,
                 referral=implementation.start_date + datetime.timedelta(days=15 + 10 * i),
             )
-            t0 = family.referral.date + datetime.timedelta(days=45)
+            t0 = family.referral.date + T0_AFTER_REFERRAL
             walk(family, final, by=case_manager, operator=operator, t0=t0, rng=rng)
-
-
-def record_t1(family: Family, *, by: User, t0: datetime.date, rng: random.Random) -> None:
-    """The T1 assessment and verifications of a family still in progress (its T2 phase not yet opened)."""
-    t1 = family.implementation.t1_due(t0)
-    services.assessment_save(family=family, time_point=TimePoint.T1, date=t1, ratings=_ratings(rng, 4), by=by)
-    for objective in services.current_plan(family).objectives.all():
-        services.verification_save(
-            objective=objective,
-            time_point=TimePoint.T1,
-            date=t1,
-            outcome="parzialmente",
-            notes="{child} ha fatto passi avanti, da consolidare.".format(**_names(family)),
-        )
 
 
 def _diary(family: Family, case_manager: User, operator: User) -> None:
     start = family.referral.date
-    names = _names(family)
+    names = note_names(family)
     DiaryNote.objects.create(
         family=family,
         author=case_manager,

@@ -1,4 +1,5 @@
-"""The synthetic demo: idempotent, and a faithful stage for the access rules."""
+"""The synthetic demo: idempotent, and a faithful stage for the access rules. Seeded once for the module
+(`seeded_demo`); each test runs in a savepoint of it."""
 
 import pytest
 from django.apps import apps
@@ -16,8 +17,8 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", verbosity=0)
+def demo(db, seeded_demo):
+    """The demo, seeded once for the module."""
 
 
 def test_seed_demo_is_idempotent(demo):

@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from equipes.models import Ambito, Organisation, Project, User
 from families.models import Member
-
-from . import services
-from .indicators import semester_bounds, year_bounds
-from .models import (
+from reporting import services
+from reporting.indicators import semester_bounds, year_bounds
+from reporting.models import (
     Audience,
     Complaint,
     ImpactIndicator,
@@ -29,7 +28,7 @@ from .models import (
     SurveyLink,
     SurveyLinkBatch,
 )
-from .reports import run_report
+from reporting.reports import run_report
 
 D = datetime.date
 SEREGNO_CUP = "B24H22000190001"
