@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pippi_portal.periods import PeriodQuerySet
 from pippi_portal.uploads import document_upload_path, validate_document
 
 CUP_PATTERN = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
@@ -270,6 +271,10 @@ class EquipeMembership(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
+class ProjectQuerySet(AmbitoScopedQuerySet, PeriodQuerySet):
+    pass
+
+
 class Project(models.Model):
     """A PNRR project (M5C2 I1.1.1) of an ambito, identified by its CUP."""
 
@@ -285,7 +290,7 @@ class Project(models.Model):
     measure_code = models.CharField(_("codice misura"), max_length=40, default="M5C2 I1.1.1")
     partners = models.ManyToManyField(Organisation, related_name="projects", blank=True, verbose_name=_("enti partner"))
 
-    objects = AmbitoScopedQuerySet.as_manager()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("progetto PNRR")

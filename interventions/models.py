@@ -25,6 +25,7 @@ from equipes.models import Ambito, AmbitoScopedQuerySet, Comune, Profile, Projec
 from families.models import Action, Family, Member, Objective
 from pippi_portal.crypto import EncryptedCharField
 from pippi_portal.formatting import format_minutes
+from pippi_portal.periods import PeriodQuerySet
 
 SEDT_MINIMUM_WEEKLY_HOURS = Decimal("8")
 
@@ -92,12 +93,9 @@ class InterventionType(models.Model):
         return self.code == "sedt"
 
 
-class InterventionQuerySet(models.QuerySet):
+class InterventionQuerySet(PeriodQuerySet):
     def visible_to(self, user):
         return self.filter(family__in=Family.objects.visible_to(user))
-
-    def active_on(self, day: datetime.date):
-        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
 class Intervention(models.Model):
@@ -262,7 +260,7 @@ class SupportFamily(models.Model):
         return self.name
 
 
-class PairingQuerySet(models.QuerySet):
+class PairingQuerySet(PeriodQuerySet):
     def visible_to(self, user):
         return self.filter(family__in=Family.objects.visible_to(user))
 
