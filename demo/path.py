@@ -34,6 +34,7 @@ from families.models import (
     TeamMember,
     TimePoint,
 )
+from families.selectors import current_plan
 
 # The main path, in order (DESIGN.md §3.3).
 PATH = [
@@ -245,7 +246,7 @@ def _close(
     """The T2 assessment, every objective verified, the SDQ at T2 and the closure."""
     t2 = calendar.t2
     services.assessment_save(family=family, time_point=TimePoint.T2, date=t2, ratings=ratings(rng, 5), by=by)
-    for objective in services.current_plan(family).objectives.all():
+    for objective in current_plan(family).objectives.all():
         services.verification_save(
             objective=objective,
             time_point=TimePoint.T2,
@@ -268,7 +269,7 @@ def record_t1(family: Family, *, by: User, t0: datetime.date, rng: random.Random
     """The T1 assessment and verifications of a family still in progress (its T2 phase not yet opened)."""
     t1 = family.implementation.t1_due(t0)
     services.assessment_save(family=family, time_point=TimePoint.T1, date=t1, ratings=ratings(rng, 4), by=by)
-    for objective in services.current_plan(family).objectives.all():
+    for objective in current_plan(family).objectives.all():
         services.verification_save(
             objective=objective,
             time_point=TimePoint.T1,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pippi_portal.idempotency import once_per_submission
+from pippi_portal.shortcuts import paginate, require_perm
 from pippi_portal.uploads import protected_file_response
 
 from .forms import GovernanceMeetingForm, ImplementationForm, ProfileForm, ProjectForm, StaffTrainingForm
@@ -23,13 +23,6 @@ from .selectors import (
     get_staff_member_for,
     get_training_for,
 )
-
-PAGE_SIZE = 25
-
-
-def require_perm(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
 
 
 @require_GET
@@ -59,7 +52,7 @@ def project_edit(request, pk: int):
         return redirect(project)
     return render(
         request,
-        "equipes/form_page.html",
+        "form_page.html",
         {"form": form, "title": _("Modifica progetto"), "cancel_url": project.get_absolute_url()},
     )
 
@@ -76,7 +69,7 @@ def implementation_create(request, project_pk: int):
         return redirect(project)
     return render(
         request,
-        "equipes/form_page.html",
+        "form_page.html",
         {"form": form, "title": _("Nuova implementazione"), "cancel_url": project.get_absolute_url()},
     )
 
@@ -92,7 +85,7 @@ def implementation_edit(request, pk: int):
         return redirect(implementation.project)
     return render(
         request,
-        "equipes/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "title": _("Modifica %(name)s") % {"name": implementation},
@@ -110,7 +103,7 @@ def equipe_list(request):
         .annotate(member_count=Count("memberships"))
         .order_by("ambito__name", "name")
     )
-    page = Paginator(equipes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, equipes, request.GET.get("page"))
     return render(request, "equipes/equipe_list.html", {"page": page})
 
 
@@ -137,7 +130,7 @@ def staff_list(request):
         .annotate(training_count=Count("trainings"), training_hours=Sum("trainings__hours"))
         .order_by("last_name", "first_name")
     )
-    page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, staff, request.GET.get("page"))
     return render(request, "equipes/staff_list.html", {"page": page})
 
 
@@ -170,7 +163,7 @@ def training_create(request, staff_pk: int):
         return redirect(member)
     return render(
         request,
-        "equipes/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "title": _("Nuova formazione per %(name)s") % {"name": member},
@@ -216,7 +209,7 @@ def meeting_list(request):
         .prefetch_related(Prefetch("participants", queryset=User.objects.order_by("last_name")))
         .order_by("-date")
     )
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, meetings, request.GET.get("page"))
     return render(
         request,
         "equipes/meeting_list.html",
@@ -237,6 +230,6 @@ def meeting_create(request):
         return redirect("equipes:meeting-list")
     return render(
         request,
-        "equipes/form_page.html",
+        "form_page.html",
         {"form": form, "title": _("Nuovo incontro di governance"), "cancel_url": reverse("equipes:meeting-list")},
     )

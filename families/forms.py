@@ -6,6 +6,7 @@ import datetime
 
 from codicefiscale import codicefiscale
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
@@ -472,7 +473,7 @@ class PlanReviseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Salva")))
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -530,7 +531,7 @@ class VerificationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.family, self.time_point = family, time_point
         self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Salva")))
 
     def clean_date(self):
         day = self.cleaned_data["date"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,6 @@ from equipes.models import Implementation, User
 
 from . import timeline
 from .models import (
-    AccessLog,
     AddMonths,
     Assessment,
     Consent,
@@ -24,6 +24,7 @@ from .models import (
     Member,
     Objective,
     ProgettoQuadro,
+    State,
     TeamMeeting,
     TeamMember,
     TransitionLog,
@@ -84,11 +85,17 @@ def get_consent_for(user: User, family: Family, pk: int) -> Consent:
     return get_object_or_404(Consent.objects.filter(family=family), pk=pk)
 
 
+def current_plan(family: Family) -> ProgettoQuadro | None:
+    """The family's Progetto Quadro in force (earlier versions are superseded), or None before the first."""
+    return family.plans.filter(superseded_at__isnull=True).first()
+
+
 def get_plan_for(family: Family, version: int | None = None) -> ProgettoQuadro:
-    plans = ProgettoQuadro.objects.filter(family=family)
-    if version is None:
-        return get_object_or_404(plans, superseded_at__isnull=True)
-    return get_object_or_404(plans, version=version)
+    """A version of the family's plan, the one in force by default; 404 if there is none."""
+    plan = current_plan(family) if version is None else family.plans.filter(version=version).first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
 def get_objective_for(family: Family, pk: int) -> Objective:
@@ -103,18 +110,6 @@ def get_objective_for(family: Family, pk: int) -> Objective:
 
 def get_team_member_for(family: Family, pk: int) -> TeamMember:
     return get_object_or_404(TeamMember.objects.filter(family=family), pk=pk)
-
-
-def record_access(user: User, family: Family, path: str, action: str = AccessLog.Action.VIEW) -> None:
-    record_accesses(user, [family.pk], path, action)
-
-
-def record_accesses(user: User, family_ids, path: str, action: str = AccessLog.Action.VIEW) -> None:
-    """One access-log row per family whose people a page showed (a group's grid shows several), in one insert."""
-    AccessLog.objects.bulk_create(
-        AccessLog(user=user, family_id=pk, path=path[:300], action=action, identities_shown=user.sees_identities)
-        for pk in sorted(set(family_ids))
-    )
 
 
 def diary_notes_for(user: User, family: Family):
@@ -225,7 +220,7 @@ def _share(part: int, whole: int) -> Decimal:
 
 def implementation_stats(implementations) -> list[ImplementationStats]:
     """Included families per implementation and the method's warnings, in one query."""
-    included = Exists(TransitionLog.objects.filter(family=OuterRef("pk"), to_state="inclusa"))
+    included = Exists(TransitionLog.objects.filter(family=OuterRef("pk"), to_state=State.INCLUSA))
     older_child = Exists(
         Member.objects.filter(
             family=OuterRef("pk"),

@@ -21,6 +21,7 @@ from equipes.models import Ambito, User
 
 from .models import (
     ACTIVE_STATES,
+    AccessLog,
     Action,
     Assessment,
     AssessmentRating,
@@ -40,6 +41,24 @@ from .models import (
     TransitionLog,
     Verification,
 )
+from .selectors import current_plan
+
+
+def record_access(user: User, family: Family, path: str, action: str = AccessLog.Action.VIEW) -> None:
+    """Log that `user` opened (viewed, printed, downloaded) the page `path` about the family."""
+    record_accesses(user, [family.pk], path, action)
+
+
+def record_accesses(
+    user: User, family_ids: Iterable[int], path: str, action: str = AccessLog.Action.VIEW, *, identities_shown=None
+) -> None:
+    """One access-log row per family whose people a page showed (a group's grid shows several), in one insert.
+    `identities_shown` is whether the page showed names, by default whether the user's role sees them."""
+    shown = user.sees_identities if identities_shown is None else identities_shown
+    AccessLog.objects.bulk_create(
+        AccessLog(user=user, family_id=pk, path=path[:300], action=action, identities_shown=shown)
+        for pk in sorted(set(family_ids))
+    )
 
 
 class TransitionRefused(Exception):
@@ -97,10 +116,6 @@ def guard_start_t0(family: Family) -> list[str]:
 
 def _complete_assessment(family: Family, time_point: str) -> bool:
     return family.assessments.filter(time_point=time_point, is_complete=True).exists()
-
-
-def current_plan(family: Family) -> ProgettoQuadro | None:
-    return family.plans.filter(superseded_at__isnull=True).first()
 
 
 def guard_start_path(family: Family) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 app_name = "families"
 
@@ -20,22 +20,24 @@ urlpatterns = [
     path("<int:pk>/equipe/", views.team, name="team"),
     path("<int:pk>/equipe/<int:member_pk>/rimuovi/", views.team_remove, name="team-remove"),
     path("<int:pk>/equipe/incontri/nuovo/", views.team_meeting_create, name="team-meeting-create"),
-    path("<int:pk>/valutazioni/", views.assessments, name="assessments"),
-    path("<int:pk>/valutazioni/<str:time_point>/", views.assessment_edit, name="assessment-edit"),
-    path("<int:pk>/sdq/nuovo/", views.sdq_create, name="sdq-create"),
-    path("<int:pk>/progetto/", views.plan_detail, name="plan"),
-    path("<int:pk>/progetto/nuovo/", views.plan_create, name="plan-create"),
-    path("<int:pk>/progetto/modifica/", views.plan_edit, name="plan-edit"),
-    path("<int:pk>/progetto/condividi/", views.plan_share, name="plan-share"),
-    path("<int:pk>/progetto/revisiona/", views.plan_revise, name="plan-revise"),
-    path("<int:pk>/progetto/stampa/", views.plan_print, name="plan-print"),
-    path("<int:pk>/progetto/commenti/", views.plan_comment, name="plan-comment"),
-    path("<int:pk>/progetto/obiettivi/nuovo/", views.objective_create, name="objective-create"),
-    path("<int:pk>/progetto/obiettivi/<int:objective_pk>/", views.objective_edit, name="objective-edit"),
-    path("<int:pk>/progetto/obiettivi/<int:objective_pk>/azioni/nuova/", views.action_create, name="action-create"),
+    path("<int:pk>/valutazioni/", plan_views.assessments, name="assessments"),
+    path("<int:pk>/valutazioni/<str:time_point>/", plan_views.assessment_edit, name="assessment-edit"),
+    path("<int:pk>/sdq/nuovo/", plan_views.sdq_create, name="sdq-create"),
+    path("<int:pk>/progetto/", plan_views.plan_detail, name="plan"),
+    path("<int:pk>/progetto/nuovo/", plan_views.plan_create, name="plan-create"),
+    path("<int:pk>/progetto/modifica/", plan_views.plan_edit, name="plan-edit"),
+    path("<int:pk>/progetto/condividi/", plan_views.plan_share, name="plan-share"),
+    path("<int:pk>/progetto/revisiona/", plan_views.plan_revise, name="plan-revise"),
+    path("<int:pk>/progetto/stampa/", plan_views.plan_print, name="plan-print"),
+    path("<int:pk>/progetto/commenti/", plan_views.plan_comment, name="plan-comment"),
+    path("<int:pk>/progetto/obiettivi/nuovo/", plan_views.objective_create, name="objective-create"),
+    path("<int:pk>/progetto/obiettivi/<int:objective_pk>/", plan_views.objective_edit, name="objective-edit"),
+    path(
+        "<int:pk>/progetto/obiettivi/<int:objective_pk>/azioni/nuova/", plan_views.action_create, name="action-create"
+    ),
     path(
         "<int:pk>/progetto/obiettivi/<int:objective_pk>/verifica/<str:time_point>/",
-        views.verification_edit,
+        plan_views.verification_edit,
         name="verification",
     ),
     path("<int:pk>/diario/nuova/", views.note_create, name="note-create"),

@@ -1,11 +1,12 @@
-"""Pages of the family path. Each view fetches the family through `get_family_for` (404 outside scope),
-checks what the role may do with `rules`, and renders through `family_page`, which logs the access."""
+"""Pages of the family path: the list, the referral, the family's page and register, its members, consents,
+closure, équipe and diary (the assessments and the Progetto Quadro are in `plan_views`). Each view fetches
+the family through `get_family_for` (404 outside scope), checks what the role may do with `rules`, and renders
+through `family_page`, which logs the access."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,46 +14,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pippi_portal import shortcuts
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.uploads import protected_file_response
 
-from . import charts, services
+from . import services
 from .filters import FamilyFilter
 from .forms import (
-    ActionForm,
-    AssessmentForm,
     ClosureForm,
     ConsentForm,
     DiaryNoteForm,
     FamilyForm,
     MemberForm,
     MemberFormSet,
-    ObjectiveForm,
-    PlanCommentForm,
-    PlanForm,
-    PlanReviseForm,
-    PlanShareForm,
     PreassessmentForm,
     ReferralForm,
-    SDQForm,
     TeamMeetingForm,
     TeamMemberForm,
     TransitionForm,
-    VerificationForm,
 )
 from .history import family_history
 from .models import (
     AccessLog,
-    Assessment,
     Closure,
     Family,
     Member,
     Preassessment,
-    ProgettoQuadro,
-    SDQScore,
-    TimePoint,
 )
-from .pseudonymisation import FamilyView, family_redactor, labels_of, member_labels, member_views, team_views
+from .pseudonymisation import FamilyView, family_redactor, labels_of, member_views, team_views
 from .selectors import (
     diary_notes_for,
     family_timeline,
@@ -61,23 +50,20 @@ from .selectors import (
     get_family_detail_for,
     get_family_for,
     get_member_for,
-    get_objective_for,
-    get_plan_for,
     get_team_member_for,
-    record_access,
 )
-
-PAGE_SIZE = 25
 
 
 def require_perm(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione su questa famiglia."))
+    """`pippi_portal.shortcuts.require_perm`, saying that the refusal is about this family."""
+    shortcuts.require_perm(
+        user, perm, obj, message=_("Il tuo ruolo non consente questa operazione su questa famiglia.")
+    )
 
 
 def family_page(request, template: str, family: Family, context: dict | None = None, action=AccessLog.Action.VIEW):
     """Render a page about one family: log the access, give the template the role-appropriate view."""
-    record_access(request.user, family, request.get_full_path(), action)
+    services.record_access(request.user, family, request.get_full_path(), action)
     user = request.user
     page_context = {
         "family": FamilyView(family, user),
@@ -89,10 +75,10 @@ def family_page(request, template: str, family: Family, context: dict | None = N
     return render(request, template, page_context)
 
 
-def form_page(request, family: Family, form, title: str, back: str | None = None, template="families/form.html"):
-    return family_page(
-        request, template, family, {"form": form, "title": title, "cancel_url": back or family.get_absolute_url()}
-    )
+def form_page(request, family: Family, form, title: str, back: str | None = None):
+    """The one form page (`form_page.html`), under the family's header."""
+    context = {"form": form, "title": title, "cancel_url": back or family.get_absolute_url()}
+    return family_page(request, "form_page.html", family, context)
 
 
 # --- List, referral, detail -------------------------------------------------------------------------
@@ -109,16 +95,12 @@ def family_list(request):
         .order_by("-year", "-sequence")
     )
     family_filter = FamilyFilter(request.GET or None, queryset=families, user=user)
-    page = Paginator(family_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "families/family_list.html",
         {
             "filter": family_filter,
-            "page": page,
-            "query": query.urlencode(),
+            "page": shortcuts.paginate(request, family_filter.qs, request.GET.get("page")),
             "can_add": user.has_perm("families.add_family"),
         },
     )
@@ -199,7 +181,7 @@ def family_audit(request, pk: int):
     if not can_see_audit(user, family):
         raise PermissionDenied(_("Il registro della famiglia è riservato al suo case manager e all'amministratore."))
     accesses = AccessLog.objects.filter(family=family).select_related("user").order_by("-at", "-pk")
-    access_page = Paginator(accesses, PAGE_SIZE).get_page(request.GET.get("accessi"))
+    access_page = shortcuts.paginate(request, accesses, request.GET.get("accessi"), param="accessi")
     # Read the page now, before family_page logs this very visit, so that the rows match the count.
     access_page.object_list = list(access_page.object_list)
     return family_page(
@@ -208,7 +190,9 @@ def family_audit(request, pk: int):
         family,
         {
             "accesses": access_page,
-            "changes": Paginator(family_history(family.pk), PAGE_SIZE).get_page(request.GET.get("modifiche")),
+            "changes": shortcuts.paginate(
+                request, family_history(family.pk), request.GET.get("modifiche"), param="modifiche"
+            ),
         },
     )
 
@@ -317,7 +301,7 @@ def consent_file(request, pk: int, consent_pk: int):
     if not request.user.sees_identities:
         raise Http404
     consent = get_consent_for(request.user, family, consent_pk)
-    record_access(request.user, family, request.get_full_path(), AccessLog.Action.DOWNLOAD)
+    services.record_access(request.user, family, request.get_full_path(), AccessLog.Action.DOWNLOAD)
     return protected_file_response(consent.file, f"consenso-{family.code}-{consent.kind}")
 
 
@@ -394,304 +378,6 @@ def team_meeting_create(request, pk: int):
         messages.success(request, _("Incontro dell'EM registrato."))
         return redirect("families:team", pk=family.pk)
     return form_page(request, family, form, _("Nuovo incontro dell'EM"), reverse("families:team", args=[family.pk]))
-
-
-# --- Assessments and SDQ ------------------------------------------------------------------------------------
-
-
-@require_GET
-def assessments(request, pk: int):
-    user = request.user
-    family = get_family_for(user, pk)
-    by_time_point = {a.time_point: a for a in family.assessments.all()}
-    ratings = charts.ratings_by_side(family)
-    sdq = SDQScore.objects.filter(member__family=family).select_related("member").order_by("member", "time_point")
-    labels = member_labels(user, family)
-    return family_page(
-        request,
-        "families/assessments.html",
-        family,
-        {
-            "time_points": [(tp, by_time_point.get(tp)) for tp in TimePoint.values],
-            "chart": charts.side_chart_svg(ratings),
-            "ratings": ratings,
-            "sdq": [(labels.get(s.member_id, "—"), s) for s in sdq],
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def assessment_edit(request, pk: int, time_point: str):
-    family = get_family_for(request.user, pk)
-    if time_point not in TimePoint.values:
-        raise Http404
-    require_perm(request.user, "families.contribute", family)
-    assessment = Assessment.objects.filter(family=family, time_point=time_point).first()
-    form = AssessmentForm(request.POST or None, family=family, time_point=time_point, assessment=assessment)
-    if form.is_valid():
-        saved = services.assessment_save(
-            family=family,
-            time_point=time_point,
-            date=form.cleaned_data["date"],
-            ratings=form.ratings(),
-            framework=form.framework,
-            by=request.user,
-        )
-        if saved.is_complete:
-            messages.success(request, _("Valutazione %(tp)s completa.") % {"tp": time_point})
-        else:
-            messages.warning(
-                request, _("Valutazione %(tp)s salvata: restano sottodimensioni da valutare.") % {"tp": time_point}
-            )
-        return redirect("families:assessments", pk=family.pk)
-    return family_page(
-        request,
-        "families/assessment_form.html",
-        family,
-        {"form": form, "time_point": time_point, "assessment": assessment},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def sdq_create(request, pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    form = SDQForm(request.POST or None, family=family, user=request.user)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Punteggi SDQ registrati."))
-        return redirect("families:assessments", pk=family.pk)
-    return form_page(request, family, form, _("Punteggi SDQ"), reverse("families:assessments", args=[family.pk]))
-
-
-# --- Progetto Quadro -----------------------------------------------------------------------------------------
-
-
-def _plan_context(request, family: Family, plan: ProgettoQuadro) -> dict:
-    labels = member_labels(request.user, family)
-    objectives = (
-        plan.objectives.select_related("subdimension__side")
-        # `interventions` is the reverse relation of the interventions app's Intervention.actions.
-        .prefetch_related("actions__responsible_user", "actions__interventions__type", "verifications")
-        .order_by("subdimension__side__number", "subdimension__order", "pk")
-    )
-    sides: dict[int, dict] = {}
-    for objective in objectives:
-        side = objective.subdimension.side
-        entry = sides.setdefault(side.number, {"side": side, "objectives": []})
-        actions = [
-            {
-                "action": action,
-                "who": str(action.responsible_user)
-                if action.responsible_user_id
-                else labels.get(action.responsible_member_id)
-                if action.responsible_member_id
-                else (action.responsible_other if request.user.sees_identities else _("Risorsa informale")),
-                "interventions": [str(intervention.type) for intervention in action.interventions.all()],
-            }
-            for action in objective.actions.all()
-        ]
-        verifications = {v.time_point: v for v in objective.verifications.all()}
-        entry["objectives"].append({"objective": objective, "actions": actions, "verifications": verifications})
-    return {
-        "plan": plan,
-        "sides": [sides[number] for number in sorted(sides)],
-        "versions": family.plans.order_by("-version").values("version", "date", "superseded_at"),
-        "comments": plan.comments.select_related("author"),
-    }
-
-
-@require_GET
-def plan_detail(request, pk: int):
-    family = get_family_for(request.user, pk)
-    version = request.GET.get("versione")
-    plan = ProgettoQuadro.objects.filter(family=family, superseded_at__isnull=True).first()
-    if version:
-        if not version.isdigit():
-            raise Http404
-        plan = get_plan_for(family, int(version))
-    if plan is None:
-        return family_page(
-            request,
-            "families/plan_empty.html",
-            family,
-            {"form": PlanForm() if request.user.has_perm("families.contribute", family) else None},
-        )
-    context = _plan_context(request, family, plan)
-    context.update(
-        {
-            "share_form": PlanShareForm(plan=plan),
-            "comment_form": PlanCommentForm() if request.user.has_perm("families.comment_plan") else None,
-            "editable": plan.is_current and request.user.has_perm("families.contribute", family),
-        }
-    )
-    return family_page(request, "families/plan_detail.html", family, context)
-
-
-@require_GET
-def plan_print(request, pk: int):
-    family = get_family_for(request.user, pk)
-    plan = get_plan_for(family)
-    return family_page(
-        request, "families/plan_print.html", family, _plan_context(request, family, plan), AccessLog.Action.PRINT
-    )
-
-
-@require_POST
-@once_per_submission
-def plan_create(request, pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    form = PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_create(
-                family=family, date=form.cleaned_data["date"], general_aims=form.cleaned_data["general_aims"]
-            )
-        except services.TransitionRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, _("Progetto Quadro creato."))
-        return redirect("families:plan", pk=family.pk)
-    return family_page(request, "families/plan_empty.html", family, {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def plan_edit(request, pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    plan = get_plan_for(family)
-    form = PlanForm(request.POST or None, instance=plan)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Progetto Quadro aggiornato."))
-        return redirect("families:plan", pk=family.pk)
-    return form_page(request, family, form, _("Progetto Quadro"), reverse("families:plan", args=[family.pk]))
-
-
-@require_POST
-def plan_share(request, pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    plan = get_plan_for(family)
-    form = PlanShareForm(request.POST, plan=plan)
-    if form.is_valid():
-        plan.shared_with_family = True
-        plan.shared_on = form.cleaned_data["shared_on"]
-        plan.save(update_fields=["shared_with_family", "shared_on"])
-        messages.success(request, _("Condivisione con la famiglia registrata."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("families:plan", pk=family.pk)
-
-
-@require_http_methods(["GET", "POST"])
-def plan_revise(request, pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    plan = get_plan_for(family)
-    form = PlanReviseForm(request.POST or None, plan=plan)
-    if form.is_valid():
-        new = services.plan_revise(plan=plan, date=form.cleaned_data["date"], reason=form.cleaned_data["reason"])
-        messages.success(request, _("Nuova versione %(v)d del Progetto Quadro.") % {"v": new.version})
-        return redirect("families:plan", pk=family.pk)
-    return form_page(
-        request,
-        family,
-        form,
-        _("Revisione del Progetto Quadro"),
-        reverse("families:plan", args=[family.pk]),
-        template="families/plain_form.html",
-    )
-
-
-@require_POST
-@once_per_submission
-def plan_comment(request, pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.comment_plan")
-    plan = get_plan_for(family)
-    form = PlanCommentForm(request.POST)
-    if form.is_valid():
-        comment = form.save(commit=False)
-        comment.plan, comment.author = plan, request.user
-        comment.save()
-        messages.success(request, _("Commento aggiunto."))
-    else:
-        messages.error(request, _("Scrivi il testo del commento."))
-    return redirect("families:plan", pk=family.pk)
-
-
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def objective_create(request, pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    plan = get_plan_for(family)
-    form = ObjectiveForm(request.POST or None, plan=plan)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Obiettivo aggiunto."))
-        return redirect("families:plan", pk=family.pk)
-    return form_page(request, family, form, _("Nuovo obiettivo"), reverse("families:plan", args=[family.pk]))
-
-
-@require_http_methods(["GET", "POST"])
-def objective_edit(request, pk: int, objective_pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    objective = get_objective_for(family, objective_pk)
-    form = ObjectiveForm(request.POST or None, instance=objective, plan=objective.plan)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Obiettivo aggiornato."))
-        return redirect("families:plan", pk=family.pk)
-    return form_page(request, family, form, _("Modifica obiettivo"), reverse("families:plan", args=[family.pk]))
-
-
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def action_create(request, pk: int, objective_pk: int):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    objective = get_objective_for(family, objective_pk)
-    form = ActionForm(request.POST or None, objective=objective, family=family, user=request.user)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Azione aggiunta."))
-        return redirect("families:plan", pk=family.pk)
-    return form_page(
-        request,
-        family,
-        form,
-        _("Nuova azione per: %(o)s") % {"o": objective},
-        reverse("families:plan", args=[family.pk]),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def verification_edit(request, pk: int, objective_pk: int, time_point: str):
-    family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
-    if time_point not in (TimePoint.T1, TimePoint.T2):
-        raise Http404
-    objective = get_objective_for(family, objective_pk)
-    existing = objective.verifications.filter(time_point=time_point).first()
-    initial = {"date": existing.date, "outcome": existing.outcome, "notes": existing.notes} if existing else None
-    form = VerificationForm(request.POST or None, initial=initial, family=family, time_point=time_point)
-    if form.is_valid():
-        services.verification_save(objective=objective, time_point=time_point, **form.cleaned_data)
-        messages.success(request, _("Verifica %(tp)s registrata.") % {"tp": time_point})
-        return redirect("families:plan", pk=family.pk)
-    return form_page(
-        request,
-        family,
-        form,
-        _("Verifica %(tp)s: %(o)s") % {"tp": time_point, "o": objective},
-        reverse("families:plan", args=[family.pk]),
-        template="families/plain_form.html",
-    )
 
 
 # --- Diary ---------------------------------------------------------------------------------------------------

@@ -8,20 +8,23 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, DateField, Max, OuterRef, Q, Sum, TextField
+from django.conf import settings
+from django.db.models import Count, DateField, Max, Min, OuterRef, Prefetch, Q, Sum, TextField
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equipes.models import Profile, Project, User
-from families.models import Family
+from families.models import PATH_STATES, Family
+from families.pseudonymisation import member_labels_across_families
 from families.selectors import TimelineEntry
 from families.timeline import Source, as_date, rows
 
 from .models import (
     SEDT_MINIMUM_WEEKLY_HOURS,
     Activity,
+    Attendance,
     Group,
     GroupSession,
     Intervention,
@@ -29,7 +32,6 @@ from .models import (
     TimeEntry,
     Timesheet,
 )
-from .services import day_warning_minutes, groups_for_hours, hours_first_day
 
 HOURS = Decimal("0.1")
 
@@ -50,6 +52,39 @@ def get_timesheet_for(user: User, pk: int) -> Timesheet:
     return get_object_or_404(
         Timesheet.objects.visible_to(user).select_related("user__organisation", "project", "validated_by"), pk=pk
     )
+
+
+# --- What a person may record hours on -------------------------------------------------------------------------
+
+
+def project_for(user: User, day: datetime.date) -> Project | None:
+    """The project of the user's ambito that covers the day (the latest started, if several)."""
+    return Project.objects.filter(ambito_id=user.ambito_id).active_on(day).order_by("-start_date").first()
+
+
+def families_for_hours(user: User, day: datetime.date):
+    """Families a professional may log hours for on a day: assigned to one of their interventions active
+    that day, or a member of the family's équipe while the family is on its path."""
+    assigned = Intervention.objects.active_on(day).filter(assigned_users=user).values("family_id")
+    return Family.objects.filter(ambito_id=user.ambito_id).filter(
+        Q(pk__in=assigned) | Q(team__user=user, state__in=PATH_STATES)
+    )
+
+
+def groups_for_hours(user: User):
+    return Group.objects.filter(ambito_id=user.ambito_id, facilitators=user)
+
+
+def hours_first_day(user: User) -> datetime.date:
+    """The first day a person may record hours on: the configured earliest date (HOURS_EARLIEST_DATE), or the
+    start of the first project of their ambito when that is later."""
+    first_project = Project.objects.filter(ambito_id=user.ambito_id).aggregate(first=Min("start_date"))["first"]
+    return max(settings.HOURS_EARLIEST_DATE, first_project or settings.HOURS_EARLIEST_DATE)
+
+
+def day_warning_minutes() -> int:
+    """Above this a day is flagged (HOURS_DAY_WARNING): not refused, shown to the person and the validator."""
+    return round(settings.HOURS_DAY_WARNING * 60)
 
 
 # --- The weekly grid ---------------------------------------------------------------------------------------
@@ -75,7 +110,7 @@ class WeekGrid:
     rows: list[GridRow]
     days: list[datetime.date]
     totals: dict[datetime.date, int]  # minutes per day
-    first_day: datetime.date  # before it no hours are recorded (services.hours_first_day)
+    first_day: datetime.date  # before it no hours are recorded (`hours_first_day`)
 
 
 def week_grid(user: User, start: datetime.date) -> WeekGrid:
@@ -134,17 +169,10 @@ def long_days(minutes_by_day: dict[datetime.date, int]) -> list[tuple[datetime.d
 
 def _families_in_week(user: User, start: datetime.date, end: datetime.date):
     """(pk, code) of families the user may log hours for on any day of the week."""
-    assigned = (
-        Intervention.objects.filter(assigned_users=user, start_date__lte=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .values("family_id")
-    )
+    assigned = Intervention.objects.active_between(start, end).filter(assigned_users=user).values("family_id")
     return (
         Family.objects.filter(ambito_id=user.ambito_id)
-        .filter(
-            Q(pk__in=assigned)
-            | Q(team__user=user, state__in=["inclusa", "valutazione_t0", "in_corso", "valutazione_t2"])
-        )
+        .filter(Q(pk__in=assigned) | Q(team__user=user, state__in=PATH_STATES))
         .distinct()
         .order_by("code")
         .values_list("pk", "code")
@@ -234,8 +262,10 @@ def sedt_flagged_families(families, today: datetime.date | None = None, weeks: i
     active = {
         family_id: (code, sedt_threshold(planned, reason))
         for family_id, code, planned, reason in (
-            Intervention.objects.filter(family__in=families, type__code="sedt", start_date__lte=first_week)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=last_week + datetime.timedelta(days=6)))
+            # Active throughout: on the first day of the first week and on the last day of the last.
+            Intervention.objects.active_on(first_week)
+            .active_on(last_week + datetime.timedelta(days=6))
+            .filter(family__in=families, type__code="sedt")
             .values_list("family_id", "family__code", "planned_hours_per_week", "sedt_exception_reason")
         )
     }
@@ -376,6 +406,34 @@ def project_budget(project: Project) -> ProjectBudget:
         total_minimum_amount=sum((line.amount for line in lines), Decimal(0)),
         warnings=warnings,
     )
+
+
+# --- A group's attendance ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupAttendance:
+    sessions: list[GroupSession]
+    grid: list[dict]  # per participant: member_id, label, cells [{session, present}]
+    family_ids: set[int]  # the families whose people the grid shows
+
+
+def group_attendance(user: User, group: Group) -> GroupAttendance:
+    """The group's sessions and, for each participant of a family the user may see (named through
+    `families.pseudonymisation`), whether they were present at each."""
+    sessions = list(group.sessions.prefetch_related(Prefetch("attendances", queryset=Attendance.objects.all())))
+    participants = group.participants.filter(family__in=Family.objects.visible_to(user))
+    labels = member_labels_across_families(user, participants.order_by("family__code", "kind", "birth_date", "pk"))
+    present = {(a.session_id, a.member_id) for session in sessions for a in session.attendances.all() if a.present}
+    grid = [
+        {
+            "member_id": member_id,
+            "label": label,
+            "cells": [{"session": s, "present": (s.pk, member_id) in present} for s in sessions],
+        }
+        for member_id, label in labels.items()
+    ]
+    return GroupAttendance(sessions, grid, set(participants.values_list("family_id", flat=True)))
 
 
 # --- What a family received ------------------------------------------------------------------------------------

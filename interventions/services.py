@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from equipes.models import Project, Role, User
+from equipes.models import Role, User
 from families.models import Family
 
 from .models import (
@@ -31,6 +29,7 @@ from .models import (
     day_lock_key,
     month_start,
 )
+from .selectors import families_for_hours, groups_for_hours, hours_first_day, project_for
 
 
 class HoursRefused(Exception):
@@ -41,42 +40,11 @@ def month_label(month: datetime.date) -> str:
     return date_format(month, "F Y")
 
 
-def project_for(user: User, day: datetime.date) -> Project | None:
-    """The project of the user's ambito that covers the day (the latest started, if several)."""
-    projects = Project.objects.filter(ambito_id=user.ambito_id, start_date__lte=day, end_date__gte=day)
-    return projects.order_by("-start_date").first()
-
-
 def timesheet_for(user: User, day: datetime.date) -> Timesheet:
     timesheet, _created = Timesheet.objects.get_or_create(
         user=user, month=month_start(day), defaults={"project": project_for(user, day)}
     )
     return timesheet
-
-
-def families_for_hours(user: User, day: datetime.date):
-    """Families a professional may log hours for on a day: assigned to one of their interventions active
-    that day, or a member of the family's équipe while the family is on its path."""
-    assigned = Intervention.objects.active_on(day).filter(assigned_users=user).values("family_id")
-    return Family.objects.filter(ambito_id=user.ambito_id).filter(
-        Q(pk__in=assigned) | Q(team__user=user, state__in=["inclusa", "valutazione_t0", "in_corso", "valutazione_t2"])
-    )
-
-
-def groups_for_hours(user: User):
-    return Group.objects.filter(ambito_id=user.ambito_id, facilitators=user)
-
-
-def hours_first_day(user: User) -> datetime.date:
-    """The first day a person may record hours on: the configured earliest date (HOURS_EARLIEST_DATE), or the
-    start of the first project of their ambito when that is later."""
-    first_project = Project.objects.filter(ambito_id=user.ambito_id).aggregate(first=Min("start_date"))["first"]
-    return max(settings.HOURS_EARLIEST_DATE, first_project or settings.HOURS_EARLIEST_DATE)
-
-
-def day_warning_minutes() -> int:
-    """Above this a day is flagged (HOURS_DAY_WARNING): not refused, shown to the person and the validator."""
-    return round(settings.HOURS_DAY_WARNING * 60)
 
 
 def _check_day(user: User, day: datetime.date) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import community_views, views
 
 app_name = "interventions"
 
@@ -20,22 +20,22 @@ urlpatterns = [
     path("fogli/<int:pk>/valida/", views.timesheet_validate, name="timesheet-validate"),
     path("fogli/<int:pk>/riapri/", views.timesheet_reopen, name="timesheet-reopen"),
     path("fogli/<int:pk>/pdf/", views.timesheet_pdf, name="timesheet-pdf"),
-    path("gruppi/", views.group_list, name="group-list"),
-    path("gruppi/nuovo/", views.group_create, name="group-create"),
-    path("gruppi/<int:pk>/", views.group_detail, name="group-detail"),
-    path("gruppi/<int:pk>/incontri/", views.session_create, name="session-create"),
+    path("gruppi/", community_views.group_list, name="group-list"),
+    path("gruppi/nuovo/", community_views.group_create, name="group-create"),
+    path("gruppi/<int:pk>/", community_views.group_detail, name="group-detail"),
+    path("gruppi/<int:pk>/incontri/", community_views.session_create, name="session-create"),
     path(
         "gruppi/<int:pk>/incontri/<int:session_pk>/presenze/<int:member_pk>/",
-        views.attendance_toggle,
+        community_views.attendance_toggle,
         name="attendance-toggle",
     ),
-    path("vicinanza/", views.support_list, name="support-list"),
-    path("vicinanza/famiglie/nuova/", views.support_create, name="support-create"),
-    path("vicinanza/abbinamenti/nuovo/", views.pairing_create, name="pairing-create"),
-    path("scuole/", views.school_list, name="school-list"),
-    path("scuole/nuovo/", views.school_create, name="school-create"),
-    path("scuole/<int:pk>/incontri/", views.school_meeting_create, name="school-meeting-create"),
-    path("genitorialita/", views.event_list, name="event-list"),
-    path("genitorialita/nuovo/", views.event_create, name="event-create"),
+    path("vicinanza/", community_views.support_list, name="support-list"),
+    path("vicinanza/famiglie/nuova/", community_views.support_create, name="support-create"),
+    path("vicinanza/abbinamenti/nuovo/", community_views.pairing_create, name="pairing-create"),
+    path("scuole/", community_views.school_list, name="school-list"),
+    path("scuole/nuovo/", community_views.school_create, name="school-create"),
+    path("scuole/<int:pk>/incontri/", community_views.school_meeting_create, name="school-meeting-create"),
+    path("genitorialita/", community_views.event_list, name="event-list"),
+    path("genitorialita/nuovo/", community_views.event_create, name="event-create"),
     path("progetti/<int:project_pk>/budget/", views.budget, name="budget"),
 ]

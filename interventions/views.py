@@ -1,4 +1,5 @@
-"""Pages of interventions and hours."""
+"""Pages of a family's interventions, of hours (the weekly grid, the monthly timesheets) and of the budget.
+The groups and the other community work are in `community_views`."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.db.models import Sum
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,43 +18,31 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from equipes.selectors import get_project_for
 from families.models import AccessLog, Family
-from families.pseudonymisation import FamilyView, ambito_redactor, member_labels_across_families
-from families.selectors import get_family_for, record_access, record_accesses
+from families.pseudonymisation import FamilyView
+from families.selectors import get_family_for
+from families.services import record_access, record_accesses
 from pippi_portal.formatting import format_minutes
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.pdf import render_pdf
+from pippi_portal.shortcuts import download, paginate, require_perm
 
-from . import charts, services
+from . import charts, selectors, services
 from .forms import (
-    GroupForm,
-    GroupParticipantsForm,
-    GroupSessionForm,
     InterventionForm,
-    PairingForm,
-    ParentingEventForm,
     ReopenForm,
-    SchoolMeetingForm,
-    SchoolPartnershipForm,
-    SupportFamilyForm,
 )
 from .models import (
     FAMILY_ACTIVITIES,
     Activity,
-    Attendance,
     Group,
-    GroupSession,
     Intervention,
     Pairing,
-    ParentingEvent,
-    SchoolPartnership,
-    SupportFamily,
     Timesheet,
     month_start,
 )
 from .selectors import (
     family_group_attendance,
     family_hours_by_activity,
-    get_group_for,
     get_intervention_for,
     get_timesheet_for,
     long_days,
@@ -65,13 +53,6 @@ from .selectors import (
     week_start,
 )
 
-PAGE_SIZE = 25
-
-
-def require_perm(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
-
 
 def require_hours_user(user) -> None:
     """Hours are logged by the professionals of an ambito (not by the administrators)."""
@@ -81,10 +62,11 @@ def require_hours_user(user) -> None:
 
 
 def render_form(request, form, title: str, cancel_url: str, family: Family | None = None):
+    """The one form page (`form_page.html`), under the family's header when the form is about a family."""
     context = {"form": form, "title": title, "cancel_url": cancel_url}
     if family is not None:
         context["family"] = FamilyView(family, request.user)
-    return render(request, "interventions/form.html", context)
+    return render(request, "form_page.html", context)
 
 
 # --- A family's interventions ----------------------------------------------------------------------------
@@ -166,7 +148,7 @@ def _week_from(request) -> datetime.date:
         day = datetime.date.fromisoformat(request.GET.get("settimana") or request.POST.get("settimana") or "")
     except ValueError:
         return this_week
-    first = services.hours_first_day(request.user)
+    first = selectors.hours_first_day(request.user)
     wanted = min(max(week_start(day), week_start(first)), this_week)
     if wanted != week_start(day):
         messages.info(
@@ -193,7 +175,7 @@ def week(request):
                 {"date": day, "hours": format_minutes(minutes), "long": day in long}
                 for day, minutes in grid.totals.items()
             ],
-            "warning_hours": format_minutes(services.day_warning_minutes()),
+            "warning_hours": format_minutes(selectors.day_warning_minutes()),
             "week_total": format_minutes(sum(grid.totals.values())),
             "start": start,
             "previous": start - datetime.timedelta(days=7) if start > week_start(grid.first_day) else None,
@@ -337,7 +319,7 @@ def _timesheet_context(timesheet: Timesheet) -> dict:
             for e in entries
         ],
         "long_days": [{"date": day, "hours": format_minutes(minutes)} for day, minutes in long.items()],
-        "warning_hours": format_minutes(services.day_warning_minutes()),
+        "warning_hours": format_minutes(selectors.day_warning_minutes()),
         "by_activity": [
             {"label": Activity(r["activity"]).label, "hours": format_minutes(r["minutes"])} for r in by_activity
         ],
@@ -369,7 +351,7 @@ def my_timesheets(request):
         .select_related("validated_by")
         .order_by("-month")
     )
-    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, sheets, request.GET.get("page"))
     for sheet in page:
         sheet.hours = format_minutes(sheet.minutes or 0)
     return render(
@@ -441,19 +423,10 @@ def timesheet_pdf(request, pk: int):
     context = _timesheet_context(timesheet)
     context["generated_at"] = timezone.localtime()
     pdf = render_pdf("interventions/timesheet_pdf.html", context)
-    for family_id in {e["entry"].family_id for e in context["entries"] if e["entry"].family_id}:
-        AccessLog.objects.create(
-            user=request.user,
-            family_id=family_id,
-            path=request.get_full_path()[:300],
-            action=AccessLog.Action.PRINT,
-            identities_shown=False,
-        )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"foglio-ore-{timesheet.user.username}-{timesheet.month:%Y-%m}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    # The PDF names families by code only.
+    families = {e["entry"].family_id for e in context["entries"] if e["entry"].family_id}
+    record_accesses(request.user, families, request.get_full_path(), AccessLog.Action.PRINT, identities_shown=False)
+    return download(pdf, f"foglio-ore-{timesheet.user.username}-{timesheet.month:%Y-%m}.pdf", "application/pdf")
 
 
 @require_GET
@@ -470,253 +443,13 @@ def timesheet_list(request):
     state = request.GET.get("stato", "confermato")
     if state in Timesheet.State.values:
         sheets = sheets.filter(state=state)
-    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, sheets, request.GET.get("page"))
     for sheet in page:
         sheet.hours = format_minutes(sheet.minutes or 0)
     return render(
         request,
         "interventions/timesheet_list.html",
-        {"page": page, "state": state, "states": Timesheet.State.choices, "query": f"stato={state}"},
-    )
-
-
-# --- Groups ----------------------------------------------------------------------------------------------------
-
-
-@require_GET
-def group_list(request):
-    require_perm(request.user, "interventions.view_community")
-    groups = (
-        Group.objects.visible_to(request.user)
-        .select_related("type")
-        .annotate(held=Count("sessions", distinct=True), members=Count("participants", distinct=True))
-        .order_by("-start_date")
-    )
-    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "interventions/group_list.html",
-        {"page": page, "can_add": request.user.has_perm("interventions.add_group")},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def group_create(request):
-    require_perm(request.user, "interventions.add_group")
-    form = GroupForm(request.POST or None, user=request.user)
-    if form.is_valid():
-        group = form.save()
-        messages.success(request, _("Modulo di gruppo creato."))
-        return redirect(group)
-    return render_form(request, form, _("Nuovo modulo di gruppo"), reverse("interventions:group-list"))
-
-
-@require_http_methods(["GET", "POST"])
-def group_detail(request, pk: int):
-    """The group, its attendance grid and (for who runs it) the forms. Participants are named through
-    `families.pseudonymisation`, and every family whose people the page shows is in the access log."""
-    user = request.user
-    group = get_group_for(user, pk)
-    require_perm(user, "interventions.view_community")
-    can_run = user.has_perm("interventions.run_group", group)
-    participants_form = GroupParticipantsForm(request.POST or None, group=group, user=user) if can_run else None
-    if request.method == "POST":
-        require_perm(user, "interventions.run_group", group)
-        if participants_form.is_valid():
-            services.group_set_participants(group=group, members=participants_form.cleaned_data["members"], by=user)
-            messages.success(request, _("Partecipanti aggiornati."))
-            return redirect(group)
-    sessions = list(group.sessions.prefetch_related(Prefetch("attendances", queryset=Attendance.objects.all())))
-    participants = group.participants.filter(family__in=Family.objects.visible_to(user))
-    labels = member_labels_across_families(user, participants.order_by("family__code", "kind", "birth_date", "pk"))
-    present = {(a.session_id, a.member_id) for session in sessions for a in session.attendances.all() if a.present}
-    grid = [
-        {
-            "member_id": member_id,
-            "label": label,
-            "cells": [{"session": s, "present": (s.pk, member_id) in present} for s in sessions],
-        }
-        for member_id, label in labels.items()
-    ]
-    shown = set(participants.values_list("family_id", flat=True))
-    if participants_form is not None:
-        shown |= set(participants_form.fields["members"].queryset.values_list("family_id", flat=True))
-    record_accesses(user, shown, request.get_full_path())
-    return render(
-        request,
-        "interventions/group_detail.html",
-        {
-            "group": group,
-            "facilitators": group.facilitators.all(),
-            "sessions": sessions,
-            "grid": grid,
-            "can_run": can_run,
-            "participants_form": participants_form,
-            "session_form": GroupSessionForm(group=group) if can_run else None,
-            "redactor": ambito_redactor(user, group.ambito_id),
-        },
-    )
-
-
-@require_POST
-@once_per_submission
-def session_create(request, pk: int):
-    group = get_group_for(request.user, pk)
-    require_perm(request.user, "interventions.run_group", group)
-    form = GroupSessionForm(request.POST, group=group)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Incontro registrato."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(group)
-
-
-@require_POST
-def attendance_toggle(request, pk: int, session_pk: int, member_pk: int):
-    group = get_group_for(request.user, pk)
-    require_perm(request.user, "interventions.run_group", group)
-    session = get_object_or_404(GroupSession, group=group, pk=session_pk)
-    if not group.participants.filter(pk=member_pk, family__in=Family.objects.visible_to(request.user)).exists():
-        raise Http404
-    attendance = services.attendance_toggle(session=session, member_id=member_pk)
-    if request.htmx:
-        return render(
-            request,
-            "interventions/_attendance.html",
-            {"group": group, "cell": {"session": session, "present": attendance.present}, "member_id": member_pk},
-        )
-    return redirect(group)
-
-
-# --- Solidarity, schools, events ----------------------------------------------------------------------------------
-
-
-@require_GET
-def support_list(request):
-    require_perm(request.user, "interventions.view_community")
-    user = request.user
-    support = (
-        SupportFamily.objects.visible_to(user)
-        .select_related("comune")
-        .annotate(active_pairings=Count("pairings", filter=Q(pairings__end_date__isnull=True)))
-        .order_by("name")
-    )
-    pairings = Pairing.objects.visible_to(user).select_related("support_family", "family").order_by("-start_date")
-    return render(
-        request,
-        "interventions/support_list.html",
-        {
-            "support": support,
-            "pairings": pairings,
-            "can_add": user.has_perm("interventions.add_supportfamily"),
-            "can_pair": user.has_perm("interventions.add_pairing"),
-            "show_contacts": user.sees_identities,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def support_create(request):
-    require_perm(request.user, "interventions.add_supportfamily")
-    if request.user.ambito_id is None:
-        raise PermissionDenied(_("Si registra dall'utenza di un ambito."))
-    form = SupportFamilyForm(request.POST or None, user=request.user)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Famiglia d'appoggio registrata."))
-        return redirect("interventions:support-list")
-    return render_form(request, form, _("Nuova famiglia d'appoggio"), reverse("interventions:support-list"))
-
-
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def pairing_create(request):
-    require_perm(request.user, "interventions.add_pairing")
-    form = PairingForm(request.POST or None, user=request.user)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Abbinamento registrato."))
-        return redirect("interventions:support-list")
-    return render_form(
-        request, form, _("Nuovo abbinamento di vicinanza solidale"), reverse("interventions:support-list")
-    )
-
-
-@require_GET
-def school_list(request):
-    require_perm(request.user, "interventions.view_community")
-    partnerships = (
-        SchoolPartnership.objects.visible_to(request.user).prefetch_related("meetings").order_by("-signed_on")
-    )
-    return render(
-        request,
-        "interventions/school_list.html",
-        {
-            "partnerships": partnerships,
-            "can_add": request.user.has_perm("interventions.add_schoolpartnership"),
-            "meeting_form": SchoolMeetingForm(),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def school_create(request):
-    require_perm(request.user, "interventions.add_schoolpartnership")
-    if request.user.ambito_id is None:
-        raise PermissionDenied(_("Si registra dall'utenza di un ambito."))
-    form = SchoolPartnershipForm(request.POST or None, user=request.user)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Partenariato registrato."))
-        return redirect("interventions:school-list")
-    return render_form(request, form, _("Nuovo partenariato con la scuola"), reverse("interventions:school-list"))
-
-
-@require_POST
-@once_per_submission
-def school_meeting_create(request, pk: int):
-    require_perm(request.user, "interventions.add_schoolpartnership")
-    partnership = get_object_or_404(SchoolPartnership.objects.visible_to(request.user), pk=pk)
-    form = SchoolMeetingForm(request.POST)
-    if form.is_valid():
-        meeting = form.save(commit=False)
-        meeting.partnership = partnership
-        meeting.save()
-        messages.success(request, _("Incontro con la scuola registrato."))
-    else:
-        messages.error(request, _("Controlla data e partecipanti dell'incontro."))
-    return redirect("interventions:school-list")
-
-
-@require_GET
-def event_list(request):
-    require_perm(request.user, "interventions.view_community")
-    events = ParentingEvent.objects.visible_to(request.user).order_by("-date")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "interventions/event_list.html",
-        {"page": page, "can_add": request.user.has_perm("interventions.add_parentingevent")},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@once_per_submission
-def event_create(request):
-    require_perm(request.user, "interventions.add_parentingevent")
-    if request.user.ambito_id is None:
-        raise PermissionDenied(_("Si registra dall'utenza di un ambito."))
-    form = ParentingEventForm(request.POST or None, user=request.user)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Momento formativo registrato."))
-        return redirect("interventions:event-list")
-    return render_form(
-        request, form, _("Nuovo momento formativo sulla genitorialità"), reverse("interventions:event-list")
+        {"page": page, "state": state, "states": Timesheet.State.choices},
     )
 
 

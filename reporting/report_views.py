@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,17 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from equipes.models import Project
 from families.pseudonymisation import ambito_redactor
 from pippi_portal import spreadsheets
+from pippi_portal.shortcuts import download, paginate, require_perm
 
 from . import charts, exports, indicators, reports
 from .models import ReportRun
 from .report_forms import NarrativeForm, ReportStartForm, semester_choices
-
-PAGE_SIZE = 25
-
-
-def require_perm(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
 
 
 def get_run_for(user, pk: int) -> ReportRun:
@@ -54,8 +46,9 @@ def report_list(request):
     runs = (
         ReportRun.objects.visible_to(user).select_related("project", "approved_by").order_by("-period_end", "-version")
     )
-    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reporting/report_list.html", {"page": page, "form": form})
+    return render(
+        request, "reporting/report_list.html", {"page": paginate(request, runs, request.GET.get("page")), "form": form}
+    )
 
 
 def _detail_context(request, run: ReportRun) -> dict:
@@ -141,12 +134,8 @@ def report_approve(request, pk: int):
     )
 
 
-def _download(run: ReportRun, content: bytes, content_type: str, extension: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    name = f"rendicontazione-{run.project.cup}-{run.label}-v{run.version}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+def _download(run: ReportRun, content: bytes, content_type: str, extension: str):
+    return download(content, f"rendicontazione-{run.project.cup}-{run.label}-v{run.version}.{extension}", content_type)
 
 
 @require_GET

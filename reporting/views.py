@@ -8,8 +8,6 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from families.pseudonymisation import ambito_redactor
+from pippi_portal import shortcuts
 from pippi_portal.idempotency import once_per_submission
 
 from . import quality, services
@@ -50,24 +49,23 @@ from .selectors import (
     get_survey_for,
 )
 
-PAGE_SIZE = 25
-
 
 def require_perm(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione nella sezione qualità."))
+    shortcuts.require_perm(
+        user, perm, obj, message=_("Il tuo ruolo non consente questa operazione nella sezione qualità.")
+    )
 
 
-def form_page(request, form, title: str, cancel_url: str, template: str = "reporting/form.html", **context):
-    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, **context})
+def form_page(request, form, title: str, cancel_url: str):
+    """The one form page, under the quality section's breadcrumb."""
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "header": "reporting/_breadcrumb.html"}
+    return render(request, "form_page.html", context)
 
 
 def list_page(request, template: str, filterset, **context):
     """A filtered, paginated list; the filter's query string survives paging."""
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, template, {"filter": filterset, "page": page, "query": query.urlencode(), **context})
+    page = shortcuts.paginate(request, filterset.qs, request.GET.get("page"))
+    return render(request, template, {"filter": filterset, "page": page, **context})
 
 
 @require_GET

@@ -39,7 +39,7 @@ def test_timesheet_pdf_has_the_cup_the_entries_and_the_right_total(world, client
     services.timesheet_validate(timesheet=sheet, by=world.users.referente_ente)
     response = client_for(world.users.referente_ente).get(reverse("interventions:timesheet-pdf", args=[sheet.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
+    text = pdf_text(response.getvalue())
     assert world.project.cup in text
     assert "M5C2 I1.1.1" in text
     assert "Totale ore del mese" in text and "8" in text.split("Totale ore del mese")[1][:80]

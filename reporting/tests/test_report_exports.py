@@ -72,7 +72,7 @@ def hostile_run(request, world, hostile_project, django_capture_on_commit_callba
 def download(client, report_run, fmt: str) -> bytes:
     response = client.get(reverse("reporting:report-download", args=[report_run.pk, fmt]))
     assert response.status_code == 200
-    return response.content
+    return response.getvalue()
 
 
 def csv_cells(content: bytes) -> list[str]:

@@ -91,12 +91,12 @@ def test_a_new_run_for_the_same_period_is_a_new_version(world, run, django_captu
 def test_csv_and_xlsx_carry_the_same_figures_and_no_identity(world, client_for, run):
     client = client_for(world.users.ufficio_piano)
     csv_response = client.get(reverse("reporting:report-download", args=[run.pk, "csv"]))
-    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(csv_response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["sezione", "indicatore", "dettaglio", "periodo", "valore"]
     assert ["Copertina", "cup", "", "", world.project.cup] in rows
     included = [r for r in rows if r[1] == "families" and r[2].endswith("included")]
     assert ["semestre", "2"] in [r[3:] for r in included]
-    xlsx = load_workbook(io.BytesIO(client.get(reverse("reporting:report-download", args=[run.pk, "xlsx"])).content))
+    xlsx = load_workbook(io.BytesIO(client.get(reverse("reporting:report-download", args=[run.pk, "xlsx"])).getvalue()))
     cells = [[c.value for c in row] for row in xlsx.active.iter_rows()]
     assert ["Copertina", "cup", "", "", world.project.cup] in [[v or "" for v in row] for row in cells]
     flat = " ".join(str(v) for row in cells for v in row if v) + " ".join(";".join(r) for r in rows)

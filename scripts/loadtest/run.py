@@ -60,7 +60,7 @@ def prepare_users(count: int) -> tuple[list[dict], str]:
     from demo import scale
     from equipes.models import Role, User
     from families.models import Family
-    from interventions.services import families_for_hours
+    from interventions.selectors import families_for_hours
 
     today = timezone.localdate()
     ambiti = list(scale.scale_ambiti().filter(code__startswith=scale.REGULAR_PREFIX).order_by("code"))
