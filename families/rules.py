@@ -4,6 +4,8 @@ import rules
 
 from equipes.rules import has_role, is_admin
 
+from .models import ENDED_STATES
+
 is_case_manager = has_role("case_manager")
 is_operatore = has_role("operatore")
 is_coordinatore = has_role("coordinatore")
@@ -17,7 +19,7 @@ def is_family_case_manager(user, family) -> bool:
 @rules.predicate
 def family_is_open(user, family) -> bool:
     """Ended families (not included, closed, interrupted) are read-only."""
-    return family is not None and family.state not in ("non_inclusa", "conclusa", "interrotta")
+    return family is not None and family.state not in ENDED_STATES
 
 
 # Families are the business of every role but the partner's referent, who sees aggregates only.

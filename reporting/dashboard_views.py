@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from equipes.models import Ambito, Equipe, Implementation, Project, Role
-from families.models import ACTIVE_STATES, Family
+from families.models import ACTIVE_STATES, Family, State
 from families.selectors import implementation_stats
 from interventions.selectors import sedt_flagged_families
 
@@ -48,7 +48,7 @@ def _family_sections(user) -> dict:
     caseload = None
     if user.role in (Role.CASE_MANAGER, Role.OPERATORE):
         mine = visible.filter(case_manager=user) if user.role == Role.CASE_MANAGER else visible
-        caseload = mine.filter(state__in=[*ACTIVE_STATES, "sospesa"]).with_due_dates().order_by("code")
+        caseload = mine.filter(state__in=[*ACTIVE_STATES, State.SOSPESA]).with_due_dates().order_by("code")
     deadlines = visible.due_within(DEADLINE_DAYS).order_by("next_due")
     warnings = []
     if user.role in (Role.UFFICIO_PIANO, Role.COORDINATORE) or user.is_admin_role:

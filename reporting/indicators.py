@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from equipes.models import Equipe, GovernanceMeeting, Implementation, Profile, Project, StaffTraining, User
 from families.models import (
+    ENDED_STATES,
     Assessment,
     AssessmentRating,
     Closure,
@@ -51,7 +52,6 @@ from .models import Audience, Complaint, QualityControl
 from .quality import quality_section
 
 AGE_BANDS = [("0-3", 0, 3), ("4-6", 4, 6), ("7-11", 7, 11), ("12-14", 12, 14), ("15-17", 15, 17)]
-ENDED = (State.CONCLUSA, State.INTERROTTA, State.NON_INCLUSA)
 
 
 class AgeYears(Func):
@@ -223,7 +223,7 @@ def physical(project, implementations, families, start, end) -> dict:
         TransitionLog.objects.filter(family=OuterRef("pk"), to_state=State.INCLUSA, effective_on__lte=end)
     )
     ended_by_end = Exists(
-        TransitionLog.objects.filter(family=OuterRef("pk"), to_state__in=ENDED, effective_on__lte=end)
+        TransitionLog.objects.filter(family=OuterRef("pk"), to_state__in=ENDED_STATES, effective_on__lte=end)
     )
     active = dict(
         families.annotate(inc=included_by_end, gone=ended_by_end)
@@ -293,9 +293,9 @@ def physical(project, implementations, families, start, end) -> dict:
         transitions__to_state=State.INCLUSA, transitions__effective_on__lte=end
     ).distinct()
 
-    active_in_period = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
     by_type = dict(
-        Intervention.objects.filter(active_in_period, family__in=families)
+        Intervention.objects.active_between(start, end)
+        .filter(family__in=families)
         .values("type__name")
         .annotate(n=Count("family", distinct=True))
         .values_list("type__name", "n")
@@ -309,9 +309,7 @@ def physical(project, implementations, families, start, end) -> dict:
         )
     )
     groups = groups_figures(project, start, end)
-    pairings = Pairing.objects.filter(family__in=families).filter(
-        Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
-    )
+    pairings = Pairing.objects.active_between(start, end).filter(family__in=families)
     schools = SchoolPartnership.objects.filter(ambito=project.ambito, signed_on__lte=end)
     events = ParentingEvent.objects.filter(ambito=project.ambito, date__gte=start, date__lte=end).aggregate(
         count=Count("pk"),
