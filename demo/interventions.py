@@ -17,6 +17,7 @@ from faker import Faker
 
 from equipes.models import Ambito, Project, User
 from families.models import Family, Member, State, TeamMember, TransitionLog
+from families.selectors import current_plan
 from interventions import services
 from interventions.models import (
     DAY_CEILING_MINUTES,
@@ -126,7 +127,7 @@ def _interventions(seregno, project, types, staff, educators, rng, last_week_end
             else "",
         )
         sedt.assigned_users.add(educator)
-        plan = family.plans.filter(superseded_at__isnull=True).first()
+        plan = current_plan(family)
         if plan:
             sedt.objectives.set(plan.objectives.all())
             sedt.actions.set([a for o in plan.objectives.all() for a in o.actions.all()])

@@ -9,6 +9,7 @@ from equipes.models import Project, User
 from families.forms import MemberMultipleChoiceField
 from families.models import ACTIVE_STATES, Action, Family, Member, Objective, State
 from families.pseudonymisation import member_labels_across_families
+from families.selectors import current_plan
 from pippi_portal.forms import PortalForm
 
 from .models import (
@@ -54,7 +55,7 @@ class InterventionForm(PortalForm):
         self.fields["assigned_users"].queryset = User.objects.filter(
             ambito_id=family.ambito_id, is_active=True, role__in=["operatore", "case_manager"]
         )
-        plan = family.plans.filter(superseded_at__isnull=True).first()
+        plan = current_plan(family)
         self.fields["objectives"].queryset = Objective.objects.filter(plan=plan)
         self.fields["actions"].queryset = Action.objects.filter(objective__plan=plan).select_related("objective")
 
