@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from django.utils.html import escape
 
+from pippi_portal.formatting import format_number
+
 
 def _it(value: Decimal) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+    return format_number(value, 0)
 
 
 def budget_chart_svg(rows, width: int = 640) -> str:

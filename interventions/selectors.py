@@ -20,6 +20,7 @@ from families.models import PATH_STATES, Family
 from families.pseudonymisation import member_labels_across_families
 from families.selectors import TimelineEntry
 from families.timeline import Source, as_date, rows
+from pippi_portal.formatting import format_number
 
 from .models import (
     SEDT_MINIMUM_WEEKLY_HOURS,
@@ -388,8 +389,8 @@ def project_budget(project: Project) -> ProjectBudget:
                 _("%(profile)s: al ritmo attuale si arriva a %(forecast)s ore su un minimo di %(minimum)s.")
                 % {
                     "profile": budget.label,
-                    "forecast": f"{forecast:f}".replace(".", ","),
-                    "minimum": f"{line.minimum_hours:,}".replace(",", "."),
+                    "forecast": format_number(forecast, None),
+                    "minimum": format_number(line.minimum_hours, 0),
                 }
             )
         result_lines.append(budget)
@@ -501,7 +502,7 @@ def _timeline_annotations(user: User) -> dict:
 def _timeline_entries(user: User, family: Family) -> list[TimelineEntry]:
     entries = []
     for row in family.interventions_list:
-        hours = f"{Decimal(row['hours']):f}".replace(".", ",")
+        hours = format_number(row["hours"], None)
         entries.append(
             TimelineEntry(
                 as_date(row["start_date"]),
@@ -528,7 +529,7 @@ def _timeline_entries(user: User, family: Family) -> list[TimelineEntry]:
             TimelineEntry(
                 as_date(row["month"]),
                 _("Ore dedicate nel mese"),
-                _("%(h)s ore") % {"h": f"{hours_of(row['minutes']):f}".replace(".", ",")},
+                _("%(h)s ore") % {"h": format_number(hours_of(row["minutes"]), None)},
                 kind="hours",
             )
         )

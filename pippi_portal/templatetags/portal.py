@@ -6,7 +6,7 @@ import datetime
 
 from django import template
 
-from pippi_portal.formatting import format_decimal_it, format_minutes
+from pippi_portal.formatting import format_minutes, format_number
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def euro(value) -> str:
     """Format an amount as '€ 1.234,56'."""
     if value is None or value == "":
         return "—"
-    return f"€ {format_decimal_it(value, 2)}"
+    return f"€ {format_number(value, 2)}"
 
 
 @register.filter
@@ -24,7 +24,7 @@ def hours(value, places: int = 1) -> str:
     """Format a number of hours with the decimal comma: 1234.5 -> '1.234,5'."""
     if value is None or value == "":
         return "—"
-    return format_decimal_it(value, int(places))
+    return format_number(value, int(places))
 
 
 @register.filter
@@ -92,10 +92,10 @@ def num(value) -> str:
     if isinstance(value, bool):
         return "sì" if value else "no"
     if isinstance(value, int):
-        return format_decimal_it(value, 0)
+        return format_number(value, 0)
     if isinstance(value, float):
         places = 0 if value == int(value) and abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
-        return format_decimal_it(value, places)
+        return format_number(value, places)
     return str(value)
 
 

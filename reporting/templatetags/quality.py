@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from pippi_portal.templatetags.portal import format_decimal_it
+from pippi_portal.formatting import format_number
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ def number_it(value, places: int = 2) -> str:
     """A mean or an indicator value with the decimal comma: 4.25 -> '4,25'; '—' when there is none."""
     if value is None or value == "":
         return "—"
-    return format_decimal_it(value, int(places))
+    return format_number(value, int(places))
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from equipes.models import Project
-from pippi_portal.formatting import format_decimal_it
+from pippi_portal.formatting import format_number
 from reporting.indicators import semester_bounds
 from reporting.models import ReportRun
 from reporting.reports import canonical_json, compute_snapshot, pdf_bytes, sha256
@@ -56,4 +56,4 @@ class Command(BaseCommand):
         if out:
             pdf = pdf_bytes(run)
             Path(out).write_bytes(pdf)
-            self.stdout.write(f"PDF: {out} ({format_decimal_it(len(pdf), 0)} byte, SHA-256 {sha256(pdf)})")
+            self.stdout.write(f"PDF: {out} ({format_number(len(pdf), 0)} byte, SHA-256 {sha256(pdf)})")
