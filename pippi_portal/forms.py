@@ -7,6 +7,7 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,8 +74,27 @@ class PortalForm(RedactedTextMixin, forms.ModelForm):
             elif isinstance(field, forms.DateField) and not isinstance(field.widget, forms.HiddenInput):
                 field.widget = DateInput(attrs=field.widget.attrs)
 
-    def _get_validation_exclusions(self):
-        return super()._get_validation_exclusions() - set(self.fixed_fields)
+    def validate_unique(self) -> None:
+        """Django's checks of uniqueness and constraints, then, when the form has `fixed_fields`, the same checks
+        again with those fields in: Django leaves out every model field the form does not show, so without
+        this a duplicate (the same implementation number in one project) would reach the database. Fields
+        that failed their own validation stay out, as in Django's pass; errors the first pass gave are not
+        repeated, and an error about a field the form does not show goes above the form."""
+        super().validate_unique()
+        if not self.fixed_fields:
+            return
+        checked = {*self.fixed_fields, *(name for name in self.fields if name not in self.errors)}
+        exclude = {field.name for field in self.instance._meta.concrete_fields if field.name not in checked}
+        for check in (self.instance.validate_unique, self.instance.validate_constraints):
+            try:
+                check(exclude=exclude)
+            except ValidationError as error:
+                for name, errors in error.error_dict.items():
+                    field = name if name in self.fields else None
+                    known = set(self.errors.get(field or NON_FIELD_ERRORS, []))
+                    new = [e for e in errors if not known.intersection(e.messages)]
+                    if new:
+                        self.add_error(field, new)
 
 
 class DateInput(forms.DateInput):

@@ -65,6 +65,13 @@ def test_implementation_form_refuses_a_duplicate_number(world):
     assert not form.is_valid()
 
 
+def test_a_duplicate_found_through_the_fixed_project_is_said_once(world):
+    form = ImplementationForm(implementation_data(number="11"), project=world.project)
+    assert not form.is_valid()
+    messages = [message for errors in form.errors.values() for message in errors]
+    assert messages and len(messages) == len(set(messages))
+
+
 def test_implementation_form_refuses_t2_before_t1(world):
     form = ImplementationForm(implementation_data(t2_offset_months="6"), project=world.project)
     assert not form.is_valid()
