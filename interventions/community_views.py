@@ -126,7 +126,7 @@ def attendance_toggle(request, pk: int, session_pk: int, member_pk: int):
     if request.htmx:
         return render(
             request,
-            "interventions/_attendance.html",
+            "interventions/group_detail.html#attendance",
             {"group": group, "cell": {"session": session, "present": attendance.present}, "member_id": member_pk},
         )
     return redirect(group)

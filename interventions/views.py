@@ -228,7 +228,7 @@ def cell_save(request):
         if not request.htmx:
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         context = {"row_key": key, "row_label": row_label, "cell": {"locked": True}, "error": message}
-        return render(request, "interventions/_cell.html", context, status=400)
+        return render(request, "interventions/week.html#cell", context, status=400)
     value = request.POST.get(f"cell-{key}-{day.isoformat()}", request.POST.get("value", ""))
     error = ""
     try:
@@ -251,7 +251,7 @@ def cell_save(request):
         "error": error,
         "saved": not error,
     }
-    return render(request, "interventions/_cell.html", context)
+    return render(request, "interventions/week.html#cell", context)
 
 
 @require_POST

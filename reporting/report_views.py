@@ -75,7 +75,7 @@ def report_detail(request, pk: int):
 def report_status(request, pk: int):
     """The progress fragment the detail page polls while the PDF is being prepared."""
     run = get_run_for(request.user, pk)
-    return render(request, "reporting/_report_status.html", _detail_context(request, run))
+    return render(request, "reporting/report_detail.html#status", _detail_context(request, run))
 
 
 def _action(request, pk: int, action, success: str):
