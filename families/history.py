@@ -8,10 +8,13 @@ foreign keys through the event tables themselves, so rows deleted long ago are f
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pghistory.models
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import capfirst
@@ -106,45 +109,64 @@ def _display(model_field: models.Field, value) -> str:
         return str(_("sì") if value else _("no"))
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(model_field, models.DecimalField):
+        return str(value.quantize(Decimal(1).scaleb(-model_field.decimal_places)))
     return str(value)
 
 
+def _changes(fields: dict[str, models.Field], diff: dict | None) -> list[Change]:
+    """The register's lines for pghistory's diff of an event ({column: [before, after]}, JSON values). Values
+    are read back through their fields: an encrypted column differs at every save (it is encrypted anew)
+    and counts only when the decrypted text changed."""
+    changes = []
+    for column, (before, after) in (diff or {}).items():
+        model_field = fields.get(column)
+        if model_field is None:
+            continue  # NOISE
+        with contextlib.suppress(ValidationError):  # a value the field no longer reads: compared as stored
+            before, after = model_field.to_python(before), model_field.to_python(after)
+        if before == after:
+            continue
+        shown = _shows_value(model_field)
+        changes.append(
+            Change(
+                label=capfirst(model_field.verbose_name),
+                old=_display(model_field, before) if shown else None,
+                new=_display(model_field, after) if shown else None,
+                shown=shown,
+            )
+        )
+    return changes
+
+
 def family_history(family_id: int) -> list[AuditEvent]:
-    """Every recorded change to the family and its rows, newest first, with who made it. Values are given
-    only for fields that cannot name anyone (see `_shows_value`)."""
+    """Every recorded change to the family and its rows, newest first, with who made it. What changed is
+    pghistory's own diff (`pghistory.models.Events`: each event against the object's previous one); values
+    are given only for fields that cannot name anyone (see `_shows_value`)."""
     events: list[AuditEvent] = []
     for tracked, queryset in family_event_querysets(family_id):
-        tracked_fields = [f for f in tracked._meta.concrete_fields if f.attname not in NOISE]
-        previous: dict[int, dict] = {}
-        columns = ["pgh_obj_id", "pgh_created_at", "pgh_label", "pgh_context__metadata"]
-        for row in queryset.order_by("pgh_id").values(*columns, *(f.attname for f in tracked_fields)):
-            before = previous.get(row["pgh_obj_id"])
-            changes = []
-            if row["pgh_label"] == "update" and before is not None:
-                for f in tracked_fields:
-                    if before[f.attname] != row[f.attname]:
-                        shown = _shows_value(f)
-                        changes.append(
-                            Change(
-                                label=capfirst(f.verbose_name),
-                                old=_display(f, before[f.attname]) if shown else None,
-                                new=_display(f, row[f.attname]) if shown else None,
-                                shown=shown,
-                            )
-                        )
-                if not changes:
-                    previous[row["pgh_obj_id"]] = row
-                    continue  # a save that changed nothing
-            previous[row["pgh_obj_id"]] = row
-            metadata = row["pgh_context__metadata"] or {}
-            user_id = metadata.get("user")
+        object_ids = list(queryset.values_list("pgh_obj_id", flat=True).distinct())
+        if not object_ids:
+            continue
+        fields = {f.column: f for f in tracked._meta.concrete_fields if f.attname not in NOISE}
+        rows = (
+            pghistory.models.Events.objects.across(queryset.model)
+            .tracks([tracked(pk=pk) for pk in object_ids])
+            .order_by("pgh_id")
+            .values("pgh_obj_id", "pgh_created_at", "pgh_label", "pgh_diff", "pgh_context")
+        )
+        for row in rows:
+            changes = _changes(fields, row["pgh_diff"]) if row["pgh_label"] == "update" else []
+            if row["pgh_label"] == "update" and not changes:
+                continue  # a save that changed nothing
+            user_id = (row["pgh_context"] or {}).get("user")
             if isinstance(user_id, str) and user_id.isdigit():
                 user_id = int(user_id)
             events.append(
                 AuditEvent(
                     at=row["pgh_created_at"],
                     what=capfirst(tracked._meta.verbose_name),
-                    object_id=row["pgh_obj_id"],
+                    object_id=int(row["pgh_obj_id"]),
                     action=str(ACTIONS.get(row["pgh_label"], row["pgh_label"])),
                     user_id=user_id if isinstance(user_id, int) else None,
                     changes=changes,
