@@ -42,11 +42,11 @@ from django.utils.safestring import SafeData
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fuzz_scene import PASSWORD, scene_for_module
 from tests.fuzzing import (
     BOOKKEEPING,
     HOSTILE_TEXT,
     PACKAGES,
-    PASSWORD,
     FieldSpec,
     FormShape,
     WriteCounter,
@@ -54,7 +54,6 @@ from tests.fuzzing import (
     fuzz_settings,
     markers_in,
     project_modules,
-    scene_for_module,
     submissions,
     table_writes,
 )
