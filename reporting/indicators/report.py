@@ -56,18 +56,24 @@ def compute(project: Project, start: datetime.date, end: datetime.date) -> dict[
     figures run from the project's start to `end`."""
     implementations = list(project.implementations.order_by("number"))
     return {
-        "meta": {
-            "period": {"start": start.isoformat(), "end": end.isoformat()},
-            "cumulative_from": project.start_date.isoformat(),
-            "threshold": settings.REPORT_SMALL_CELL_THRESHOLD,
-            "computed_at": timezone.now().isoformat(timespec="seconds"),
-        },
+        "meta": meta(project, start, end),
         "cover": cover(project, start, end),
         "procedural": procedural(project, implementations, start, end),
         "physical": physical(project, implementations, start, end),
         "outcomes": outcomes(project, start, end),
         "finance": finance(project, start, end),
         "partner": partner(project, start, end),
+    }
+
+
+def meta(project: Project, start: datetime.date, end: datetime.date) -> dict:
+    """What every snapshot says about itself: the period, where cumulative figures start, the small-cell
+    threshold applied and when it was computed."""
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "cumulative_from": project.start_date.isoformat(),
+        "threshold": settings.REPORT_SMALL_CELL_THRESHOLD,
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
     }
 
 
