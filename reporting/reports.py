@@ -8,7 +8,6 @@ import hashlib
 import json
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -53,12 +52,7 @@ def compute_snapshot(project: Project, kind: str, start: datetime.date, end: dat
     if kind == ReportRun.Kind.SEMESTER:
         return indicators.compute(project, start, end)
     return {
-        "meta": {
-            "period": {"start": start.isoformat(), "end": end.isoformat()},
-            "cumulative_from": project.start_date.isoformat(),
-            "threshold": settings.REPORT_SMALL_CELL_THRESHOLD,
-            "computed_at": timezone.now().isoformat(timespec="seconds"),
-        },
+        "meta": indicators.meta(project, start, end),
         "cover": indicators.cover(project, start, end),
         "partner": indicators.partner(project, start, end),
     }

@@ -1,37 +1,29 @@
 """Helpers of the fuzzing of forms (tests/test_form_fuzzing.py) and of query strings and raw POST parameters
-(tests/test_endpoint_fuzzing.py): a world built once per module, Hypothesis strategies derived from a form's
-fields, and a probe of what the database was asked to write."""
+(tests/test_endpoint_fuzzing.py): hostile payloads, Hypothesis strategies derived from a form's fields, and a
+probe of what the database was asked to write. The world they work in is built by tests/fuzz_scene.py."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import importlib
 import math
 import os
 import pkgutil
-import random
 import re
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 from django.core import validators
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
-
-from equipes.models import EquipeMembership, Organisation, Profile, Role
-from tests import factories as f
 
 # Hypothesis keeps caches (Unicode tables, constants of the source) in ./.hypothesis even without an example
 # database: keep them out of the repository.
@@ -475,215 +467,3 @@ class WriteCounter:
         with connection.cursor() as cursor:
             cursor.execute(_TOTAL_SQL, [self.oids])
             return int(cursor.fetchone()[0])
-
-
-# --- The world -----------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def scene_for_module(django_db_blocker, media):
-    """The scene (`build_scene`) inside a transaction rolled back at the end, for a module-scoped fixture:
-    each test's own transaction (the `db` fixture) is a savepoint inside it."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_scene()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            cache.clear()
-
-
-T0 = datetime.date(2024, 3, 1)
-SEDT_START = datetime.date(2024, 3, 18)
-PASSWORD = "fuzz-pippi-password-2026"
-
-
-def build_scene() -> SimpleNamespace:
-    """The conftest's `world` (two ambiti, one user per role), a family on its path with a plan, objectives,
-    an educational intervention and a validated timesheet, a group, a school partnership, a support family,
-    a survey with single-use links, an impact indicator and a report run in draft. Some names carry markup,
-    so that a page printing them unescaped fails too."""
-    from demo.path import walk
-    from families.models import State, TeamMember
-    from interventions import services as hours
-    from interventions.models import (
-        Group,
-        Intervention,
-        InterventionType,
-        SchoolPartnership,
-        SupportFamily,
-    )
-    from reporting import reports
-    from reporting import services as quality
-    from reporting.models import (
-        Audience,
-        ImpactIndicator,
-        IndicatorValue,
-        ReportRun,
-        SatisfactionSurvey,
-        SurveyLinkBatch,
-    )
-
-    ambito = f.make_ambito("TST")
-    comune = f.make_comune(ambito, "Comune Alfa")
-    municipality = f.make_organisation(ambito, "Comune di Alfa")
-    coop = f.make_organisation(ambito, 'Cooperativa "><img src=x onerror=alert(1)>', Organisation.Kind.ETS)
-    other_coop = f.make_organisation(ambito, "Cooperativa Gamma", Organisation.Kind.ETS)
-    users = SimpleNamespace(
-        ufficio_piano=f.make_user(ambito, Role.UFFICIO_PIANO, municipality, username="udp"),
-        coordinatore=f.make_user(ambito, Role.COORDINATORE, municipality, username="coordinatore"),
-        case_manager=f.make_user(
-            ambito, Role.CASE_MANAGER, municipality, username="assistente", profile=Profile.ASSISTENTE_SOCIALE
-        ),
-        operatore=f.make_user(
-            ambito,
-            Role.OPERATORE,
-            coop,
-            username="educatore",
-            profile=Profile.EDUCATORE,
-            last_name="<script>alert(1)</script>",
-        ),
-        referente_ente=f.make_user(ambito, Role.REFERENTE_ENTE, coop, username="referente"),
-        admin=f.make_user(None, Role.ADMIN, username="admin", is_staff=True, is_superuser=True),
-    )
-    users.case_manager.set_password(PASSWORD)
-    users.case_manager.save(update_fields=["password"])
-    project = f.make_project(ambito)
-    project.partners.add(coop)
-    implementation = f.make_implementation(project, 11)
-    equipe = f.make_equipe(
-        ambito,
-        "Équipe Alfa",
-        {users.case_manager: EquipeMembership.MemberRole.CASE_MANAGER, users.operatore: "operatore"},
-    )
-    equipe.comuni.add(comune)
-
-    other = f.make_ambito("OTH")
-    other_comune = f.make_comune(other, "Comune Omega")
-    other_org = f.make_organisation(other, "Comune di Omega")
-    outsider = f.make_user(other, Role.CASE_MANAGER, other_org, username="outsider")
-    other_udp = f.make_user(other, Role.UFFICIO_PIANO, other_org, username="udp_other")
-    other_project = f.make_project(other)
-    other_implementation = f.make_implementation(other_project, 11)
-    other_equipe = f.make_equipe(other, "Équipe Omega", {outsider: EquipeMembership.MemberRole.CASE_MANAGER})
-    other_equipe.comuni.add(other_comune)
-    world = SimpleNamespace(
-        ambito=ambito,
-        comune=comune,
-        municipality=municipality,
-        coop=coop,
-        other_coop=other_coop,
-        users=users,
-        project=project,
-        implementation=implementation,
-        equipe=equipe,
-        other=SimpleNamespace(
-            ambito=other,
-            comune=other_comune,
-            organisation=other_org,
-            outsider=outsider,
-            ufficio_piano=other_udp,
-            project=other_project,
-            implementation=other_implementation,
-            equipe=other_equipe,
-        ),
-    )
-
-    family = f.make_family(world, children=2)
-    TeamMember.objects.create(family=family, user=users.operatore, role="Educatore")
-    walk(family, State.IN_CORSO, by=users.case_manager, operator=users.operatore, t0=T0, rng=random.Random(1))
-    other_family = f.make_family(
-        world, case_manager=outsider, implementation=other_implementation, comune=other_comune, equipe=other_equipe
-    )
-    plan = family.plans.get(superseded_at__isnull=True)
-    objective = plan.objectives.order_by("pk").first()
-
-    sedt = Intervention.objects.create(
-        family=family,
-        type=InterventionType.objects.get(code="sedt", ambito__isnull=True),
-        start_date=SEDT_START,
-        planned_hours_per_week=Decimal("8"),
-    )
-    sedt.assigned_users.add(users.operatore)
-    hours.time_entry_set(
-        user=users.operatore,
-        day=SEDT_START + datetime.timedelta(days=1),
-        activity="diretta_famiglia",
-        minutes=120,
-        family=family,
-    )
-    timesheet = hours.timesheet_for(users.operatore, SEDT_START)
-    hours.timesheet_confirm(timesheet=timesheet, by=users.operatore)
-    timesheet = hours.timesheet_validate(timesheet=timesheet, by=users.referente_ente)
-
-    group = Group.objects.create(
-        ambito=ambito,
-        project=project,
-        type=InterventionType.objects.get(code="gruppo_genitori"),
-        module_number=1,
-        name="Genitori <script>alert(1)</script>",
-        venue="Sala civica",
-        frequency="settimanale",
-        start_date=SEDT_START,
-        planned_sessions=6,
-    )
-    group.facilitators.add(users.operatore)
-    group.participants.set(family.members.all())
-    school = SchoolPartnership.objects.create(
-        ambito=ambito, school="IC <svg/onload=alert(1)>", kind="protocollo", signed_on=datetime.date(2024, 2, 1)
-    )
-    SupportFamily.objects.create(ambito=ambito, name="Famiglia R.", comune=comune, availability="Sabato")
-
-    survey = quality.survey_create(
-        survey=SatisfactionSurvey(
-            project=project,
-            audience=Audience.BENEFICIARI,
-            title="Soddisfazione <script>alert(1)</script>",
-            period_start=datetime.date(2024, 4, 1),
-            period_end=datetime.date(2024, 5, 31),
-        ),
-        statements=["Mi sono sentito ascoltato.", "Utile? <img src=x onerror=alert(1)>", "Lo consiglierei."],
-        by=users.ufficio_piano,
-    )
-    batch = quality.survey_links_generate(
-        batch=SurveyLinkBatch(survey=survey, expires_on=today() + datetime.timedelta(days=30)),
-        count=2,
-        by=users.ufficio_piano,
-    )
-    link = batch.links.order_by("number").first()
-    indicator = ImpactIndicator.objects.create(
-        project=project, name="Famiglie con esito A o B", unit="%", baseline=60, target=80, direction="higher"
-    )
-    IndicatorValue.objects.create(
-        indicator=indicator,
-        period_start=datetime.date(2024, 1, 1),
-        period_end=datetime.date(2024, 6, 30),
-        value=Decimal("65"),
-    )
-    run = reports.report_start(project=project, kind=ReportRun.Kind.SEMESTER, label="2024-S1", by=users.ufficio_piano)
-    # The services worked on their own copies: bring the objects the forms start from up to date.
-    for obj in [*vars(users).values(), project, family, plan, objective, timesheet, group, survey, link, run]:
-        obj.refresh_from_db()
-
-    return SimpleNamespace(
-        **vars(world),
-        world=world,
-        family=family,
-        other_family=other_family,
-        plan=plan,
-        objective=objective,
-        preassessment=family.preassessment,
-        sedt=sedt,
-        timesheet=timesheet,
-        group=group,
-        school=school,
-        survey=survey,
-        link=link,
-        indicator=indicator,
-        run=run,
-    )

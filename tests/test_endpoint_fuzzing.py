@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from families.filters import FamilyFilter
 from interventions.models import Timesheet
 from reporting.filters import ComplaintFilter, QualityControlFilter, SurveyFilter
+from tests.fuzz_scene import SEDT_START, scene_for_module
 from tests.fuzzing import (
     BAD_PKS,
     BOOKKEEPING,
@@ -45,12 +46,10 @@ from tests.fuzzing import (
     HOSTILE_NUMBERS,
     HOSTILE_TEXT,
     PACKAGES,
-    SEDT_START,
     WriteCounter,
     fuzz_settings,
     markers_in,
     project_modules,
-    scene_for_module,
 )
 
 pytestmark = pytest.mark.fuzzing

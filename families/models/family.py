@@ -1,0 +1,300 @@
+"""The family, its members and the states of its path.
+
+Who sees a family is decided here (`Family.objects.visible_to`); everything hanging off a family is scoped
+through it (`FamilyScopedQuerySet`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from equipes.models import Ambito, Comune, Equipe, EquipeMembership, Implementation, Role
+from pippi_portal.crypto import EncryptedCharField, keyed_hash
+
+
+class TimePoint(models.TextChoices):
+    T0 = "T0", "T0"
+    T1 = "T1", "T1"
+    T2 = "T2", "T2"
+
+
+class State(models.TextChoices):
+    SEGNALATA = "segnalata", _("Segnalata")
+    PREASSESSMENT = "preassessment", _("In pre-assessment")
+    NON_INCLUSA = "non_inclusa", _("Non inclusa")
+    INCLUSA = "inclusa", _("Inclusa")
+    VALUTAZIONE_T0 = "valutazione_t0", _("Valutazione T0")
+    IN_CORSO = "in_corso", _("Percorso in corso")
+    VALUTAZIONE_T2 = "valutazione_t2", _("Valutazione T2")
+    CONCLUSA = "conclusa", _("Conclusa")
+    SOSPESA = "sospesa", _("Sospesa")
+    INTERROTTA = "interrotta", _("Interrotta")
+
+
+ACTIVE_STATES = (
+    State.SEGNALATA,
+    State.PREASSESSMENT,
+    State.INCLUSA,
+    State.VALUTAZIONE_T0,
+    State.IN_CORSO,
+    State.VALUTAZIONE_T2,
+)
+# States in which a family counts as "in the programme" (included and not yet ended).
+PATH_STATES = (State.INCLUSA, State.VALUTAZIONE_T0, State.IN_CORSO, State.VALUTAZIONE_T2)
+ENDED_STATES = (State.NON_INCLUSA, State.CONCLUSA, State.INTERROTTA)
+
+
+class AddMonths(models.Func):
+    """`date + n months` in SQL, where both may be columns: AddMonths(F("t0_date"), F("offset"))."""
+
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        months_sql, months_params = compiler.compile(self.source_expressions[1])
+        return f"(({date_sql}) + make_interval(months => {months_sql}))::date", [*date_params, *months_params]
+
+
+class FamilyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The families a user may open at all (DESIGN.md §1)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        in_ambito = self.filter(ambito_id=user.ambito_id)
+        if user.role in (Role.UFFICIO_PIANO, Role.COORDINATORE):
+            return in_ambito
+        if user.role == Role.CASE_MANAGER:
+            # A subquery rather than a join: no duplicate rows, so no DISTINCT over every column.
+            mine = EquipeMembership.objects.filter(user=user).values("equipe_id")
+            return in_ambito.filter(Q(case_manager=user) | Q(equipe_id__in=mine))
+        if user.role == Role.OPERATORE:
+            # In the family's équipe, or assigned to one of its interventions (a reverse relation of the
+            # interventions app, named here without importing it).
+            assigned = Q(team__user=user) | Q(interventions__assigned_users=user)
+            return in_ambito.filter(pk__in=Family.objects.filter(assigned).values("pk"))
+        return self.none()
+
+    def active(self):
+        return self.filter(state__in=ACTIVE_STATES)
+
+    def with_due_dates(self):
+        """Annotate t0_date, t1_due, t2_due and whether T1/T2 are complete (for deadlines)."""
+        from .assessments import Assessment  # it imports this module: looked up when the method runs
+
+        t0 = Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T0).order_by().values("date")[:1]
+        return self.annotate(
+            t0_date=Subquery(t0),
+            t1_due=AddMonths(F("t0_date"), F("implementation__t1_offset_months")),
+            t2_due=AddMonths(F("t0_date"), F("implementation__t2_offset_months")),
+            t1_done=Exists(Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T1, is_complete=True)),
+            t2_done=Exists(Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T2, is_complete=True)),
+        ).annotate(
+            # The next evaluation a family on its path owes: T1 while in progress, then T2. Suspended and
+            # ended families owe nothing.
+            next_due=models.Case(
+                models.When(Q(t1_done=False, state=State.IN_CORSO), then=F("t1_due")),
+                models.When(Q(t2_done=False, state__in=[State.IN_CORSO, State.VALUTAZIONE_T2]), then=F("t2_due")),
+                default=None,
+                output_field=models.DateField(),
+            ),
+            next_due_point=models.Case(
+                models.When(Q(t1_done=False), then=models.Value("T1")),
+                default=models.Value("T2"),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def overdue(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.with_due_dates().filter(next_due__lt=today).exclude(state__in=ENDED_STATES)
+
+    def due_within(self, days: int, today: datetime.date | None = None):
+        """Families whose next evaluation is overdue or falls within `days` days."""
+        today = today or timezone.localdate()
+        return (
+            self.with_due_dates()
+            .filter(next_due__lte=today + datetime.timedelta(days=days))
+            .exclude(state__in=ENDED_STATES)
+        )
+
+    def search(self, text: str, *, with_names: bool):
+        """Search by code; by a member's name only for roles that may see names."""
+        text = text.strip()
+        if not text:
+            return self
+        condition = Q(code__icontains=text)
+        if with_names:
+            names = Member.objects.filter(
+                Q(first_name__icontains=text) | Q(last_name__icontains=text), family=OuterRef("pk")
+            )
+            condition |= Exists(names)
+        return self.filter(condition)
+
+
+class Family(models.Model):
+    class InterruptionReason(models.TextChoices):
+        RINUNCIA = "rinuncia", _("Rinuncia della famiglia")
+        TRASFERIMENTO = "trasferimento", _("Trasferimento")
+        ALLONTANAMENTO = "allontanamento_urgente", _("Allontanamento urgente")
+        ALTRO = "altro", _("Altro")
+
+    ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="families", verbose_name=_("ambito"))
+    comune = models.ForeignKey(Comune, on_delete=models.PROTECT, related_name="families", verbose_name=_("comune"))
+    implementation = models.ForeignKey(
+        Implementation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="families",
+        verbose_name=_("implementazione"),
+    )
+    equipe = models.ForeignKey(Equipe, on_delete=models.PROTECT, related_name="families", verbose_name=_("équipe"))
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="managed_families",
+        verbose_name=_("case manager"),
+    )
+    code = models.CharField(_("codice"), max_length=20, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("anno"), editable=False)
+    sequence = models.PositiveIntegerField(_("progressivo"), editable=False)
+    state = models.CharField(_("stato"), max_length=20, choices=State.choices, default=State.SEGNALATA)
+    suspended_from = models.CharField(
+        _("stato prima della sospensione"), max_length=20, choices=State.choices, blank=True
+    )
+    suspension_reason = models.TextField(_("motivo della sospensione"), blank=True)
+    interruption_reason = models.CharField(
+        _("motivo dell'interruzione"), max_length=30, choices=InterruptionReason.choices, blank=True
+    )
+    reunification = models.BooleanField(
+        _("percorso di riunificazione"),
+        default=False,
+        help_text=_("Un bambino collocato fuori famiglia che il progetto riporta a casa."),
+    )
+    under_judicial_authority = models.BooleanField(
+        _("sotto provvedimento dell'autorità giudiziaria"),
+        default=False,
+        help_text=_("Le famiglie già sotto provvedimento non sono target PNRR."),
+    )
+    cultural_mediation = models.BooleanField(_("serve la mediazione culturale"), default=False)
+    language = models.CharField(_("lingua parlata in famiglia"), max_length=60, blank=True)
+    address = EncryptedCharField(_("indirizzo"), max_length=200, blank=True, null=True)
+    phone = EncryptedCharField(_("telefono"), max_length=40, blank=True, null=True)
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("famiglia")
+        verbose_name_plural = _("famiglie")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ambito", "year", "sequence"], name="family_sequence_unique_in_ambito_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="sospesa", suspended_from__in=[s.value for s in ACTIVE_STATES])
+                | (~Q(state="sospesa") & Q(suspended_from="")),
+                name="family_suspension_remembers_state",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="interrotta") | ~Q(interruption_reason=""),
+                name="family_interruption_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["ambito", "state"], name="family_ambito_state_idx")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("families:family-detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(family__in=Family.objects.visible_to(user))
+
+    def children(self):
+        return self.filter(kind=Member.Kind.MINORE)
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+class Member(models.Model):
+    class Kind(models.TextChoices):
+        MINORE = "minore", _("Minore")
+        FIGURA_GENITORIALE = "figura_genitoriale", _("Figura genitoriale")
+        ALTRO_CONVIVENTE = "altro_convivente", _("Altro convivente")
+
+    class Sex(models.TextChoices):
+        F = "F", _("Femmina")
+        M = "M", _("Maschio")
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    first_name = models.CharField(_("nome"), max_length=80)
+    last_name = models.CharField(_("cognome"), max_length=80)
+    codice_fiscale = EncryptedCharField(_("codice fiscale"), max_length=16, blank=True, null=True)
+    codice_fiscale_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    birth_date = models.DateField(_("data di nascita"))
+    sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices)
+    relationship = models.CharField(_("relazione"), max_length=60, blank=True, help_text=_("es. madre, figlio, nonna"))
+    school = models.CharField(_("scuola"), max_length=120, blank=True)
+    school_class = models.CharField(_("classe"), max_length=30, blank=True)
+    is_reference_child = models.BooleanField(_("bambino di riferimento"), default=False)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("componente")
+        verbose_name_plural = _("componenti")
+        ordering = ["kind", "birth_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(is_reference_child=True), name="one_reference_child_per_family"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_reference_child=False) | Q(kind="minore"), name="reference_child_is_a_minor"
+            ),
+            models.UniqueConstraint(
+                fields=["family", "codice_fiscale_hash"],
+                condition=~Q(codice_fiscale_hash=""),
+                name="member_codice_fiscale_unique_in_family",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        # The keyed hash lets the codice fiscale be found without decrypting every row.
+        self.codice_fiscale_hash = keyed_hash(self.codice_fiscale) if self.codice_fiscale else ""
+        super().save(*args, **kwargs)
+
+    def age_on(self, day: datetime.date | None = None) -> int:
+        return age_on(self.birth_date, day or timezone.localdate())
+
+    @property
+    def age(self) -> int:
+        return self.age_on()
+
+
+class FamilyScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(family__in=Family.objects.visible_to(user))

@@ -1,0 +1,116 @@
+"""The records of what happened to a family: every change of state (`TransitionLog`), the change history of
+its personal data (pghistory's triggers on `TRACKED_MODELS`), who looked at it (`AccessLog`) and its
+anonymisation (`AnonymisationLog`)."""
+
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .assessments import Assessment, AssessmentRating, SDQScore
+from .family import Family, FamilyScopedQuerySet, Member, State
+from .plan import Action, Objective, ProgettoQuadro, Verification
+from .referral import Preassessment, PreassessmentConcern, Referral
+from .team import Closure, Consent, DiaryNote, TeamMeeting, TeamMember
+
+
+class TransitionLog(models.Model):
+    """Every change of state: who, when, from, to and why. Written only by `families.services`."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    # The day the step happened (what reports count by), which may precede the day it was recorded (`at`).
+    effective_on = models.DateField(default=timezone.localdate)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    objects = FamilyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("passaggio di stato")
+        verbose_name_plural = _("passaggi di stato")
+        ordering = ["effective_on", "at", "pk"]
+        indexes = [models.Index(fields=["to_state", "effective_on"], name="transition_to_state_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+# Every change to personal data is recorded with who, when, old and new values (DESIGN.md §4): database
+# triggers catch ORM saves, QuerySet.update() and raw SQL alike.
+TRACKED_MODELS = (
+    Family,
+    Member,
+    Referral,
+    Preassessment,
+    PreassessmentConcern,
+    Assessment,
+    AssessmentRating,
+    SDQScore,
+    ProgettoQuadro,
+    Objective,
+    Action,
+    Verification,
+    TeamMember,
+    TeamMeeting,
+    Consent,
+    DiaryNote,
+    Closure,
+)
+for tracked in TRACKED_MODELS:
+    pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(tracked)
+
+
+class AccessLog(models.Model):
+    """Who looked at a family's personal data, when and on which page (DESIGN.md §4)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Consultazione")
+        DOWNLOAD = "download", _("Scaricamento documento")
+        PRINT = "print", _("Stampa")
+        EXPORT = "export", _("Esportazione")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="access_log")
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.VIEW)
+    path = models.CharField(max_length=300)
+    identities_shown = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("accesso ai dati")
+        verbose_name_plural = _("registro degli accessi")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["family", "-at"], name="access_family_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()} {self.family} {self.at:%d/%m/%Y %H:%M}"
+
+
+class AnonymisationLog(models.Model):
+    """A family whose identities were erased at the end of the retention period (families.anonymisation):
+    what was erased, when and by whom (a username, or "system" for the scheduled run). Append-only for the
+    application."""
+
+    family = models.OneToOneField(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("famiglia"))
+    family_code = models.CharField(_("codice famiglia"), max_length=20)
+    ended_state = models.CharField(_("stato finale"), max_length=20)
+    ended_on = models.DateField(_("percorso terminato il"))
+    anonymised_at = models.DateTimeField(_("anonimizzata il"), auto_now_add=True)
+    performed_by = models.CharField(_("eseguita da"), max_length=150, default="system")
+    counts = models.JSONField(_("dati cancellati"), default=dict)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in pippi_portal (migration families.0003).
+        db_table = "pippi_portal_anonymisationlog"
+        verbose_name = _("anonimizzazione")
+        verbose_name_plural = _("registro delle anonimizzazioni")
+        ordering = ["-anonymised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.family_code} {self.anonymised_at:%d/%m/%Y}"

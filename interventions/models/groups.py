@@ -1,0 +1,96 @@
+"""Groups of parents or children: the modules, their sessions and who attended."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from equipes.models import Ambito, AmbitoScopedQuerySet, Project
+from families.models import Member
+
+from .intervention import InterventionType
+
+
+class GroupQuerySet(AmbitoScopedQuerySet):
+    pass
+
+
+class Group(models.Model):
+    """A module of group meetings (6–8 sessions) for parents, children or both."""
+
+    class Frequency(models.TextChoices):
+        SETTIMANALE = "settimanale", _("Settimanale")
+        QUINDICINALE = "quindicinale", _("Quindicinale")
+
+    ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="groups", verbose_name=_("ambito"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="groups", verbose_name=_("progetto")
+    )
+    type = models.ForeignKey(InterventionType, on_delete=models.PROTECT, related_name="groups", verbose_name=_("tipo"))
+    module_number = models.PositiveSmallIntegerField(_("modulo n."))
+    name = models.CharField(_("nome"), max_length=150)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_groups", verbose_name=_("facilitatori")
+    )
+    venue = models.CharField(_("sede"), max_length=200)
+    planned_sessions = models.PositiveSmallIntegerField(
+        _("incontri previsti"), validators=[MinValueValidator(6), MaxValueValidator(8)], default=6
+    )
+    frequency = models.CharField(_("frequenza"), max_length=20, choices=Frequency.choices)
+    start_date = models.DateField(_("inizio"))
+    participants = models.ManyToManyField(Member, blank=True, related_name="groups", verbose_name=_("partecipanti"))
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gruppo")
+        verbose_name_plural = _("gruppi")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_sessions__gte=6, planned_sessions__lte=8), name="group_six_to_eight_sessions"
+            ),
+            models.UniqueConstraint(fields=["ambito", "type", "module_number"], name="group_module_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (modulo {self.module_number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:group-detail", args=[self.pk])
+
+
+class GroupSession(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("data"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("durata (minuti)"), validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
+    topic = models.CharField(_("tema"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("incontro di gruppo")
+        verbose_name_plural = _("incontri di gruppo")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["group", "date"], name="group_session_unique_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.date:%d/%m/%Y}"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    present = models.BooleanField(_("presente"), default=False)
+
+    class Meta:
+        verbose_name = _("presenza")
+        verbose_name_plural = _("presenze")
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {'presente' if self.present else 'assente'}"

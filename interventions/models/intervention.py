@@ -1,0 +1,137 @@
+"""The catalogue of interventions (dispositivi), shared or the ambito's own, and their activation for a family,
+with the SEDT rule."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from equipes.models import Ambito, Profile
+from families.models import Action, Family, Objective
+from pippi_portal.periods import PeriodQuerySet
+
+SEDT_MINIMUM_WEEKLY_HOURS = Decimal("8")
+
+
+class InterventionTypeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The shared catalogue plus the ambito's own types."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        return self.filter(Q(ambito__isnull=True) | Q(ambito_id=user.ambito_id))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class InterventionType(models.Model):
+    """A device (dispositivo) of the catalogue. Types without an ambito are shared by every ambito; an ambito
+    may add its own (centro diurno, sostegno economico, child-protection services…)."""
+
+    class Category(models.TextChoices):
+        INDIVIDUALE = "individuale", _("Intervento individuale")
+        GRUPPO = "gruppo", _("Gruppo")
+        COMUNITA = "comunita", _("Comunità e rete")
+
+    ambito = models.ForeignKey(
+        Ambito,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intervention_types",
+        verbose_name=_("ambito"),
+        help_text=_("Vuoto per i dispositivi del catalogo comune."),
+    )
+    code = models.SlugField(_("codice"), max_length=40)
+    name = models.CharField(_("nome"), max_length=150)
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices)
+    profile = models.CharField(_("profilo che lo eroga"), max_length=30, choices=Profile.choices)
+    is_pippi_device = models.BooleanField(_("dispositivo P.I.P.P.I."), default=True)
+    is_active = models.BooleanField(_("attivo"), default=True)
+
+    objects = InterventionTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tipo di intervento")
+        verbose_name_plural = _("catalogo degli interventi")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(ambito__isnull=True), name="intervention_type_code_unique_shared"
+            ),
+            models.UniqueConstraint(
+                fields=["ambito", "code"],
+                condition=Q(ambito__isnull=False),
+                name="intervention_type_code_unique_in_ambito",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_sedt(self) -> bool:
+        return self.code == "sedt"
+
+
+class InterventionQuerySet(PeriodQuerySet):
+    def visible_to(self, user):
+        return self.filter(family__in=Family.objects.visible_to(user))
+
+
+class Intervention(models.Model):
+    """A device activated for a family."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="interventions")
+    type = models.ForeignKey(
+        InterventionType, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("tipo")
+    )
+    start_date = models.DateField(_("inizio"))
+    end_date = models.DateField(_("fine"), null=True, blank=True)
+    planned_hours_per_week = models.DecimalField(
+        _("ore settimanali previste"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+    )
+    sedt_exception_reason = models.TextField(
+        _("motivo della deroga alle 8 ore settimanali"),
+        blank=True,
+        help_text=_("Obbligatorio solo per un'educativa domiciliare sotto le 8 ore settimanali."),
+    )
+    assigned_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assigned_interventions", verbose_name=_("operatori assegnati")
+    )
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="interventions", verbose_name=_("obiettivi a cui risponde")
+    )
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="interventions", verbose_name=_("azioni del Progetto Quadro")
+    )
+    notes = models.TextField(_("note"), blank=True)
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intervento")
+        verbose_name_plural = _("interventi")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="intervention_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_hours_per_week__gte=0), name="intervention_planned_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} — {self.family}"

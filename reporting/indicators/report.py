@@ -1,0 +1,301 @@
+"""The report's sections, assembled from the named figures: what the snapshot holds, with labels, rounding
+and small-cell suppression applied."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from equipes.models import Equipe, GovernanceMeeting, Implementation, Profile, Project, StaffTraining, User
+from families.models import Family, State
+from interventions.selectors import delivered_minutes_by_profile, project_budget
+
+from ..models import Audience, Complaint, QualityControl
+from ..quality import quality_section
+from .cells import columns, hours, rate, rounded, suppress
+from .outcome_figures import (
+    children_at_home,
+    closures_by_outcome,
+    families_with_t0_and_t2,
+    mdb_change_by_side,
+    objectives_by_outcome,
+    sdq_total_change,
+)
+from .path_figures import (
+    AGE_BANDS,
+    children_by_age_band,
+    children_by_comune,
+    families_active,
+    families_by_step,
+    families_interrupted_by_reason,
+    families_preassessed,
+    families_referred,
+    reunification_paths,
+)
+from .work_figures import (
+    active_pairings,
+    families_by_intervention_type,
+    group_attendance_rate,
+    group_modules,
+    group_sessions,
+    parenting_events,
+    school_agreements,
+    school_meetings,
+    sedt_hours,
+)
+
+
+def compute(project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """All the figures of a report for `project` between `start` and `end` (both included); cumulative
+    figures run from the project's start to `end`."""
+    implementations = list(project.implementations.order_by("number"))
+    return {
+        "meta": meta(project, start, end),
+        "cover": cover(project, start, end),
+        "procedural": procedural(project, implementations, start, end),
+        "physical": physical(project, implementations, start, end),
+        "outcomes": outcomes(project, start, end),
+        "finance": finance(project, start, end),
+        "partner": partner(project, start, end),
+    }
+
+
+def meta(project: Project, start: datetime.date, end: datetime.date) -> dict:
+    """What every snapshot says about itself: the period, where cumulative figures start, the small-cell
+    threshold applied and when it was computed."""
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "cumulative_from": project.start_date.isoformat(),
+        "threshold": settings.REPORT_SMALL_CELL_THRESHOLD,
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
+    """Section 1: the ambito, the project and the period."""
+    ambito = project.ambito
+    return {
+        "ambito": ambito.name,
+        "lead_municipality": ambito.lead_municipality,
+        "comuni": list(ambito.comuni.order_by("name").values_list("name", flat=True)),
+        "project_title": project.title,
+        "measure": project.measure_code,
+        "cup": project.cup,
+        "amount": str(project.amount),
+        "funding_decree": project.funding_decree,
+        "project_period": {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()},
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "partners": list(project.partners.order_by("name").values_list("name", flat=True)),
+    }
+
+
+def procedural(project: Project, implementations: list[Implementation], start, end) -> dict:
+    """Section 2: the implementations and their phase, the équipes, the staff trained, governance meetings."""
+    trained = StaffTraining.objects.filter(user__ambito=project.ambito, completed_on__lte=end)
+    meetings = GovernanceMeeting.objects.filter(ambito=project.ambito, date__lte=end)
+    by_kind = meetings.values("kind").annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
+    kinds = dict(GovernanceMeeting.Kind.choices)
+    return {
+        "implementations": [
+            {
+                "name": str(i),
+                "number": i.number,
+                "module": i.module,
+                "start": i.start_date.isoformat(),
+                "end": i.end_date.isoformat(),
+                "phase": "da avviare" if end < i.start_date else ("conclusa" if end > i.end_date else "in corso"),
+                "target_families": i.target_families,
+            }
+            for i in implementations
+        ],
+        "equipes": Equipe.objects.filter(ambito=project.ambito, memberships__isnull=False).distinct().count(),
+        "staff": {
+            "trained_people": trained.values("user").distinct().count(),
+            "training_hours": rounded(trained.aggregate(h=Coalesce(Sum("hours"), Decimal(0)))["h"], 1),
+            "staff_in_register": User.objects.filter(ambito=project.ambito, is_active=True, is_superuser=False)
+            .exclude(role="admin")
+            .count(),
+        },
+        "governance_meetings": [
+            {"kind": str(kinds[row["kind"]]), "period": row["period"], "cumulative": row["cumulative"]}
+            for row in by_kind.order_by("kind")
+        ],
+    }
+
+
+def physical(project: Project, implementations: list[Implementation], start, end) -> dict:
+    """Section 3: the families per implementation (in the period and cumulative), the children reached and
+    what was done for them."""
+    referred = families_referred(project, start, end)
+    preassessed = families_preassessed(project, start, end)
+    by_step = families_by_step(project, start, end)
+    active = families_active(project, end)
+    rows = []
+    totals = {
+        key: {"period": 0, "cumulative": 0} for key in ("referred", "preassessed", "included", "closed", "interrupted")
+    }
+    totals["active"] = 0
+    for implementation in implementations:
+        pk = implementation.pk
+        row = {"implementation": str(implementation), "target_families": implementation.target_families}
+        for key, counts in (
+            ("referred", referred.get(pk)),
+            ("preassessed", preassessed.get(pk)),
+            ("included", by_step.get((pk, State.INCLUSA))),
+            ("closed", by_step.get((pk, State.CONCLUSA))),
+            ("interrupted", by_step.get((pk, State.INTERROTTA))),
+        ):
+            row[key] = dict(counts) if counts else {"period": 0, "cumulative": 0}
+            totals[key]["period"] += row[key]["period"]
+            totals[key]["cumulative"] += row[key]["cumulative"]
+        row["active"] = active.get(pk, 0)
+        totals["active"] += row["active"]
+        rows.append(row)
+    reasons = dict(Family.InterruptionReason.choices)
+    interrupted = families_interrupted_by_reason(project, end)
+    by_band = children_by_age_band(project, end)
+    by_comune = children_by_comune(project, end)
+    by_type = families_by_intervention_type(project, start, end)
+    return {
+        "families": {"rows": rows, "totals": totals},
+        "interrupted_by_reason": suppress({str(reasons[k]): v for k, v in interrupted.items() if k}),
+        "children": {
+            "total": sum(by_band.values()),
+            "by_age_band": suppress({label: by_band.get(label, 0) for label, _low, _high in AGE_BANDS}),
+            "by_comune": suppress(dict(sorted(by_comune.items()))),
+        },
+        "reunification": reunification_paths(project, end),
+        "families_by_intervention": suppress(dict(sorted(by_type.items()))),
+        "sedt_hours": sedt_hours(project, start, end),
+        "groups": {
+            "modules": group_modules(project, start, end),
+            "sessions": group_sessions(project, start, end),
+            "attendance_rate": group_attendance_rate(project, start, end),
+        },
+        "pairings": {"active_in_period": active_pairings(project, start, end)},
+        "school_partnerships": {
+            "agreements": school_agreements(project, end),
+            "meetings_in_period": school_meetings(project, start, end),
+        },
+        "parenting_events": parenting_events(project, start, end),
+    }
+
+
+def outcomes(project: Project, start, end) -> dict:
+    """Section 4: objectives verified at T2, Mondo del Bambino and SDQ changes, closures and children at home,
+    all by the end of the period."""
+    with_both = families_with_t0_and_t2(project, end)
+    closures = closures_by_outcome(project, start, end)
+    return {
+        "objectives_at_t2": objectives_by_outcome(project, end),
+        "families_with_t0_t2": len(with_both),
+        "mondo_del_bambino": mdb_change_by_side(with_both),
+        "sdq_total_difficulties": sdq_total_change(project, end),
+        "closures_by_outcome": columns(
+            {label: counts["period"] for label, counts in closures.items()},
+            {label: counts["cumulative"] for label, counts in closures.items()},
+        ),
+        "children_at_home": suppress(children_at_home(project, end)),
+    }
+
+
+def finance(project: Project, start, end) -> dict:
+    """Section 5: validated hours per professional profile against the minimum, spending and the forecast."""
+    in_period = delivered_minutes_by_profile(project, since=start, until=end)
+    cumulative = delivered_minutes_by_profile(project, until=end)
+    budget = project_budget(project)
+    forecast = {line.profile: line for line in budget.lines}
+    profiles = []
+    spent = Decimal(0)
+    for line in project.budget_lines.all():
+        cumulative_hours = Decimal(cumulative.get(line.profile, 0)) / 60
+        cost = (cumulative_hours * line.hourly_cost).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        spent += cost
+        profiles.append(
+            {
+                "profile": str(Profile(line.profile).label),
+                "minimum_hours": line.minimum_hours,
+                "period_hours": hours(in_period.get(line.profile)),
+                "cumulative_hours": hours(cumulative.get(line.profile)),
+                "percent_of_minimum": rate(cumulative_hours, line.minimum_hours),
+                "hourly_cost": str(line.hourly_cost),
+                "spent": str(cost),
+                "forecast_hours": float(forecast[line.profile].forecast_hours) if line.profile in forecast else None,
+                "will_miss_minimum": forecast[line.profile].will_miss_minimum if line.profile in forecast else None,
+            }
+        )
+    return {
+        "profiles": profiles,
+        "spent": str(spent),
+        "amount": str(project.amount),
+        "spent_percent": rate(spent, project.amount),
+        "forecast_observed_until": budget.observed_until.isoformat() if budget.observed_until else None,
+    }
+
+
+def partner(project: Project, start, end) -> dict:
+    """Complaints, satisfaction, controls and impact indicators (the partner's section), with labels and the
+    small-cell rule applied: breakdowns suppressed, and no mean published over fewer answers than the
+    threshold."""
+    quality = quality_section(project=project, start=start, end=end)
+    threshold = settings.REPORT_SMALL_CELL_THRESHOLD
+    complaints = quality["complaints"]
+    channels, outcomes_ = dict(Complaint.Channel.choices), dict(Complaint.Outcome.choices)
+    statuses = dict(QualityControl.Status.choices)
+
+    def mean_or_hidden(figures: dict):
+        return figures["mean"] if figures["responses"] >= threshold else f"n.d. (< {threshold} risposte)"
+
+    return {
+        "complaints": {
+            "received": complaints["received"],
+            "closed": complaints["closed"],
+            "open": complaints["open"],
+            "mean_days_to_close": complaints["mean_days_to_close"],
+            "by_channel": suppress({str(channels[k]): v for k, v in complaints["by_channel"].items() if v}),
+            "by_outcome": suppress({str(outcomes_[k]): v for k, v in complaints["by_outcome"].items() if v}),
+        },
+        "satisfaction": [
+            {
+                "audience": str(label),
+                "responses": quality["satisfaction"][code]["responses"],
+                "mean": mean_or_hidden(quality["satisfaction"][code]),
+                "surveys": [
+                    {
+                        "title": survey["title"],
+                        "responses": survey["responses"],
+                        "mean": mean_or_hidden(survey),
+                        "items": [
+                            {"text": item["text"], "mean": item["mean"] if item["n"] >= threshold else None}
+                            for item in survey["items"]
+                        ],
+                    }
+                    for survey in quality["satisfaction"][code]["surveys"]
+                ],
+            }
+            for code, label in Audience.choices
+        ],
+        "quality_controls": {
+            "total": quality["quality_controls"]["total"],
+            "with_corrective_actions": quality["quality_controls"]["with_corrective_actions"],
+            "by_status": {str(statuses[k]): v for k, v in quality["quality_controls"]["by_status"].items() if v},
+        },
+        "impact_indicators": [
+            {
+                "name": row["name"],
+                "unit": row["unit"],
+                "baseline": row["baseline"],
+                "target": row["target"],
+                "latest_value": row["latest"]["value"] if row["latest"] else None,
+                "latest_period_end": row["latest"]["period_end"] if row["latest"] else None,
+                "reached": row["reached"],
+            }
+            for row in quality["impact_indicators"]
+        ],
+    }

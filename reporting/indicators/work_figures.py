@@ -1,0 +1,105 @@
+"""Figures of what was done for a project's families: interventions by type, SEDT hours, groups, solidarity
+pairings, school partnerships and parenting events.
+
+Each function is one or two aggregate queries (none grows with the families); `report.physical` assembles
+them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from equipes.models import Project
+from interventions.models import (
+    Attendance,
+    Group,
+    GroupSession,
+    Intervention,
+    Pairing,
+    ParentingEvent,
+    SchoolMeeting,
+    SchoolPartnership,
+    TimeEntry,
+)
+
+from .cells import hours, rate
+from .path_figures import project_families
+
+
+def families_by_intervention_type(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """Families with an intervention of each type active at some time in the period, per type name."""
+    return dict(
+        Intervention.objects.active_between(start, end)
+        .filter(family__in=project_families(project))
+        .values("type__name")
+        .annotate(n=Count("family", distinct=True))
+        .values_list("type__name", "n")
+    )
+
+
+def sedt_hours(project: Project, start: datetime.date, end: datetime.date) -> dict[str, float]:
+    """Hours delivered (eligible, validated) on SEDT interventions of the project: in the period and to `end`."""
+    minutes = (
+        TimeEntry.objects.delivered()
+        .filter(timesheet__project=project, intervention__type__code="sedt")
+        .aggregate(
+            period=Sum("minutes", filter=Q(date__gte=start, date__lte=end)),
+            cumulative=Sum("minutes", filter=Q(date__lte=end)),
+        )
+    )
+    return {"period": hours(minutes["period"]), "cumulative": hours(minutes["cumulative"])}
+
+
+def _group_sessions(project: Project, start: datetime.date, end: datetime.date) -> QuerySet[GroupSession]:
+    return GroupSession.objects.filter(group__ambito_id=project.ambito_id, date__gte=start, date__lte=end)
+
+
+def group_modules(project: Project, start: datetime.date, end: datetime.date) -> int:
+    """Group modules of the project's ambito that met in the period."""
+    return Group.objects.filter(sessions__in=_group_sessions(project, start, end)).distinct().count()
+
+
+def group_sessions(project: Project, start: datetime.date, end: datetime.date) -> int:
+    """Group sessions of the project's ambito in the period."""
+    return _group_sessions(project, start, end).count()
+
+
+def group_attendance_rate(project: Project, start: datetime.date, end: datetime.date) -> float | None:
+    """Participants present as a percentage of those expected, over the period's sessions (None without any)."""
+    attendance = Attendance.objects.filter(session__in=_group_sessions(project, start, end)).aggregate(
+        rows=Count("pk"), present=Count("pk", filter=Q(present=True))
+    )
+    return rate(attendance["present"], attendance["rows"])
+
+
+def active_pairings(project: Project, start: datetime.date, end: datetime.date) -> int:
+    """Solidarity pairings of the project's families active at some time in the period."""
+    return Pairing.objects.active_between(start, end).filter(family__in=project_families(project)).count()
+
+
+def _school_partnerships(project: Project, end: datetime.date) -> QuerySet[SchoolPartnership]:
+    return SchoolPartnership.objects.filter(ambito_id=project.ambito_id, signed_on__lte=end)
+
+
+def school_agreements(project: Project, end: datetime.date) -> int:
+    """School partnerships of the project's ambito signed by `end`."""
+    return _school_partnerships(project, end).count()
+
+
+def school_meetings(project: Project, start: datetime.date, end: datetime.date) -> int:
+    """Meetings held in the period under the school partnerships signed by `end`."""
+    return SchoolMeeting.objects.filter(
+        partnership__in=_school_partnerships(project, end), date__gte=start, date__lte=end
+    ).count()
+
+
+def parenting_events(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """Parenting events of the project's ambito in the period: how many, their participants, and how many of
+    the programme's families took part."""
+    return ParentingEvent.objects.filter(ambito_id=project.ambito_id, date__gte=start, date__lte=end).aggregate(
+        count=Count("pk"),
+        participants=Coalesce(Sum("participants_count"), 0),
+        programme_families=Coalesce(Sum("programme_families"), 0),
+    )

@@ -1,0 +1,118 @@
+"""How the forms of the interventions app are fuzzed (interventions, groups, solidarity, schools, events,
+timesheets): one `Case` each, see tests/fuzz_cases.py."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.urls import reverse
+
+from interventions import services as hour_services
+from interventions.forms import (
+    GroupForm,
+    GroupParticipantsForm,
+    GroupSessionForm,
+    InterventionForm,
+    PairingForm,
+    ParentingEventForm,
+    ReopenForm,
+    SchoolMeetingForm,
+    SchoolPartnershipForm,
+    SupportFamilyForm,
+)
+from tests.fuzz_cases import Case, cm, fresh, op, plain_save, save_with, udp
+
+
+def participants_save(s, form, user):
+    group = fresh(s.group)
+    group.participants.set(form.cleaned_data["members"])
+
+
+def reopen_save(s, form, user):
+    with contextlib.suppress(hour_services.HoursRefused):
+        hour_services.timesheet_reopen(timesheet=fresh(s.timesheet), by=user, reason=form.cleaned_data["reason"])
+
+
+def cases() -> list[Case]:
+    return [
+        Case(
+            "InterventionForm",
+            InterventionForm,
+            lambda s, d, fl: InterventionForm(d, family=fresh(s.family), user=cm(s)),
+            user=cm,
+            url=lambda s: reverse("interventions:intervention-create", args=[s.family.pk]),
+            save=plain_save,
+        ),
+        Case(
+            "GroupForm",
+            GroupForm,
+            lambda s, d, fl: GroupForm(d, user=cm(s)),
+            user=cm,
+            url=lambda s: reverse("interventions:group-create"),
+            save=plain_save,
+        ),
+        Case(
+            "GroupParticipantsForm",
+            GroupParticipantsForm,
+            lambda s, d, fl: GroupParticipantsForm(d, group=fresh(s.group), user=s.users.operatore),
+            user=op,
+            url=lambda s: reverse("interventions:group-detail", args=[s.group.pk]),
+            save=participants_save,
+        ),
+        Case(
+            "GroupSessionForm",
+            GroupSessionForm,
+            lambda s, d, fl: GroupSessionForm(d, group=fresh(s.group)),
+            user=op,
+            url=lambda s: reverse("interventions:session-create", args=[s.group.pk]),
+            save=plain_save,
+        ),
+        Case(
+            "SupportFamilyForm",
+            SupportFamilyForm,
+            lambda s, d, fl: SupportFamilyForm(d, user=cm(s)),
+            user=cm,
+            url=lambda s: reverse("interventions:support-create"),
+            save=plain_save,
+        ),
+        Case(
+            "PairingForm",
+            PairingForm,
+            lambda s, d, fl: PairingForm(d, user=cm(s)),
+            user=cm,
+            url=lambda s: reverse("interventions:pairing-create"),
+            save=plain_save,
+        ),
+        Case(
+            "SchoolPartnershipForm",
+            SchoolPartnershipForm,
+            lambda s, d, fl: SchoolPartnershipForm(d, user=udp(s)),
+            user=udp,
+            url=lambda s: reverse("interventions:school-create"),
+            save=plain_save,
+        ),
+        Case(
+            "SchoolMeetingForm",
+            SchoolMeetingForm,
+            lambda s, d, fl: SchoolMeetingForm(d),
+            user=udp,
+            url=lambda s: reverse("interventions:school-meeting-create", args=[s.school.pk]),
+            save=save_with(partnership=lambda s, u: fresh(s.school)),
+        ),
+        Case(
+            "ParentingEventForm",
+            ParentingEventForm,
+            lambda s, d, fl: ParentingEventForm(d, user=udp(s)),
+            user=udp,
+            url=lambda s: reverse("interventions:event-create"),
+            save=plain_save,
+        ),
+        Case(
+            "ReopenForm",
+            ReopenForm,
+            lambda s, d, fl: ReopenForm(d),
+            user=lambda s: s.users.referente_ente,
+            url=lambda s: reverse("interventions:timesheet-reopen", args=[s.timesheet.pk]),
+            save=reopen_save,
+        ),
+    ]
