@@ -8,8 +8,10 @@ import random
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models.signals import post_migrate
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -52,18 +54,19 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 REFERENCE_DATA_MIGRATIONS = ["families.migrations.0002_reference_data", "interventions.migrations.0002_catalogue"]
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Transactional tests (live server, health check) end with a flush that empties every table, the
-    reference data loaded by data migrations included; load it again (idempotently) before each of them."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "live_server" in request.fixturenames or (marker and marker.kwargs.get("transaction"))
-    if transactional:
-        request.getfixturevalue("transactional_db")
-        from django.apps import apps
+def _reload_reference_data(sender, using, **kwargs):
+    """Transactional tests (live server, health check, backup) end with a flush that empties every table, the
+    reference data loaded by data migrations included. Django sends `post_migrate` after the flush (as it does
+    after `migrate`), so they are loaded again (idempotently) at once: every test, whichever ran before it on
+    this process, finds them."""
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).load(django_apps, None)
 
-        for module in REFERENCE_DATA_MIGRATIONS:
-            importlib.import_module(module).load(apps, None)
+
+# Django sends the signal once per app: one of them is enough.
+post_migrate.connect(
+    _reload_reference_data, sender=django_apps.get_app_config("interventions"), dispatch_uid="reference-data"
+)
 
 
 @pytest.fixture
