@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import importlib
 import random
-from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
@@ -16,7 +15,6 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from demo import path
-from equipes.models import EquipeMembership, Organisation, Profile, Role
 from families.models import TeamMember
 from tests import factories as f
 
@@ -55,9 +53,11 @@ def _static_files_looked_up_on_request():
 
 
 @pytest.fixture(autouse=True)
-def _media_in_a_temporary_folder(settings, tmp_path):
-    """Uploads and rendered reports of a test go to its own folder, never to var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_a_temporary_folder(request, settings, tmp_path):
+    """Uploads and rendered reports of a test go to its own folder, never to var/media. Tests on data built once
+    for their module keep the module's folder (`module_db`), where that data's files are."""
+    if "module_db" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
 
 
 REFERENCE_DATA_MIGRATIONS = ["families.migrations.0002_reference_data", "interventions.migrations.0002_catalogue"]
@@ -81,63 +81,8 @@ post_migrate.connect(
 @pytest.fixture
 def world(db):
     """Ambito "TST" with a project, an implementation, an équipe and a user of every role; ambito "OTH"
-    with its own project and équipe and a case manager (the outsider)."""
-    ambito = f.make_ambito("TST")
-    comune = f.make_comune(ambito, "Comune Alfa")
-    municipality = f.make_organisation(ambito, "Comune di Alfa")
-    coop = f.make_organisation(ambito, "Cooperativa Beta", Organisation.Kind.ETS)
-    other_coop = f.make_organisation(ambito, "Cooperativa Gamma", Organisation.Kind.ETS)
-    users = SimpleNamespace(
-        ufficio_piano=f.make_user(ambito, Role.UFFICIO_PIANO, municipality, username="udp"),
-        coordinatore=f.make_user(ambito, Role.COORDINATORE, municipality, username="coordinatore"),
-        case_manager=f.make_user(
-            ambito, Role.CASE_MANAGER, municipality, username="assistente", profile=Profile.ASSISTENTE_SOCIALE
-        ),
-        operatore=f.make_user(ambito, Role.OPERATORE, coop, username="educatore", profile=Profile.EDUCATORE),
-        referente_ente=f.make_user(ambito, Role.REFERENTE_ENTE, coop, username="referente"),
-        admin=f.make_user(None, Role.ADMIN, username="admin", is_staff=True, is_superuser=True),
-    )
-    project = f.make_project(ambito)
-    project.partners.add(coop)
-    implementation = f.make_implementation(project, 11)
-    equipe = f.make_equipe(
-        ambito,
-        "Équipe Alfa",
-        {users.case_manager: EquipeMembership.MemberRole.CASE_MANAGER, users.operatore: "operatore"},
-    )
-    equipe.comuni.add(comune)
-
-    other = f.make_ambito("OTH")
-    other_comune = f.make_comune(other, "Comune Omega")
-    other_org = f.make_organisation(other, "Comune di Omega")
-    outsider = f.make_user(other, Role.CASE_MANAGER, other_org, username="outsider")
-    other_udp = f.make_user(other, Role.UFFICIO_PIANO, other_org, username="udp_other")
-    other_project = f.make_project(other)
-    other_implementation = f.make_implementation(other_project, 11)
-    other_equipe = f.make_equipe(other, "Équipe Omega", {outsider: EquipeMembership.MemberRole.CASE_MANAGER})
-    other_equipe.comuni.add(other_comune)
-
-    return SimpleNamespace(
-        ambito=ambito,
-        comune=comune,
-        municipality=municipality,
-        coop=coop,
-        other_coop=other_coop,
-        users=users,
-        project=project,
-        implementation=implementation,
-        equipe=equipe,
-        other=SimpleNamespace(
-            ambito=other,
-            comune=other_comune,
-            organisation=other_org,
-            outsider=outsider,
-            ufficio_piano=other_udp,
-            project=other_project,
-            implementation=other_implementation,
-            equipe=other_equipe,
-        ),
-    )
+    with its own project and équipe and a case manager (the outsider). (`tests.factories.make_world`.)"""
+    return f.make_world()
 
 
 @pytest.fixture
@@ -206,28 +151,29 @@ def advance(world):
     return run
 
 
-# The path walker and what goes with it, for the tests of the apps below `demo`, which may not import it.
+# The path walker and what goes with it, for the tests of the apps below `demo`, which may not import it. Session
+# scoped, as they are only functions and data, so that data built once per module can use them too.
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def walk():
     """`demo.path.walk`: take a family along the path through the real services, as the demo does."""
     return path.walk
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def record_t1():
     """`demo.path.record_t1`: the T1 assessment and verifications of a family in progress."""
     return path.record_t1
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def ratings():
     """`demo.path.ratings`: a rating for every sub-dimension, around a base value."""
     return path.ratings
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def signed_pdf() -> bytes:
     """The one-page PDF the demo's signed consents are made of."""
     return path.SIGNED_PDF
@@ -253,6 +199,13 @@ def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_world(module_db):
+    """The `world`, built once for the module that asks for it: each test sees it in its own savepoint and its
+    changes are rolled back. A module that uses it does not ask for `world` too (the two would clash)."""
+    return f.make_world()
 
 
 @pytest.fixture(scope="module")
