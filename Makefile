@@ -53,10 +53,13 @@ run: $(STAMP)
 		  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		  $(PY) manage.py runserver $(HOST):$(PORT); }'
 
+# The suite runs on every core (pytest-xdist): one test database per worker, the tests of a module on one worker
+# (pytest.ini). TEST_WORKERS=0 runs it in this process, e.g. to use --pdb.
+TEST_WORKERS ?= auto
 # The tests of the second factor switch it on themselves (settings overrides).
 test: export MFA_REQUIRED ?= false
 test: $(STAMP)
-	$(WITH_DB) $(PY) -m pytest $(PYTEST_ARGS)
+	$(WITH_DB) $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # ruff, then the layers contract in pyproject.toml (pippi_portal imports no app, no app imports a higher one).
 lint: $(STAMP)
