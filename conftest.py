@@ -210,5 +210,6 @@ def module_world(module_db):
 
 @pytest.fixture(scope="module")
 def seeded_demo(module_db):
-    """The synthetic demo (`seed_demo`), seeded once for the module that asks for it."""
+    """The synthetic demo (`seed_demo`), seeded once for the module that asks for it; such a module carries the
+    `demo_seed` marker, which `make test-fast` leaves out."""
     call_command("seed_demo", verbosity=0)

@@ -11,6 +11,8 @@ from equipes.models import Ambito, GovernanceMeeting, Implementation, Project, S
 from families.models import Family
 from families.tests.test_access import NO_OBJECT, PAGES, url_for
 
+pytestmark = pytest.mark.demo_seed
+
 
 def row_counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
