@@ -1,4 +1,5 @@
-# PIPPI Portal — everyday commands. `make run` serves the demo, `make test` runs the whole suite.
+# PIPPI Portal — everyday commands. `make run` serves the demo, `make test` runs the whole suite, `make test-fast`
+# the inner loop.
 # With DATABASE_URL unset both use an embedded PostgreSQL under var/ (see scripts/devdb.py).
 
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
@@ -21,11 +22,11 @@ export PYTHONWARNINGS ?= ignore::RuntimeWarning:platformdirs.api
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint security format check manage venv db-stop backup restore clean bench load help
+.PHONY: run test test-fast lint security format check manage venv db-stop backup restore clean bench load help
 
 help:
 	@echo "make run      serve the synthetic demo on http://$(HOST):$(PORT)"
-	@echo "make test     run the whole test suite"
+	@echo "make test     run the whole test suite (make test-fast: without the slow browser, fuzzing, crawl, seeds)"
 	@echo "make lint     ruff check and format check, the import layers contract"
 	@echo "make security pip-audit, bandit, migration checks"
 	@echo "make backup   pg_dump into var/backups/ (make restore FILE=... to restore one)"
@@ -53,10 +54,20 @@ run: $(STAMP)
 		  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		  $(PY) manage.py runserver $(HOST):$(PORT); }'
 
+# The suite runs on every core (pytest-xdist): one test database per worker, the tests of a module on one worker
+# (pytest.ini). TEST_WORKERS=0 runs it in this process, e.g. to use --pdb.
+TEST_WORKERS ?= auto
 # The tests of the second factor switch it on themselves (settings overrides).
 test: export MFA_REQUIRED ?= false
 test: $(STAMP)
-	$(WITH_DB) $(PY) -m pytest $(PYTEST_ARGS)
+	$(WITH_DB) $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser, fuzzing, crawl and demo-seed tests (pytest.ini's markers), on test
+# databases kept between runs (PYTEST_ARGS=--create-db builds them again, after a migration is changed).
+test-fast: export MFA_REQUIRED ?= false
+test-fast: $(STAMP)
+	$(WITH_DB) $(PY) -m pytest -n $(TEST_WORKERS) --reuse-db \
+		-m "not browser and not fuzzing and not crawl and not demo_seed" $(PYTEST_ARGS)
 
 # ruff, then the layers contract in pyproject.toml (pippi_portal imports no app, no app imports a higher one).
 lint: $(STAMP)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime
 import importlib
 import random
-from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models.signals import post_migrate
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from demo import path
-from equipes.models import EquipeMembership, Organisation, Profile, Role
 from families.models import TeamMember
 from tests import factories as f
 
@@ -43,89 +43,46 @@ def _no_n_plus_one(_zeal_installed, settings):
     settings.MIDDLEWARE = ["zeal.middleware.zeal_middleware", *settings.MIDDLEWARE]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_looked_up_on_request():
+    """WhiteNoise finds a static file when it is asked for, instead of listing the whole static folder each time a
+    test client starts (a few hundredths of a second per client, a thousand clients a run). What it serves is the
+    same."""
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _media_in_a_temporary_folder(settings, tmp_path):
-    """Uploads and rendered reports of a test go to its own folder, never to var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_a_temporary_folder(request, settings, tmp_path):
+    """Uploads and rendered reports of a test go to its own folder, never to var/media. Tests on data built once
+    for their module keep the module's folder (`module_db`), where that data's files are."""
+    if "module_db" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
 
 
 REFERENCE_DATA_MIGRATIONS = ["families.migrations.0002_reference_data", "interventions.migrations.0002_catalogue"]
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Transactional tests (live server, health check) end with a flush that empties every table, the
-    reference data loaded by data migrations included; load it again (idempotently) before each of them."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "live_server" in request.fixturenames or (marker and marker.kwargs.get("transaction"))
-    if transactional:
-        request.getfixturevalue("transactional_db")
-        from django.apps import apps
+def _reload_reference_data(sender, using, **kwargs):
+    """Transactional tests (live server, health check, backup) end with a flush that empties every table, the
+    reference data loaded by data migrations included. Django sends `post_migrate` after the flush (as it does
+    after `migrate`), so they are loaded again (idempotently) at once: every test, whichever ran before it on
+    this process, finds them."""
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).load(django_apps, None)
 
-        for module in REFERENCE_DATA_MIGRATIONS:
-            importlib.import_module(module).load(apps, None)
+
+# Django sends the signal once per app: one of them is enough.
+post_migrate.connect(
+    _reload_reference_data, sender=django_apps.get_app_config("interventions"), dispatch_uid="reference-data"
+)
 
 
 @pytest.fixture
 def world(db):
     """Ambito "TST" with a project, an implementation, an équipe and a user of every role; ambito "OTH"
-    with its own project and équipe and a case manager (the outsider)."""
-    ambito = f.make_ambito("TST")
-    comune = f.make_comune(ambito, "Comune Alfa")
-    municipality = f.make_organisation(ambito, "Comune di Alfa")
-    coop = f.make_organisation(ambito, "Cooperativa Beta", Organisation.Kind.ETS)
-    other_coop = f.make_organisation(ambito, "Cooperativa Gamma", Organisation.Kind.ETS)
-    users = SimpleNamespace(
-        ufficio_piano=f.make_user(ambito, Role.UFFICIO_PIANO, municipality, username="udp"),
-        coordinatore=f.make_user(ambito, Role.COORDINATORE, municipality, username="coordinatore"),
-        case_manager=f.make_user(
-            ambito, Role.CASE_MANAGER, municipality, username="assistente", profile=Profile.ASSISTENTE_SOCIALE
-        ),
-        operatore=f.make_user(ambito, Role.OPERATORE, coop, username="educatore", profile=Profile.EDUCATORE),
-        referente_ente=f.make_user(ambito, Role.REFERENTE_ENTE, coop, username="referente"),
-        admin=f.make_user(None, Role.ADMIN, username="admin", is_staff=True, is_superuser=True),
-    )
-    project = f.make_project(ambito)
-    project.partners.add(coop)
-    implementation = f.make_implementation(project, 11)
-    equipe = f.make_equipe(
-        ambito,
-        "Équipe Alfa",
-        {users.case_manager: EquipeMembership.MemberRole.CASE_MANAGER, users.operatore: "operatore"},
-    )
-    equipe.comuni.add(comune)
-
-    other = f.make_ambito("OTH")
-    other_comune = f.make_comune(other, "Comune Omega")
-    other_org = f.make_organisation(other, "Comune di Omega")
-    outsider = f.make_user(other, Role.CASE_MANAGER, other_org, username="outsider")
-    other_udp = f.make_user(other, Role.UFFICIO_PIANO, other_org, username="udp_other")
-    other_project = f.make_project(other)
-    other_implementation = f.make_implementation(other_project, 11)
-    other_equipe = f.make_equipe(other, "Équipe Omega", {outsider: EquipeMembership.MemberRole.CASE_MANAGER})
-    other_equipe.comuni.add(other_comune)
-
-    return SimpleNamespace(
-        ambito=ambito,
-        comune=comune,
-        municipality=municipality,
-        coop=coop,
-        other_coop=other_coop,
-        users=users,
-        project=project,
-        implementation=implementation,
-        equipe=equipe,
-        other=SimpleNamespace(
-            ambito=other,
-            comune=other_comune,
-            organisation=other_org,
-            outsider=outsider,
-            ufficio_piano=other_udp,
-            project=other_project,
-            implementation=other_implementation,
-            equipe=other_equipe,
-        ),
-    )
+    with its own project and équipe and a case manager (the outsider). (`tests.factories.make_world`.)"""
+    return f.make_world()
 
 
 @pytest.fixture
@@ -194,28 +151,29 @@ def advance(world):
     return run
 
 
-# The path walker and what goes with it, for the tests of the apps below `demo`, which may not import it.
+# The path walker and what goes with it, for the tests of the apps below `demo`, which may not import it. Session
+# scoped, as they are only functions and data, so that data built once per module can use them too.
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def walk():
     """`demo.path.walk`: take a family along the path through the real services, as the demo does."""
     return path.walk
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def record_t1():
     """`demo.path.record_t1`: the T1 assessment and verifications of a family in progress."""
     return path.record_t1
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def ratings():
     """`demo.path.ratings`: a rating for every sub-dimension, around a base value."""
     return path.ratings
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def signed_pdf() -> bytes:
     """The one-page PDF the demo's signed consents are made of."""
     return path.SIGNED_PDF
@@ -244,6 +202,14 @@ def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def module_world(module_db):
+    """The `world`, built once for the module that asks for it: each test sees it in its own savepoint and its
+    changes are rolled back. A module that uses it does not ask for `world` too (the two would clash)."""
+    return f.make_world()
+
+
+@pytest.fixture(scope="module")
 def seeded_demo(module_db):
-    """The synthetic demo (`seed_demo`), seeded once for the module that asks for it."""
+    """The synthetic demo (`seed_demo`), seeded once for the module that asks for it; such a module carries the
+    `demo_seed` marker, which `make test-fast` leaves out."""
     call_command("seed_demo", verbosity=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from decimal import Decimal
+from types import SimpleNamespace
 
 from equipes.models import (
     Ambito,
@@ -13,6 +14,7 @@ from equipes.models import (
     EquipeMembership,
     Implementation,
     Organisation,
+    Profile,
     Project,
     Role,
     User,
@@ -76,6 +78,68 @@ def make_equipe(ambito: Ambito, name: str | None = None, members: dict | None = 
     return equipe
 
 
+def make_world() -> SimpleNamespace:
+    """Ambito "TST" with a project, an implementation, an équipe and a user of every role; ambito "OTH" with its
+    own project and équipe, a case manager (the outsider) and an Ufficio di Piano. The `world` fixture of the
+    conftest, per test, and `module_world`, once per module."""
+    ambito = make_ambito("TST")
+    comune = make_comune(ambito, "Comune Alfa")
+    municipality = make_organisation(ambito, "Comune di Alfa")
+    coop = make_organisation(ambito, "Cooperativa Beta", Organisation.Kind.ETS)
+    other_coop = make_organisation(ambito, "Cooperativa Gamma", Organisation.Kind.ETS)
+    users = SimpleNamespace(
+        ufficio_piano=make_user(ambito, Role.UFFICIO_PIANO, municipality, username="udp"),
+        coordinatore=make_user(ambito, Role.COORDINATORE, municipality, username="coordinatore"),
+        case_manager=make_user(
+            ambito, Role.CASE_MANAGER, municipality, username="assistente", profile=Profile.ASSISTENTE_SOCIALE
+        ),
+        operatore=make_user(ambito, Role.OPERATORE, coop, username="educatore", profile=Profile.EDUCATORE),
+        referente_ente=make_user(ambito, Role.REFERENTE_ENTE, coop, username="referente"),
+        admin=make_user(None, Role.ADMIN, username="admin", is_staff=True, is_superuser=True),
+    )
+    project = make_project(ambito)
+    project.partners.add(coop)
+    implementation = make_implementation(project, 11)
+    equipe = make_equipe(
+        ambito,
+        "Équipe Alfa",
+        {users.case_manager: EquipeMembership.MemberRole.CASE_MANAGER, users.operatore: "operatore"},
+    )
+    equipe.comuni.add(comune)
+
+    other = make_ambito("OTH")
+    other_comune = make_comune(other, "Comune Omega")
+    other_org = make_organisation(other, "Comune di Omega")
+    outsider = make_user(other, Role.CASE_MANAGER, other_org, username="outsider")
+    other_udp = make_user(other, Role.UFFICIO_PIANO, other_org, username="udp_other")
+    other_project = make_project(other)
+    other_implementation = make_implementation(other_project, 11)
+    other_equipe = make_equipe(other, "Équipe Omega", {outsider: EquipeMembership.MemberRole.CASE_MANAGER})
+    other_equipe.comuni.add(other_comune)
+
+    return SimpleNamespace(
+        ambito=ambito,
+        comune=comune,
+        municipality=municipality,
+        coop=coop,
+        other_coop=other_coop,
+        users=users,
+        project=project,
+        implementation=implementation,
+        equipe=equipe,
+        other=SimpleNamespace(
+            ambito=other,
+            comune=other_comune,
+            organisation=other_org,
+            outsider=outsider,
+            ufficio_piano=other_udp,
+            project=other_project,
+            implementation=other_implementation,
+            equipe=other_equipe,
+        ),
+    )
+
+
 __all__ = [
     "Role",
     "make_ambito",
@@ -86,6 +150,7 @@ __all__ = [
     "make_organisation",
     "make_project",
     "make_user",
+    "make_world",
 ]
 
 

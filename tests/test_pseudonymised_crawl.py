@@ -29,7 +29,7 @@ from families.models import AccessLog, Family, Member
 from interventions.models import Group
 from reporting.models import ReportRun
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 ROLES = ["coordinatore", "udp"]
 # Never followed: leaving the session, and the Django admin (neither role is staff: it answers a redirect).

@@ -1,30 +1,30 @@
 """The authorisation matrix of the whole project.
 
-Every URL pattern the project serves must have an entry: the pages of each app are in that app's matrix (each
-persona against an object in scope and one out of scope, refused POSTs leaving the database unchanged); the
-project-level pages (health check, login and account pages, the Django admin) are here. A new URL without an entry
-makes `test_every_url_pattern_has_an_entry` fail.
+Every URL pattern the project serves must have an entry: the pages of each app are in that app's table (each
+persona against an object in scope and one out of scope, refused POSTs leaving the database unchanged; the
+machinery is tests/access_harness.py); the project-level pages (health check, login and account pages, the Django
+admin) are here. A new URL without an entry makes `test_every_url_pattern_has_an_entry` fail.
 """
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from equipes.tests import test_views_access as equipes_matrix
+from equipes.tests.test_access import TABLE as EQUIPES
 from families.models import Family
-from families.tests import test_access_matrix as families_matrix
-from interventions.tests import test_access as interventions_matrix
-from reporting.tests import test_dashboard as dashboard_matrix
-from reporting.tests import test_report_access as reports_matrix
-from reporting.tests import test_views_access as quality_matrix
+from families.tests.test_access import TABLE as FAMILIES
+from interventions.tests.test_access import TABLE as INTERVENTIONS
+from reporting.tests.test_access import TABLE as REPORTING
+from tests.access_harness import url_names
+
+# The persona × page matrices of the apps (tests/access_harness.py).
+TABLES = [EQUIPES, FAMILIES, INTERVENTIONS, REPORTING]
 
 # Pages anybody may open without logging in, with what an anonymous GET answers.
 PUBLIC = {
     "healthz": 200,
-    "reporting:survey-thanks": 200,
-    "reporting:survey-answer": 404,  # an unknown token; the valid ones are in reporting/tests/test_survey_links.py
     "account_login": 200,
     "account_logout": 302,  # nobody to log out: back to the start
     "account_inactive": 200,
@@ -61,22 +61,8 @@ ADMIN_SITE |= {"view_on_site", "app_list", "auth_user_password_change"}
 PERSONAS = ["admin", "ufficio_piano", "coordinatore", "case_manager", "operatore", "referente_ente"]
 
 
-def url_names(patterns=None, namespace=None):
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            yield from url_names(pattern.url_patterns, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern):
-            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
-
-
 def covered() -> set[str]:
-    names = {f"families:{n}" for n in families_matrix.PAGES}
-    names |= {f"interventions:{n}" for n in set(interventions_matrix.PAGES) | set(interventions_matrix.OBJECT_PAGES)}
-    names |= {f"equipes:{n}" for n in set(equipes_matrix.PAGES) | set(equipes_matrix.OBJECT_PAGES)}
-    names |= set(dashboard_matrix.PAGES)
-    names |= {f"reporting:{n}" for n in quality_matrix.PAGES}
-    names |= {f"reporting:{n}" for n in reports_matrix.PAGES}
-    return names | set(PUBLIC) | set(OWN_ACCOUNT)
+    return {name for table in TABLES for name in table.pages} | set(PUBLIC) | set(OWN_ACCOUNT)
 
 
 def admin_entry(name: str) -> bool:
@@ -105,7 +91,6 @@ def test_every_pattern_has_a_name():
 
 def public_url(name: str) -> str:
     args = {
-        "reporting:survey-answer": ["no-such-token"],
         "account_confirm_email": ["no-such-key"],
         "account_reset_password_from_key": ["1", "no-such-key"],
     }.get(name, [])

@@ -12,6 +12,8 @@ from equipes.models import Project, User
 from reporting.models import Complaint, ImpactIndicator, QualityControl, SatisfactionSurvey
 from reporting.quality import quality_section
 
+pytestmark = pytest.mark.demo_seed
+
 
 @pytest.fixture
 def seregno(db, seeded_demo):

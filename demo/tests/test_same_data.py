@@ -26,6 +26,8 @@ from freezegun import freeze_time
 from families.models import Assessment, Family, TransitionLog
 from interventions.models import TimeEntry
 
+pytestmark = pytest.mark.demo_seed
+
 EXPECTED = Path(__file__).with_name("same_data.json")
 # A working day of the first recording; 10:00 in Rome. Every date of both seeds follows from it.
 FROZEN_AT = "2026-12-02 09:00:00"

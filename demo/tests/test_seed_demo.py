@@ -9,7 +9,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from equipes.models import Ambito, GovernanceMeeting, Implementation, Project, StaffTraining, User
 from families.models import Family
-from families.tests.test_access_matrix import NO_OBJECT, PAGES, url_for
+from families.tests.test_access import NO_OBJECT, PAGES, url_for
+
+pytestmark = pytest.mark.demo_seed
 
 
 def row_counts() -> dict[str, int]:

@@ -1,16 +1,22 @@
-"""Every URL of the interventions app, for each persona, on objects in and out of scope."""
+"""Every URL of the interventions app, for each persona, on objects in and out of scope (the checks are
+tests/access_harness.py; the objects of both ambiti are built once for the module)."""
+
+import random
+from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from equipes.models import Role
+from families.models import TeamMember
 from interventions import services
 from interventions.models import Group, GroupSession, InterventionType, SchoolPartnership, Timesheet
+from tests import access_harness as access
 from tests import factories as f
 
-from .conftest import SEDT_START
+from .conftest import SEDT_START, make_sedt
+
+pytestmark = pytest.mark.django_db
 
 PERSONAS = [
     "admin",
@@ -62,6 +68,7 @@ PAGES = {
     "event-create": ("GET", ORGANISERS - {"admin"}, None),
     "budget": ("GET", {"admin", "ufficio_piano", "coordinatore", "referente_ente"}, None),
 }
+# Pages about one object: each has an object of the other ambito too, out of scope but for the admin.
 OBJECT_PAGES = {
     "family",
     "intervention-edit",
@@ -80,14 +87,59 @@ OBJECT_PAGES = {
 }
 
 
-@pytest.fixture
-def objects(world, sedt):
-    educator = world.users.operatore
+# Pages that check the role before looking the object up: a role without the right gets 403 whatever the object.
+ROLE_FIRST = {"school-meeting-create"}
+
+
+def expected(persona: str, name: str, in_scope: bool) -> int:
+    name = name.removeprefix("interventions:")
+    method, allowed, visible = PAGES[name]
+    # The other ambito's Ufficio di Piano: the same role, with its own objects.
+    role = "ufficio_piano" if persona == "outsider" else persona
+    if not in_scope and persona != "admin":
+        return 403 if name in ROLE_FIRST and role not in allowed else 404
+    if visible is not None and role not in visible:
+        return 404
+    if role not in allowed:
+        return 403
+    if name == "my-month" and role == "operatore":
+        return 302  # the month exists: straight to the timesheet
+    return 302 if method == "POST" else 200
+
+
+def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
+    name = name.removeprefix("interventions:")
+    if name not in OBJECT_PAGES:
+        return [reverse(f"interventions:{name}", kwargs=scene.kwargs["ours"].get(name, {}))] if in_scope else []
+    ours, theirs = ("theirs", "ours") if persona == "outsider" else ("ours", "theirs")
+    return [reverse(f"interventions:{name}", kwargs=scene.kwargs[ours if in_scope else theirs][name])]
+
+
+TABLE = access.Table(
+    namespace="interventions",
+    pages={f"interventions:{name}": method for name, (method, _allowed, _visible) in PAGES.items()},
+    personas=PERSONAS,
+    urls=urls,
+    expected=expected,
+    app_labels=["interventions"],
+    post_data={
+        "reason": "x",
+        "value": "1",
+        "row": "coordinamento:",
+        "date": SEDT_START.isoformat(),
+        "participants": "x",
+    },
+)
+
+
+def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
+    """An hour of the family's intervention on the educator's timesheet, a parents' group with one of the
+    family's members and a session, a school partnership: the URL arguments of the object pages."""
     services.time_entry_set(user=educator, day=SEDT_START, activity="diretta_famiglia", minutes=60, family=sedt.family)
-    sheet = Timesheet.objects.get()
+    sheet = Timesheet.objects.get(user=educator)
     group = Group.objects.create(
-        ambito=world.ambito,
-        type=InterventionType.objects.get(code="gruppo_genitori"),
+        ambito=ambito,
+        type=InterventionType.objects.get(code="gruppo_genitori", ambito__isnull=True),
         module_number=1,
         name="Genitori",
         venue="Sala",
@@ -97,8 +149,8 @@ def objects(world, sedt):
     member = sedt.family.members.first()
     group.participants.add(member)
     session = GroupSession.objects.create(group=group, date=SEDT_START, duration_minutes=120)
-    school = SchoolPartnership.objects.create(ambito=world.ambito, school="IC", kind="protocollo", signed_on=SEDT_START)
-    kwargs = {
+    school = SchoolPartnership.objects.create(ambito=ambito, school="IC", kind="protocollo", signed_on=SEDT_START)
+    return {
         "family": {"pk": sedt.family.pk},
         "intervention-create": {"pk": sedt.family.pk},
         "intervention-edit": {"pk": sedt.pk},
@@ -113,81 +165,64 @@ def objects(world, sedt):
         "session-create": {"pk": group.pk},
         "attendance-toggle": {"pk": group.pk, "session_pk": session.pk, "member_pk": member.pk},
         "school-meeting-create": {"pk": school.pk},
-        "budget": {"project_pk": world.project.pk},
+        "budget": {"project_pk": project.pk},
     }
+
+
+@pytest.fixture(scope="module")
+def scene(module_world, walk):
+    """In each ambito a family on its path with an educational intervention of its educator, the educator's
+    timesheet, a group and a school partnership."""
+    world = module_world
+
+    def advance_by(case_manager, educator, seed):
+        return lambda family, state: walk(
+            family, state, by=case_manager, operator=educator, t0=f._dt.date(2024, 3, 1), rng=random.Random(seed)
+        )
+
+    family = f.make_family(world, children=2)
+    TeamMember.objects.create(family=family, user=world.users.operatore, role="Educatore")
+    sedt = make_sedt(world, family, advance_by(world.users.case_manager, world.users.operatore, 1))
+
+    other = world.other
+    other_educator = f.make_user(other.ambito, Role.OPERATORE, other.organisation)
+    other_family = f.make_family(
+        world,
+        case_manager=other.outsider,
+        implementation=other.implementation,
+        comune=other.comune,
+        equipe=other.equipe,
+    )
+    TeamMember.objects.create(family=other_family, user=other_educator, role="Educatore")
+    other_world = SimpleNamespace(users=SimpleNamespace(operatore=other_educator))
+    other_sedt = make_sedt(other_world, other_family, advance_by(other.outsider, other_educator, 2))
+
     personas = {
         name: getattr(world.users, name)
         for name in ["admin", "ufficio_piano", "coordinatore", "case_manager", "operatore", "referente_ente"]
     }
-    personas["outsider"] = world.other.ufficio_piano
+    personas["outsider"] = other.ufficio_piano
     personas["operatore_libero"] = f.make_user(world.ambito, Role.OPERATORE, world.coop)
-    return kwargs, personas
+    return SimpleNamespace(
+        world=world,
+        personas=personas,
+        sessions=access.sessions(personas),
+        kwargs={
+            "ours": objects_of(world.ambito, world.project, sedt, world.users.operatore),
+            "theirs": objects_of(other.ambito, other.project, other_sedt, other_educator),
+        },
+    )
 
 
 def test_every_interventions_url_is_in_the_matrix():
-    names = set()
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver) and pattern.namespace == "interventions":
-            names |= {p.name for p in pattern.url_patterns}
-    assert names == set(PAGES)
+    access.assert_every_url_has_an_entry(TABLE)
 
 
-def expected(persona, name):
-    method, allowed, visible = PAGES[name]
-    if persona == "outsider":
-        if name in OBJECT_PAGES:
-            return 404
-        # The other ambito's Ufficio di Piano: the same role, with its own (empty) data.
-        persona = "ufficio_piano"
-    if visible is not None and persona not in visible:
-        return 404
-    if persona not in allowed:
-        return 403
-    if name == "my-month" and persona == "operatore":
-        return 302  # the month exists: straight to the timesheet
-    return 302 if method == "POST" else 200
+@pytest.mark.parametrize(("persona", "name"), TABLE.cases())
+def test_each_persona_gets_the_expected_status(scene, persona, name):
+    access.check(TABLE, scene, persona, name)
 
 
-def snapshot():
-    return {m._meta.label: m.objects.count() for m in apps.get_app_config("interventions").get_models()}
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_each_persona_gets_the_expected_status(objects, persona):
-    kwargs, personas = objects
-    client = Client()
-    client.force_login(personas[persona])
-    failures = []
-    for name, (method, _allowed, _visible) in sorted(PAGES.items()):
-        url = reverse(f"interventions:{name}", kwargs=kwargs.get(name, {}))
-        want = expected(persona, name)
-        if method == "POST":
-            if want == 302:
-                continue  # allowed writes are exercised in the feature tests
-            before = snapshot()
-            status = client.post(
-                url,
-                {
-                    "reason": "x",
-                    "value": "1",
-                    "row": "coordinamento:",
-                    "date": SEDT_START.isoformat(),
-                    "participants": "x",
-                },
-            ).status_code
-            if snapshot() != before:
-                failures.append(f"{name}: a denied POST changed data")
-        else:
-            status = client.get(url).status_code
-        if status != want:
-            failures.append(f"{name}: {status}, expected {want}")
-    assert not failures, "\n".join(failures)
-
-
-def test_anonymous_visitors_are_sent_to_the_login(objects):
-    kwargs, _personas = objects
-    client = Client()
-    for name, (method, _allowed, _visible) in PAGES.items():
-        url = reverse(f"interventions:{name}", kwargs=kwargs.get(name, {}))
-        response = getattr(client, method.lower())(url)
-        assert response.status_code == 302 and "/accounts/login/" in response.url, name
+@pytest.mark.parametrize("name", sorted(TABLE.pages))
+def test_anonymous_visitors_are_sent_to_the_login(scene, name):
+    access.check_anonymous(TABLE, scene, name)

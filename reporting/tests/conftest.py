@@ -89,6 +89,11 @@ def count_page_queries(count_queries):
 
 @pytest.fixture
 def quality(world):
+    """`make_quality`, for each test."""
+    return make_quality(world)
+
+
+def make_quality(world) -> SimpleNamespace:
     """One object of each kind in the world's ambito (the complaint concerns the referent's cooperative)
     and in the other ambito."""
     udp, other_udp = world.users.ufficio_piano, world.other.ufficio_piano

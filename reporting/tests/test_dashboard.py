@@ -1,6 +1,6 @@
-"""The home page (`dashboard`, reporting.dashboard_views): every role gets it, inside its own ambito, with
-what the role needs first (projects and équipes, caseload, T1/T2 deadlines, the method's warnings, SEDT weeks
-below the minimum), in the same number of queries at 1 and at 30 rows."""
+"""The home page (`dashboard`, reporting.dashboard_views): every role gets it (reporting/tests/test_access.py),
+inside its own ambito, with what the role needs first (projects and équipes, caseload, T1/T2 deadlines, the
+method's warnings, SEDT weeks below the minimum), in the same number of queries at 1 and at 30 rows."""
 
 import pytest
 from django.urls import reverse
@@ -10,24 +10,6 @@ from families.tests.test_selectors import families_by_deadline, included_family
 from interventions.tests.conftest import make_sedt
 from interventions.tests.test_sedt import log_last_week_below_minimum
 from tests import factories as f
-
-ROLES = ["ufficio_piano", "coordinatore", "case_manager", "operatore", "referente_ente", "admin"]
-
-# The page in the authorisation matrix (tests/test_url_matrix.py): how to build its URL, the roles that get 200.
-PAGES = {"dashboard": (lambda w: reverse("dashboard"), set(ROLES))}
-
-
-def test_anonymous_visitor_is_sent_to_the_login(world, client):
-    response = client.get(reverse("dashboard"))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_the_dashboard(world, client_for, role):
-    build_url, allowed = PAGES["dashboard"]
-    response = client_for(getattr(world.users, role)).get(build_url(world))
-    assert response.status_code == (200 if role in allowed else 403)
 
 
 def test_dashboard_shows_the_ambito_projects_and_equipes(world, client_for):

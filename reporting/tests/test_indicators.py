@@ -17,8 +17,7 @@ D = datetime.date
 S1_2024 = semester_bounds("2024-S1")
 
 
-@pytest.fixture
-def fixture(world, walk):
+def hand_built(world, walk):
     """Three families of implementation 11 (referred 10/01/2024):
     - A (two children born 06/05/2016 and 06/05/2017) goes the whole path: T0 01/03/2024, T1 01/12/2024,
       T2 01/09/2025, closed 08/09/2025 with outcome A;
@@ -72,6 +71,12 @@ def fixture(world, walk):
     hours.timesheet_confirm(timesheet=march, by=users.operatore)
     hours.timesheet_validate(timesheet=march, by=users.referente_ente)
     return a, b, c
+
+
+@pytest.fixture
+def fixture(world, walk):
+    """The hand-built families, hours and outcomes (`hand_built`), for each test."""
+    return hand_built(world, walk)
 
 
 def test_families_per_implementation_in_the_first_semester_of_2024(world, fixture):

@@ -2,19 +2,22 @@
 
 A family outside the user's scope answers 404 whatever the page; inside it, a page needing a capability
 the role lacks answers 403 (404 for documents that only identity-seeing roles may fetch). A denied POST
-leaves the database unchanged. The test fails when a URL of the app has no entry here.
+leaves the database unchanged. The test fails when a URL of the app has no entry here. (The checks are
+tests/access_harness.py; the two families are built once for the module.)
 """
 
 import random
+from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from equipes.models import Role
 from families.models import State, TeamMember
+from tests import access_harness as access
 from tests import factories as f
+
+pytestmark = pytest.mark.django_db
 
 # URL name -> (HTTP method, capability the page needs). Capabilities are granted per persona below.
 PAGES = {
@@ -85,9 +88,10 @@ def url_for(name: str, family) -> str:
     return reverse(f"families:{name}", kwargs={"pk": family.pk, **kwargs})
 
 
-def expected(persona: str, name: str, method: str, in_scope: bool) -> int:
+def expected(persona: str, name: str, in_scope: bool) -> int:
+    name = name.removeprefix("families:")
+    method, capability = PAGES[name]
     capabilities = CAPABILITIES[persona]
-    capability = PAGES[name][1]
     if name in NO_OBJECT:
         return (302 if method == "POST" else 200) if capability in capabilities else 403
     visible = persona == "admin" or (in_scope and "view" in capabilities)
@@ -98,8 +102,30 @@ def expected(persona: str, name: str, method: str, in_scope: bool) -> int:
     return 302 if method == "POST" else 200
 
 
-@pytest.fixture
-def matrix(world, walk):
+def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
+    name = name.removeprefix("families:")
+    if name in NO_OBJECT:
+        return [scene.urls["ours"][name]] if in_scope else []
+    ours, theirs = ("theirs", "ours") if persona == "outsider" else ("ours", "theirs")
+    return [scene.urls[ours if in_scope else theirs][name]]
+
+
+TABLE = access.Table(
+    namespace="families",
+    pages={f"families:{name}": method for name, (method, _capability) in PAGES.items()},
+    personas=sorted(CAPABILITIES),
+    urls=urls,
+    expected=expected,
+    app_labels=["families"],
+    post_data={"reason": "x", "text": "x", "shared_on": "2024-03-20", "date": "2024-03-05", "general_aims": "x"},
+)
+
+
+@pytest.fixture(scope="module")
+def scene(module_world, walk):
+    """A family of the world's équipe in progress, with the world's operator in its team, and one of the other
+    ambito, both taken along the path by the real services."""
+    world = module_world
     users = world.users
     unassigned = f.make_user(world.ambito, Role.OPERATORE, world.coop, username="educatore_libero")
     family = f.make_family(world, children=2)
@@ -138,58 +164,25 @@ def matrix(world, walk):
         "referente_ente": users.referente_ente,
         "outsider": world.other.outsider,
     }
-    return family, other, personas
+    return SimpleNamespace(
+        world=world,
+        personas=personas,
+        sessions=access.sessions(personas),
+        urls={
+            key: {name: url_for(name, made) for name in PAGES} for key, made in (("ours", family), ("theirs", other))
+        },
+    )
 
 
 def test_every_families_url_is_in_the_matrix():
-    names = set()
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver) and pattern.namespace == "families":
-            names |= {p.name for p in pattern.url_patterns}
-    assert names == set(PAGES)
+    access.assert_every_url_has_an_entry(TABLE)
 
 
-def snapshot() -> dict[str, int]:
-    return {
-        m._meta.label: m.objects.count()
-        for m in apps.get_app_config("families").get_models()
-        if m._meta.label != "families.AccessLog"
-    }
+@pytest.mark.parametrize(("persona", "name"), TABLE.cases())
+def test_each_persona_gets_the_expected_status_on_every_page(scene, persona, name):
+    access.check(TABLE, scene, persona, name)
 
 
-@pytest.mark.parametrize("persona", sorted(CAPABILITIES))
-def test_each_persona_gets_the_expected_status_on_every_page(matrix, persona):
-    family, other, personas = matrix
-    client = Client()
-    client.force_login(personas[persona])
-    failures = []
-    ours, theirs = (other, family) if persona == "outsider" else (family, other)
-    for name, (method, _capability) in sorted(PAGES.items()):
-        for target, in_scope in ((ours, True), (theirs, False)):
-            url = url_for(name, target)
-            if method == "GET":
-                status = client.get(url).status_code
-                want = expected(persona, name, method, in_scope)
-            else:
-                want = expected(persona, name, method, in_scope)
-                if want in (302,):
-                    continue  # allowed POSTs change data; they are exercised in the view tests
-                before = snapshot()
-                state = type(target).objects.get(pk=target.pk).state
-                status = client.post(
-                    url,
-                    {"reason": "x", "text": "x", "shared_on": "2024-03-20", "date": "2024-03-05", "general_aims": "x"},
-                ).status_code
-                if snapshot() != before or type(target).objects.get(pk=target.pk).state != state:
-                    failures.append(f"{name} ({'in' if in_scope else 'out of'} scope): denied POST changed data")
-            if status != want:
-                failures.append(f"{name} ({'in' if in_scope else 'out of'} scope): {status}, expected {want}")
-    assert not failures, "\n".join(failures)
-
-
-def test_anonymous_visitors_are_sent_to_the_login(matrix):
-    family, _other, _personas = matrix
-    client = Client()
-    for name, (method, _capability) in PAGES.items():
-        response = getattr(client, method.lower())(url_for(name, family))
-        assert response.status_code == 302 and "/accounts/login/" in response.url, name
+@pytest.mark.parametrize("name", sorted(TABLE.pages))
+def test_anonymous_visitors_are_sent_to_the_login(scene, name):
+    access.check_anonymous(TABLE, scene, name)
