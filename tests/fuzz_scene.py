@@ -14,7 +14,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 
-from equipes.models import EquipeMembership, Organisation, Profile, Role
 from tests import factories as f
 from tests.fuzzing import today
 
@@ -68,70 +67,18 @@ def build_scene() -> SimpleNamespace:
         SurveyLinkBatch,
     )
 
-    ambito = f.make_ambito("TST")
-    comune = f.make_comune(ambito, "Comune Alfa")
-    municipality = f.make_organisation(ambito, "Comune di Alfa")
-    coop = f.make_organisation(ambito, 'Cooperativa "><img src=x onerror=alert(1)>', Organisation.Kind.ETS)
-    other_coop = f.make_organisation(ambito, "Cooperativa Gamma", Organisation.Kind.ETS)
-    users = SimpleNamespace(
-        ufficio_piano=f.make_user(ambito, Role.UFFICIO_PIANO, municipality, username="udp"),
-        coordinatore=f.make_user(ambito, Role.COORDINATORE, municipality, username="coordinatore"),
-        case_manager=f.make_user(
-            ambito, Role.CASE_MANAGER, municipality, username="assistente", profile=Profile.ASSISTENTE_SOCIALE
-        ),
-        operatore=f.make_user(
-            ambito,
-            Role.OPERATORE,
-            coop,
-            username="educatore",
-            profile=Profile.EDUCATORE,
-            last_name="<script>alert(1)</script>",
-        ),
-        referente_ente=f.make_user(ambito, Role.REFERENTE_ENTE, coop, username="referente"),
-        admin=f.make_user(None, Role.ADMIN, username="admin", is_staff=True, is_superuser=True),
-    )
+    world = f.make_world()
+    # Names that carry markup, so that a page printing them unescaped fails too.
+    world.coop.name = 'Cooperativa "><img src=x onerror=alert(1)>'
+    world.coop.save(update_fields=["name"])
+    users = world.users
+    users.operatore.last_name = "<script>alert(1)</script>"
+    users.operatore.save(update_fields=["last_name"])
     users.case_manager.set_password(PASSWORD)
     users.case_manager.save(update_fields=["password"])
-    project = f.make_project(ambito)
-    project.partners.add(coop)
-    implementation = f.make_implementation(project, 11)
-    equipe = f.make_equipe(
-        ambito,
-        "Équipe Alfa",
-        {users.case_manager: EquipeMembership.MemberRole.CASE_MANAGER, users.operatore: "operatore"},
-    )
-    equipe.comuni.add(comune)
-
-    other = f.make_ambito("OTH")
-    other_comune = f.make_comune(other, "Comune Omega")
-    other_org = f.make_organisation(other, "Comune di Omega")
-    outsider = f.make_user(other, Role.CASE_MANAGER, other_org, username="outsider")
-    other_udp = f.make_user(other, Role.UFFICIO_PIANO, other_org, username="udp_other")
-    other_project = f.make_project(other)
-    other_implementation = f.make_implementation(other_project, 11)
-    other_equipe = f.make_equipe(other, "Équipe Omega", {outsider: EquipeMembership.MemberRole.CASE_MANAGER})
-    other_equipe.comuni.add(other_comune)
-    world = SimpleNamespace(
-        ambito=ambito,
-        comune=comune,
-        municipality=municipality,
-        coop=coop,
-        other_coop=other_coop,
-        users=users,
-        project=project,
-        implementation=implementation,
-        equipe=equipe,
-        other=SimpleNamespace(
-            ambito=other,
-            comune=other_comune,
-            organisation=other_org,
-            outsider=outsider,
-            ufficio_piano=other_udp,
-            project=other_project,
-            implementation=other_implementation,
-            equipe=other_equipe,
-        ),
-    )
+    outsider, other_implementation = world.other.outsider, world.other.implementation
+    other_comune, other_equipe = world.other.comune, world.other.equipe
+    ambito, comune, project = world.ambito, world.comune, world.project
 
     family = f.make_family(world, children=2)
     TeamMember.objects.create(family=family, user=users.operatore, role="Educatore")
