@@ -68,6 +68,17 @@ SEREGNO_COMUNI = [
     "Seveso",
 ]
 FAENTINA_COMUNI = ["Brisighella", "Casola Valsenio", "Castel Bolognese", "Faenza", "Riolo Terme", "Solarolo"]
+BASSA_ROMAGNA_COMUNI = [
+    "Alfonsine",
+    "Bagnacavallo",
+    "Bagnara di Romagna",
+    "Conselice",
+    "Cotignola",
+    "Fusignano",
+    "Lugo",
+    "Massa Lombarda",
+    "Sant'Agata sul Santerno",
+]
 SOMMA_COMUNI = [
     "Arsago Seprio",
     "Besnate",
@@ -88,6 +99,7 @@ def seed() -> dict[str, Ambito]:
     ambiti = {
         "SER": _seregno(faker),
         "URF": _faentina(faker),
+        "UBR": _bassa_romagna(),
         "SOM": _somma(faker),
     }
     _admin()
@@ -361,6 +373,15 @@ def _faentina(faker: Faker) -> Ambito:
         ["Faenza", "Castel Bolognese", "Solarolo"],
         [(assistente, EquipeMembership.MemberRole.CASE_MANAGER), (educatore, EquipeMembership.MemberRole.OPERATORE)],
     )
+    return ambito
+
+
+def _bassa_romagna() -> Ambito:
+    """The Bassa Romagna, associated with the Romagna Faentina in its project (CUP F14H22000020006)."""
+    ambito = _ambito(
+        "UBR", "Unione dei Comuni della Bassa Romagna", "Unione dei Comuni della Bassa Romagna", BASSA_ROMAGNA_COMUNI
+    )
+    Project.objects.get(cup="F14H22000020006").associated_ambiti.add(ambito)
     return ambito
 
 

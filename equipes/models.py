@@ -276,9 +276,15 @@ class ProjectQuerySet(AmbitoScopedQuerySet, PeriodQuerySet):
 
 
 class Project(models.Model):
-    """A PNRR project (M5C2 I1.1.1) of an ambito, identified by its CUP."""
+    """A PNRR project (M5C2 I1.1.1), identified by its CUP. It is presented by a lead ambito (capofila, `ambito`),
+    alone or in association with other ambiti (`associated_ambiti`), as the Romagna Faentina with the Bassa Romagna."""
 
-    ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="projects", verbose_name=_("ambito"))
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.PROTECT, related_name="projects", verbose_name=_("ambito capofila")
+    )
+    associated_ambiti = models.ManyToManyField(
+        Ambito, related_name="associated_projects", blank=True, verbose_name=_("ambiti associati")
+    )
     title = models.CharField(_("titolo"), max_length=300)
     cup = models.CharField(_("CUP"), max_length=15, validators=[cup_validator])
     funding_decree = models.CharField(_("decreto di finanziamento"), max_length=300, blank=True)
@@ -308,6 +314,11 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("equipes:project-detail", args=[self.pk])
+
+    @property
+    def ambito_ids(self) -> list[int]:
+        """The lead ambito first, then the associated ones (by id)."""
+        return [self.ambito_id, *sorted(a.pk for a in self.associated_ambiti.all())]
 
 
 class ImplementationQuerySet(AmbitoScopedQuerySet):

@@ -29,8 +29,8 @@ def test_seed_demo_is_idempotent(demo):
     assert row_counts() == before
 
 
-def test_seed_demo_builds_the_three_ambiti_of_the_seeds(demo):
-    assert set(Ambito.objects.values_list("code", flat=True)) == {"SER", "URF", "SOM"}
+def test_seed_demo_builds_the_ambiti_of_the_seeds(demo):
+    assert set(Ambito.objects.values_list("code", flat=True)) == {"SER", "URF", "UBR", "SOM"}
     seregno = Project.objects.get(cup="B24H22000190001")
     assert seregno.ambito.comuni.count() == 10
     assert str(seregno.amount) == "211500.00"
@@ -40,6 +40,10 @@ def test_seed_demo_builds_the_three_ambiti_of_the_seeds(demo):
     faentina = Project.objects.get(cup="F14H22000020006")
     modules = dict(faentina.implementations.values_list("number", "module"))
     assert modules[12] == modules[13] == "BASE"
+    # 003: presented by the Romagna Faentina in association with the Bassa Romagna.
+    assert faentina.ambito.code == "URF"
+    assert [a.code for a in faentina.associated_ambiti.all()] == ["UBR"]
+    assert Ambito.objects.get(code="UBR").comuni.count() == 9
     assert Project.objects.get(cup="B24H22000050006").ambito.comuni.count() == 9
 
 
