@@ -5,20 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('equipes', '0002_user_organisation_in_ambito'),
+        ("equipes", "0002_user_organisation_in_ambito"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='associated_ambiti',
-            field=models.ManyToManyField(blank=True, related_name='associated_projects', to='equipes.ambito', verbose_name='ambiti associati'),
+            model_name="project",
+            name="associated_ambiti",
+            field=models.ManyToManyField(
+                blank=True, related_name="associated_projects", to="equipes.ambito", verbose_name="ambiti associati"
+            ),
         ),
         migrations.AlterField(
-            model_name='project',
-            name='ambito',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='equipes.ambito', verbose_name='ambito capofila'),
+            model_name="project",
+            name="ambito",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="projects",
+                to="equipes.ambito",
+                verbose_name="ambito capofila",
+            ),
         ),
     ]
