@@ -204,8 +204,11 @@ def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture(scope="module")
 def module_world(module_db):
     """The `world`, built once for the module that asks for it: each test sees it in its own savepoint and its
-    changes are rolled back. A module that uses it does not ask for `world` too (the two would clash)."""
-    return f.make_world()
+    changes are rolled back. A module that uses it does not ask for `world` too (the two would clash). Its project
+    has an associated ambito ("ASC", `world.associated`), so the matrices cover a project of several ambiti."""
+    world = f.make_world()
+    f.add_associated_ambito(world)
+    return world
 
 
 @pytest.fixture(scope="module")

@@ -272,7 +272,27 @@ class EquipeMembership(models.Model):
 
 
 class ProjectQuerySet(AmbitoScopedQuerySet, PeriodQuerySet):
-    pass
+    """A project is seen by the users of its lead ambito and of its associated ambiti."""
+
+    def of_ambito(self, ambito_id: int | None):
+        """The projects an ambito takes part in, as lead or associated (a subquery: no duplicate rows)."""
+        associated = Project.associated_ambiti.through.objects.filter(ambito_id=ambito_id).values("project_id")
+        return self.filter(Q(ambito_id=ambito_id) | Q(pk__in=associated))
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        return self.of_ambito(user.ambito_id)
+
+    def led_by(self, user):
+        """The projects whose lead ambito (capofila) is the user's: those its Ufficio di Piano reports."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        return self.filter(ambito_id=user.ambito_id)
 
 
 class Project(models.Model):
@@ -320,9 +340,33 @@ class Project(models.Model):
         """The lead ambito first, then the associated ones (by id)."""
         return [self.ambito_id, *sorted(a.pk for a in self.associated_ambiti.all())]
 
+    def ambiti(self):
+        """The ambiti of the project, lead and associated (a queryset, usable as a subquery)."""
+        associated = Project.associated_ambiti.through.objects.filter(project_id=self.pk).values("ambito_id")
+        return Ambito.objects.filter(Q(pk=self.ambito_id) | Q(pk__in=associated))
+
+    def includes_ambito(self, ambito_id: int | None) -> bool:
+        """Whether an ambito takes part in the project (lead or associated)."""
+        return ambito_id is not None and ambito_id in self.ambito_ids
+
+    def is_led_by(self, user) -> bool:
+        """Whether the user's ambito is the project's lead (capofila)."""
+        return user.ambito_id is not None and user.ambito_id == self.ambito_id
+
 
 class ImplementationQuerySet(AmbitoScopedQuerySet):
-    ambito_path = "project__ambito"
+    """The implementations of a project are the project's: seen in every ambito of the project."""
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        return self.of_ambito(user.ambito_id)
+
+    def of_ambito(self, ambito_id: int | None):
+        """The implementations of the projects an ambito takes part in."""
+        return self.filter(project__in=Project.objects.of_ambito(ambito_id))
 
 
 class Implementation(models.Model):

@@ -36,6 +36,7 @@ def project_detail(request, pk: int):
             "project": project,
             "implementations": implementations,
             "partners": project.partners.all(),
+            "associated_ambiti": project.associated_ambiti.order_by("name"),
             "can_change": request.user.has_perm("equipes.change_project", project),
         },
     )

@@ -35,9 +35,7 @@ class FamilyFilter(django_filters.FilterSet):
         self.user = user
         scope = {} if user.is_admin_role else {"ambito_id": user.ambito_id}
         self.filters["comune"].queryset = Comune.objects.filter(**scope)
-        self.filters["implementation"].queryset = Implementation.objects.filter(
-            **({} if user.is_admin_role else {"project__ambito_id": user.ambito_id})
-        ).select_related("project")
+        self.filters["implementation"].queryset = Implementation.objects.visible_to(user).select_related("project")
         self.filters["case_manager"].queryset = User.objects.filter(role=Role.CASE_MANAGER, **scope)
         self.filters["q"].label = _("Cerca per codice o nome") if user.sees_identities else _("Cerca per codice")
         for field in self.form.fields.values():

@@ -17,6 +17,7 @@ from equipes.models import Comune, Equipe, Implementation, Role, User
 from pippi_portal.forms import DateInput, PortalForm
 
 from .models import (
+    IMPLEMENTATION_OUTSIDE_AMBITO,
     Action,
     Assessment,
     Closure,
@@ -40,6 +41,7 @@ from .models import (
     TimePoint,
     Verification,
     age_on,
+    implementation_open_to,
 )
 from .pseudonymisation import member_labels, team_views
 
@@ -90,9 +92,10 @@ class FamilyForm(PortalForm):
         scope = {"ambito_id": ambito_id} if ambito_id else {}
         self.fields["comune"].queryset = Comune.objects.filter(**scope)
         self.fields["equipe"].queryset = Equipe.objects.filter(**scope)
-        self.fields["implementation"].queryset = Implementation.objects.filter(
-            **({"project__ambito_id": ambito_id} if ambito_id else {})
-        ).select_related("project")
+        # The implementations of every project the ambito takes part in, as lead or associated.
+        implementations = Implementation.objects.of_ambito(ambito_id) if ambito_id else Implementation.objects.all()
+        self.fields["implementation"].queryset = implementations.select_related("project")
+        self.ambito_id = ambito_id
         self.fields["case_manager"].queryset = User.objects.filter(role=Role.CASE_MANAGER, is_active=True, **scope)
         if not self.instance.pk and user.role == Role.CASE_MANAGER:
             self.initial.setdefault("case_manager", user.pk)
@@ -105,6 +108,10 @@ class FamilyForm(PortalForm):
         equipe, comune = cleaned.get("equipe"), cleaned.get("comune")
         if equipe and comune and equipe.ambito_id != comune.ambito_id:
             self.add_error("equipe", _("L'équipe deve essere dello stesso ambito del comune."))
+        implementation = cleaned.get("implementation")
+        ambito_id = equipe.ambito_id if equipe else self.ambito_id
+        if implementation and not implementation_open_to(implementation, ambito_id):
+            self.add_error("implementation", IMPLEMENTATION_OUTSIDE_AMBITO)
         return cleaned
 
 

@@ -15,10 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from equipes.models import User
+from equipes.models import Project, User
 
 from .models import Family, Member, TeamMember, age_on
 from .redaction import UNREDACTED, Person, Redactor
@@ -254,7 +255,13 @@ def ambito_redactor(user: User, ambito_id: int | None = None) -> Redactor:
     minutes, timesheet notes, report narratives). `ambito_id` defaults to the user's own."""
     if user is not None and user.sees_identities:
         return UNREDACTED
-    return families_redactor(Family.objects.filter(ambito_id=ambito_id or user.ambito_id).values("pk"))
+    ambito_id = ambito_id or user.ambito_id
+    # A project of several ambiti shares its records (complaints, reports): the names of the families of every
+    # ambito of those projects are hidden too.
+    shared = Project.objects.of_ambito(ambito_id).values("pk")
+    return families_redactor(
+        Family.objects.filter(Q(ambito_id=ambito_id) | Q(implementation__project__in=shared)).values("pk")
+    )
 
 
 def families_redactor(families) -> Redactor:

@@ -59,8 +59,9 @@ def get_timesheet_for(user: User, pk: int) -> Timesheet:
 
 
 def project_for(user: User, day: datetime.date) -> Project | None:
-    """The project of the user's ambito that covers the day (the latest started, if several)."""
-    return Project.objects.filter(ambito_id=user.ambito_id).active_on(day).order_by("-start_date").first()
+    """The project the user's ambito takes part in (as lead or associated) that covers the day (the latest
+    started, if several)."""
+    return Project.objects.of_ambito(user.ambito_id).active_on(day).order_by("-start_date").first()
 
 
 def families_for_hours(user: User, day: datetime.date):
@@ -79,7 +80,7 @@ def groups_for_hours(user: User):
 def hours_first_day(user: User) -> datetime.date:
     """The first day a person may record hours on: the configured earliest date (HOURS_EARLIEST_DATE), or the
     start of the first project of their ambito when that is later."""
-    first_project = Project.objects.filter(ambito_id=user.ambito_id).aggregate(first=Min("start_date"))["first"]
+    first_project = Project.objects.of_ambito(user.ambito_id).aggregate(first=Min("start_date"))["first"]
     return max(settings.HOURS_EARLIEST_DATE, first_project or settings.HOURS_EARLIEST_DATE)
 
 

@@ -14,6 +14,7 @@ SECTIONS = {
     "cover": "Copertina",
     "procedural": "Avanzamento procedurale",
     "physical": "Indicatori fisici",
+    "ambiti": "Per ambito",
     "outcomes": "Esiti",
     "finance": "Finanza",
     "partner": "Sezione del partner",
@@ -51,6 +52,7 @@ def _walk(section: str, path: list[str], value: Any) -> Iterator[list[CellValue]
             name = (
                 item.get("name")
                 or item.get("implementation")
+                or item.get("ambito")
                 or item.get("profile")
                 or item.get("side")
                 or item.get("kind")

@@ -33,7 +33,8 @@ class ReportStartForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.visible_to(user)
+        # Reports are started by the lead ambito's Ufficio di Piano: an associated ambito reads them.
+        self.fields["project"].queryset = Project.objects.led_by(user)
         self.fields["semester"].choices = [("", "—"), *semester_choices()]
 
     def clean(self):

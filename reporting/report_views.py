@@ -179,6 +179,10 @@ def indicators_page(request):
     except ValueError as error:
         raise Http404 from error
     figures = indicators.compute(project, start, end)
+    if "ambiti" in figures and not user.is_admin_role and not project.is_led_by(user):
+        # An associated ambito sees its own figures beside the project's totals (DESIGN.md "Second round").
+        own = [row for row in figures["ambiti"]["rows"] if row["code"] == user.ambito.code]
+        figures["ambiti"] = {**figures["ambiti"], "rows": own, "own_only": True}
     return render(
         request,
         "reporting/indicators.html",

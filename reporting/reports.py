@@ -51,11 +51,14 @@ def compute_snapshot(project: Project, kind: str, start: datetime.date, end: dat
     """The figures a run freezes: the whole semester report, or the annual synthesis' quality section."""
     if kind == ReportRun.Kind.SEMESTER:
         return indicators.compute(project, start, end)
-    return {
+    snapshot = {
         "meta": indicators.meta(project, start, end),
         "cover": indicators.cover(project, start, end),
         "partner": indicators.partner(project, start, end),
     }
+    if "associated_ambiti" in snapshot["cover"]:
+        snapshot["ambiti"] = indicators.ambiti(project, start, end)  # the year's figures of each ambito
+    return snapshot
 
 
 def title_of(run: ReportRun) -> str:
@@ -77,7 +80,7 @@ def pdf_bytes(run: ReportRun) -> bytes:
         "mdb_chart": charts.mondo_del_bambino_chart(snapshot) if run.kind == ReportRun.Kind.SEMESTER else "",
         "hours_chart": charts.hours_chart(snapshot) if run.kind == ReportRun.Kind.SEMESTER else "",
         # The report leaves the portal: the Ufficio di Piano's texts go out without the names of the families.
-        "redactor": families_redactor(Family.objects.filter(ambito_id=run.project.ambito_id).values("pk")),
+        "redactor": families_redactor(Family.objects.filter(ambito_id__in=run.project.ambito_ids).values("pk")),
     }
     return render_pdf("reporting/report_pdf.html", context)
 
@@ -134,6 +137,8 @@ def _enqueue(run: ReportRun) -> None:
 
 def report_start(*, project: Project, kind: str, label: str, by: User) -> ReportRun:
     """A new version of a report for a period; the figures are frozen and the PDF rendered in the background."""
+    if not by.is_admin_role and not project.is_led_by(by):
+        raise ReportRefused(_("Le rendicontazioni del progetto si avviano dall'ambito capofila."))
     start, end = period_of(kind, label)
     if start > timezone.localdate():
         raise ReportRefused(_("Il periodo %(label)s non è ancora iniziato.") % {"label": label})

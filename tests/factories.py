@@ -140,8 +140,39 @@ def make_world() -> SimpleNamespace:
     )
 
 
+def add_associated_ambito(world) -> SimpleNamespace:
+    """Ambito "ASC", associated with the world's project (whose lead is "TST"), as the Bassa Romagna with the
+    Romagna Faentina's project: its comune, équipe, an Ufficio di Piano, a coordinator, a case manager and an
+    educator. Stored on the world as `world.associated`; "OTH" stays the third ambito, outside the project."""
+    ambito = make_ambito("ASC")
+    comune = make_comune(ambito, "Comune Sigma")
+    municipality = make_organisation(ambito, "Comune di Sigma")
+    users = SimpleNamespace(
+        ufficio_piano=make_user(ambito, Role.UFFICIO_PIANO, municipality, username="udp_assoc"),
+        coordinatore=make_user(ambito, Role.COORDINATORE, municipality, username="coordinatore_assoc"),
+        case_manager=make_user(
+            ambito, Role.CASE_MANAGER, municipality, username="assistente_assoc", profile=Profile.ASSISTENTE_SOCIALE
+        ),
+        operatore=make_user(
+            ambito, Role.OPERATORE, municipality, username="educatore_assoc", profile=Profile.EDUCATORE
+        ),
+    )
+    world.project.associated_ambiti.add(ambito)
+    equipe = make_equipe(
+        ambito,
+        "Équipe Sigma",
+        {users.case_manager: EquipeMembership.MemberRole.CASE_MANAGER, users.operatore: "operatore"},
+    )
+    equipe.comuni.add(comune)
+    world.associated = SimpleNamespace(
+        ambito=ambito, comune=comune, organisation=municipality, users=users, equipe=equipe
+    )
+    return world.associated
+
+
 __all__ = [
     "Role",
+    "add_associated_ambito",
     "make_ambito",
     "make_comune",
     "make_cup",

@@ -14,6 +14,7 @@ from .reference import ClosureOutcome, Framework, RatingLevel, Side, SubDimensio
 from .family import (
     ACTIVE_STATES,
     ENDED_STATES,
+    IMPLEMENTATION_OUTSIDE_AMBITO,
     PATH_STATES,
     AddMonths,
     Family,
@@ -24,6 +25,7 @@ from .family import (
     State,
     TimePoint,
     age_on,
+    implementation_open_to,
 )
 from .referral import ConcernLevel, Preassessment, PreassessmentConcern, Referral
 from .assessments import Assessment, AssessmentRating, SDQScore
@@ -35,6 +37,7 @@ from .logs import TRACKED_MODELS, AccessLog, AnonymisationLog, TransitionLog
 __all__ = [
     "ACTIVE_STATES",
     "ENDED_STATES",
+    "IMPLEMENTATION_OUTSIDE_AMBITO",
     "PATH_STATES",
     "TRACKED_MODELS",
     "AccessLog",
@@ -73,4 +76,5 @@ __all__ = [
     "Verification",
     "age_on",
     "consent_upload_to",
+    "implementation_open_to",
 ]

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Ambito, Comune, Equipe, EquipeMembership, Implementation, Role
+from equipes.models import Ambito, Comune, Equipe, EquipeMembership, Implementation, Project, Role
 from pippi_portal.crypto import EncryptedCharField, keyed_hash
 
 
@@ -222,6 +223,24 @@ class Family(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    def clean(self):
+        super().clean()
+        if not implementation_open_to(self.implementation, self.ambito_id):
+            raise ValidationError({"implementation": IMPLEMENTATION_OUTSIDE_AMBITO})
+
+
+IMPLEMENTATION_OUTSIDE_AMBITO = _(
+    "L'implementazione appartiene a un progetto di cui l'ambito della famiglia non fa parte."
+)
+
+
+def implementation_open_to(implementation: Implementation | None, ambito_id: int | None) -> bool:
+    """Whether a family of `ambito_id` may be registered under `implementation`: its project must be one the
+    ambito takes part in, as lead or associated (a project of several ambiti, DESIGN.md "Second round")."""
+    if implementation is None or ambito_id is None:
+        return True
+    return Project.objects.of_ambito(ambito_id).filter(pk=implementation.project_id).exists()
 
 
 class MemberQuerySet(models.QuerySet):

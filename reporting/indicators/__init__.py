@@ -15,9 +15,10 @@ threshold print as "< 3" with a second cell suppressed where a single one could 
 
 from .cells import suppress
 from .periods import semester_bounds, year_bounds
-from .report import compute, cover, finance, meta, outcomes, partner, physical, procedural
+from .report import ambiti, compute, cover, finance, meta, outcomes, partner, physical, procedural
 
 __all__ = [
+    "ambiti",
     "compute",
     "cover",
     "finance",

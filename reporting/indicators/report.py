@@ -12,12 +12,20 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from equipes.models import Equipe, GovernanceMeeting, Implementation, Profile, Project, StaffTraining, User
+from equipes.models import Comune, Equipe, GovernanceMeeting, Implementation, Profile, Project, StaffTraining, User
 from families.models import Family, State
 from interventions.selectors import delivered_minutes_by_profile, project_budget
 
 from ..models import Audience, Complaint, QualityControl
 from ..quality import quality_section
+from .ambito_figures import (
+    active_per_ambito,
+    children_per_ambito,
+    group_sessions_per_ambito,
+    minutes_per_ambito,
+    referred_per_ambito,
+    steps_per_ambito,
+)
 from .cells import columns, hours, rate, rounded, suppress
 from .outcome_figures import (
     children_at_home,
@@ -55,7 +63,7 @@ def compute(project: Project, start: datetime.date, end: datetime.date) -> dict[
     """All the figures of a report for `project` between `start` and `end` (both included); cumulative
     figures run from the project's start to `end`."""
     implementations = list(project.implementations.order_by("number"))
-    return {
+    figures = {
         "meta": meta(project, start, end),
         "cover": cover(project, start, end),
         "procedural": procedural(project, implementations, start, end),
@@ -64,6 +72,9 @@ def compute(project: Project, start: datetime.date, end: datetime.date) -> dict[
         "finance": finance(project, start, end),
         "partner": partner(project, start, end),
     }
+    if "associated_ambiti" in figures["cover"]:
+        figures["ambiti"] = ambiti(project, start, end)
+    return figures
 
 
 def meta(project: Project, start: datetime.date, end: datetime.date) -> dict:
@@ -78,12 +89,18 @@ def meta(project: Project, start: datetime.date, end: datetime.date) -> dict:
 
 
 def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
-    """Section 1: the ambito, the project and the period."""
+    """Section 1: the ambito (the lead, for a project of several ambiti, with the associated ones), the project
+    and the period."""
     ambito = project.ambito
+    associated = list(project.associated_ambiti.order_by("name").values_list("name", flat=True))
     return {
         "ambito": ambito.name,
+        # Only a project of several ambiti names them: a single-ambito project's cover is as it always was.
+        **({"associated_ambiti": associated} if associated else {}),
         "lead_municipality": ambito.lead_municipality,
-        "comuni": list(ambito.comuni.order_by("name").values_list("name", flat=True)),
+        "comuni": list(
+            Comune.objects.filter(ambito__in=project.ambiti()).order_by("name").values_list("name", flat=True)
+        ),
         "project_title": project.title,
         "measure": project.measure_code,
         "cup": project.cup,
@@ -97,8 +114,9 @@ def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
 
 def procedural(project: Project, implementations: list[Implementation], start, end) -> dict:
     """Section 2: the implementations and their phase, the équipes, the staff trained, governance meetings."""
-    trained = StaffTraining.objects.filter(user__ambito=project.ambito, completed_on__lte=end)
-    meetings = GovernanceMeeting.objects.filter(ambito=project.ambito, date__lte=end)
+    ambiti_ = project.ambiti()
+    trained = StaffTraining.objects.filter(user__ambito__in=ambiti_, completed_on__lte=end)
+    meetings = GovernanceMeeting.objects.filter(ambito__in=ambiti_, date__lte=end)
     by_kind = meetings.values("kind").annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
     kinds = dict(GovernanceMeeting.Kind.choices)
     return {
@@ -114,11 +132,11 @@ def procedural(project: Project, implementations: list[Implementation], start, e
             }
             for i in implementations
         ],
-        "equipes": Equipe.objects.filter(ambito=project.ambito, memberships__isnull=False).distinct().count(),
+        "equipes": Equipe.objects.filter(ambito__in=ambiti_, memberships__isnull=False).distinct().count(),
         "staff": {
             "trained_people": trained.values("user").distinct().count(),
             "training_hours": rounded(trained.aggregate(h=Coalesce(Sum("hours"), Decimal(0)))["h"], 1),
-            "staff_in_register": User.objects.filter(ambito=project.ambito, is_active=True, is_superuser=False)
+            "staff_in_register": User.objects.filter(ambito__in=ambiti_, is_active=True, is_superuser=False)
             .exclude(role="admin")
             .count(),
         },
@@ -203,6 +221,51 @@ def outcomes(project: Project, start, end) -> dict:
         ),
         "children_at_home": suppress(children_at_home(project, end)),
     }
+
+
+def ambiti(project: Project, start, end) -> dict:
+    """The figures of each ambito of a project of several ambiti (the lead first, then the associated ones by
+    name) beside the project's totals: families referred, included, active, closed and interrupted, children
+    reached, hours delivered (all and SEDT) and group sessions. Aggregates only, as the rest of the report."""
+    referred = referred_per_ambito(project, start, end)
+    steps = steps_per_ambito(project, start, end)
+    active = active_per_ambito(project, end)
+    children = children_per_ambito(project, end)
+    minutes = minutes_per_ambito(project, start, end)
+    sessions = group_sessions_per_ambito(project, start, end)
+    zero = {"period": 0, "cumulative": 0}
+    rows = []
+    for ambito in sorted(project.ambiti(), key=lambda a: (a.pk != project.ambito_id, a.name)):
+        pk = ambito.pk
+        spent = minutes.get(pk, {})
+        rows.append(
+            {
+                "ambito": ambito.name,
+                "code": ambito.code,
+                "lead": pk == project.ambito_id,
+                "referred": dict(referred.get(pk, zero)),
+                "included": dict(steps.get((pk, State.INCLUSA), zero)),
+                "closed": dict(steps.get((pk, State.CONCLUSA), zero)),
+                "interrupted": dict(steps.get((pk, State.INTERROTTA), zero)),
+                "active": active.get(pk, 0),
+                "children": children.get(pk, 0),
+                "hours": {"period": hours(spent.get("period")), "cumulative": hours(spent.get("cumulative"))},
+                "sedt_hours": {
+                    "period": hours(spent.get("sedt_period")),
+                    "cumulative": hours(spent.get("sedt_cumulative")),
+                },
+                "group_sessions": sessions.get(pk, 0),
+            }
+        )
+    totals = {
+        key: {part: sum(row[key][part] for row in rows) for part in ("period", "cumulative")}
+        for key in ("referred", "included", "closed", "interrupted")
+    }
+    for key in ("hours", "sedt_hours"):
+        totals[key] = {part: round(sum(row[key][part] for row in rows), 1) for part in ("period", "cumulative")}
+    for key in ("active", "children", "group_sessions"):
+        totals[key] = sum(row[key] for row in rows)
+    return {"rows": rows, "totals": totals}
 
 
 def finance(project: Project, start, end) -> dict:

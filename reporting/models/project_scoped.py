@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from equipes.models import Project
+
 
 class ProjectScopedQuerySet(models.QuerySet):
-    """Objects that belong to an ambito through their PNRR project (`project_path`)."""
+    """Objects that belong to a PNRR project (`project_path`): seen in every ambito of the project, lead or
+    associated; changed by the lead's Ufficio di Piano (their `ambito_id` is the lead's)."""
 
     project_path = "project"
 
@@ -15,7 +18,7 @@ class ProjectScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_admin_role:
             return self
-        return self.filter(**{f"{self.project_path}__ambito_id": user.ambito_id})
+        return self.filter(**{f"{self.project_path}__in": Project.objects.of_ambito(user.ambito_id)})
 
 
 class ProjectScoped(models.Model):
