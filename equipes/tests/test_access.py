@@ -53,10 +53,22 @@ def object_urls(project, implementation, equipe, staff, training) -> dict[str, s
     }
 
 
+# The associated ambito of the world's project ("ASC"): its Ufficio di Piano and case manager see the shared project
+# and its implementations but do not change them (the lead's Ufficio di Piano does); everything else of theirs is
+# their own ambito's, and the lead's équipes and staff are out of their scope.
+ASSOCIATED = {"associated_ufficio_piano": "ufficio_piano", "associated_case_manager": "case_manager"}
+SHARED_PROJECT_PAGES = {"project-detail", "project-edit", "implementation-create", "implementation-edit"}
+
+
 def expected(persona: str, name: str, in_scope: bool) -> int:
     allowed, *denied = PAGES[name.removeprefix("equipes:")]
     if not in_scope and persona != "admin":
         return 404
+    if persona in ASSOCIATED:
+        role = ASSOCIATED[persona]
+        if name.removeprefix("equipes:") in SHARED_PROJECT_PAGES and name != "equipes:project-detail":
+            return 403
+        return 200 if role in allowed else (denied or [403])[0]
     # The other ambito's Ufficio di Piano: the same role, with its own objects.
     role = "ufficio_piano" if persona == "outsider" else persona
     return 200 if role in allowed else (denied or [403])[0]
@@ -66,6 +78,8 @@ def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
     name = name.removeprefix("equipes:")
     if name not in scene.urls["ours"]:
         return [reverse(f"equipes:{name}")] if in_scope else []
+    if persona in ASSOCIATED:
+        return [scene.urls["associated" if in_scope else "associated_out"][name]]
     ours, theirs = ("theirs", "ours") if persona == "outsider" else ("ours", "theirs")
     return [scene.urls[ours if in_scope else theirs][name]]
 
@@ -73,7 +87,7 @@ def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
 TABLE = access.Table(
     namespace="equipes",
     pages={f"equipes:{name}": "GET" for name in PAGES},
-    personas=[*ROLES, "outsider"],
+    personas=[*ROLES, "outsider", *ASSOCIATED],
     urls=urls,
     expected=expected,
     app_labels=["equipes"],
@@ -98,15 +112,28 @@ def scene(module_world, signed_pdf):
     other_staff, other_training = with_files(world.other.outsider)
     personas = {role: getattr(world.users, role) for role in ROLES}
     personas["outsider"] = world.other.ufficio_piano
+    associated = world.associated
+    associated_staff, associated_training = with_files(associated.users.operatore)
+    personas |= {
+        "associated_ufficio_piano": associated.users.ufficio_piano,
+        "associated_case_manager": associated.users.case_manager,
+    }
+    ours = object_urls(world.project, world.implementation, world.equipe, staff, training)
+    theirs = object_urls(
+        world.other.project, world.other.implementation, world.other.equipe, other_staff, other_training
+    )
+    # The associated ambito: the shared project (in scope) and its own équipe and staff; out of scope, the third
+    # ambito's project and the lead's équipe and staff.
+    mine = object_urls(world.project, world.implementation, associated.equipe, associated_staff, associated_training)
     return SimpleNamespace(
         world=world,
         personas=personas,
         sessions=access.sessions(personas),
         urls={
-            "ours": object_urls(world.project, world.implementation, world.equipe, staff, training),
-            "theirs": object_urls(
-                world.other.project, world.other.implementation, world.other.equipe, other_staff, other_training
-            ),
+            "ours": ours,
+            "theirs": theirs,
+            "associated": mine,
+            "associated_out": {name: theirs[name] if name in SHARED_PROJECT_PAGES else ours[name] for name in ours},
         },
     )
 
