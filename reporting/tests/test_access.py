@@ -31,6 +31,26 @@ READ_AND_PARTNER = READ | {"referente_ente"}
 READ_REPORTS = {"admin", "ufficio_piano", "coordinatore", "referente_ente"}
 CHANGE_REPORTS = {"admin", "ufficio_piano"}
 
+# The associated ambito of the world's project ("ASC"): the project's quality records and reports are in its scope;
+# its Ufficio di Piano reads them and may not change them, start or approve a report (the lead's does).
+ASSOCIATED = {"associated_ufficio_piano": "ufficio_piano", "associated_case_manager": "case_manager"}
+LEAD_ONLY = {
+    "reporting:survey-edit",
+    "reporting:survey-comments",
+    "reporting:survey-response-create",
+    "reporting:survey-links-create",
+    "reporting:survey-batch-print",
+    "reporting:complaint-edit",
+    "reporting:control-edit",
+    "reporting:indicator-edit",
+    "reporting:indicator-value-create",
+    "reporting:indicator-value-edit",
+    "reporting:report-narrative",
+    "reporting:report-submit",
+    "reporting:report-back",
+    "reporting:report-approve",
+}
+
 # name -> (method, roles that may open it; every other role gets 403, 404 outside its ambito)
 PAGES = {
     "dashboard": ("GET", set(ROLES)),
@@ -113,6 +133,8 @@ def expected(persona: str, name: str, in_scope: bool) -> int:
         return PUBLIC[name]
     if not in_scope and persona != "admin":
         return 404
+    if persona in ASSOCIATED:
+        return 403 if ASSOCIATED[persona] not in allowed or name in LEAD_ONLY else (302 if method == "POST" else 200)
     if OUTSIDERS.get(persona, persona) not in allowed:
         return 403
     return 302 if method == "POST" else 200
@@ -130,7 +152,7 @@ def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
 TABLE = access.Table(
     namespace="reporting",
     pages={name: method for name, (method, _allowed) in PAGES.items()},
-    personas=[*ROLES, *OUTSIDERS],
+    personas=[*ROLES, *OUTSIDERS, *ASSOCIATED],
     urls=urls,
     expected=expected,
     app_labels=["reporting"],
@@ -167,6 +189,10 @@ def scene(module_world, walk):
     )
     personas = {role: getattr(world.users, role) for role in ROLES}
     personas |= {"outsider": world.other.ufficio_piano, "outsider_case_manager": world.other.outsider}
+    personas |= {
+        "associated_ufficio_piano": world.associated.users.ufficio_piano,
+        "associated_case_manager": world.associated.users.case_manager,
+    }
     return SimpleNamespace(
         world=world,
         quality=quality,

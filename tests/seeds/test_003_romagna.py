@@ -1,0 +1,195 @@
+"""The project of the Unione della Romagna Faentina with the Unione dei Comuni della Bassa Romagna
+(`/work/shared/seeds/003_…`), one test per commitment of the document."""
+
+import datetime
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from equipes.models import Implementation, Project
+from families.forms import FamilyForm
+from families.models import Family, State
+from interventions.selectors import project_for
+from reporting import exports, indicators, reports
+from reporting.models import ReportRun
+from reporting.report_forms import ReportStartForm
+from tests import factories as f
+
+# --- Issue 13 §1: a project of more than one ambito --------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestMultiAmbitoProject:
+    """ "Progetto presentato dall'Unione della Romagna Faentina in associazione con l'Unione dei Comuni della Bassa
+    Romagna" (CUP F14H22000020006); P.I.P.P.I. 11, 12 e 13 si svolgono in entrambi gli ambiti: "almeno n. 10
+    famiglie target in ciascuna implementazione", "in ciascun Ambito Territoriale Sociale, almeno 1 gruppo di
+    genitori e 1 di bambini per ogni implementazione".
+
+    On the factories: the world's project (lead "TST", the Romagna Faentina) with the associated ambito "ASC" (the
+    Bassa Romagna, `world.associated`); "OTH" is a third ambito outside the project."""
+
+    S1 = (datetime.date(2024, 1, 1), datetime.date(2024, 6, 30))
+
+    @pytest.fixture
+    def scene(self, world):
+        associated = f.add_associated_ambito(world)
+        lead_family = f.make_family(world, referral_date=datetime.date(2024, 1, 10))
+        associated_family = f.make_family(
+            world,
+            case_manager=associated.users.case_manager,
+            comune=associated.comune,
+            equipe=associated.equipe,
+            referral_date=datetime.date(2024, 2, 12),
+        )
+        return world, associated, lead_family, associated_family
+
+    def test_the_implementations_are_the_projects_and_run_in_every_ambito_of_it(self, scene):
+        world, associated, *_ = scene
+        assert set(Implementation.objects.visible_to(associated.users.case_manager)) == {world.implementation}
+        assert set(Project.objects.visible_to(associated.users.ufficio_piano)) == {world.project}
+        assert world.project.ambito_ids == [world.ambito.pk, associated.ambito.pk]
+        assert not Project.objects.visible_to(world.other.ufficio_piano).filter(pk=world.project.pk).exists()
+
+    def test_a_bassa_romagna_case_manager_registers_a_family_under_the_romagna_project(self, scene):
+        world, associated, _lead, associated_family = scene
+        form = FamilyForm(user=associated.users.case_manager)
+        offered = set(form.fields["implementation"].queryset)
+        assert world.implementation in offered
+        assert world.other.implementation not in offered
+        assert associated_family.ambito == associated.ambito
+        assert associated_family.implementation.project == world.project
+
+    def test_an_implementation_of_a_project_the_ambito_is_not_part_of_is_refused_in_italian(self, scene):
+        world, associated, _lead, associated_family = scene
+        associated_family.implementation = world.other.implementation
+        with pytest.raises(ValidationError) as refused:
+            associated_family.full_clean()
+        assert "di cui l'ambito della famiglia non fa parte" in str(refused.value)
+        form = FamilyForm(
+            data={
+                "comune": associated.comune.pk,
+                "equipe": associated.equipe.pk,
+                "implementation": world.other.implementation.pk,
+                "case_manager": associated.users.case_manager.pk,
+            },
+            user=associated.users.case_manager,
+        )
+        assert not form.is_valid()
+        assert "implementation" in form.errors
+
+    def test_a_bassa_romagna_case_manager_does_not_see_faenzas_families(self, scene, client):
+        world, associated, lead_family, associated_family = scene
+        case_manager = associated.users.case_manager
+        assert set(Family.objects.visible_to(case_manager)) == {associated_family}
+        client.force_login(case_manager)
+        assert client.get(lead_family.get_absolute_url()).status_code == 404
+        assert client.get(associated_family.get_absolute_url()).status_code == 200
+
+    def test_each_ambitos_staff_keep_seeing_only_their_own_families(self, scene, client):
+        world, associated, lead_family, associated_family = scene
+        for user in (world.users.ufficio_piano, world.users.coordinatore, world.users.case_manager):
+            assert associated_family not in Family.objects.visible_to(user)
+        assert set(Family.objects.visible_to(associated.users.ufficio_piano)) == {associated_family}
+        client.force_login(world.users.ufficio_piano)
+        assert client.get(associated_family.get_absolute_url()).status_code == 404
+
+    def test_bassa_romagna_staff_record_hours_on_the_romagna_project(self, scene):
+        world, associated, *_ = scene
+        assert project_for(associated.users.operatore, datetime.date(2024, 3, 4)) == world.project
+        assert project_for(world.other.outsider, datetime.date(2024, 3, 4)) == world.other.project
+
+    def test_bassa_romagna_families_are_reported_under_the_romagna_project(self, scene, walk):
+        world, associated, lead_family, associated_family = scene
+        walk(
+            associated_family,
+            State.IN_CORSO,
+            by=associated.users.case_manager,
+            operator=associated.users.operatore,
+            t0=datetime.date(2024, 3, 11),
+            rng=random.Random(3),
+        )
+        figures = indicators.compute(world.project, *self.S1)
+        (row,) = figures["physical"]["families"]["rows"]
+        assert row["referred"]["cumulative"] == 2
+        assert row["included"]["cumulative"] == 1
+        by_code = {r["code"]: r for r in figures["ambiti"]["rows"]}
+        assert by_code["ASC"]["included"] == {"period": 1, "cumulative": 1}
+        assert by_code["ASC"]["referred"] == {"period": 1, "cumulative": 1}
+        assert by_code["TST"]["included"] == {"period": 0, "cumulative": 0}
+
+    def test_the_lead_ufficio_di_piano_reports_both_ambiti_per_ambito_and_in_total(self, scene):
+        world, associated, *_ = scene
+        run = reports.report_start(
+            project=world.project, kind="semester", label="2024-S1", by=world.users.ufficio_piano
+        )
+        run = reports.run_report(run.pk)
+        snapshot = run.snapshot
+        assert snapshot["cover"]["associated_ambiti"] == [associated.ambito.name]
+        rows = snapshot["ambiti"]["rows"]
+        assert [(r["code"], r["lead"]) for r in rows] == [("TST", True), ("ASC", False)]
+        assert [r["referred"]["cumulative"] for r in rows] == [1, 1]
+        assert snapshot["ambiti"]["totals"]["referred"] == {"period": 2, "cumulative": 2}
+        assert snapshot["physical"]["families"]["totals"]["referred"]["cumulative"] == 2
+        csv = exports.to_csv(snapshot).decode("utf-8")
+        assert "Per ambito" in csv and associated.ambito.name in csv
+        annual = reports.compute_snapshot(world.project, ReportRun.Kind.ANNUAL, *indicators.year_bounds(2024))
+        assert [r["code"] for r in annual["ambiti"]["rows"]] == ["TST", "ASC"]
+
+    def test_the_associated_ufficio_di_piano_reads_the_report_but_does_not_start_or_approve_it(self, scene, client):
+        world, associated, *_ = scene
+        udp = associated.users.ufficio_piano
+        assert world.project not in ReportStartForm(user=udp).fields["project"].queryset
+        with pytest.raises(reports.ReportRefused):
+            reports.report_start(project=world.project, kind="semester", label="2024-S1", by=udp)
+        run = reports.report_start(
+            project=world.project, kind="semester", label="2024-S1", by=world.users.ufficio_piano
+        )
+        reports.run_report(run.pk)
+        client.force_login(udp)
+        assert client.get(run.get_absolute_url()).status_code == 200
+        assert client.post(reverse("reporting:report-approve", args=[run.pk])).status_code == 403
+        assert client.post(reverse("reporting:report-submit", args=[run.pk])).status_code == 403
+        assert ReportRun.objects.get(pk=run.pk).state == ReportRun.State.BOZZA
+        client.force_login(world.other.ufficio_piano)
+        assert client.get(run.get_absolute_url()).status_code == 404
+
+    def test_the_associated_ufficio_di_piano_sees_its_own_ambitos_figures_and_the_projects(self, scene, client):
+        world, associated, *_ = scene
+        client.force_login(associated.users.ufficio_piano)
+        page = client.get(reverse("reporting:indicators"), {"progetto": world.project.pk, "periodo": "2024-S1"})
+        assert page.status_code == 200
+        table = page.context["s"]["ambiti"]
+        assert [r["code"] for r in table["rows"]] == ["ASC"]
+        assert table["totals"]["referred"]["cumulative"] == 2
+        client.force_login(world.users.ufficio_piano)
+        page = client.get(reverse("reporting:indicators"), {"progetto": world.project.pk, "periodo": "2024-S1"})
+        assert [r["code"] for r in page.context["s"]["ambiti"]["rows"]] == ["TST", "ASC"]
+
+    def test_a_single_ambito_project_reports_as_before(self, scene):
+        world, *_ = scene
+        figures = indicators.compute(world.other.project, *self.S1)
+        assert "ambiti" not in figures
+        assert "associated_ambiti" not in figures["cover"]
+        assert "Per ambito" not in exports.to_csv(figures).decode("utf-8")
+
+    def test_the_per_ambito_figures_take_no_query_per_ambito(self, scene):
+        world, *_ = scene
+        with CaptureQueriesContext(connection) as two:
+            indicators.ambiti(world.project, *self.S1)
+        for code in ("ASD", "ASE"):
+            third = f.make_ambito(code)
+            world.project.associated_ambiti.add(third)
+            f.make_family(
+                world,
+                case_manager=f.make_user(third, f.Role.CASE_MANAGER),
+                comune=f.make_comune(third),
+                equipe=f.make_equipe(third),
+            )
+        with CaptureQueriesContext(connection) as four:
+            figures = indicators.ambiti(world.project, *self.S1)
+        assert len(figures["rows"]) == 4
+        assert len(four) == len(two)
