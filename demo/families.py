@@ -250,13 +250,15 @@ def seed(ambiti: dict[str, Ambito]) -> None:
                     on=calendar.excluded,
                 )
             _diary(family, assistente, educatore)
+    # The Bassa Romagna's families are of the Romagna Faentina's project, in which the Bassa Romagna is associated.
     for code, case_manager_name, operator_name in (
         ("SOM", "assistente_somma", "educatore_somma"),
         ("URF", "assistente_faenza", "educatore_faenza"),
+        ("UBR", "assistente_bassa", "educatore_bassa"),
     ):
         case_manager = User.objects.get(username=case_manager_name)
         operator = User.objects.get(username=operator_name)
-        implementation = Implementation.objects.filter(project__ambito=ambiti[code]).order_by("-number").first()
+        implementation = Implementation.objects.of_ambito(ambiti[code].pk).order_by("-number").first()
         for i, final in enumerate([State.IN_CORSO, State.INCLUSA, State.SEGNALATA]):
             family = _new_family(
                 faker,

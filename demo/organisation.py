@@ -53,6 +53,11 @@ DEMO_LOGINS = [
     DemoLogin("psicologo", "operatore", "Seregno", "famiglie assegnate, ore"),
     DemoLogin("referente_coop", "referente_ente", "Seregno", "personale e ore della cooperativa"),
     DemoLogin("assistente_somma", "case_manager", "Somma Lombardo", "un altro ambito"),
+    DemoLogin("udp_faenza", "ufficio_piano", "Romagna Faentina", "capofila: tutto il progetto con la Bassa Romagna"),
+    DemoLogin("udp_bassa", "ufficio_piano", "Bassa Romagna", "ambito associato: legge le rendicontazioni"),
+    DemoLogin("coordinatore_bassa", "coordinatore", "Bassa Romagna", "famiglie della Bassa Romagna"),
+    DemoLogin("assistente_bassa", "case_manager", "Bassa Romagna", "famiglie delle sue équipe"),
+    DemoLogin("educatore_bassa", "operatore", "Bassa Romagna", "famiglie assegnate, ore"),
 ]
 
 SEREGNO_COMUNI = [
@@ -373,15 +378,51 @@ def _faentina(faker: Faker) -> Ambito:
         ["Faenza", "Castel Bolognese", "Solarolo"],
         [(assistente, EquipeMembership.MemberRole.CASE_MANAGER), (educatore, EquipeMembership.MemberRole.OPERATORE)],
     )
+    # The lead's Ufficio di Piano, who reports the whole project (names from a generator of its own, so that the
+    # other ambiti's people keep theirs).
+    _user(_faker(2031), "udp_faenza", ambito=ambito, organisation=unione, role=Role.UFFICIO_PIANO)
     return ambito
 
 
+def _faker(seed: int) -> Faker:
+    faker = Faker("it_IT")
+    faker.seed_instance(seed)
+    return faker
+
+
 def _bassa_romagna() -> Ambito:
-    """The Bassa Romagna, associated with the Romagna Faentina in its project (CUP F14H22000020006)."""
+    """The Bassa Romagna, associated with the Romagna Faentina in its project (CUP F14H22000020006): its Ufficio di
+    Piano, a coordinator, a case manager and an educator of the Unione's social services, in one équipe (the
+    équipe's comuni are invented; the document does not say how the Unione divides its territory)."""
     ambito = _ambito(
         "UBR", "Unione dei Comuni della Bassa Romagna", "Unione dei Comuni della Bassa Romagna", BASSA_ROMAGNA_COMUNI
     )
     Project.objects.get(cup="F14H22000020006").associated_ambiti.add(ambito)
+    unione = _organisation(ambito, "Unione dei Comuni della Bassa Romagna – Servizi sociali", Organisation.Kind.COMUNE)
+    faker = _faker(2032)
+    _user(faker, "udp_bassa", ambito=ambito, organisation=unione, role=Role.UFFICIO_PIANO)
+    coordinatore = _user(faker, "coordinatore_bassa", ambito=ambito, organisation=unione, role=Role.COORDINATORE)
+    assistente = _user(
+        faker,
+        "assistente_bassa",
+        ambito=ambito,
+        organisation=unione,
+        role=Role.CASE_MANAGER,
+        profile=Profile.ASSISTENTE_SOCIALE,
+    )
+    educatore = _user(
+        faker, "educatore_bassa", ambito=ambito, organisation=unione, role=Role.OPERATORE, profile=Profile.EDUCATORE
+    )
+    _equipe(
+        ambito,
+        "Équipe Lugo",
+        ["Lugo", "Bagnacavallo", "Cotignola", "Fusignano"],
+        [
+            (assistente, EquipeMembership.MemberRole.CASE_MANAGER),
+            (educatore, EquipeMembership.MemberRole.OPERATORE),
+            (coordinatore, EquipeMembership.MemberRole.COACH),
+        ],
+    )
     return ambito
 
 

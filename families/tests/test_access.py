@@ -65,7 +65,22 @@ CAPABILITIES = {
     "referente_ente": set(),
     # The other ambito's case manager: its own family is the one in scope, ours is out of scope.
     "outsider": {"list", "create", "view", "change", "contribute", "identities", "comment", "note", "audit"},
+    # The associated ambito of the world's project: its family (under the shared project's implementation) is in
+    # scope, the lead ambito's family is out of scope for its Ufficio di Piano and case manager alike.
+    "associated_ufficio_piano": {"list", "view"},
+    "associated_case_manager": {
+        "list",
+        "create",
+        "view",
+        "change",
+        "contribute",
+        "identities",
+        "comment",
+        "note",
+        "audit",
+    },
 }
+ASSOCIATED = {"associated_ufficio_piano", "associated_case_manager"}
 # Pages that are not about one family.
 NO_OBJECT = {"family-list", "family-create"}
 
@@ -106,6 +121,8 @@ def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
     name = name.removeprefix("families:")
     if name in NO_OBJECT:
         return [scene.urls["ours"][name]] if in_scope else []
+    if persona in ASSOCIATED:
+        return [scene.urls["associated" if in_scope else "ours"][name]]
     ours, theirs = ("theirs", "ours") if persona == "outsider" else ("ours", "theirs")
     return [scene.urls[ours if in_scope else theirs][name]]
 
@@ -154,7 +171,24 @@ def scene(module_world, walk):
         t0=f._dt.date(2024, 3, 1),
         rng=random.Random(2),
     )
+    associated = world.associated
+    shared = f.make_family(
+        world,
+        case_manager=associated.users.case_manager,
+        comune=associated.comune,
+        equipe=associated.equipe,
+    )
+    walk(
+        shared,
+        State.IN_CORSO,
+        by=associated.users.case_manager,
+        operator=associated.users.operatore,
+        t0=f._dt.date(2024, 3, 1),
+        rng=random.Random(3),
+    )
     personas = {
+        "associated_ufficio_piano": associated.users.ufficio_piano,
+        "associated_case_manager": associated.users.case_manager,
         "admin": users.admin,
         "ufficio_piano": users.ufficio_piano,
         "coordinatore": users.coordinatore,
@@ -169,7 +203,8 @@ def scene(module_world, walk):
         personas=personas,
         sessions=access.sessions(personas),
         urls={
-            key: {name: url_for(name, made) for name in PAGES} for key, made in (("ours", family), ("theirs", other))
+            key: {name: url_for(name, made) for name in PAGES}
+            for key, made in (("ours", family), ("theirs", other), ("associated", shared))
         },
     )
 
