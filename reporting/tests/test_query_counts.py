@@ -15,6 +15,7 @@ from reporting.tests.conftest import (
     make_links,
     make_survey,
 )
+from tests import factories as f
 
 D = datetime.date
 _numbers = itertools.count(1)
@@ -120,3 +121,26 @@ def test_printable_links_do_not_grow_with_the_batch(world, client_for, count_pag
     client.get(small.get_absolute_url())
     with_one = count_page_queries(lambda: get_page(client, small.get_absolute_url()))
     assert count_page_queries(lambda: get_page(client, large.get_absolute_url())) == with_one <= 12
+
+
+def test_indicators_of_a_multi_ambito_project_do_not_grow_with_the_ambiti(world, client_for, count_page_queries):
+    """The per-ambito table groups each figure by ambito: a third and a fourth ambito with their families cost
+    no query."""
+    associated = f.add_associated_ambito(world)
+    f.make_family(world, case_manager=associated.users.case_manager, comune=associated.comune, equipe=associated.equipe)
+    client = client_for(world.users.ufficio_piano)
+    url = f"{reverse('reporting:indicators')}?progetto={world.project.pk}&periodo=2024-S1"
+    client.get(url)
+    with_two = count_page_queries(lambda: get_page(client, url))
+    for code in ("ASD", "ASE"):
+        ambito = f.make_ambito(code)
+        world.project.associated_ambiti.add(ambito)
+        f.make_family(
+            world,
+            case_manager=f.make_user(ambito, f.Role.CASE_MANAGER),
+            comune=f.make_comune(ambito),
+            equipe=f.make_equipe(ambito),
+        )
+    page = get_page(client, url)
+    assert len(page.context["s"]["ambiti"]["rows"]) == 4
+    assert count_page_queries(lambda: get_page(client, url)) == with_two
