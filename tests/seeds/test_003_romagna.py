@@ -6,11 +6,12 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from equipes.models import Implementation, Project
+from equipes.models import Implementation, Project, User
 from families.forms import FamilyForm
 from families.models import Family, State
 from interventions.selectors import project_for
@@ -193,3 +194,23 @@ class TestMultiAmbitoProject:
             figures = indicators.ambiti(world.project, *self.S1)
         assert len(figures["rows"]) == 4
         assert len(four) == len(two)
+
+    @pytest.mark.demo_seed
+    def test_the_demo_has_people_and_families_in_both_ambiti_of_the_romagna_project(self, db, client):
+        call_command("seed_demo", verbosity=0)
+        romagna = Project.objects.get(cup="F14H22000020006")
+        families = Family.objects.filter(implementation__project=romagna)
+        assert set(families.values_list("ambito__code", flat=True)) == {"URF", "UBR"}
+        users = {name: User.objects.get(username=name) for name in ("udp_faenza", "udp_bassa", "assistente_bassa")}
+        for name in ("udp_faenza", "udp_bassa", "coordinatore_bassa", "assistente_bassa", "educatore_bassa"):
+            assert User.objects.get(username=name).check_password("demo-pippi-2026"), name
+        bassa = Family.objects.visible_to(users["assistente_bassa"])
+        assert bassa.exists() and set(bassa.values_list("ambito__code", flat=True)) == {"UBR"}
+        faenza_family = families.filter(ambito__code="URF").first()
+        client.force_login(users["assistente_bassa"])
+        assert client.get(faenza_family.get_absolute_url()).status_code == 404
+        client.force_login(users["udp_faenza"])
+        page = client.get(reverse("reporting:indicators"), {"progetto": romagna.pk, "periodo": "2025-S1"})
+        rows = page.context["s"]["ambiti"]["rows"]
+        assert [(r["code"], r["lead"]) for r in rows] == [("URF", True), ("UBR", False)]
+        assert all(r["referred"]["cumulative"] > 0 for r in rows)
