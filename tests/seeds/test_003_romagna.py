@@ -170,6 +170,22 @@ class TestMultiAmbitoProject:
         page = client.get(reverse("reporting:indicators"), {"progetto": world.project.pk, "periodo": "2024-S1"})
         assert [r["code"] for r in page.context["s"]["ambiti"]["rows"]] == ["TST", "ASC"]
 
+    def test_the_lead_and_the_associated_ufficio_di_piano_see_the_projects_page_and_budget(self, scene, client):
+        world, associated, *_ = scene
+        pages = [
+            reverse("equipes:project-detail", args=[world.project.pk]),
+            reverse("interventions:budget", args=[world.project.pk]),
+        ]
+        for user in (world.users.ufficio_piano, associated.users.ufficio_piano):
+            client.force_login(user)
+            assert [client.get(url).status_code for url in pages] == [200, 200]
+        client.force_login(associated.users.ufficio_piano)
+        assert associated.ambito.name in client.get(pages[0]).content.decode()
+        edit = reverse("equipes:project-edit", args=[world.project.pk])
+        assert client.get(edit).status_code == 403
+        client.force_login(world.other.ufficio_piano)
+        assert [client.get(url).status_code for url in pages] == [404, 404]
+
     def test_a_single_ambito_project_reports_as_before(self, scene):
         world, *_ = scene
         figures = indicators.compute(world.other.project, *self.S1)
