@@ -71,7 +71,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
     groups = _groups(seregno, project, types, staff, rng)
     _community(seregno, project, faker, rng)
     _hours(plans, groups, staff, project, rng, last_week_end)
-    for code in ("SOM", "URF"):
+    for code in ("SOM", "URF", "UBR"):  # the Bassa Romagna's families too, under the Romagna project
         for family in Family.objects.filter(ambito=ambiti[code], state=State.IN_CORSO):
             operator = family.team.exclude(user=family.case_manager).filter(user__isnull=False).first().user
             intervention = Intervention.objects.create(
