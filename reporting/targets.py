@@ -139,7 +139,9 @@ def _figures(projects: list[Project], as_of: datetime.date) -> dict[int, dict[Ce
         cell["parent_groups"] += row["parent_groups"]
         cell["children_groups"] += row["children_groups"]
     for row in (
+        # "Structured" (003): a protocol, an agreement or a convention, not an informal collaboration.
         SchoolPartnership.objects.filter(project__in=ids, signed_on__lte=as_of)
+        .exclude(kind=SchoolPartnership.Kind.INFORMALE)
         .values("project", "ambito")
         .annotate(n=Count("pk"))
     ):
