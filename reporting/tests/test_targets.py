@@ -195,3 +195,18 @@ def test_the_targets_page_keeps_its_queries(world, walk, client_for, count_queri
     small = count_queries(lambda: client.get(url))
     _grow(world, 5)
     assert count_queries(lambda: client.get(url)) == small
+
+
+def test_report_counts_the_meetings_and_training_of_the_project_not_of_its_ambito(world):
+    from equipes.models import GovernanceMeeting
+
+    second = f.make_project(world.ambito)
+    for project, day in ((world.project, D(2024, 2, 1)), (second, D(2024, 2, 2)), (None, D(2024, 2, 3))):
+        GovernanceMeeting.objects.create(ambito=world.ambito, project=project, date=day, kind="tecnico_mensile")
+    GovernanceMeeting.objects.create(ambito=world.ambito, date=D(2020, 1, 1), kind="tecnico_mensile")
+    for day in (D(2020, 1, 1), D(2024, 1, 1)):
+        StaffTraining.objects.create(user=world.users.operatore, course=f"Corso {day}", hours=4, completed_on=day)
+    procedural = indicators.compute(world.project, D(2024, 1, 1), D(2024, 6, 30))["procedural"]
+    (meetings,) = procedural["governance_meetings"]
+    assert meetings["cumulative"] == 2  # the project's and the ambito's one without a project in its period
+    assert procedural["staff"]["training_hours"] == 4.0  # the 2020 course is before the project
