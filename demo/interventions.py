@@ -188,11 +188,16 @@ def _groups(seregno, project, types, staff, rng) -> list[Group]:
             "figura_genitoriale",
         ),
     ]
+    # The implementation each module served (invented: the notice does not say): the 2025 modules the families
+    # of P.I.P.P.I. 12, the autumn parents' module those of P.I.P.P.I. 13.
+    implementations = {i.number: i for i in project.implementations.all()}
+    served = {("gruppo_genitori", 1): 12, ("gruppo_bambini", 1): 12, ("gruppo_genitori", 2): 13}
     groups = []
     for code, module, name, start, frequency, sessions, kind in specs:
         group = Group.objects.create(
             ambito=seregno,
             project=project,
+            implementation=implementations[served[code, module]],
             type=types[code],
             module_number=module,
             name=name,

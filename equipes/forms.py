@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pippi_portal.forms import DateInput, PortalForm
 
-from .models import GovernanceMeeting, Implementation, Project, StaffTraining, User
+from .models import GovernanceMeeting, Implementation, Project, ProjectTarget, StaffTraining, TargetKind, User
 
 
 class ProjectForm(PortalForm):
@@ -69,6 +69,43 @@ class ImplementationForm(PortalForm):
                 _("Le date dell'implementazione devono stare nel periodo del progetto (%(start)s – %(end)s).")
                 % {"start": f"{project.start_date:%d/%m/%Y}", "end": f"{project.end_date:%d/%m/%Y}"},
             )
+        return cleaned
+
+
+class ProjectTargetForm(PortalForm):
+    """A target of the project: what is counted, at least how many, and where it is checked."""
+
+    fixed_fields = ("project",)
+
+    class Meta:
+        model = ProjectTarget
+        fields = ["kind", "scope", "minimum", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "minimum": _(
+                "Un numero; per le quote (famiglie con SEDT o con famiglia d'appoggio, esiti positivi) una "
+                "percentuale da 1 a 100."
+            ),
+            "note": _(
+                "Il testo del documento di progetto, per esempio «almeno n. 10 famiglie target in ciascuna "
+                "implementazione»."
+            ),
+        }
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, scope, minimum = cleaned.get("kind"), cleaned.get("scope"), cleaned.get("minimum")
+        if not kind:
+            return cleaned
+        kind = TargetKind(kind)
+        if scope and scope not in kind.allowed_scopes:
+            self.add_error("scope", _("Questo obiettivo si verifica solo sul progetto o per ambito."))
+        if minimum is not None and kind.is_share and minimum > 100:
+            self.add_error("minimum", _("Per una quota il minimo è una percentuale da 1 a 100."))
         return cleaned
 
 

@@ -430,6 +430,102 @@ class Implementation(models.Model):
         return _("in corso")
 
 
+class TargetKind(models.TextChoices):
+    """What a project's target counts. Each kind knows its unit (a number of things, or a percentage of the
+    families) and the scopes it can be checked at; `reporting.targets` measures it."""
+
+    FAMIGLIE_INCLUSE = "famiglie_incluse", _("Famiglie incluse nel programma")
+    GRUPPI_GENITORI = "gruppi_genitori", _("Gruppi di genitori")
+    GRUPPI_BAMBINI = "gruppi_bambini", _("Gruppi di bambini")
+    COLLABORAZIONI_SCUOLE = "collaborazioni_scuole", _("Collaborazioni strutturate con le scuole")
+    OPERATORI_FORMATI = "operatori_formati", _("Operatori formati")
+    FAMIGLIE_CON_SEDT = "famiglie_con_sedt", _("Famiglie con un progetto educativo domiciliare (SEDT)")
+    FAMIGLIE_CON_APPOGGIO = "famiglie_con_appoggio", _("Famiglie con una famiglia d'appoggio")
+    ESITI_POSITIVI = "esiti_positivi", _("Percorsi con esito positivo")
+
+    @property
+    def is_share(self) -> bool:
+        """A share is a percentage (of the included families, or of the ended paths); the rest are counts."""
+        return self in SHARE_KINDS
+
+    @property
+    def unit(self) -> str:
+        return "%" if self.is_share else ""
+
+    @property
+    def allowed_scopes(self) -> list[str]:
+        return TARGET_SCOPES_BY_KIND[self]
+
+
+class TargetScope(models.TextChoices):
+    PROGETTO = "progetto", _("Progetto")
+    AMBITO = "ambito", _("Per ambito")
+    IMPLEMENTAZIONE = "implementazione", _("Per implementazione")
+    IMPLEMENTAZIONE_AMBITO = "implementazione_ambito", _("Per implementazione in ciascun ambito")
+
+
+SHARE_KINDS = frozenset({TargetKind.FAMIGLIE_CON_SEDT, TargetKind.FAMIGLIE_CON_APPOGGIO, TargetKind.ESITI_POSITIVI})
+_EVERY_SCOPE = [s.value for s in TargetScope]
+# School partnerships and training are not tied to an implementation.
+TARGET_SCOPES_BY_KIND = {
+    kind: (
+        [TargetScope.PROGETTO.value, TargetScope.AMBITO.value]
+        if kind in (TargetKind.COLLABORAZIONI_SCUOLE, TargetKind.OPERATORI_FORMATI)
+        else _EVERY_SCOPE
+    )
+    for kind in TargetKind
+}
+
+
+class ProjectTargetQuerySet(AmbitoScopedQuerySet):
+    ambito_path = "project__ambito"
+
+
+class ProjectTarget(models.Model):
+    """A result the project's document commits to, as a minimum ("almeno 10 famiglie per implementazione"):
+    what is counted (`kind`), at least how many (`minimum`, a percentage for shares) and where (`scope`: the
+    whole project, each ambito, each implementation, or each implementation in each ambito). `note` keeps the
+    document's wording."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="targets", verbose_name=_("progetto"))
+    kind = models.CharField(_("obiettivo"), max_length=30, choices=TargetKind.choices)
+    minimum = models.PositiveIntegerField(_("minimo"), validators=[MinValueValidator(1)])
+    scope = models.CharField(_("ambito di verifica"), max_length=30, choices=TargetScope.choices)
+    note = models.TextField(_("testo del documento"), blank=True)
+
+    objects = ProjectTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("obiettivo del progetto")
+        verbose_name_plural = _("obiettivi del progetto")
+        ordering = ["project", "kind", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "scope"], name="project_target_unique"),
+            models.CheckConstraint(condition=Q(minimum__gt=0), name="project_target_minimum_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[k.value for k in SHARE_KINDS]) | Q(minimum__lte=100),
+                name="project_target_share_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[TargetKind.COLLABORAZIONI_SCUOLE, TargetKind.OPERATORI_FORMATI])
+                | Q(scope__in=[TargetScope.PROGETTO, TargetScope.AMBITO]),
+                name="project_target_scope_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ≥ {self.minimum}{self.target_kind.unit} ({self.get_scope_display()})"
+
+    @property
+    def target_kind(self) -> TargetKind:
+        return TargetKind(self.kind)
+
+    @property
+    def ambito_id(self) -> int:
+        """The lead ambito's: the project's targets belong to its Ufficio di Piano."""
+        return self.project.ambito_id
+
+
 def certificate_upload_to(instance: StaffTraining, filename: str) -> str:
     return document_upload_path(f"training/{instance.user_id}", instance.certificate, filename)
 

@@ -42,6 +42,10 @@ is_referente_ente = has_role(Role.REFERENTE_ENTE)
 rules.add_perm("equipes.change_project", is_admin | (is_ufficio_piano & in_same_ambito))
 rules.add_perm("equipes.add_implementation", is_admin | (is_ufficio_piano & in_same_ambito))
 rules.add_perm("equipes.change_implementation", is_admin | (is_ufficio_piano & in_same_ambito))
+# A project's targets are the lead ambito's Ufficio di Piano's (a target's ambito is its project's lead).
+rules.add_perm("equipes.add_projecttarget", is_admin | (is_ufficio_piano & in_same_ambito))
+rules.add_perm("equipes.change_projecttarget", is_admin | (is_ufficio_piano & in_same_ambito))
+rules.add_perm("equipes.delete_projecttarget", is_admin | (is_ufficio_piano & in_same_ambito))
 # The staff register: the Ufficio di Piano for the ambito, a partner's referent for its own staff.
 rules.add_perm("equipes.view_staff_register", is_admin | is_ufficio_piano | is_referente_ente)
 rules.add_perm(

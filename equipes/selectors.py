@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from .models import Equipe, GovernanceMeeting, Implementation, Project, StaffTraining, User
+from .models import Equipe, GovernanceMeeting, Implementation, Project, ProjectTarget, StaffTraining, User
 
 
 def get_project_for(user: User, pk: int) -> Project:
@@ -13,6 +13,10 @@ def get_project_for(user: User, pk: int) -> Project:
 
 def get_implementation_for(user: User, pk: int) -> Implementation:
     return get_object_or_404(Implementation.objects.visible_to(user).select_related("project__ambito"), pk=pk)
+
+
+def get_target_for(user: User, pk: int) -> ProjectTarget:
+    return get_object_or_404(ProjectTarget.objects.visible_to(user).select_related("project__ambito"), pk=pk)
 
 
 def get_equipe_for(user: User, pk: int) -> Equipe:

@@ -8,19 +8,27 @@ from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.shortcuts import paginate, require_perm
 from pippi_portal.uploads import protected_file_response
 
-from .forms import GovernanceMeetingForm, ImplementationForm, ProfileForm, ProjectForm, StaffTrainingForm
+from .forms import (
+    GovernanceMeetingForm,
+    ImplementationForm,
+    ProfileForm,
+    ProjectForm,
+    ProjectTargetForm,
+    StaffTrainingForm,
+)
 from .models import Equipe, EquipeMembership, GovernanceMeeting, StaffTraining, User
 from .selectors import (
     get_equipe_for,
     get_implementation_for,
     get_project_for,
     get_staff_member_for,
+    get_target_for,
     get_training_for,
 )
 
@@ -37,7 +45,9 @@ def project_detail(request, pk: int):
             "implementations": implementations,
             "partners": project.partners.all(),
             "associated_ambiti": project.associated_ambiti.order_by("name"),
+            "targets": project.targets.order_by("kind", "scope"),
             "can_change": request.user.has_perm("equipes.change_project", project),
+            "can_change_targets": request.user.has_perm("equipes.change_projecttarget", project),
         },
     )
 
@@ -93,6 +103,53 @@ def implementation_edit(request, pk: int):
             "cancel_url": implementation.project.get_absolute_url(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def target_create(request, project_pk: int):
+    project = get_project_for(request.user, project_pk)
+    require_perm(request.user, "equipes.add_projecttarget", project)
+    form = ProjectTargetForm(request.POST or None, project=project)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Obiettivo aggiunto."))
+        return redirect(project)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": _("Nuovo obiettivo del progetto"), "cancel_url": project.get_absolute_url()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def target_edit(request, pk: int):
+    target = get_target_for(request.user, pk)
+    require_perm(request.user, "equipes.change_projecttarget", target)
+    form = ProjectTargetForm(request.POST or None, instance=target, project=target.project)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Obiettivo aggiornato."))
+        return redirect(target.project)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("Modifica obiettivo: %(name)s") % {"name": target.get_kind_display()},
+            "cancel_url": target.project.get_absolute_url(),
+        },
+    )
+
+
+@require_POST
+def target_delete(request, pk: int):
+    target = get_target_for(request.user, pk)
+    require_perm(request.user, "equipes.delete_projecttarget", target)
+    project = target.project
+    target.delete()
+    messages.success(request, _("Obiettivo eliminato."))
+    return redirect(project)
 
 
 @require_GET

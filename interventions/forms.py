@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Project, User
+from equipes.models import Implementation, User
 from families.forms import MemberMultipleChoiceField
 from families.models import ACTIVE_STATES, Action, Family, Member, Objective, State
 from families.pseudonymisation import member_labels_across_families
@@ -84,7 +84,7 @@ class GroupForm(PortalForm):
             "type",
             "module_number",
             "name",
-            "project",
+            "implementation",
             "venue",
             "planned_sessions",
             "frequency",
@@ -97,11 +97,22 @@ class GroupForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
         self.fields["type"].queryset = InterventionType.objects.visible_to(user).filter(category="gruppo")
-        self.fields["project"].queryset = Project.objects.visible_to(user)
+        # The group's project follows from the implementation it serves.
+        self.fields["implementation"].queryset = (
+            Implementation.objects.visible_to(user).select_related("project").order_by("project", "number")
+        )
+        self.fields["implementation"].required = True
+        self.fields["implementation"].label_from_instance = lambda i: f"{i} — CUP {i.project.cup}"
         self.fields["facilitators"].queryset = User.objects.filter(ambito_id=self.instance.ambito_id, is_active=True)
         self.fields["planned_sessions"].help_text = _("Un modulo ha da 6 a 8 incontri.")
 
-    fixed_fields = ("ambito",)
+    fixed_fields = ("ambito", "project")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("implementation"):
+            self.instance.project = cleaned["implementation"].project
+        return cleaned
 
 
 class GroupParticipantsForm(forms.Form):
@@ -191,7 +202,12 @@ class SchoolPartnershipForm(PortalForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
-        self.fields["project"].queryset = Project.objects.visible_to(user)
+        # The group's project follows from the implementation it serves.
+        self.fields["implementation"].queryset = (
+            Implementation.objects.visible_to(user).select_related("project").order_by("project", "number")
+        )
+        self.fields["implementation"].required = True
+        self.fields["implementation"].label_from_instance = lambda i: f"{i} — CUP {i.project.cup}"
 
 
 class SchoolMeetingForm(PortalForm):
@@ -209,7 +225,12 @@ class ParentingEventForm(PortalForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
-        self.fields["project"].queryset = Project.objects.visible_to(user)
+        # The group's project follows from the implementation it serves.
+        self.fields["implementation"].queryset = (
+            Implementation.objects.visible_to(user).select_related("project").order_by("project", "number")
+        )
+        self.fields["implementation"].required = True
+        self.fields["implementation"].label_from_instance = lambda i: f"{i} — CUP {i.project.cup}"
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,8 @@ from families.models import ACTIVE_STATES, Family, State
 from families.selectors import implementation_stats
 from interventions.selectors import sedt_flagged_families
 
+from .targets import project_target_progress
+
 DEADLINE_DAYS = 30
 
 
@@ -19,12 +21,18 @@ DEADLINE_DAYS = 30
 def dashboard(request):
     """The home page: what the user's role needs first, inside the user's ambito."""
     user = request.user
-    projects = (
+    projects = list(
         Project.objects.visible_to(user)
         .select_related("ambito")
         .prefetch_related(Prefetch("implementations", queryset=Implementation.objects.order_by("number")))
         .order_by("ambito__name", "-start_date")
     )
+    # The targets' progress, for the roles that follow the programme as a whole.
+    show_targets = user.role in (Role.UFFICIO_PIANO, Role.COORDINATORE) or user.is_admin_role
+    if show_targets:
+        progress = project_target_progress(projects)
+        for project in projects:
+            project.target_progress = progress.get(project.pk, [])
     equipes = (
         Equipe.objects.visible_to(user)
         .select_related("ambito")
@@ -34,6 +42,7 @@ def dashboard(request):
     context = {
         "ambito": user.ambito,
         "projects": projects,
+        "show_targets": show_targets,
         "equipes": equipes,
         "ambiti": Ambito.objects.annotate(project_count=Count("projects")) if user.is_admin_role else None,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import report_views, target_views, views
 
 app_name = "reporting"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("report/<int:pk>/approva/", report_views.report_approve, name="report-approve"),
     path("report/<int:pk>/scarica.<str:fmt>", report_views.report_download, name="report-download"),
     path("indicatori/", report_views.indicators_page, name="indicators"),
+    path("progetti/<int:pk>/obiettivi/", target_views.project_targets, name="project-targets"),
     # Satisfaction surveys
     path("qualita/questionari/", views.survey_list, name="survey-list"),
     path("qualita/questionari/nuovo/", views.survey_create, name="survey-create"),

@@ -242,3 +242,33 @@ def make_family(world, *, case_manager=None, implementation=None, referral_date=
     )
     referral = Referral(date=referral_date, source=Referral.Source.SCUOLA, reason="Segnalazione di prova")
     return family_refer(by=case_manager, family=family, referral=referral, members=members)
+
+
+def make_target(project: Project, kind: str, minimum: int, scope: str, **kwargs):
+    from equipes.models import ProjectTarget
+
+    return ProjectTarget.objects.create(project=project, kind=kind, minimum=minimum, scope=scope, **kwargs)
+
+
+def make_group(
+    implementation: Implementation, *, code: str = "gruppo_genitori", ambito: Ambito | None = None, **kwargs
+):
+    """A module of a group of the implementation, held in `ambito` (the project's lead by default)."""
+    from interventions.models import Group, InterventionType
+
+    defaults = {
+        "module_number": next(_sequence),
+        "name": f"Gruppo {next(_sequence)}",
+        "venue": "Sala civica",
+        "frequency": "settimanale",
+        "start_date": implementation.start_date,
+        "planned_sessions": 6,
+    }
+    defaults.update(kwargs)
+    return Group.objects.create(
+        ambito=ambito or implementation.project.ambito,
+        project=implementation.project,
+        implementation=implementation,
+        type=InterventionType.objects.get(code=code, ambito__isnull=True),
+        **defaults,
+    )

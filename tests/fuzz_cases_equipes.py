@@ -1,4 +1,4 @@
-"""How the forms of the équipes app are fuzzed (projects, implementations, staff training, profile,
+"""How the forms of the équipes app are fuzzed (projects, implementations, targets, staff training, profile,
 governance meetings, login): one `Case` each, see tests/fuzz_cases.py."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from equipes.forms import (
     LoginForm,
     ProfileForm,
     ProjectForm,
+    ProjectTargetForm,
     StaffTrainingForm,
 )
 from tests.fuzz_cases import Case, fresh, iso_dates, login_request, narrow, op, plain_save, udp
@@ -62,6 +63,14 @@ def cases() -> list[Case]:
             ),
             user=udp,
             url=lambda s: reverse("equipes:implementation-create", args=[s.project.pk]),
+            save=plain_save,
+        ),
+        Case(
+            "ProjectTargetForm",
+            ProjectTargetForm,
+            lambda s, d, fl: ProjectTargetForm(d, project=fresh(s.project)),
+            user=udp,
+            url=lambda s: reverse("equipes:target-create", args=[s.project.pk]),
             save=plain_save,
         ),
         Case(

@@ -26,6 +26,9 @@ ALLOWED = {
     # Numbers that share a name with a text field: minutes of work, a count of participants.
     ("interventions/family_interventions.html", "i.minutes"),
     ("reporting/_report_sections.html", "s.physical.parenting_events.participants"),
+    # A project target's note: the wording of the project's document ("almeno n. 10 famiglie target"), not people.
+    ("equipes/project_detail.html", "target.note"),
+    ("reporting/_target_progress.html", "t.note"),
     # The label of a semester in a select ("1° semestre 2025").
     ("reporting/indicators.html", "text"),
 }

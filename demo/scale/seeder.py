@@ -134,7 +134,7 @@ class AmbitoSeeder(FamilyRows, WorkRows, HoursRows):
         families = self.families(ambito, comuni, equipes, staff, implementations, plans)
         self.path(families, plans, staff)
         interventions = self.interventions(families, plans, staff)
-        groups = self.groups(ambito, project, families, plans, staff)
+        groups = self.groups(ambito, project, implementations[0], families, plans, staff)
         self.community(ambito, project, comuni, families, plans, staff, coop)
         self.hours(project, staff, families, plans, interventions, groups)
         return ambito

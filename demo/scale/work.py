@@ -90,7 +90,7 @@ class WorkRows(Rows):
         self.through(Intervention.actions, linked_actions, "interventions.Intervention_actions")
         return result
 
-    def groups(self, ambito, project, families, plans, staff) -> list[Group]:
+    def groups(self, ambito, project, implementation, families, plans, staff) -> list[Group]:
         rng, ref, today = self.rng, self.ref, self.ref.today
         on_path = [f for f, p in zip(families, plans, strict=True) if p.state == State.IN_CORSO]
         specs = [
@@ -117,6 +117,7 @@ class WorkRows(Rows):
                 Group(
                     ambito=ambito,
                     project=project,
+                    implementation=implementation,
                     type=ref.types[code],
                     module_number=1,
                     name=name,

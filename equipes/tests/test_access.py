@@ -9,8 +9,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from equipes.models import StaffTraining
+from equipes.models import ProjectTarget, StaffTraining, TargetKind, TargetScope
 from tests import access_harness as access
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +35,20 @@ PAGES = {
     "profile": (set(ROLES),),
     "meeting-list": ({"ufficio_piano", "coordinatore", "referente_ente", "admin"},),
     "meeting-create": ({"ufficio_piano", "coordinatore"},),
+    # A project's targets are its (lead ambito's) Ufficio di Piano's.
+    "target-create": ({"ufficio_piano", "admin"},),
+    "target-edit": ({"ufficio_piano", "admin"},),
+    "target-delete": ({"ufficio_piano", "admin"},),
 }
+POSTS = {"target-delete"}
 
 
-def object_urls(project, implementation, equipe, staff, training) -> dict[str, str]:
+def object_urls(project, implementation, equipe, staff, training, target) -> dict[str, str]:
     """The pages about one object of an ambito: its project, implementation, équipe, a professional of its staff
-    register and one of that professional's courses."""
+    register and one of that professional's courses, a target of the project."""
     return {
+        "target-create": reverse("equipes:target-create", args=[project.pk]),
+        "target-edit": reverse("equipes:target-edit", args=[target.pk]),
         "project-detail": reverse("equipes:project-detail", args=[project.pk]),
         "project-edit": reverse("equipes:project-edit", args=[project.pk]),
         "implementation-create": reverse("equipes:implementation-create", args=[project.pk]),
@@ -54,28 +62,50 @@ def object_urls(project, implementation, equipe, staff, training) -> dict[str, s
 
 
 # The associated ambito of the world's project ("ASC"): its Ufficio di Piano and case manager see the shared project
-# and its implementations but do not change them (the lead's Ufficio di Piano does); everything else of theirs is
-# their own ambito's, and the lead's équipes and staff are out of their scope.
+# and its implementations but do not change them nor its targets (the lead's Ufficio di Piano does); everything else
+# of theirs is their own ambito's, and the lead's équipes and staff are out of their scope.
 ASSOCIATED = {"associated_ufficio_piano": "ufficio_piano", "associated_case_manager": "case_manager"}
-SHARED_PROJECT_PAGES = {"project-detail", "project-edit", "implementation-create", "implementation-edit"}
+SHARED_PROJECT_PAGES = {
+    "project-detail",
+    "project-edit",
+    "implementation-create",
+    "implementation-edit",
+    "target-create",
+    "target-edit",
+    "target-delete",
+}
 
 
 def expected(persona: str, name: str, in_scope: bool) -> int:
-    allowed, *denied = PAGES[name.removeprefix("equipes:")]
+    name = name.removeprefix("equipes:")
+    allowed, *denied = PAGES[name]
     if not in_scope and persona != "admin":
         return 404
     if persona in ASSOCIATED:
         role = ASSOCIATED[persona]
-        if name.removeprefix("equipes:") in SHARED_PROJECT_PAGES and name != "equipes:project-detail":
+        if name in SHARED_PROJECT_PAGES and name != "project-detail":
             return 403
         return 200 if role in allowed else (denied or [403])[0]
     # The other ambito's Ufficio di Piano: the same role, with its own objects.
     role = "ufficio_piano" if persona == "outsider" else persona
-    return 200 if role in allowed else (denied or [403])[0]
+    if role in allowed:
+        return 302 if name in POSTS else 200
+    return (denied or [403])[0]
 
 
 def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
     name = name.removeprefix("equipes:")
+    if name == "target-delete":
+        # A target to delete, made again after an allowed POST deleted it.
+        world = scene.world
+        ours, theirs = (
+            (world.other.project, world.project) if persona == "outsider" else (world.project, world.other.project)
+        )
+        project = ours if in_scope else theirs
+        target, _ = ProjectTarget.objects.get_or_create(
+            project=project, kind=TargetKind.GRUPPI_BAMBINI, scope=TargetScope.PROGETTO, defaults={"minimum": 1}
+        )
+        return [reverse("equipes:target-delete", args=[target.pk])]
     if name not in scene.urls["ours"]:
         return [reverse(f"equipes:{name}")] if in_scope else []
     if persona in ASSOCIATED:
@@ -86,7 +116,7 @@ def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
 
 TABLE = access.Table(
     namespace="equipes",
-    pages={f"equipes:{name}": "GET" for name in PAGES},
+    pages={f"equipes:{name}": "POST" if name in POSTS else "GET" for name in PAGES},
     personas=[*ROLES, "outsider", *ASSOCIATED],
     urls=urls,
     expected=expected,
@@ -118,13 +148,17 @@ def scene(module_world, signed_pdf):
         "associated_ufficio_piano": associated.users.ufficio_piano,
         "associated_case_manager": associated.users.case_manager,
     }
-    ours = object_urls(world.project, world.implementation, world.equipe, staff, training)
+    target = f.make_target(world.project, TargetKind.FAMIGLIE_INCLUSE, 10, TargetScope.IMPLEMENTAZIONE)
+    other_target = f.make_target(world.other.project, TargetKind.FAMIGLIE_INCLUSE, 10, TargetScope.IMPLEMENTAZIONE)
+    ours = object_urls(world.project, world.implementation, world.equipe, staff, training, target)
     theirs = object_urls(
-        world.other.project, world.other.implementation, world.other.equipe, other_staff, other_training
+        world.other.project, world.other.implementation, world.other.equipe, other_staff, other_training, other_target
     )
     # The associated ambito: the shared project (in scope) and its own équipe and staff; out of scope, the third
     # ambito's project and the lead's équipe and staff.
-    mine = object_urls(world.project, world.implementation, associated.equipe, associated_staff, associated_training)
+    mine = object_urls(
+        world.project, world.implementation, associated.equipe, associated_staff, associated_training, target
+    )
     return SimpleNamespace(
         world=world,
         personas=personas,

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Ambito, AmbitoScopedQuerySet, Project
+from equipes.models import Ambito, AmbitoScopedQuerySet, Implementation, Project
 from families.models import Member
 
 from .intervention import InterventionType
@@ -29,6 +29,16 @@ class Group(models.Model):
     ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="groups", verbose_name=_("ambito"))
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, null=True, blank=True, related_name="groups", verbose_name=_("progetto")
+    )
+    # Required in the form; null only for groups recorded before groups belonged to an implementation and that
+    # the data migration could not place (no implementation of their project or ambito around their start).
+    implementation = models.ForeignKey(
+        Implementation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("implementazione"),
     )
     type = models.ForeignKey(InterventionType, on_delete=models.PROTECT, related_name="groups", verbose_name=_("tipo"))
     module_number = models.PositiveSmallIntegerField(_("modulo n."))

@@ -98,3 +98,67 @@ def test_an_operator_assigned_to_an_intervention_sees_the_family(world, client_f
     assert client_for(newcomer).get(url).status_code == 404
     sedt.assigned_users.add(newcomer)
     assert client_for(newcomer).get(url).status_code == 200
+
+
+GROUP_DATA = {
+    "module_number": "5",
+    "name": "Genitori in cammino",
+    "venue": "Sala civica",
+    "planned_sessions": "6",
+    "frequency": "settimanale",
+    "start_date": "2024-04-10",
+}
+
+
+def test_a_new_group_serves_an_implementation_and_takes_its_project(world, client_for):
+    client = client_for(world.users.coordinatore)
+    data = {
+        **GROUP_DATA,
+        "type": InterventionType.objects.get(code="gruppo_genitori").pk,
+        "facilitators": [world.users.operatore.pk],
+        "implementation": world.implementation.pk,
+    }
+    response = client.post(reverse("interventions:group-create"), data)
+    assert response.status_code == 302
+    group = Group.objects.get(name="Genitori in cammino")
+    assert (group.implementation, group.project) == (world.implementation, world.project)
+
+
+def test_a_new_group_without_an_implementation_is_a_form_error(world, client_for):
+    data = {**GROUP_DATA, "type": InterventionType.objects.get(code="gruppo_genitori").pk}
+    response = client_for(world.users.coordinatore).post(reverse("interventions:group-create"), data)
+    assert response.status_code == 200 and not Group.objects.filter(name="Genitori in cammino").exists()
+
+
+def test_another_ambitos_implementation_is_not_a_choice(world, client_for):
+    data = {
+        **GROUP_DATA,
+        "type": InterventionType.objects.get(code="gruppo_genitori").pk,
+        "implementation": world.other.implementation.pk,
+    }
+    response = client_for(world.users.coordinatore).post(reverse("interventions:group-create"), data)
+    assert response.status_code == 200 and not Group.objects.filter(name="Genitori in cammino").exists()
+
+
+def test_the_data_migration_places_existing_groups_in_the_implementation_running_at_their_start(world):
+    """Groups recorded before they belonged to an implementation: the one of their project (or, without a
+    project, of their ambito's projects) running on their start date."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests import factories as f
+
+    migration = importlib.import_module("interventions.migrations.0005_group_implementation_from_dates")
+    later = f.make_implementation(world.project, 12, start_date=datetime.date(2025, 1, 1))
+    world.implementation.end_date = datetime.date(2024, 12, 31)
+    world.implementation.save()
+    kinds = InterventionType.objects.get(code="gruppo_genitori")
+    common = {"ambito": world.ambito, "type": kinds, "venue": "Sala", "frequency": "settimanale"}
+    early = Group.objects.create(project=world.project, module_number=1, name="a", start_date=SEDT_START, **common)
+    late = Group.objects.create(module_number=2, name="b", start_date=datetime.date(2025, 3, 1), **common)
+    migration.set_group_implementation(apps, None)
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert early.implementation == world.implementation
+    assert (late.implementation, late.project) == (later, world.project)

@@ -26,6 +26,7 @@ from .ambito_figures import (
     referred_per_ambito,
     steps_per_ambito,
 )
+from ..targets import project_target_progress
 from .cells import columns, hours, rate, rounded, suppress
 from .outcome_figures import (
     children_at_home,
@@ -71,10 +72,16 @@ def compute(project: Project, start: datetime.date, end: datetime.date) -> dict[
         "outcomes": outcomes(project, start, end),
         "finance": finance(project, start, end),
         "partner": partner(project, start, end),
+        "targets": targets(project, end),
     }
     if "associated_ambiti" in figures["cover"]:
         figures["ambiti"] = ambiti(project, start, end)
     return figures
+
+
+def targets(project: Project, end: datetime.date) -> list[dict]:
+    """The progress of the project's targets at the end of the period: value, minimum and what is missing."""
+    return [t.as_snapshot() for t in project_target_progress([project], as_of=end)[project.pk]]
 
 
 def meta(project: Project, start: datetime.date, end: datetime.date) -> dict:
@@ -113,10 +120,10 @@ def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
 
 
 def procedural(project: Project, implementations: list[Implementation], start, end) -> dict:
-    """Section 2: the implementations and their phase, the équipes, the staff trained, governance meetings."""
-    ambiti_ = project.ambiti()
-    trained = StaffTraining.objects.filter(user__ambito__in=ambiti_, completed_on__lte=end)
-    meetings = GovernanceMeeting.objects.filter(ambito__in=ambiti_, date__lte=end)
+    """Section 2: the implementations and their phase, the équipes, the staff trained, governance meetings (the
+    project's, not its ambiti's: a second project of the same ambito must not count them again)."""
+    trained = project_trainings(project, end)
+    meetings = project_meetings(project, end)
     by_kind = meetings.values("kind").annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
     kinds = dict(GovernanceMeeting.Kind.choices)
     return {
@@ -132,11 +139,11 @@ def procedural(project: Project, implementations: list[Implementation], start, e
             }
             for i in implementations
         ],
-        "equipes": Equipe.objects.filter(ambito__in=ambiti_, memberships__isnull=False).distinct().count(),
+        "equipes": Equipe.objects.filter(ambito__in=project.ambito_ids, memberships__isnull=False).distinct().count(),
         "staff": {
             "trained_people": trained.values("user").distinct().count(),
             "training_hours": rounded(trained.aggregate(h=Coalesce(Sum("hours"), Decimal(0)))["h"], 1),
-            "staff_in_register": User.objects.filter(ambito__in=ambiti_, is_active=True, is_superuser=False)
+            "staff_in_register": User.objects.filter(ambito__in=project.ambito_ids, is_active=True, is_superuser=False)
             .exclude(role="admin")
             .count(),
         },
@@ -145,6 +152,22 @@ def procedural(project: Project, implementations: list[Implementation], start, e
             for row in by_kind.order_by("kind")
         ],
     }
+
+
+def project_trainings(project: Project, end: datetime.date):
+    """Courses completed by the staff of the project's ambiti within the project's period, up to `end`."""
+    return StaffTraining.objects.filter(
+        user__ambito__in=project.ambito_ids, completed_on__gte=project.start_date, completed_on__lte=end
+    )
+
+
+def project_meetings(project: Project, end: datetime.date):
+    """Governance meetings of the project up to `end`, and those of its ambiti recorded without a project
+    inside the project's period."""
+    return GovernanceMeeting.objects.filter(
+        Q(project=project) | Q(project__isnull=True, ambito__in=project.ambito_ids, date__gte=project.start_date),
+        date__lte=end,
+    )
 
 
 def physical(project: Project, implementations: list[Implementation], start, end) -> dict:

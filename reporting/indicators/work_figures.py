@@ -53,16 +53,16 @@ def sedt_hours(project: Project, start: datetime.date, end: datetime.date) -> di
 
 
 def _group_sessions(project: Project, start: datetime.date, end: datetime.date) -> QuerySet[GroupSession]:
-    return GroupSession.objects.filter(group__ambito__in=project.ambiti(), date__gte=start, date__lte=end)
+    return GroupSession.objects.filter(group__project=project, date__gte=start, date__lte=end)
 
 
 def group_modules(project: Project, start: datetime.date, end: datetime.date) -> int:
-    """Group modules of the project's ambiti that met in the period."""
+    """Group modules of the project that met in the period."""
     return Group.objects.filter(sessions__in=_group_sessions(project, start, end)).distinct().count()
 
 
 def group_sessions(project: Project, start: datetime.date, end: datetime.date) -> int:
-    """Group sessions of the project's ambiti in the period."""
+    """Group sessions of the project's groups in the period."""
     return _group_sessions(project, start, end).count()
 
 
@@ -80,11 +80,11 @@ def active_pairings(project: Project, start: datetime.date, end: datetime.date) 
 
 
 def _school_partnerships(project: Project, end: datetime.date) -> QuerySet[SchoolPartnership]:
-    return SchoolPartnership.objects.filter(ambito__in=project.ambiti(), signed_on__lte=end)
+    return SchoolPartnership.objects.filter(project=project, signed_on__lte=end)
 
 
 def school_agreements(project: Project, end: datetime.date) -> int:
-    """School partnerships of the project's ambiti signed by `end`."""
+    """School partnerships of the project signed by `end`."""
     return _school_partnerships(project, end).count()
 
 
@@ -96,9 +96,9 @@ def school_meetings(project: Project, start: datetime.date, end: datetime.date) 
 
 
 def parenting_events(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
-    """Parenting events of the project's ambiti in the period: how many, their participants, and how many of
-    the programme's families took part."""
-    return ParentingEvent.objects.filter(ambito__in=project.ambiti(), date__gte=start, date__lte=end).aggregate(
+    """Parenting events of the project in the period: how many, their participants, and how many of the
+    programme's families took part."""
+    return ParentingEvent.objects.filter(project=project, date__gte=start, date__lte=end).aggregate(
         count=Count("pk"),
         participants=Coalesce(Sum("participants_count"), 0),
         programme_families=Coalesce(Sum("programme_families"), 0),

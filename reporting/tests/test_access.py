@@ -80,6 +80,8 @@ PAGES = {
     "reporting:indicator-value-edit": ("GET", MANAGE),
     "reporting:report-list": ("GET", READ_REPORTS),
     "reporting:indicators": ("GET", READ_REPORTS),
+    # The progress of a project's targets: counts and shares, for everybody who sees the project.
+    "reporting:project-targets": ("GET", set(ROLES)),
     "reporting:report-detail": ("GET", READ_REPORTS),
     "reporting:report-status": ("GET", READ_REPORTS),
     "reporting:report-download": ("GET", READ_REPORTS),
@@ -123,6 +125,7 @@ def object_urls(q, run) -> dict[str, list[str]]:
         for kind, names in by_object.items()
         for name in names
     }
+    urls["reporting:project-targets"] = [reverse("reporting:project-targets", args=[run.project_id])]
     urls["reporting:report-download"] = [reverse("reporting:report-download", args=[run.pk, fmt]) for fmt in FORMATS]
     return urls
 

@@ -175,6 +175,7 @@ def groups(world, families):
     def group(ambito, number, *days):
         made = Group.objects.create(
             ambito=ambito,
+            project=world.project if ambito == world.ambito else world.other.project,
             type=kind,
             module_number=number,
             name=f"Genitori {number}",
@@ -242,7 +243,11 @@ def schools(world):
         (world.other.ambito, D(2024, 1, 15), [D(2024, 3, 10)]),
     ):
         partnership = SchoolPartnership.objects.create(
-            ambito=ambito, school="IC Alfa", kind="protocollo", signed_on=signed_on
+            ambito=ambito,
+            project=world.project if ambito == world.ambito else world.other.project,
+            school="IC Alfa",
+            kind="protocollo",
+            signed_on=signed_on,
         )
         for day in days:
             SchoolMeeting.objects.create(partnership=partnership, date=day, participants="Dirigente, insegnanti")
@@ -268,6 +273,7 @@ def test_parenting_events_in_the_period(world):
     ):
         ParentingEvent.objects.create(
             ambito=ambito,
+            project=world.project if ambito == world.ambito else world.other.project,
             date=day,
             topic="Regole e routine",
             participants_count=participants,

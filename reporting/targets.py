@@ -1,0 +1,274 @@
+"""Progress toward each project's targets (`equipes.ProjectTarget`): the current value of every target where it is
+checked (the project, each ambito, each implementation, each implementation in each ambito), its minimum and the
+shortfall. Targets are minimums: a value above the minimum is simply met.
+
+It lives in `reporting` because it reads every app (families, groups, school partnerships, training). Whatever the
+number of projects, targets, ambiti and implementations, `project_target_progress` runs the same eight queries:
+the projects with their ambiti, implementations and targets, then one aggregate per source of figures, and the
+checks are assembled in Python."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from equipes.models import Implementation, Project, ProjectTarget, StaffTraining, TargetKind, TargetScope
+from families.models import Family, State, TransitionLog
+from interventions.models import Group, Intervention, Pairing, SchoolPartnership
+
+# Outcomes A (goes on without intensive support) and B (goes on with the ordinary services) are positive: the
+# child stays at home without a protection path. C (a protection path is needed) is not.
+POSITIVE_OUTCOMES = ("A", "B")
+ENDED_STATES = (State.CONCLUSA, State.INTERROTTA)
+
+# What each kind counts: the figure (and, for a share, the figure it is a share of) and the noun of a shortfall.
+MEASURES: dict[str, tuple[str, str | None]] = {
+    TargetKind.FAMIGLIE_INCLUSE: ("included", None),
+    TargetKind.GRUPPI_GENITORI: ("parent_groups", None),
+    TargetKind.GRUPPI_BAMBINI: ("children_groups", None),
+    TargetKind.COLLABORAZIONI_SCUOLE: ("schools", None),
+    TargetKind.OPERATORI_FORMATI: ("trained", None),
+    TargetKind.FAMIGLIE_CON_SEDT: ("with_sedt", "included"),
+    TargetKind.FAMIGLIE_CON_APPOGGIO: ("with_support_family", "included"),
+    TargetKind.ESITI_POSITIVI: ("positive", "ended"),
+}
+NOUNS = {
+    TargetKind.FAMIGLIE_INCLUSE: gettext_lazy("famiglie incluse"),
+    TargetKind.GRUPPI_GENITORI: gettext_lazy("gruppi di genitori"),
+    TargetKind.GRUPPI_BAMBINI: gettext_lazy("gruppi di bambini"),
+    TargetKind.COLLABORAZIONI_SCUOLE: gettext_lazy("collaborazioni con le scuole"),
+    TargetKind.OPERATORI_FORMATI: gettext_lazy("operatori formati"),
+    TargetKind.FAMIGLIE_CON_SEDT: gettext_lazy("famiglie con l'educativa domiciliare"),
+    TargetKind.FAMIGLIE_CON_APPOGGIO: gettext_lazy("famiglie con una famiglia d'appoggio"),
+    TargetKind.ESITI_POSITIVI: gettext_lazy("percorsi con esito positivo"),
+}
+DENOMINATORS = {"included": gettext_lazy("famiglie incluse"), "ended": gettext_lazy("percorsi conclusi o interrotti")}
+
+
+@dataclass
+class TargetCheck:
+    """One place where a target is checked: "P.I.P.P.I. 12 · Bassa Romagna" has 0 children's groups, minimum 1."""
+
+    where: str
+    minimum: int
+    value: int | None  # a count, or a percentage for shares; None for a share of nothing yet
+    numerator: int
+    denominator: int | None  # None for counts
+    missing: int  # how many more the minimum needs (0 when met)
+    warning: str = ""
+
+    @property
+    def met(self) -> bool:
+        return self.missing == 0
+
+
+@dataclass
+class TargetProgress:
+    target_id: int
+    kind: str
+    kind_label: str
+    scope: str
+    scope_label: str
+    minimum: int
+    unit: str
+    note: str
+    checks: list[TargetCheck] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [c.warning for c in self.checks if c.warning]
+
+    @property
+    def met(self) -> bool:
+        return all(c.met for c in self.checks)
+
+    def as_snapshot(self) -> dict:
+        """The JSON the semester report freezes."""
+        return {**asdict(self), "met": self.met}
+
+
+def project_target_progress(projects, as_of: datetime.date | None = None) -> dict[int, list[TargetProgress]]:
+    """The progress of every target of `projects` (a queryset or a list of projects) on `as_of` (today by
+    default), per project id, in the order of the targets."""
+    as_of = as_of or timezone.localdate()
+    project_ids = [p.pk for p in projects]
+    loaded = list(
+        Project.objects.filter(pk__in=project_ids)
+        .select_related("ambito")
+        .prefetch_related(
+            "associated_ambiti",
+            Prefetch("implementations", queryset=Implementation.objects.order_by("number")),
+            Prefetch("targets", queryset=ProjectTarget.objects.order_by("kind", "scope")),
+        )
+    )
+    figures = _figures(loaded, as_of)
+    return {
+        project.pk: [_progress(project, target, figures[project.pk]) for target in project.targets.all()]
+        for project in loaded
+    }
+
+
+# --- The figures, per (implementation, ambito) of each project ---------------------------------------------------
+
+Cell = tuple[int | None, int]  # (implementation id or None for figures not tied to one, ambito id)
+
+
+def _figures(projects: list[Project], as_of: datetime.date) -> dict[int, dict[Cell, Counter]]:
+    figures: dict[int, dict[Cell, Counter]] = {p.pk: defaultdict(Counter) for p in projects}
+    ids = list(figures)
+    for row in _family_rows(ids, as_of):
+        cell = figures[row["implementation__project"]][row["implementation"], row["ambito"]]
+        for key in ("included", "with_sedt", "with_support_family", "ended", "positive"):
+            cell[key] += row[key]
+    for row in (
+        Group.objects.filter(implementation__project__in=ids, start_date__lte=as_of)
+        .values("implementation", "implementation__project", "ambito")
+        .annotate(
+            parent_groups=Count("pk", filter=Q(type__code="gruppo_genitori")),
+            children_groups=Count("pk", filter=Q(type__code="gruppo_bambini")),
+        )
+    ):
+        cell = figures[row["implementation__project"]][row["implementation"], row["ambito"]]
+        cell["parent_groups"] += row["parent_groups"]
+        cell["children_groups"] += row["children_groups"]
+    for row in (
+        # "Structured" (003): a protocol, an agreement or a convention, not an informal collaboration.
+        SchoolPartnership.objects.filter(project__in=ids, signed_on__lte=as_of)
+        .exclude(kind=SchoolPartnership.Kind.INFORMALE)
+        .values("project", "ambito")
+        .annotate(n=Count("pk"))
+    ):
+        figures[row["project"]][None, row["ambito"]]["schools"] += row["n"]
+    _add_trained(projects, figures, as_of)
+    return figures
+
+
+def _family_rows(project_ids: list[int], as_of: datetime.date):
+    """Families included by `as_of`, per implementation and ambito: how many, how many with an SEDT intervention
+    and with a support family started by then, how many paths ended and how many of those ended well."""
+    logs = TransitionLog.objects.filter(family=OuterRef("pk"), effective_on__lte=as_of)
+    return (
+        Family.objects.filter(implementation__project__in=project_ids)
+        .annotate(
+            was_included=Exists(logs.filter(to_state=State.INCLUSA)),
+            has_sedt=Exists(
+                Intervention.objects.filter(family=OuterRef("pk"), type__code="sedt", start_date__lte=as_of)
+            ),
+            has_pairing=Exists(Pairing.objects.filter(family=OuterRef("pk"), start_date__lte=as_of)),
+            has_ended=Exists(logs.filter(to_state__in=ENDED_STATES)),
+            ended_well=Exists(
+                logs.filter(to_state=State.CONCLUSA, family__closure__outcome__code__in=POSITIVE_OUTCOMES)
+            ),
+        )
+        .filter(was_included=True)
+        .values("implementation", "implementation__project", "ambito")
+        .annotate(
+            included=Count("pk"),
+            with_sedt=Count("pk", filter=Q(has_sedt=True)),
+            with_support_family=Count("pk", filter=Q(has_pairing=True)),
+            ended=Count("pk", filter=Q(has_ended=True)),
+            positive=Count("pk", filter=Q(ended_well=True)),
+        )
+    )
+
+
+def _add_trained(projects: list[Project], figures: dict[int, dict[Cell, Counter]], as_of: datetime.date) -> None:
+    """Operators trained: the people of the project's ambiti with a course completed within the project's period
+    (up to `as_of`), each counted once."""
+    ambito_ids = {a for p in projects for a in p.ambito_ids}
+    rows = (
+        StaffTraining.objects.filter(user__ambito__in=ambito_ids, completed_on__lte=as_of)
+        .values_list("user", "user__ambito", "completed_on")
+        .distinct()
+    )
+    trained: dict[int, dict[int, set[int]]] = {p.pk: defaultdict(set) for p in projects}
+    for user, ambito, completed_on in rows:
+        for project in projects:
+            if ambito in project.ambito_ids and project.start_date <= completed_on <= project.end_date:
+                trained[project.pk][ambito].add(user)
+    for project_id, by_ambito in trained.items():
+        for ambito, users in by_ambito.items():
+            figures[project_id][None, ambito]["trained"] = len(users)
+
+
+# --- The checks ------------------------------------------------------------------------------------------------
+
+
+def _progress(project: Project, target: ProjectTarget, figures: dict[Cell, Counter]) -> TargetProgress:
+    kind = TargetKind(target.kind)
+    progress = TargetProgress(
+        target_id=target.pk,
+        kind=target.kind,
+        kind_label=str(kind.label),
+        scope=target.scope,
+        scope_label=str(TargetScope(target.scope).label),
+        minimum=target.minimum,
+        unit=kind.unit,
+        note=target.note,
+    )
+    ambiti = [project.ambito, *sorted(project.associated_ambiti.all(), key=lambda a: a.pk)]
+    implementations = list(project.implementations.all())
+    if target.scope == TargetScope.PROGETTO:
+        places = [(_("Progetto"), lambda impl, amb: True)]
+    elif target.scope == TargetScope.AMBITO:
+        places = [(a.name, lambda impl, amb, a=a: amb == a.pk) for a in ambiti]
+    elif target.scope == TargetScope.IMPLEMENTAZIONE:
+        places = [(str(i), lambda impl, amb, i=i: impl == i.pk) for i in implementations]
+    else:
+        places = [
+            (f"{i} · {a.name}", lambda impl, amb, i=i, a=a: impl == i.pk and amb == a.pk)
+            for i in implementations
+            for a in ambiti
+        ]
+    for where, matches in places:
+        total = Counter()
+        for (impl, amb), counts in figures.items():
+            if matches(impl, amb):
+                total.update(counts)
+        progress.checks.append(_check(kind, target.minimum, where, total))
+    return progress
+
+
+def _check(kind: TargetKind, minimum: int, where: str, total: Counter) -> TargetCheck:
+    figure, of = MEASURES[kind]
+    numerator = total[figure]
+    if of is None:
+        missing = max(0, minimum - numerator)
+        check = TargetCheck(where, minimum, numerator, numerator, None, missing)
+        if missing:
+            check.warning = _("%(where)s: mancano %(n)d %(noun)s (%(value)d su un minimo di %(min)d).") % {
+                "where": where,
+                "n": missing,
+                "noun": NOUNS[kind],
+                "value": numerator,
+                "min": minimum,
+            }
+        return check
+    denominator = total[of]
+    if not denominator:
+        return TargetCheck(where, minimum, None, numerator, 0, 0)
+    value = math.floor(100 * numerator / denominator)
+    missing = max(0, math.ceil(minimum * denominator / 100) - numerator)
+    check = TargetCheck(where, minimum, value, numerator, denominator, missing)
+    if missing:
+        check.warning = _(
+            "%(where)s: sotto il minimo, %(value)d%% contro il %(min)d%% (%(num)d su %(den)d %(of)s): mancano "
+            "%(n)d %(noun)s."
+        ) % {
+            "where": where,
+            "value": value,
+            "min": minimum,
+            "num": numerator,
+            "den": denominator,
+            "of": DENOMINATORS[of],
+            "n": missing,
+            "noun": NOUNS[kind],
+        }
+    return check
