@@ -28,7 +28,6 @@ from .outcome_figures import (
     sdq_total_change,
 )
 from .path_figures import (
-    AGE_BANDS,
     children_by_age_band,
     children_by_comune,
     families_active,
@@ -167,7 +166,7 @@ def physical(project: Project, implementations: list[Implementation], start, end
         "interrupted_by_reason": suppress({str(reasons[k]): v for k, v in interrupted.items() if k}),
         "children": {
             "total": sum(by_band.values()),
-            "by_age_band": suppress({label: by_band.get(label, 0) for label, _low, _high in AGE_BANDS}),
+            "by_age_band": suppress({label: by_band.get(label, 0) for label, _low, _high in project.rules.age_bands}),
             "by_comune": suppress(dict(sorted(by_comune.items()))),
         },
         "reunification": reunification_paths(project, end),
@@ -261,6 +260,8 @@ def partner(project: Project, start, end) -> dict:
             "by_channel": suppress({str(channels[k]): v for k, v in complaints["by_channel"].items() if v}),
             "by_outcome": suppress({str(outcomes_[k]): v for k, v in complaints["by_outcome"].items() if v}),
         },
+        # The points of the project's agreement scale, which the means are on.
+        "satisfaction_scale": project.likert_points,
         "satisfaction": [
             {
                 "audience": str(label),
