@@ -50,11 +50,11 @@ class ProjectForm(PortalForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end <= start:
             self.add_error("end_date", _("La data di fine deve essere successiva alla data di inizio."))
-        self.clean_group_module(cleaned)
-        self.clean_likert_points(cleaned)
+        self.check_group_module(cleaned)
+        self.check_likert_points(cleaned)
         return cleaned
 
-    def clean_group_module(self, cleaned) -> None:
+    def check_group_module(self, cleaned) -> None:
         low, high = cleaned.get("group_module_min_sessions"), cleaned.get("group_module_max_sessions")
         if low is None or high is None:
             return
@@ -67,7 +67,7 @@ class ProjectForm(PortalForm):
                 % {"low": low, "high": high},
             )
 
-    def clean_likert_points(self, cleaned) -> None:
+    def check_likert_points(self, cleaned) -> None:
         points = cleaned.get("likert_points")
         # Answers already given on a wider scale would fall off a narrower one (surveys named, not imported).
         if points and self.instance.pk and self.instance.surveys.filter(responses__answers__score__gt=points).exists():
