@@ -9,13 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, DateField, Max, Min, OuterRef, Prefetch, Q, Sum, TextField
+from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Prefetch, Q, Sum, TextField
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from equipes.models import Profile, Project, User
+from equipes.models import Profile, Project, StaffTraining, User
 from equipes.project_rules import DEFAULT_RULES, ProjectRules
 from families.models import PATH_STATES, Family
 from families.pseudonymisation import member_labels_across_families
@@ -225,6 +225,22 @@ _SEDT_RULE_COLUMNS = (
     "family__implementation__project__sedt_minimum_weekly_hours",
     "family__implementation__project__sedt_exception_allowed",
 )
+
+
+def sedt_educators_without_mooc(family: Family) -> list[User]:
+    """The educators assigned to the family's educational interventions who had not done the programme's MOOC by
+    the intervention's start (001: "preventivamente formati seguendo la formazione online MOOC"). One query."""
+    trained = StaffTraining.objects.filter(
+        user=OuterRef("user_id"), is_programme_mooc=True, completed_on__lte=OuterRef("intervention__start_date")
+    )
+    untrained = (
+        Intervention.assigned_users.through.objects.filter(
+            intervention__family=family, intervention__type__code="sedt", user__profile=Profile.EDUCATORE
+        )
+        .filter(~Exists(trained))
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=untrained).order_by("last_name", "first_name"))
 
 
 @dataclass

@@ -49,6 +49,7 @@ from .selectors import (
     long_days,
     parse_hours,
     project_budget,
+    sedt_educators_without_mooc,
     sedt_weeks,
     week_grid,
     week_start,
@@ -94,6 +95,7 @@ def family_interventions(request, pk: int):
             "sedt_weeks": weeks,
             "sedt_below": [w for w in weeks if w.below_minimum],
             "sedt_minimum": family_rules(family).sedt_minimum_text,
+            "sedt_without_mooc": sedt_educators_without_mooc(family),
             "hours": [
                 {
                     "activity": Activity(row["activity"]).label,

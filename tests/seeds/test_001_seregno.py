@@ -241,6 +241,8 @@ class TestProjectRules:
         assert warnings and "formazione MOOC del programma" in warnings[0]
         assert str(world.users.operatore) in warnings[0]
         assert family.interventions.count() == 1  # a warning, not a refusal
+        page = client_for(world.users.case_manager).get(reverse("interventions:family", args=[family.pk]))
+        assert "senza la formazione MOOC del programma" in page.content.decode()
 
         StaffTraining.objects.create(
             user=world.users.operatore,
