@@ -115,16 +115,13 @@ def _interventions(seregno, project, types, staff, educators, rng, last_week_end
         TeamMember.objects.get_or_create(
             family=family, user=educator, defaults={"role": educator.get_profile_display() or "Educatore"}
         )
-        low = i % 7 == 3  # a few plans below 8 hours a week, with the reason for the exception
+        # 001: "non possono essere inferiori ad otto ore settimanali", and no demo project allows exceptions.
         sedt = Intervention.objects.create(
             family=family,
             type=types["sedt"],
             start_date=start,
             end_date=end,
-            planned_hours_per_week=Decimal("6") if low else Decimal("8"),
-            sedt_exception_reason="La madre lavora su turni: due incontri a settimana, rivalutazione a T1."
-            if low
-            else "",
+            planned_hours_per_week=project.sedt_minimum_weekly_hours,
         )
         sedt.assigned_users.add(educator)
         plan = current_plan(family)
@@ -138,7 +135,6 @@ def _interventions(seregno, project, types, staff, educators, rng, last_week_end
                 "start": start,
                 "end": end,
                 "weekly": 8,
-                "low": low,
                 "ongoing": family in ongoing,
             }
         )
@@ -345,8 +341,6 @@ def _hours(plans, groups, staff, project, rng, last_week_end) -> None:
             weekly = plan["weekly"]
             if monday.month == 8 or (monday.month == 12 and monday.day > 20):
                 weekly = weekly * rng.choice([0, 0.25, 0.5])  # holidays
-            elif plan.get("low"):
-                weekly = 6
             elif rng.random() < 0.08:
                 weekly = weekly * 0.6
             if plan.get("ongoing") and monday >= last_week_end - datetime.timedelta(days=13):

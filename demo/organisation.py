@@ -192,12 +192,14 @@ def _equipe(ambito: Ambito, name: str, comuni: list[str], members: list[tuple[Us
     return equipe
 
 
-def _training(user: User, course: str, provider: str, hours: str, completed_on: datetime.date) -> None:
+def _training(
+    user: User, course: str, provider: str, hours: str, completed_on: datetime.date, *, mooc: bool = False
+) -> None:
     StaffTraining.objects.get_or_create(
         user=user,
         course=course,
         completed_on=completed_on,
-        defaults={"provider": provider, "hours": Decimal(hours)},
+        defaults={"provider": provider, "hours": Decimal(hours), "is_programme_mooc": mooc},
     )
 
 
@@ -324,7 +326,7 @@ def _seregno(faker: Faker) -> Ambito:
     for user, hours in [(educatore, "24"), (educatrice, "24"), (psicologo, "20"), (assistente, "24")]:
         _training(user, laboratorio, "LabRIEF – Università di Padova", hours, D(2023, 10, 20))
     for user in [educatore, educatrice, mediatrice, pedagogista]:
-        _training(user, mooc, "LabRIEF – Università di Padova", "12", D(2024, 2, 28))
+        _training(user, mooc, "LabRIEF – Università di Padova", "12", D(2024, 2, 28), mooc=True)
     _training(coordinatore, "Formazione coach P.I.P.P.I.", "LabRIEF – Università di Padova", "40", D(2023, 9, 15))
 
     for day, kind, minutes in [

@@ -101,8 +101,8 @@ class ImplementationAdmin(admin.ModelAdmin):
 
 @admin.register(StaffTraining)
 class StaffTrainingAdmin(admin.ModelAdmin):
-    list_display = ["course", "user", "hours", "completed_on"]
-    list_filter = ["user__ambito", "user__organisation"]
+    list_display = ["course", "user", "is_programme_mooc", "hours", "completed_on"]
+    list_filter = ["is_programme_mooc", "user__ambito", "user__organisation"]
     search_fields = ["course", "provider", "user__last_name", "user__username"]
     date_hierarchy = "completed_on"
     autocomplete_fields = ["user"]

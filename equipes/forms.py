@@ -3,23 +3,44 @@
 from __future__ import annotations
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pippi_portal.forms import DateInput, PortalForm
 
 from .models import GovernanceMeeting, Implementation, Project, ProjectTarget, StaffTraining, TargetKind, User
+from .project_rules import PROJECT_RULE_FIELDS, parse_age_bands
 
 
 class ProjectForm(PortalForm):
     class Meta:
         model = Project
-        fields = ["title", "cup", "funding_decree", "amount", "start_date", "end_date", "measure_code", "partners"]
+        fields = [
+            "title",
+            "cup",
+            "funding_decree",
+            "amount",
+            "start_date",
+            "end_date",
+            "measure_code",
+            "partners",
+            *PROJECT_RULE_FIELDS,
+        ]
         widgets = {"start_date": DateInput(), "end_date": DateInput(), "partners": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = self.instance.ambito.organisations.all()
+        # The rules in one block at the end, whatever other fields the form has.
+        self.helper.layout = Layout(
+            *[name for name in self.fields if name not in PROJECT_RULE_FIELDS],
+            Fieldset(_("Regole del progetto"), *PROJECT_RULE_FIELDS),
+        )
+
+    def clean_report_age_bands(self) -> str:
+        bands = parse_age_bands(self.cleaned_data["report_age_bands"])
+        return ", ".join(label for label, _low, _high in bands)
 
     def clean_cup(self) -> str:
         return self.cleaned_data["cup"].strip().upper()
@@ -29,7 +50,32 @@ class ProjectForm(PortalForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end <= start:
             self.add_error("end_date", _("La data di fine deve essere successiva alla data di inizio."))
+        self.check_group_module(cleaned)
+        self.check_likert_points(cleaned)
         return cleaned
+
+    def check_group_module(self, cleaned) -> None:
+        low, high = cleaned.get("group_module_min_sessions"), cleaned.get("group_module_max_sessions")
+        if low is None or high is None:
+            return
+        if high < low:
+            self.add_error("group_module_max_sessions", _("Il massimo di incontri non può essere sotto il minimo."))
+        elif self.instance.pk and self.instance.groups.exclude(planned_sessions__range=(low, high)).exists():
+            self.add_error(
+                "group_module_max_sessions",
+                _("Alcuni gruppi del progetto prevedono un numero di incontri fuori da %(low)d–%(high)d.")
+                % {"low": low, "high": high},
+            )
+
+    def check_likert_points(self, cleaned) -> None:
+        points = cleaned.get("likert_points")
+        # Answers already given on a wider scale would fall off a narrower one (surveys named, not imported).
+        if points and self.instance.pk and self.instance.surveys.filter(responses__answers__score__gt=points).exists():
+            self.add_error(
+                "likert_points",
+                _("I questionari del progetto hanno già risposte oltre il punto %(n)d: la scala non può scendere.")
+                % {"n": points},
+            )
 
 
 class ImplementationForm(PortalForm):
@@ -114,7 +160,7 @@ class StaffTrainingForm(PortalForm):
 
     class Meta:
         model = StaffTraining
-        fields = ["course", "provider", "hours", "completed_on", "certificate"]
+        fields = ["course", "is_programme_mooc", "provider", "hours", "completed_on", "certificate"]
         widgets = {"completed_on": DateInput()}
 
     def __init__(self, *args, staff_member: User, **kwargs):

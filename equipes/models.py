@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from pippi_portal.periods import PeriodQuerySet
 from pippi_portal.uploads import document_upload_path, validate_document
+
+from .project_rules import (
+    DEFAULT_RULES,
+    LIKERT_POINTS_MAX,
+    LIKERT_POINTS_MIN,
+    ProjectRules,
+    rules_of,
+    validate_age_bands,
+)
 
 CUP_PATTERN = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
 cup_validator = RegexValidator(
@@ -151,6 +160,16 @@ class UserQuerySet(models.QuerySet):
         if user.is_admin_role:
             return self
         return self.filter(ambito_id=user.ambito_id)
+
+    def with_programme_mooc(self, on: datetime.date | None = None):
+        """Annotate `has_programme_mooc`: the user completed the programme's MOOC on or before `on` (today)."""
+        on = on or timezone.localdate()
+        moocs = StaffTraining.objects.filter(user=models.OuterRef("pk"), is_programme_mooc=True, completed_on__lte=on)
+        return self.annotate(has_programme_mooc=models.Exists(moocs))
+
+    def without_programme_mooc(self, on: datetime.date | None = None):
+        """Users who had not done the programme's MOOC by `on` (today): 001 wants it before SEDT educators start."""
+        return self.with_programme_mooc(on).filter(has_programme_mooc=False)
 
     def staff_register_for(self, user):
         """The staff register: the Ufficio di Piano sees the ambito's staff, a partner's referent its own."""
@@ -316,6 +335,66 @@ class Project(models.Model):
     measure_code = models.CharField(_("codice misura"), max_length=40, default="M5C2 I1.1.1")
     partners = models.ManyToManyField(Organisation, related_name="projects", blank=True, verbose_name=_("enti partner"))
 
+    # --- The project's rules (see `equipes.project_rules`; defaults from the Seregno notice) ---------------
+    sedt_minimum_weekly_hours = models.DecimalField(
+        _("educativa domiciliare: ore settimanali minime"),
+        max_digits=3,
+        decimal_places=1,
+        default=DEFAULT_RULES.sedt_minimum_weekly_hours,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("40"))],
+        help_text=_("Incontri dell'équipe multidimensionale compresi. L'avviso di Seregno: almeno 8 ore."),
+    )
+    sedt_exception_allowed = models.BooleanField(
+        _("educativa domiciliare: deroga motivata al minimo"),
+        default=DEFAULT_RULES.sedt_exception_allowed,
+        help_text=_("Se attiva, un'educativa sotto il minimo è accettata con il motivo scritto della deroga."),
+    )
+    group_module_min_sessions = models.PositiveSmallIntegerField(
+        _("gruppi: incontri minimi di un modulo"),
+        default=DEFAULT_RULES.group_module_min_sessions,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    group_module_max_sessions = models.PositiveSmallIntegerField(
+        _("gruppi: incontri massimi di un modulo"),
+        default=DEFAULT_RULES.group_module_max_sessions,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    older_children_share_percent = models.PositiveSmallIntegerField(
+        _("quota di famiglie con figli 11-14 anni (%)"),
+        default=DEFAULT_RULES.older_children_share_percent,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Oltre questa quota delle famiglie incluse in un'implementazione compare un avviso."),
+    )
+    reunification_share_percent = models.PositiveSmallIntegerField(
+        _("quota di percorsi di riunificazione (%)"),
+        default=DEFAULT_RULES.reunification_share_percent,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Oltre questa quota delle famiglie incluse in un'implementazione compare un avviso."),
+    )
+    report_age_bands = models.CharField(
+        _("fasce d'età dei report"),
+        max_length=100,
+        default=DEFAULT_RULES.report_age_bands,
+        validators=[validate_age_bands],
+        help_text=_("Anni compiuti all'inclusione, separati da virgole, per esempio 0-3, 4-6, 7-11, 12-14, 15-17."),
+    )
+    likert_points = models.PositiveSmallIntegerField(
+        _("questionari: punti della scala di accordo"),
+        default=DEFAULT_RULES.likert_points,
+        validators=[MinValueValidator(LIKERT_POINTS_MIN), MaxValueValidator(LIKERT_POINTS_MAX)],
+    )
+    deadline_window_days = models.PositiveSmallIntegerField(
+        _("giorni di preavviso delle scadenze"),
+        default=DEFAULT_RULES.deadline_window_days,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Una valutazione T1 o T2 è «in scadenza» sul cruscotto da questi giorni prima."),
+    )
+    judicial_authority_warning = models.BooleanField(
+        _("avviso «non target PNRR» per le famiglie sotto provvedimento dell'autorità giudiziaria"),
+        default=DEFAULT_RULES.judicial_authority_warning,
+    )
+    # --- end of the project's rules ---------------------------------------------------------------------
+
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -327,6 +406,21 @@ class Project(models.Model):
             models.CheckConstraint(condition=Q(cup__regex=CUP_PATTERN), name="project_cup_format"),
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="project_dates_ordered"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="project_amount_positive"),
+            models.CheckConstraint(condition=Q(sedt_minimum_weekly_hours__gt=0), name="project_sedt_minimum_positive"),
+            models.CheckConstraint(
+                condition=Q(group_module_min_sessions__gte=1)
+                & Q(group_module_max_sessions__gte=models.F("group_module_min_sessions")),
+                name="project_group_module_sessions_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(older_children_share_percent__lte=100, reunification_share_percent__lte=100),
+                name="project_shares_are_percentages",
+            ),
+            models.CheckConstraint(
+                condition=Q(likert_points__gte=LIKERT_POINTS_MIN, likert_points__lte=LIKERT_POINTS_MAX),
+                name="project_likert_points_range",
+            ),
+            models.CheckConstraint(condition=Q(deadline_window_days__gte=1), name="project_deadline_window_positive"),
         ]
 
     def __str__(self) -> str:
@@ -334,6 +428,10 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("equipes:project-detail", args=[self.pk])
+
+    @property
+    def rules(self) -> ProjectRules:
+        return rules_of(self)
 
     @property
     def ambito_ids(self) -> list[int]:
@@ -540,6 +638,12 @@ class StaffTraining(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="trainings", verbose_name=_("operatore"))
     course = models.CharField(_("corso"), max_length=200)
+    # 001: SEDT educators must have done the programme's online training (the MOOC) before they start.
+    is_programme_mooc = models.BooleanField(
+        _("formazione del programma (MOOC P.I.P.P.I.)"),
+        default=False,
+        help_text=_("Il corso online del programma che gli educatori dell'educativa domiciliare devono aver seguito."),
+    )
     provider = models.CharField(_("ente formatore"), max_length=200, blank=True)
     hours = models.DecimalField(
         _("ore"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]

@@ -186,6 +186,7 @@ def staff_list(request):
         .filter(is_superuser=False)
         .select_related("organisation", "ambito")
         .annotate(training_count=Count("trainings"), training_hours=Sum("trainings__hours"))
+        .with_programme_mooc()
         .order_by("last_name", "first_name")
     )
     page = paginate(request, staff, request.GET.get("page"))

@@ -13,7 +13,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Comune, Equipe, Implementation, Role, User
+from equipes.models import Comune, Equipe, Implementation, Profile, Role, User
 from pippi_portal.forms import DateInput, PortalForm
 
 from .models import (
@@ -306,6 +306,14 @@ class TeamMemberForm(PortalForm):
         if cleaned.get("member") and family.team.filter(member=cleaned["member"]).exists():
             self.add_error("member", _("Questo familiare fa già parte dell'équipe."))
         return cleaned
+
+    def educators_without_mooc(self) -> list[User]:
+        """The educator just added, if they have not done the programme's MOOC: 001 wants the educators trained
+        before they start and present in every phase of the EM. A warning, not a refusal."""
+        chosen = self.cleaned_data.get("user")
+        if chosen is None or chosen.profile != Profile.EDUCATORE:
+            return []
+        return list(User.objects.filter(pk=chosen.pk).without_programme_mooc())
 
 
 class TeamMeetingForm(PortalForm):

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from equipes.models import Implementation, User
+from equipes.project_rules import ProjectRules, rules_of
 
 from . import timeline
 from .models import (
@@ -30,9 +31,8 @@ from .models import (
     TransitionLog,
 )
 
-# Shares above which the method's warnings fire (about 20 % of an implementation's families).
-OLDER_CHILDREN_SHARE = Decimal("0.20")
-REUNIFICATION_SHARE = Decimal("0.20")
+# The shares above which the method's warnings fire are the project's (`older_children_share_percent`,
+# `reunification_share_percent`: "mediamente il 20%" in 001).
 # "Over 11": a child who has turned 12 at the date of the referral (0–11 is the programme's target).
 OLDER_CHILD_MONTHS = 12 * 12
 
@@ -218,9 +218,14 @@ def _share(part: int, whole: int) -> Decimal:
     return Decimal(part) / Decimal(whole) if whole else Decimal(0)
 
 
+def _percent(value: int) -> Decimal:
+    return Decimal(value) / 100
+
+
 def implementation_stats(implementations) -> list[ImplementationStats]:
-    """Included families per implementation and the method's warnings, in one query. Targets are minimums:
-    more families than an implementation's target is no warning (shortfalls are `reporting.targets`' job)."""
+    """Included families per implementation and the method's warnings against its project's shares, in one
+    query (pass the implementations with their project selected). Targets are minimums: more families than an
+    implementation's target is no warning (shortfalls are `reporting.targets`' job)."""
     included = Exists(TransitionLog.objects.filter(family=OuterRef("pk"), to_state=State.INCLUSA))
     older_child = Exists(
         Member.objects.filter(
@@ -245,23 +250,39 @@ def implementation_stats(implementations) -> list[ImplementationStats]:
     for implementation in implementations:
         row = by_implementation.get(implementation.pk, {"included": 0, "older": 0, "reunification": 0})
         stats = ImplementationStats(implementation, row["included"], row["older"], row["reunification"])
-        if _share(stats.older_children, stats.included) > OLDER_CHILDREN_SHARE:
+        rules = rules_of(implementation.project)
+        if _share(stats.older_children, stats.included) > _percent(rules.older_children_share_percent):
             stats.warnings.append(
-                _("%(impl)s: %(n)d famiglie su %(total)d hanno figli sopra gli 11 anni (oltre il 20%% circa).")
-                % {"impl": implementation, "n": stats.older_children, "total": stats.included}
+                _("%(impl)s: %(n)d famiglie su %(total)d hanno figli sopra gli 11 anni (oltre il %(share)d%% circa).")
+                % {
+                    "impl": implementation,
+                    "n": stats.older_children,
+                    "total": stats.included,
+                    "share": rules.older_children_share_percent,
+                }
             )
-        if _share(stats.reunification, stats.included) > REUNIFICATION_SHARE:
+        if _share(stats.reunification, stats.included) > _percent(rules.reunification_share_percent):
             stats.warnings.append(
-                _("%(impl)s: %(n)d percorsi di riunificazione su %(total)d famiglie (oltre il 20%% circa).")
-                % {"impl": implementation, "n": stats.reunification, "total": stats.included}
+                _("%(impl)s: %(n)d percorsi di riunificazione su %(total)d famiglie (oltre il %(share)d%% circa).")
+                % {
+                    "impl": implementation,
+                    "n": stats.reunification,
+                    "total": stats.included,
+                    "share": rules.reunification_share_percent,
+                }
             )
         result.append(stats)
     return result
 
 
+def family_rules(family: Family) -> ProjectRules:
+    """The rules of the family's project (through its implementation); the defaults before it has one."""
+    return rules_of(family.implementation.project if family.implementation_id else None)
+
+
 def family_warnings(family: Family) -> list[str]:
     warnings = []
-    if family.under_judicial_authority:
+    if family.under_judicial_authority and family_rules(family).judicial_authority_warning:
         warnings.append(
             _("La famiglia è sotto provvedimento dell'autorità giudiziaria: non è un target del finanziamento PNRR.")
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from equipes.project_rules import missing_mooc_warning
 from pippi_portal import shortcuts
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.uploads import protected_file_response
@@ -344,6 +345,8 @@ def team(request, pk: int):
         if form.is_valid():
             form.save()
             messages.success(request, _("Componente aggiunto all'équipe della famiglia."))
+            if without_mooc := form.educators_without_mooc():
+                messages.warning(request, missing_mooc_warning(without_mooc))
             return redirect("families:team", pk=family.pk)
     meetings = family.team_meetings.prefetch_related("participants__user")
     return family_page(

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Implementation, User
+from equipes.models import Implementation, Profile, User
+from equipes.project_rules import rules_of
 from families.forms import MemberMultipleChoiceField
 from families.models import ACTIVE_STATES, Action, Family, Member, Objective, State
 from families.pseudonymisation import member_labels_across_families
-from families.selectors import current_plan
+from families.selectors import current_plan, family_rules
 from pippi_portal.forms import PortalForm
 
 from .models import (
-    SEDT_MINIMUM_WEEKLY_HOURS,
     Group,
     GroupSession,
     Intervention,
@@ -51,6 +51,7 @@ class InterventionForm(PortalForm):
     def __init__(self, *args, family: Family, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.family = family
+        self.rules = family_rules(family)
         self.fields["type"].queryset = InterventionType.objects.visible_to(user).active()
         self.fields["assigned_users"].queryset = User.objects.filter(
             ambito_id=family.ambito_id, is_active=True, role__in=["operatore", "case_manager"]
@@ -58,6 +59,12 @@ class InterventionForm(PortalForm):
         plan = current_plan(family)
         self.fields["objectives"].queryset = Objective.objects.filter(plan=plan)
         self.fields["actions"].queryset = Action.objects.filter(objective__plan=plan).select_related("objective")
+        self.fields["planned_hours_per_week"].help_text = _(
+            "Per l'educativa domiciliare almeno %(h)s ore a settimana, incontri dell'EM compresi."
+        ) % {"h": self.rules.sedt_minimum_text}
+        if not self.rules.sedt_exception_allowed:
+            # The project admits no exception to the minimum: no reason to write.
+            del self.fields["sedt_exception_reason"]
 
     def clean(self):
         cleaned = super().clean()
@@ -65,16 +72,37 @@ class InterventionForm(PortalForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La fine non può precedere l'inizio."))
-        below_minimum = kind and kind.is_sedt and hours is not None and hours < SEDT_MINIMUM_WEEKLY_HOURS
-        if below_minimum and not (cleaned.get("sedt_exception_reason") or "").strip():
+        minimum = self.rules.sedt_minimum_weekly_hours
+        below_minimum = kind and kind.is_sedt and hours is not None and hours < minimum
+        if below_minimum and not self.rules.sedt_exception_allowed:
             self.add_error(
                 "planned_hours_per_week",
                 _(
-                    "L'educativa domiciliare prevede almeno 8 ore settimanali (incontri dell'EM compresi): "
+                    "L'educativa domiciliare prevede almeno %(h)s ore settimanali (incontri dell'EM compresi): "
+                    "il progetto non ammette deroghe."
+                )
+                % {"h": self.rules.sedt_minimum_text},
+            )
+        elif below_minimum and not (cleaned.get("sedt_exception_reason") or "").strip():
+            self.add_error(
+                "planned_hours_per_week",
+                _(
+                    "L'educativa domiciliare prevede almeno %(h)s ore settimanali (incontri dell'EM compresi): "
                     "aumenta le ore o scrivi il motivo della deroga."
-                ),
+                )
+                % {"h": self.rules.sedt_minimum_text},
             )
         return cleaned
+
+    def educators_without_mooc(self) -> list[User]:
+        """The educators assigned to an educational intervention (SEDT) who had not done the programme's MOOC
+        by its start: 001 wants them trained first. A warning, not a refusal."""
+        kind, start = self.cleaned_data.get("type"), self.cleaned_data.get("start_date")
+        assigned = self.cleaned_data.get("assigned_users")
+        if not (kind and kind.is_sedt and start and assigned):
+            return []
+        educators = User.objects.filter(pk__in=[u.pk for u in assigned], profile=Profile.EDUCATORE)
+        return list(educators.without_programme_mooc(start))
 
 
 class GroupForm(PortalForm):
@@ -104,14 +132,25 @@ class GroupForm(PortalForm):
         self.fields["implementation"].required = True
         self.fields["implementation"].label_from_instance = lambda i: f"{i} — CUP {i.project.cup}"
         self.fields["facilitators"].queryset = User.objects.filter(ambito_id=self.instance.ambito_id, is_active=True)
-        self.fields["planned_sessions"].help_text = _("Un modulo ha da 6 a 8 incontri.")
+        self.fields["planned_sessions"].help_text = _(
+            "Un modulo ha gli incontri che prevede il progetto (da 6 a 8 se il progetto non dice altro)."
+        )
 
     fixed_fields = ("ambito", "project")
 
     def clean(self):
         cleaned = super().clean()
+        project = None
         if cleaned.get("implementation"):
-            self.instance.project = cleaned["implementation"].project
+            project = self.instance.project = cleaned["implementation"].project
+        sessions = cleaned.get("planned_sessions")
+        rules = rules_of(project)
+        low, high = rules.group_module_min_sessions, rules.group_module_max_sessions
+        if sessions is not None and not low <= sessions <= high:
+            self.add_error(
+                "planned_sessions",
+                _("Un modulo di questo progetto ha da %(low)d a %(high)d incontri.") % {"low": low, "high": high},
+            )
         return cleaned
 
 

@@ -9,21 +9,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, DateField, Max, Min, OuterRef, Prefetch, Q, Sum, TextField
+from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Prefetch, Q, Sum, TextField
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from equipes.models import Profile, Project, User
+from equipes.models import Profile, Project, StaffTraining, User
+from equipes.project_rules import DEFAULT_RULES, ProjectRules
 from families.models import PATH_STATES, Family
 from families.pseudonymisation import member_labels_across_families
-from families.selectors import TimelineEntry
+from families.selectors import TimelineEntry, family_rules
 from families.timeline import Source, as_date, rows
 from pippi_portal.formatting import format_number
 
 from .models import (
-    SEDT_MINIMUM_WEEKLY_HOURS,
     Activity,
     Attendance,
     Group,
@@ -203,14 +203,45 @@ def parse_hours(text: str) -> int:
     return value
 
 
-# --- SEDT: at least 8 hours a week --------------------------------------------------------------------------
+# --- SEDT: the project's weekly minimum (8 hours in 001) -------------------------------------------------
 
 
-def sedt_threshold(planned_hours_per_week: Decimal, exception_reason: str) -> Decimal:
-    """The weekly hours a delivered week is checked against: 8, or the planned hours of an approved exception."""
-    if exception_reason.strip() and planned_hours_per_week < SEDT_MINIMUM_WEEKLY_HOURS:
+def sedt_threshold(planned_hours_per_week: Decimal, exception_reason: str, rules: ProjectRules) -> Decimal:
+    """The weekly hours a delivered week is checked against: the project's minimum, or the planned hours of a
+    reasoned exception where the project allows exceptions."""
+    minimum = rules.sedt_minimum_weekly_hours
+    if rules.sedt_exception_allowed and exception_reason.strip() and planned_hours_per_week < minimum:
         return planned_hours_per_week
-    return SEDT_MINIMUM_WEEKLY_HOURS
+    return minimum
+
+
+def _sedt_rules(minimum: Decimal | None, exception_allowed: bool | None) -> ProjectRules:
+    """The SEDT rules from a row that read them through the family's implementation (None: no project)."""
+    if minimum is None:
+        return DEFAULT_RULES
+    return ProjectRules(sedt_minimum_weekly_hours=minimum, sedt_exception_allowed=bool(exception_allowed))
+
+
+_SEDT_RULE_COLUMNS = (
+    "family__implementation__project__sedt_minimum_weekly_hours",
+    "family__implementation__project__sedt_exception_allowed",
+)
+
+
+def sedt_educators_without_mooc(family: Family) -> list[User]:
+    """The educators assigned to the family's educational interventions who had not done the programme's MOOC by
+    the intervention's start (001: "preventivamente formati seguendo la formazione online MOOC"). One query."""
+    trained = StaffTraining.objects.filter(
+        user=OuterRef("user_id"), is_programme_mooc=True, completed_on__lte=OuterRef("intervention__start_date")
+    )
+    untrained = (
+        Intervention.assigned_users.through.objects.filter(
+            intervention__family=family, intervention__type__code="sedt", user__profile=Profile.EDUCATORE
+        )
+        .filter(~Exists(trained))
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=untrained).order_by("last_name", "first_name"))
 
 
 @dataclass
@@ -226,7 +257,8 @@ class SedtWeek:
 
 def sedt_weeks(family: Family, today: datetime.date | None = None) -> list[SedtWeek]:
     """Each completed week of the family's educational intervention with the hours delivered (EM meetings
-    included), checked against 8 hours (or the planned hours of an approved exception). Two queries."""
+    included), checked against the project's minimum (or the planned hours of an allowed exception). Two
+    queries (the family's project comes with the family, see `get_family_for`)."""
     today = today or timezone.localdate()
     current_week = week_start(today)
     spans = list(
@@ -244,8 +276,9 @@ def sedt_weeks(family: Family, today: datetime.date | None = None) -> list[SedtW
         .values_list("week", "minutes")
     )
     weeks = []
+    rules = family_rules(family)
     for start, end, planned, reason in spans:
-        threshold = sedt_threshold(planned, reason)
+        threshold = sedt_threshold(planned, reason, rules)
         # Whole weeks only: from the first Monday on or after the start.
         week = week_start(start) + (datetime.timedelta(days=7) if start.weekday() else datetime.timedelta())
         last = min(end or today, today)
@@ -262,13 +295,15 @@ def sedt_flagged_families(families, today: datetime.date | None = None, weeks: i
     last_week = week_start(today) - datetime.timedelta(days=7)
     first_week = last_week - datetime.timedelta(days=7 * (weeks - 1))
     active = {
-        family_id: (code, sedt_threshold(planned, reason))
-        for family_id, code, planned, reason in (
+        family_id: (code, sedt_threshold(planned, reason, _sedt_rules(minimum, allowed)))
+        for family_id, code, planned, reason, minimum, allowed in (
             # Active throughout: on the first day of the first week and on the last day of the last.
             Intervention.objects.active_on(first_week)
             .active_on(last_week + datetime.timedelta(days=6))
             .filter(family__in=families, type__code="sedt")
-            .values_list("family_id", "family__code", "planned_hours_per_week", "sedt_exception_reason")
+            .values_list(
+                "family_id", "family__code", "planned_hours_per_week", "sedt_exception_reason", *_SEDT_RULE_COLUMNS
+            )
         )
     }
     if not active:

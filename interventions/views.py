@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from equipes.project_rules import missing_mooc_warning
 from equipes.selectors import get_project_for
 from families.models import AccessLog, Family
 from families.pseudonymisation import FamilyView
-from families.selectors import get_family_for
+from families.selectors import family_rules, get_family_for
 from families.services import record_access, record_accesses
 from pippi_portal.formatting import format_minutes
 from pippi_portal.idempotency import once_per_submission
@@ -48,6 +49,7 @@ from .selectors import (
     long_days,
     parse_hours,
     project_budget,
+    sedt_educators_without_mooc,
     sedt_weeks,
     week_grid,
     week_start,
@@ -92,6 +94,8 @@ def family_interventions(request, pk: int):
             "interventions": interventions,
             "sedt_weeks": weeks,
             "sedt_below": [w for w in weeks if w.below_minimum],
+            "sedt_minimum": family_rules(family).sedt_minimum_text,
+            "sedt_without_mooc": sedt_educators_without_mooc(family),
             "hours": [
                 {
                     "activity": Activity(row["activity"]).label,
@@ -116,6 +120,8 @@ def intervention_create(request, pk: int):
     if form.is_valid():
         form.save()
         messages.success(request, _("Intervento attivato."))
+        if without_mooc := form.educators_without_mooc():
+            messages.warning(request, missing_mooc_warning(without_mooc))
         return redirect("interventions:family", pk=family.pk)
     return render_form(
         request, form, _("Attiva un intervento"), reverse("interventions:family", args=[family.pk]), family
@@ -131,6 +137,8 @@ def intervention_edit(request, pk: int):
     if form.is_valid():
         form.save()
         messages.success(request, _("Intervento aggiornato."))
+        if without_mooc := form.educators_without_mooc():
+            messages.warning(request, missing_mooc_warning(without_mooc))
         return redirect("interventions:family", pk=family.pk)
     return render_form(
         request, form, _("Modifica intervento"), reverse("interventions:family", args=[family.pk]), family

@@ -14,8 +14,6 @@ from interventions.selectors import sedt_flagged_families
 
 from .targets import project_target_progress
 
-DEADLINE_DAYS = 30
-
 
 @require_GET
 def dashboard(request):
@@ -52,13 +50,14 @@ def dashboard(request):
 
 
 def _family_sections(user) -> dict:
-    """My caseload, the deadlines (T1/T2 overdue or due within 30 days) and the method's warnings."""
+    """My caseload, the deadlines (T1/T2 overdue or due within the project's window, 30 days unless it says
+    otherwise) and the method's warnings."""
     visible = Family.objects.visible_to(user).select_related("comune", "implementation", "case_manager")
     caseload = None
     if user.role in (Role.CASE_MANAGER, Role.OPERATORE):
         mine = visible.filter(case_manager=user) if user.role == Role.CASE_MANAGER else visible
         caseload = mine.filter(state__in=[*ACTIVE_STATES, State.SOSPESA]).with_due_dates().order_by("code")
-    deadlines = visible.due_within(DEADLINE_DAYS).order_by("next_due")
+    deadlines = visible.due_within().order_by("next_due")
     warnings = []
     if user.role in (Role.UFFICIO_PIANO, Role.COORDINATORE) or user.is_admin_role:
         implementations = Implementation.objects.visible_to(user).select_related("project")

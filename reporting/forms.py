@@ -12,7 +12,6 @@ from families.pseudonymisation import ambito_redactor
 from pippi_portal.forms import PortalForm
 
 from .models import (
-    LIKERT_SCALE,
     Complaint,
     ImpactIndicator,
     IndicatorValue,
@@ -98,14 +97,16 @@ class SurveyForm(ProjectChoiceMixin, PortalForm):
 
 
 class LikertFields:
-    """One optional 1–5 choice per statement, named `item_<id>`; at least one must be answered."""
+    """One optional choice per statement on the survey's scale (the project's, 1–5 by default), named
+    `item_<id>`; at least one must be answered."""
 
-    def add_statement_fields(self, items) -> None:
-        self.items = list(items)
+    def add_statement_fields(self, survey: SatisfactionSurvey) -> None:
+        self.items = list(survey.items.order_by("order"))
+        choices = [(value, f"{value} · {words}" if words else str(value)) for value, words in survey.scale]
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.TypedChoiceField(
                 label=f"{item.order}. {item.text}",
-                choices=[(value, f"{value} · {words}") for value, words in LIKERT_SCALE],
+                choices=choices,
                 coerce=int,
                 required=False,
                 empty_value=None,
@@ -141,7 +142,7 @@ class PaperResponseForm(LikertFields, PortalForm):
 
     def __init__(self, *args, survey: SatisfactionSurvey, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_statement_fields(survey.items.order_by("order"))
+        self.add_statement_fields(survey)
         self.survey = survey
 
     def clean(self):
@@ -164,7 +165,7 @@ class LinkAnswerForm(LikertFields, forms.Form):
 
     def __init__(self, *args, survey: SatisfactionSurvey, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_statement_fields(survey.items.order_by("order"))
+        self.add_statement_fields(survey)
         # The comment comes after the statements.
         self.fields["comment"] = self.fields.pop("comment")
 

@@ -19,7 +19,6 @@ from equipes.models import Project
 
 from .models import (
     DAYS_TO_CLOSE,
-    LIKERT_MAX,
     LIKERT_MIN,
     Audience,
     Complaint,
@@ -213,9 +212,10 @@ def survey_results(survey: SatisfactionSurvey) -> dict[str, Any]:
     counts = response_counts(survey)
     overall = SurveyAnswer.objects.filter(response__survey=survey).aggregate(n=Count("pk"), mean=Avg("score"))
     items = []
-    for item in survey.items.with_statistics().order_by("order"):
+    points = survey.project.likert_points
+    for item in survey.items.with_statistics(points=points).order_by("order"):
         distribution, offset = [], 0.0
-        for point in range(LIKERT_MIN, LIKERT_MAX + 1):
+        for point in range(LIKERT_MIN, points + 1):
             count = getattr(item, f"n{point}")
             share = 100 * count / item.n if item.n else 0.0
             # `offset` and `width`: the point's segment on a 0–100 bar.

@@ -183,6 +183,7 @@ def survey_results(request, pk: int):
         {
             "survey": survey,
             "results": quality.survey_results(survey),
+            "scale": survey.scale,
             "can_view_comments": user.has_perm("reporting.view_survey_comments", survey),
         },
     )

@@ -46,6 +46,12 @@ def cases() -> list[Case]:
             "ProjectForm",
             ProjectForm,
             lambda s, d, fl: ProjectForm(d, instance=fresh(s.project)),
+            # The project's rules as an Ufficio di Piano would type them: valid often enough to reach the save.
+            shape=narrow(
+                report_age_bands=st.sampled_from(["0-3, 4-6, 7-11, 12-14, 15-17", "0-11, 12-17", "0-5,6-13,14-17"]),
+                group_module_min_sessions=st.integers(1, 6).map(str),
+                group_module_max_sessions=st.integers(8, 30).map(str),
+            ),
             user=udp,
             url=lambda s: reverse("equipes:project-edit", args=[s.project.pk]),
             save=plain_save,

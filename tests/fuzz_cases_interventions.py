@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 
 from django.urls import reverse
+from hypothesis import strategies as st
 
 from interventions import services as hour_services
 from interventions.forms import (
@@ -20,7 +21,7 @@ from interventions.forms import (
     SchoolPartnershipForm,
     SupportFamilyForm,
 )
-from tests.fuzz_cases import Case, cm, fresh, op, plain_save, save_with, udp
+from tests.fuzz_cases import Case, cm, fresh, narrow, op, plain_save, save_with, udp
 
 
 def participants_save(s, form, user):
@@ -47,6 +48,8 @@ def cases() -> list[Case]:
             "GroupForm",
             GroupForm,
             lambda s, d, fl: GroupForm(d, user=cm(s)),
+            # The project's module length (6–8 by default): valid often enough to reach the save.
+            shape=narrow(planned_sessions=st.integers(5, 9).map(str)),
             user=cm,
             url=lambda s: reverse("interventions:group-create"),
             save=plain_save,

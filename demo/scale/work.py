@@ -221,6 +221,7 @@ class WorkRows(Rows):
                 StaffTraining(
                     user=u,
                     course="MOOC vicinanza solidale",
+                    is_programme_mooc=True,
                     hours=Decimal("12"),
                     completed_on=project.start_date + datetime.timedelta(days=90),
                 )

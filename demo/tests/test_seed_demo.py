@@ -144,3 +144,21 @@ def test_educatore_cannot_reach_the_staff_register(demo):
 
 def test_demo_has_governance_meetings_for_seregno(demo):
     assert GovernanceMeeting.objects.filter(ambito__code="SER").count() >= 4
+
+
+def test_demo_plans_every_sedt_at_its_projects_weekly_minimum(demo):
+    from django.db.models import F
+
+    from interventions.models import Intervention
+
+    sedt = Intervention.objects.filter(type__code="sedt")
+    assert sedt.exists()
+    assert not sedt.filter(planned_hours_per_week__lt=F("family__implementation__project__sedt_minimum_weekly_hours"))
+    assert not sedt.exclude(sedt_exception_reason="").exists()
+    assert not Project.objects.filter(sedt_exception_allowed=True).exists()
+
+
+def test_demo_marks_the_programmes_mooc_and_who_lacks_it(demo):
+    assert StaffTraining.objects.filter(is_programme_mooc=True, user__ambito__code="SER").exists()
+    educators = User.objects.filter(ambito__code="SER", profile="educatore")
+    assert educators.without_programme_mooc().exists()  # the staff register shows it

@@ -12,9 +12,23 @@ def project_data(project, **overrides):
         "start_date": "2023-06-01",
         "end_date": "2026-05-31",
         "measure_code": "M5C2 I1.1.1",
+        **RULES_AS_POSTED,
     }
     data.update(overrides)
     return data
+
+
+# The project's rules as the form posts them, at their defaults (booleans off: not posted).
+RULES_AS_POSTED = {
+    "sedt_minimum_weekly_hours": "8",
+    "group_module_min_sessions": "6",
+    "group_module_max_sessions": "8",
+    "older_children_share_percent": "20",
+    "reunification_share_percent": "20",
+    "report_age_bands": "0-3, 4-6, 7-11, 12-14, 15-17",
+    "likert_points": "5",
+    "deadline_window_days": "30",
+}
 
 
 def test_project_form_normalises_the_cup_to_upper_case(world):

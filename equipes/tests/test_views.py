@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from equipes.models import GovernanceMeeting, Implementation, StaffTraining
+from equipes.tests.test_forms import RULES_AS_POSTED
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -20,6 +21,7 @@ def test_ufficio_piano_edits_the_project(world, client_for):
             "end_date": "2026-05-31",
             "measure_code": "M5C2 I1.1.1",
             "partners": [world.coop.pk],
+            **RULES_AS_POSTED,
         },
     )
     assert response.status_code == 302

@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Ambito, Comune, Equipe, EquipeMembership, Implementation, Project, Role
+from equipes.project_rules import DEFAULT_RULES
 from pippi_portal.crypto import EncryptedCharField, keyed_hash
 
 
@@ -117,14 +119,21 @@ class FamilyQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.with_due_dates().filter(next_due__lt=today).exclude(state__in=ENDED_STATES)
 
-    def due_within(self, days: int, today: datetime.date | None = None):
-        """Families whose next evaluation is overdue or falls within `days` days."""
+    def due_within(self, days: int | None = None, today: datetime.date | None = None):
+        """Families whose next evaluation is overdue or falls within `days` days; without `days`, within the
+        deadline window of each family's project (`deadline_window_days`, the default before it has one)."""
         today = today or timezone.localdate()
-        return (
-            self.with_due_dates()
-            .filter(next_due__lte=today + datetime.timedelta(days=days))
-            .exclude(state__in=ENDED_STATES)
-        )
+        if days is not None:
+            horizon = models.Value(today + datetime.timedelta(days=days), output_field=models.DateField())
+        else:
+            window = Coalesce(
+                F("implementation__project__deadline_window_days"), models.Value(DEFAULT_RULES.deadline_window_days)
+            )
+            # date + integer is a date in PostgreSQL.
+            horizon = models.ExpressionWrapper(
+                models.Value(today, output_field=models.DateField()) + window, output_field=models.DateField()
+            )
+        return self.with_due_dates().filter(next_due__lte=horizon).exclude(state__in=ENDED_STATES)
 
     def search(self, text: str, *, with_names: bool):
         """Search by code; by a member's name only for roles that may see names."""
@@ -183,7 +192,7 @@ class Family(models.Model):
     under_judicial_authority = models.BooleanField(
         _("sotto provvedimento dell'autorità giudiziaria"),
         default=False,
-        help_text=_("Le famiglie già sotto provvedimento non sono target PNRR."),
+        help_text=_("L'avviso «non target PNRR» compare solo se il progetto lo prevede (nessun avviso lo chiede)."),
     )
     cultural_mediation = models.BooleanField(_("serve la mediazione culturale"), default=False)
     language = models.CharField(_("lingua parlata in famiglia"), max_length=60, blank=True)

@@ -67,7 +67,14 @@ def test_more_families_than_the_target_is_no_warning(world, advance):
     assert not any("obiettivo" in w for w in stats.warnings)
 
 
-def test_warns_about_a_family_under_the_judicial_authority(world):
+def test_a_family_under_the_judicial_authority_is_not_warned_about_by_default(world):
+    family = f.make_family(world, under_judicial_authority=True)
+    assert family_warnings(family) == []
+
+
+def test_warns_about_a_family_under_the_judicial_authority_where_the_project_asks(world):
+    world.project.judicial_authority_warning = True
+    world.project.save()
     family = f.make_family(world, under_judicial_authority=True)
     assert "autorità giudiziaria" in family_warnings(family)[0]
 

@@ -14,7 +14,6 @@ import pghistory
 
 # isort: off
 from .intervention import (
-    SEDT_MINIMUM_WEEKLY_HOURS,
     Intervention,
     InterventionQuerySet,
     InterventionType,
@@ -47,7 +46,6 @@ __all__ = [
     "DAY_LOCK",
     "FAMILY_ACTIVITIES",
     "GENERAL_ACTIVITIES",
-    "SEDT_MINIMUM_WEEKLY_HOURS",
     "Activity",
     "Attendance",
     "BudgetLine",

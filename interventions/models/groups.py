@@ -20,7 +20,7 @@ class GroupQuerySet(AmbitoScopedQuerySet):
 
 
 class Group(models.Model):
-    """A module of group meetings (6–8 sessions) for parents, children or both."""
+    """A module of group meetings (as many as its project's rule says, 6–8 in 001) for parents, children or both."""
 
     class Frequency(models.TextChoices):
         SETTIMANALE = "settimanale", _("Settimanale")
@@ -47,8 +47,10 @@ class Group(models.Model):
         settings.AUTH_USER_MODEL, related_name="facilitated_groups", verbose_name=_("facilitatori")
     )
     venue = models.CharField(_("sede"), max_length=200)
+    # The module's length is the project's rule (`group_module_min_sessions`…`max`, 6–8 in 001), checked by
+    # the form; the database only keeps it sensible.
     planned_sessions = models.PositiveSmallIntegerField(
-        _("incontri previsti"), validators=[MinValueValidator(6), MaxValueValidator(8)], default=6
+        _("incontri previsti"), validators=[MinValueValidator(1), MaxValueValidator(30)], default=6
     )
     frequency = models.CharField(_("frequenza"), max_length=20, choices=Frequency.choices)
     start_date = models.DateField(_("inizio"))
@@ -62,7 +64,7 @@ class Group(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(planned_sessions__gte=6, planned_sessions__lte=8), name="group_six_to_eight_sessions"
+                condition=Q(planned_sessions__gte=1, planned_sessions__lte=30), name="group_planned_sessions_range"
             ),
             models.UniqueConstraint(fields=["ambito", "type", "module_number"], name="group_module_unique"),
         ]

@@ -15,8 +15,6 @@ from equipes.models import Ambito, Profile
 from families.models import Action, Family, Objective
 from pippi_portal.periods import PeriodQuerySet
 
-SEDT_MINIMUM_WEEKLY_HOURS = Decimal("8")
-
 
 class InterventionTypeQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -102,9 +100,11 @@ class Intervention(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
     )
     sedt_exception_reason = models.TextField(
-        _("motivo della deroga alle 8 ore settimanali"),
+        _("motivo della deroga al minimo settimanale"),
         blank=True,
-        help_text=_("Obbligatorio solo per un'educativa domiciliare sotto le 8 ore settimanali."),
+        help_text=_(
+            "Solo nei progetti che ammettono la deroga: obbligatorio per un'educativa domiciliare sotto il minimo."
+        ),
     )
     assigned_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="assigned_interventions", verbose_name=_("operatori assegnati")

@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from interventions.forms import GroupForm
 from interventions.models import Attendance, Group, GroupSession, InterventionType
 
 from .conftest import SEDT_START
@@ -26,8 +27,31 @@ def group(world, sedt):
     return group
 
 
-def test_a_module_has_six_to_eight_sessions(world, sedt):
-    with pytest.raises(IntegrityError, match="group_six_to_eight_sessions"), transaction.atomic():
+def group_form_data(world, **overrides) -> dict:
+    data = {
+        "type": InterventionType.objects.get(code="gruppo_bambini").pk,
+        "module_number": "1",
+        "name": "Bambini insieme",
+        "project": world.project.pk,
+        "venue": "Biblioteca",
+        "planned_sessions": "9",
+        "frequency": "settimanale",
+        "start_date": SEDT_START.isoformat(),
+        "facilitators": [world.users.operatore.pk],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_module_has_six_to_eight_sessions_unless_the_project_says_otherwise(world):
+    form = GroupForm(group_form_data(world), user=world.users.ufficio_piano)
+    assert not form.is_valid()
+    assert "da 6 a 8 incontri" in form.errors["planned_sessions"][0]
+    assert GroupForm(group_form_data(world, planned_sessions="8"), user=world.users.ufficio_piano).is_valid()
+
+
+def test_the_database_keeps_the_number_of_sessions_sensible(world, sedt):
+    with pytest.raises(IntegrityError, match="group_planned_sessions_range"), transaction.atomic():
         Group.objects.create(
             ambito=world.ambito,
             type=InterventionType.objects.get(code="gruppo_bambini"),
@@ -36,7 +60,7 @@ def test_a_module_has_six_to_eight_sessions(world, sedt):
             venue="x",
             frequency="settimanale",
             start_date=SEDT_START,
-            planned_sessions=9,
+            planned_sessions=0,
         )
 
 

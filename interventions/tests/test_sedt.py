@@ -27,13 +27,29 @@ def test_planning_an_educational_intervention_below_8_hours_is_refused(world, fa
     )
     assert not form.is_valid()
     assert "almeno 8 ore settimanali" in form.errors["planned_hours_per_week"][0]
+    assert "non ammette deroghe" in form.errors["planned_hours_per_week"][0]
 
 
-def test_an_exception_reason_allows_fewer_hours(world, family):
+def test_an_exception_reason_does_not_let_fewer_hours_pass_by_default(world, family):
     form = InterventionForm(
         form_data(assigned_users=[world.users.operatore.pk], sedt_exception_reason="Turni di lavoro della madre"),
         family=family,
         user=world.users.case_manager,
+    )
+    assert "sedt_exception_reason" not in form.fields
+    assert not form.is_valid()
+    assert "non ammette deroghe" in form.errors["planned_hours_per_week"][0]
+
+
+def test_where_the_project_allows_exceptions_a_reason_allows_fewer_hours(world, family):
+    world.project.sedt_exception_allowed = True
+    world.project.save()
+    data = form_data(assigned_users=[world.users.operatore.pk])
+    refused = InterventionForm(data, family=family, user=world.users.case_manager)
+    assert not refused.is_valid()
+    assert "scrivi il motivo della deroga" in refused.errors["planned_hours_per_week"][0]
+    form = InterventionForm(
+        {**data, "sedt_exception_reason": "Turni di lavoro della madre"}, family=family, user=world.users.case_manager
     )
     assert form.is_valid(), form.errors
 
@@ -86,7 +102,9 @@ def test_delivered_weeks_below_8_hours_are_flagged(world, sedt):
     ]
 
 
-def test_with_an_exception_the_week_is_checked_against_the_planned_hours(world, sedt):
+def test_with_an_allowed_exception_the_week_is_checked_against_the_planned_hours(world, sedt):
+    world.project.sedt_exception_allowed = True
+    world.project.save()
     sedt.planned_hours_per_week, sedt.sedt_exception_reason = Decimal("6"), "Turni"
     sedt.save()
     log_week(world.users.operatore, sedt.family, SEDT_START, [3, 0, 3])

@@ -16,8 +16,6 @@ from families.models import ENDED_STATES, Family, Member, Preassessment, Referra
 #: A period and a cumulative count, as the report's family table shows them.
 Counts = dict[str, int]
 
-AGE_BANDS = [("0-3", 0, 3), ("4-6", 4, 6), ("7-11", 7, 11), ("12-14", 12, 14), ("15-17", 15, 17)]
-
 
 class AgeYears(Func):
     """Completed years between two date expressions: AgeYears(on, birth_date)."""
@@ -112,13 +110,13 @@ def _children_reached(project: Project, end: datetime.date) -> QuerySet[Member]:
 
 
 def children_by_age_band(project: Project, end: datetime.date) -> dict[str, int]:
-    """Children reached per age band (`AGE_BANDS`, "18+" above), aged on their family's inclusion. Only the
-    bands with children are present."""
+    """Children reached per age band of the project (`report_age_bands`, "18+" above), aged on their family's
+    inclusion. Only the bands with children are present."""
     inclusion = TransitionLog.objects.filter(family=OuterRef("family"), to_state=State.INCLUSA).values("effective_on")[
         :1
     ]
     band = Case(
-        *[When(age__gte=low, age__lte=high, then=Value(label)) for label, low, high in AGE_BANDS],
+        *[When(age__gte=low, age__lte=high, then=Value(label)) for label, low, high in project.rules.age_bands],
         default=Value("18+"),
     )
     return dict(

@@ -18,6 +18,7 @@ from interventions.selectors import delivered_minutes_by_profile, project_budget
 
 from ..models import Audience, Complaint, QualityControl
 from ..quality import quality_section
+from ..targets import project_target_progress
 from .ambito_figures import (
     active_per_ambito,
     children_per_ambito,
@@ -26,7 +27,6 @@ from .ambito_figures import (
     referred_per_ambito,
     steps_per_ambito,
 )
-from ..targets import project_target_progress
 from .cells import columns, hours, rate, rounded, suppress
 from .outcome_figures import (
     children_at_home,
@@ -37,7 +37,6 @@ from .outcome_figures import (
     sdq_total_change,
 )
 from .path_figures import (
-    AGE_BANDS,
     children_by_age_band,
     children_by_comune,
     families_active,
@@ -208,7 +207,7 @@ def physical(project: Project, implementations: list[Implementation], start, end
         "interrupted_by_reason": suppress({str(reasons[k]): v for k, v in interrupted.items() if k}),
         "children": {
             "total": sum(by_band.values()),
-            "by_age_band": suppress({label: by_band.get(label, 0) for label, _low, _high in AGE_BANDS}),
+            "by_age_band": suppress({label: by_band.get(label, 0) for label, _low, _high in project.rules.age_bands}),
             "by_comune": suppress(dict(sorted(by_comune.items()))),
         },
         "reunification": reunification_paths(project, end),
@@ -347,6 +346,8 @@ def partner(project: Project, start, end) -> dict:
             "by_channel": suppress({str(channels[k]): v for k, v in complaints["by_channel"].items() if v}),
             "by_outcome": suppress({str(outcomes_[k]): v for k, v in complaints["by_outcome"].items() if v}),
         },
+        # The points of the project's agreement scale, which the means are on.
+        "satisfaction_scale": project.likert_points,
         "satisfaction": [
             {
                 "audience": str(label),

@@ -19,7 +19,6 @@ from .project_scoped import ProjectScoped, ProjectScopedQuerySet
 from .surveys import (
     LIKERT_MAX,
     LIKERT_MIN,
-    LIKERT_SCALE,
     Audience,
     SatisfactionSurvey,
     SurveyAnswer,
@@ -44,7 +43,6 @@ __all__ = [
     "DAYS_TO_CLOSE",
     "LIKERT_MAX",
     "LIKERT_MIN",
-    "LIKERT_SCALE",
     "Audience",
     "Complaint",
     "ComplaintQuerySet",

@@ -8,6 +8,7 @@ import secrets
 from base64 import b32encode
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,17 +17,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Project, Role
+from equipes.project_rules import LIKERT_POINTS_MAX, likert_scale
 
 from .project_scoped import ProjectScoped, ProjectScopedQuerySet
 
-LIKERT_SCALE = [
-    (1, _("per niente d'accordo")),
-    (2, _("poco d'accordo")),
-    (3, _("né d'accordo né in disaccordo")),
-    (4, _("abbastanza d'accordo")),
-    (5, _("del tutto d'accordo")),
-]
-LIKERT_MIN, LIKERT_MAX = 1, 5
+# The points of a survey's scale are its project's (`likert_points`, see `equipes.project_rules`); the
+# database accepts any score up to the widest scale a project may choose.
+LIKERT_MIN, LIKERT_MAX = 1, LIKERT_POINTS_MAX
 
 
 class Audience(models.TextChoices):
@@ -46,8 +43,9 @@ class SurveyQuerySet(ProjectScopedQuerySet):
 
 
 class SatisfactionSurvey(ProjectScoped):
-    """A questionnaire for beneficiaries or operators: an ordered list of statements rated on a 1–5 scale of
-    agreement and a free comment, answered on paper (and typed in by staff) or through a single-use link."""
+    """A questionnaire for beneficiaries or operators: an ordered list of statements rated on its project's scale
+    of agreement (1–5 unless the project says otherwise) and a free comment, answered on paper (and typed in by
+    staff) or through a single-use link."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("progetto"))
     audience = models.CharField(_("destinatari"), max_length=20, choices=Audience.choices)
@@ -89,24 +87,29 @@ class SatisfactionSurvey(ProjectScoped):
     def get_absolute_url(self) -> str:
         return reverse("reporting:survey-detail", args=[self.pk])
 
+    @property
+    def scale(self) -> list[tuple[int, str]]:
+        """The points of the agreement scale with their words: the project's (`likert_points`)."""
+        return likert_scale(self.project.likert_points)
+
 
 class SurveyItemQuerySet(models.QuerySet):
-    def with_statistics(self, answers: Q | None = None):
+    def with_statistics(self, answers: Q | None = None, points: int = LIKERT_MAX):
         """Annotate each statement with its number of answers `n`, their `mean` and how many gave each
-        point of the scale (`n1` … `n5`), counting only the answers that match `answers` (a condition on
-        `answers__…`). Statements nobody answered stay, with n = 0."""
+        point of a scale of `points` (`n1` … `n5` on five points), counting only the answers that match
+        `answers` (a condition on `answers__…`). Statements nobody answered stay, with n = 0."""
         answers = answers or Q()
-        points = {
+        counts = {
             f"n{point}": models.Count("answers", filter=answers & Q(answers__score=point))
-            for point in range(LIKERT_MIN, LIKERT_MAX + 1)
+            for point in range(LIKERT_MIN, points + 1)
         }
         return self.annotate(
-            n=models.Count("answers", filter=answers), mean=models.Avg("answers__score", filter=answers), **points
+            n=models.Count("answers", filter=answers), mean=models.Avg("answers__score", filter=answers), **counts
         )
 
 
 class SurveyItem(models.Model):
-    """One statement of a survey, rated 1 (per niente d'accordo) to 5 (del tutto d'accordo)."""
+    """One statement of a survey, rated from 1 (per niente d'accordo) to the top of the project's scale."""
 
     survey = models.ForeignKey(SatisfactionSurvey, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("numero"))
@@ -177,7 +180,9 @@ class SurveyAnswer(models.Model):
 
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(SurveyItem, on_delete=models.PROTECT, related_name="answers")
-    score = models.PositiveSmallIntegerField(_("punteggio"), choices=LIKERT_SCALE)
+    score = models.PositiveSmallIntegerField(
+        _("punteggio"), validators=[MinValueValidator(LIKERT_MIN), MaxValueValidator(LIKERT_MAX)]
+    )
 
     class Meta:
         verbose_name = _("punteggio")
@@ -185,7 +190,7 @@ class SurveyAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "item"], name="survey_answer_unique_per_item"),
             models.CheckConstraint(
-                condition=Q(score__gte=LIKERT_MIN, score__lte=LIKERT_MAX), name="survey_answer_score_1_5"
+                condition=Q(score__gte=LIKERT_MIN, score__lte=LIKERT_MAX), name="survey_answer_score_on_a_scale"
             ),
         ]
 

@@ -15,11 +15,3 @@ def number_it(value, places: int = 2) -> str:
     if value is None or value == "":
         return "—"
     return format_number(value, int(places))
-
-
-@register.filter
-def score_label(value: int) -> str:
-    """The words of a point of the agreement scale."""
-    from reporting.models import LIKERT_SCALE
-
-    return dict(LIKERT_SCALE).get(value, "")

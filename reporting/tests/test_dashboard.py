@@ -42,7 +42,7 @@ def test_sedt_weeks_below_the_minimum_show_on_the_dashboard(world, client_for, f
     sedt = make_sedt(world, family, advance)
     log_last_week_below_minimum(world, sedt)
     dashboard = client_for(world.users.case_manager).get(reverse("dashboard")).content.decode()
-    assert "Educativa domiciliare sotto le 8 ore" in dashboard and sedt.family.code in dashboard
+    assert "Educativa domiciliare sotto il minimo settimanale" in dashboard and sedt.family.code in dashboard
 
 
 # --- Queries ---------------------------------------------------------------------------------------------

@@ -54,3 +54,290 @@ class TestTargets:
         project, before = seregno_targets()
         demo_targets.seed()
         assert project.targets.count() == len(before)
+
+
+"""The co-design notice of the Ambito di Seregno (`001_…`), commitment by commitment."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from families.models import Member
+
+
+class TestProjectRules:
+    """The rules that the notice sets, as settings of the project with the notice's value as default:
+
+    "I singoli interventi educativi non possono essere inferiori ad otto ore settimanali comprendente la
+    disponibilità alla partecipazione, se prevista, all'équipe multidimensionale."
+    "Gli educatori individuati tra i partner dovranno [...] essere preventivamente formati seguendo la formazione
+    online MOOC."
+    "L'attività dei gruppi viene organizzata in cicli di incontri ripetuti nel tempo ("moduli" da 6/8 incontri)."
+    "famiglie per le quali è in corso un progetto di allontanamento dei figli [...] (queste famiglie possono
+    costituire mediamente il 20% delle famiglie incluse in ogni AT); famiglie con figli da 11 a 14 anni (queste
+    famiglie possono costituire mediamente il 20% delle famiglie incluse in ogni ATS)."
+    """
+
+    @staticmethod
+    def sedt_data(world, hours: str, **extra) -> dict:
+        from interventions.models import InterventionType
+
+        return {
+            "type": InterventionType.objects.get(code="sedt", ambito__isnull=True).pk,
+            "start_date": "2024-03-18",
+            "planned_hours_per_week": hours,
+            "assigned_users": [world.users.operatore.pk],
+            **extra,
+        }
+
+    def sedt_form(self, world, family, hours: str, **extra):
+        from interventions.forms import InterventionForm
+
+        return InterventionForm(self.sedt_data(world, hours, **extra), family=family, user=world.users.case_manager)
+
+    def test_sedt_hours_below_eight_a_week_are_refused(self, world, family):
+        assert world.project.sedt_minimum_weekly_hours == Decimal("8")
+        form = self.sedt_form(world, family, "7,5")
+        assert not form.is_valid()
+        assert "almeno 8 ore settimanali" in form.errors["planned_hours_per_week"][0]
+        assert self.sedt_form(world, family, "8").is_valid()
+
+    def test_a_reason_does_not_let_fewer_hours_pass_unless_the_project_allows_exceptions(self, world, family):
+        assert not self.sedt_form(world, family, "6", sedt_exception_reason="Turni della madre").is_valid()
+        world.project.sedt_exception_allowed = True
+        world.project.save()
+        assert not self.sedt_form(world, family, "6").is_valid()
+        assert self.sedt_form(world, family, "6", sedt_exception_reason="Turni della madre").is_valid()
+
+    def test_a_project_with_a_six_hour_minimum_accepts_six_hours(self, world, family):
+        world.project.sedt_minimum_weekly_hours = Decimal("6")
+        world.project.save()
+        assert self.sedt_form(world, family, "6").is_valid()
+        form = self.sedt_form(world, family, "5")
+        assert not form.is_valid()
+        assert "almeno 6 ore settimanali" in form.errors["planned_hours_per_week"][0]
+
+    def test_delivered_weeks_are_checked_against_the_projects_minimum(self, world, family, advance):
+        from interventions import services
+        from interventions.models import Intervention, InterventionType
+        from interventions.selectors import sedt_weeks
+
+        family = advance(family, State.IN_CORSO)
+        monday = datetime.date(2024, 3, 18)
+        Intervention.objects.create(
+            family=family,
+            type=InterventionType.objects.get(code="sedt", ambito__isnull=True),
+            start_date=monday,
+            planned_hours_per_week=Decimal("8"),
+        ).assigned_users.add(world.users.operatore)
+        for offset in (0, 2):  # six hours in the week
+            services.time_entry_set(
+                user=world.users.operatore,
+                day=monday + datetime.timedelta(days=offset),
+                activity="diretta_famiglia",
+                minutes=180,
+                family=family,
+            )
+        today = monday + datetime.timedelta(days=8)
+        assert [w.below_minimum for w in sedt_weeks(family, today=today)] == [True]
+        world.project.sedt_minimum_weekly_hours = Decimal("6")
+        world.project.save()
+        family.refresh_from_db()
+        assert [w.below_minimum for w in sedt_weeks(family, today=today)] == [False]
+
+    @staticmethod
+    def group_data(world, sessions: int) -> dict:
+        from interventions.models import InterventionType
+
+        return {
+            "type": InterventionType.objects.get(code="gruppo_genitori").pk,
+            "module_number": "1",
+            "name": "Genitori insieme",
+            "project": world.project.pk,
+            "venue": "Sala civica",
+            "planned_sessions": str(sessions),
+            "frequency": "quindicinale",
+            "start_date": "2024-04-03",
+            "facilitators": [world.users.operatore.pk],
+        }
+
+    def test_a_group_module_has_six_to_eight_sessions(self, world):
+        from interventions.forms import GroupForm
+
+        def valid(sessions: int) -> bool:
+            return GroupForm(self.group_data(world, sessions), user=world.users.ufficio_piano).is_valid()
+
+        assert [valid(n) for n in (5, 6, 8, 9)] == [False, True, True, False]
+        world.project.group_module_min_sessions, world.project.group_module_max_sessions = 4, 10
+        world.project.save()
+        assert [valid(n) for n in (3, 4, 10, 11)] == [False, True, True, False]
+
+    @staticmethod
+    def include_four_families(world, advance, **first_family_fields):
+        """Four included families; the first with a child of 13 at the referral (or the given fields)."""
+        from tests import factories as f
+
+        families = [advance(f.make_family(world, **first_family_fields), State.INCLUSA)]
+        families += [advance(f.make_family(world), State.INCLUSA) for _ in range(3)]
+        return families
+
+    def test_about_a_fifth_of_families_with_children_of_11_to_14_is_the_projects_share(self, world, advance):
+        from families.selectors import implementation_stats
+
+        (first, *_rest) = self.include_four_families(world, advance)
+        Member.objects.create(
+            family=first,
+            kind="minore",
+            first_name="Grande",
+            last_name="X",
+            birth_date=datetime.date(2011, 1, 1),
+            sex="M",
+        )
+        (stats,) = implementation_stats([world.implementation])  # 1 of 4 = 25 % > 20 %
+        assert any("sopra gli 11 anni (oltre il 20% circa)" in w for w in stats.warnings)
+        world.project.older_children_share_percent = 30
+        world.project.save()
+        world.implementation.refresh_from_db()
+        (stats,) = implementation_stats([world.implementation])
+        assert not any("11 anni" in w for w in stats.warnings)
+
+    def test_about_a_fifth_of_reunifications_is_the_projects_share(self, world, advance):
+        from families.selectors import implementation_stats
+
+        self.include_four_families(world, advance, reunification=True)
+        (stats,) = implementation_stats([world.implementation])
+        assert any("riunificazione" in w and "20%" in w for w in stats.warnings)
+        world.project.reunification_share_percent = 25
+        world.project.save()
+        world.implementation.refresh_from_db()
+        (stats,) = implementation_stats([world.implementation])
+        assert not any("riunificazione" in w for w in stats.warnings)
+
+    def test_families_with_a_removal_in_progress_are_not_called_non_target(self, world, client_for):
+        from tests import factories as f
+
+        family = f.make_family(world, under_judicial_authority=True, reunification=True)
+        page = client_for(world.users.case_manager).get(family.get_absolute_url()).content.decode()
+        assert "non è un target del finanziamento PNRR" not in page
+        world.project.judicial_authority_warning = True
+        world.project.save()
+        page = client_for(world.users.case_manager).get(family.get_absolute_url()).content.decode()
+        assert "non è un target del finanziamento PNRR" in page
+
+    def test_the_age_bands_of_the_reports_are_the_projects(self, world, advance):
+        from reporting.indicators.path_figures import children_by_age_band
+        from tests import factories as f
+
+        advance(f.make_family(world), State.INCLUSA)  # a child of 7 at inclusion
+        end = datetime.date(2024, 12, 31)
+        assert children_by_age_band(world.project, end) == {"7-11": 1}
+        world.project.report_age_bands = "0-11, 12-17"
+        world.project.save()
+        assert children_by_age_band(world.project, end) == {"0-11": 1}
+
+    def test_age_bands_must_cover_the_ages_of_the_programme_without_gaps(self, world):
+        from equipes.forms import ProjectForm
+        from equipes.tests.test_forms import project_data
+
+        def errors(bands: str) -> list[str]:
+            form = ProjectForm(project_data(world.project, report_age_bands=bands), instance=world.project)
+            return [] if form.is_valid() else form.errors.get("report_age_bands", ["altro errore"])
+
+        assert errors("0-11,12-17") == []
+        assert "senza buchi" in errors("0-3, 5-17")[0]
+        assert "arrivare a 17" in errors("0-3, 4-11")[0]
+        assert "non è una fascia" in errors("zero-tre")[0]
+
+    def test_the_survey_scale_is_the_projects(self, world, client_for):
+        from reporting.forms import PaperResponseForm
+        from reporting.tests.conftest import answer, make_survey
+
+        survey = make_survey(world.project, world.users.ufficio_piano)
+        item = survey.items.order_by("order").first()
+        form = PaperResponseForm(survey=survey)
+        assert [value for value, _label in form.fields[f"item_{item.pk}"].choices] == [1, 2, 3, 4, 5]
+        world.project.likert_points = 4
+        world.project.save()
+        survey.refresh_from_db()
+        form = PaperResponseForm({"submitted_on": "2024-04-10", f"item_{item.pk}": "5"}, survey=survey)
+        assert not form.is_valid()
+        answer(survey, world.users.ufficio_piano, [4, 3, 1])
+        page = client_for(world.users.ufficio_piano).get(reverse("reporting:survey-results", args=[survey.pk]))
+        assert "… 4 del tutto d'accordo" in page.content.decode().replace("&#x27;", "'")
+        assert [cell["score"] for cell in page.context["results"]["items"][0]["distribution"]] == [1, 2, 3, 4]
+
+    def test_the_scale_cannot_shrink_below_answers_already_given(self, world):
+        from equipes.forms import ProjectForm
+        from equipes.tests.test_forms import project_data
+        from reporting.tests.conftest import answer, make_survey
+
+        survey = make_survey(world.project, world.users.ufficio_piano)
+        answer(survey, world.users.ufficio_piano, [5, 4, 3])
+        form = ProjectForm(project_data(world.project, likert_points="4"), instance=world.project)
+        assert not form.is_valid()
+        assert "già risposte oltre il punto 4" in form.errors["likert_points"][0]
+
+    def test_the_deadline_window_of_the_dashboards_is_the_projects(self, world, advance):
+        from families.models import Family
+        from families.tests.test_selectors import families_by_deadline
+
+        overdue, upcoming, later = families_by_deadline(world, advance)
+        assert set(Family.objects.due_within()) == {overdue, upcoming}
+        world.project.deadline_window_days = 400
+        world.project.save()
+        assert set(Family.objects.due_within()) == {overdue, upcoming, later}
+
+    def test_an_educator_without_the_mooc_is_flagged_when_assigned(self, world, client_for, family):
+        from equipes.models import StaffTraining
+
+        url = reverse("interventions:intervention-create", args=[family.pk])
+        response = client_for(world.users.case_manager).post(url, self.sedt_data(world, "8"))
+        assert response.status_code == 302
+        warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+        assert warnings and "formazione MOOC del programma" in warnings[0]
+        assert str(world.users.operatore) in warnings[0]
+        assert family.interventions.count() == 1  # a warning, not a refusal
+        page = client_for(world.users.case_manager).get(reverse("interventions:family", args=[family.pk]))
+        assert "senza la formazione MOOC del programma" in page.content.decode()
+
+        StaffTraining.objects.create(
+            user=world.users.operatore,
+            course="MOOC Vicinanza solidale",
+            is_programme_mooc=True,
+            hours=Decimal("12"),
+            completed_on=datetime.date(2024, 2, 28),
+        )
+        response = client_for(world.users.case_manager).post(url, self.sedt_data(world, "8", start_date="2024-04-01"))
+        assert not [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+
+    def test_the_mooc_counts_only_if_done_before_the_educator_starts(self, world):
+        from equipes.models import StaffTraining, User
+
+        StaffTraining.objects.create(
+            user=world.users.operatore,
+            course="MOOC Vicinanza solidale",
+            is_programme_mooc=True,
+            hours=Decimal("12"),
+            completed_on=datetime.date(2024, 5, 1),
+        )
+        late = User.objects.filter(pk=world.users.operatore.pk).without_programme_mooc(datetime.date(2024, 3, 18))
+        assert list(late) == [world.users.operatore]
+        assert not User.objects.filter(pk=world.users.operatore.pk).without_programme_mooc(datetime.date(2024, 5, 2))
+
+    def test_an_educator_without_the_mooc_is_flagged_when_added_to_the_family_equipe(self, world, client_for):
+        from tests import factories as f
+
+        family = f.make_family(world)
+        url = reverse("families:team", args=[family.pk])
+        response = client_for(world.users.case_manager).post(
+            url, {"user": world.users.operatore.pk, "role": "Educatore"}, follow=True
+        )
+        assert "formazione MOOC del programma" in response.content.decode()
+        assert family.team.filter(user=world.users.operatore).exists()
+
+    def test_the_staff_register_shows_who_lacks_the_mooc(self, world, client_for):
+        page = client_for(world.users.ufficio_piano).get(reverse("equipes:staff-list")).content.decode()
+        assert "MOOC del programma" in page
+        assert "manca: serve prima dell'educativa domiciliare" in page.replace("&#x27;", "'")

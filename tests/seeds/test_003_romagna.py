@@ -230,6 +230,8 @@ class TestMultiAmbitoProject:
         rows = page.context["s"]["ambiti"]["rows"]
         assert [(r["code"], r["lead"]) for r in rows] == [("URF", True), ("UBR", False)]
         assert all(r["referred"]["cumulative"] > 0 for r in rows)
+
+
 """Seed 003: the project of the Unione della Romagna Faentina with the Unione dei Comuni della Bassa Romagna
 (CUP F14H22000020006), as its document reads."""
 
@@ -237,10 +239,8 @@ import pytest
 from django.utils import timezone
 
 # --- TestTargets (issue 13 §2: targets are minimums, and each project has its own) ------------------------------
-from equipes.models import Project, TargetKind, TargetScope
-from families.models import Family, State
+from equipes.models import TargetKind, TargetScope
 from interventions.models import Group, InterventionType, SchoolPartnership
-from reporting import indicators
 from reporting.targets import project_target_progress
 
 ROMAGNA = "F14H22000020006"
