@@ -59,8 +59,15 @@ def get_timesheet_for(user: User, pk: int) -> Timesheet:
 
 
 def project_for(user: User, day: datetime.date) -> Project | None:
-    """The project of the user's ambito that covers the day (the latest started, if several)."""
-    return Project.objects.filter(ambito_id=user.ambito_id).active_on(day).order_by("-start_date").first()
+    """The project of the user's ambito that covers the day (the latest started, if several), leaving out a
+    project concluded before the day."""
+    return (
+        Project.objects.filter(ambito_id=user.ambito_id)
+        .active_on(day)
+        .taking_hours_on(day)
+        .order_by("-start_date")
+        .first()
+    )
 
 
 def families_for_hours(user: User, day: datetime.date):

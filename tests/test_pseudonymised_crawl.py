@@ -95,10 +95,13 @@ NOT_REACHED = {
 UFFICIO_PIANO_ONLY = {
     "equipes:implementation-create",
     "equipes:implementation-edit",
+    "equipes:project-conclude",
     "equipes:project-edit",
+    "equipes:project-follow-on",
     "equipes:staff-detail",
     "equipes:staff-list",
     "equipes:training-create",
+    "families:project-takeover",
     "interventions:timesheet-detail",
     "interventions:timesheet-list",
     "interventions:timesheet-pdf",
