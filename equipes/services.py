@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import FundingSource, Implementation, Project, User
+from .models import Ambito, FundingSource, Implementation, Organisation, Project, User
 
 
 class ProjectRefused(Exception):
@@ -87,8 +87,8 @@ def project_start_follow_on(
             measure_code=predecessor.measure_code if funding_source == FundingSource.PNRR else "",
             predecessor=predecessor,
         )
-        project.associated_ambiti.set(predecessor.associated_ambiti.all())
-        project.partners.set(predecessor.partners.all())
+        project.associated_ambiti.add(*Ambito.objects.filter(associated_projects=predecessor).values_list("pk", flat=True))
+        project.partners.add(*Organisation.objects.filter(projects=predecessor).values_list("pk", flat=True))
         Implementation.objects.create(
             project=project,
             number=implementation_number,

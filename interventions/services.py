@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from equipes.models import Role, User
+from equipes.models import Project, Role, User
 from families.models import Family
 
 from .models import (
@@ -55,7 +55,7 @@ def _check_day(user: User, day: datetime.date) -> None:
         raise HoursRefused(_("Le ore si registrano dal %(first)s in poi.") % {"first": f"{first:%d/%m/%Y}"})
 
 
-def project_concluded_message(project, day: datetime.date) -> str:
+def project_concluded_message(project: Project, day: datetime.date) -> str:
     return _(
         "Il progetto %(project)s si è concluso il %(end)s: non prende ore del %(day)s. "
         "Le ore successive vanno sul progetto che lo segue."
@@ -64,9 +64,9 @@ def project_concluded_message(project, day: datetime.date) -> str:
 
 def _check_project_takes_hours(family: Family, day: datetime.date) -> None:
     """A family of a concluded project takes no hours after the conclusion (until it is carried over)."""
-    implementation = family.implementation
-    if implementation is not None and not implementation.project.takes_hours_on(day):
-        raise HoursRefused(project_concluded_message(implementation.project, day))
+    project = Project.objects.filter(implementations__families=family.pk).first()
+    if project is not None and not project.takes_hours_on(day):
+        raise HoursRefused(project_concluded_message(project, day))
 
 
 def _lock_hours_of(user: User) -> None:

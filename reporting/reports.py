@@ -149,6 +149,7 @@ def report_start(*, project: Project, kind: str, label: str, by: User) -> Report
     The final report (`kind` "final", label "finale") covers the project's whole duration and is written
     once the project is concluded."""
     if kind == ReportRun.Kind.FINAL:
+        project = Project.objects.get(pk=project.pk)  # its conclusion as it is now
         if not project.is_concluded:
             raise ReportRefused(_("La relazione finale si prepara quando il progetto è concluso."))
         label = FINAL_REPORT_LABEL

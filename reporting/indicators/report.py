@@ -92,7 +92,7 @@ def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
         "project_period": {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()},
         "funding": project.funding_source,
         "funding_label": str(project.get_funding_source_display()),
-        "concluded_on": project.concluded_on.isoformat() if project.concluded_on else None,
+        "concluded_on": project.concluded_on.isoformat() if project.concluded_on else "",
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "partners": list(project.partners.order_by("name").values_list("name", flat=True)),
     }
