@@ -87,7 +87,9 @@ def project_start_follow_on(
             measure_code=predecessor.measure_code if funding_source == FundingSource.PNRR else "",
             predecessor=predecessor,
         )
-        project.associated_ambiti.add(*Ambito.objects.filter(associated_projects=predecessor).values_list("pk", flat=True))
+        project.associated_ambiti.add(
+            *Ambito.objects.filter(associated_projects=predecessor).values_list("pk", flat=True)
+        )
         project.partners.add(*Organisation.objects.filter(projects=predecessor).values_list("pk", flat=True))
         Implementation.objects.create(
             project=project,

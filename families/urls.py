@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, takeover_views, views
+from . import plan_views, views
 
 app_name = "families"
 
@@ -9,7 +9,6 @@ urlpatterns = [
     path("nuova/", views.family_create, name="family-create"),
     path("<int:pk>/", views.family_detail, name="family-detail"),
     path("<int:pk>/modifica/", views.family_edit, name="family-edit"),
-    path("progetti/<int:pk>/passaggio/", takeover_views.project_takeover, name="project-takeover"),
     path("<int:pk>/registro/", views.family_audit, name="family-audit"),
     path("<int:pk>/stato/<slug:name>/", views.family_transition, name="family-transition"),
     path("<int:pk>/componenti/nuovo/", views.member_create, name="member-create"),

@@ -168,7 +168,7 @@ def test_the_follow_on_page_starts_a_project_without_cup(world, client_for):
     assert project.amount == Decimal("90000.00")
     page = client_for(world.users.ufficio_piano).get(project.get_absolute_url()).content.decode()
     assert "Fondi nazionali per il LEPS" in page
-    assert reverse("families:project-takeover", args=[project.pk]) in page
+    assert reverse("reporting:project-takeover", args=[project.pk]) in page
 
 
 def test_a_pnrr_follow_on_without_cup_is_an_italian_form_error(world, client_for):

@@ -52,12 +52,11 @@ PAGES = {
     "verification": ("GET", "contribute"),
     "note-create": ("GET", "note"),
     "closure": ("GET", "change"),
-    "project-takeover": ("GET", "project"),
 }
 
 CAPABILITIES = {
-    "admin": {"list", "view", "change", "contribute", "identities", "comment", "note", "audit", "project"},
-    "ufficio_piano": {"list", "view", "project"},
+    "admin": {"list", "view", "change", "contribute", "identities", "comment", "note", "audit"},
+    "ufficio_piano": {"list", "view"},
     "coordinatore": {"list", "view", "comment"},
     # The family's own case manager: the only role besides the admin that sees its register ("audit").
     "case_manager": {"list", "create", "view", "change", "contribute", "identities", "comment", "note", "audit"},
@@ -69,9 +68,6 @@ CAPABILITIES = {
 }
 # Pages that are not about one family.
 NO_OBJECT = {"family-list", "family-create"}
-# Pages about the family's project (the takeover of the families by the project that follows): every role of
-# the ambito sees the project, the Ufficio di Piano changes it.
-PROJECT_PAGES = {"project-takeover"}
 
 
 def url_for(name: str, family) -> str:
@@ -89,8 +85,6 @@ def url_for(name: str, family) -> str:
     }.get(name, {})
     if name in NO_OBJECT:
         return reverse(f"families:{name}")
-    if name in PROJECT_PAGES:
-        return reverse(f"families:{name}", args=[family.implementation.project_id])
     return reverse(f"families:{name}", kwargs={"pk": family.pk, **kwargs})
 
 
@@ -100,10 +94,6 @@ def expected(persona: str, name: str, in_scope: bool) -> int:
     capabilities = CAPABILITIES[persona]
     if name in NO_OBJECT:
         return (302 if method == "POST" else 200) if capability in capabilities else 403
-    if name in PROJECT_PAGES:
-        if not (persona == "admin" or in_scope):
-            return 404
-        return 200 if capability in capabilities else 403
     visible = persona == "admin" or (in_scope and "view" in capabilities)
     if not visible:
         return 404

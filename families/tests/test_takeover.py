@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
 from equipes import services as project_services
 from equipes.models import FundingSource
@@ -93,38 +92,6 @@ def test_the_family_page_shows_the_passage_to_the_new_project(world, advance, cl
     assert "P.I.P.P.I. LEPS" in page
 
 
-def test_the_takeover_page_lists_the_families_and_moves_them(world, advance, client_for):
-    family = advance(f.make_family(world), State.IN_CORSO)
-    follow, implementation = conclude_and_follow(world)
-    url = reverse("families:project-takeover", args=[follow.pk])
-    client = client_for(world.users.ufficio_piano)
-    assert family.code in client.get(url).content.decode()
-    response = client.post(url, {"implementation": implementation.pk})
-    assert response.status_code == 302
-    family.refresh_from_db()
-    assert family.implementation == implementation
-
-
-def test_a_case_manager_cannot_take_over_and_nothing_moves(world, advance, client_for):
-    family = advance(f.make_family(world), State.IN_CORSO)
-    follow, implementation = conclude_and_follow(world)
-    url = reverse("families:project-takeover", args=[follow.pk])
-    response = client_for(world.users.case_manager).post(url, {"implementation": implementation.pk})
-    assert response.status_code == 403
-    family.refresh_from_db()
-    assert family.implementation == world.implementation
-    assert not ProjectTakeover.objects.exists()
-
-
-def test_an_implementation_of_another_project_is_a_form_error(world, advance, client_for):
-    advance(f.make_family(world), State.IN_CORSO)
-    follow, _implementation = conclude_and_follow(world)
-    url = reverse("families:project-takeover", args=[follow.pk])
-    response = client_for(world.users.ufficio_piano).post(url, {"implementation": world.implementation.pk})
-    assert response.status_code == 200
-    assert not ProjectTakeover.objects.exists()
-
-
 def test_a_concluded_project_includes_no_family(world, advance):
     family = advance(f.make_family(world), State.PREASSESSMENT)
     project_services.project_conclude(project=world.project, on=END, by=world.users.ufficio_piano)
@@ -145,16 +112,3 @@ def test_a_concluded_project_is_no_choice_for_a_new_family(world):
     )
     assert not form.is_valid()
     assert "non accoglie nuove famiglie" in str(form.errors["implementation"])
-
-
-def test_takeover_page_query_count_does_not_grow_with_the_families(world, advance, client_for, count_queries):
-    follow, _implementation = conclude_and_follow(world)
-    url = reverse("families:project-takeover", args=[follow.pk])
-    client = client_for(world.users.ufficio_piano)
-    f.make_family(world)
-    client.get(url)
-    with_one = count_queries(lambda: client.get(url))
-    for _ in range(29):
-        f.make_family(world)
-    assert count_queries(lambda: client.get(url)) == with_one
-    assert with_one <= 12

@@ -67,6 +67,8 @@ PAGES = {
     "reporting:report-submit": ("POST", CHANGE_REPORTS),
     "reporting:report-back": ("POST", CHANGE_REPORTS),
     "reporting:report-approve": ("POST", CHANGE_REPORTS),
+    # The passage of the families to the project that follows (a project of the ambito).
+    "reporting:project-takeover": ("GET", CHANGE_REPORTS),
     # The anonymous questionnaire: the thanks page, and a link whose token does not exist (the valid ones are in
     # reporting/tests/test_survey_links.py). The same for everybody, logged in or not.
     "reporting:survey-thanks": ("GET", None),
@@ -103,6 +105,7 @@ def object_urls(q, run) -> dict[str, list[str]]:
         for kind, names in by_object.items()
         for name in names
     }
+    urls["reporting:project-takeover"] = [reverse("reporting:project-takeover", args=[run.project_id])]
     urls["reporting:report-download"] = [reverse("reporting:report-download", args=[run.pk, fmt]) for fmt in FORMATS]
     return urls
 

@@ -1,5 +1,6 @@
 """The page where the Ufficio di Piano carries the families still on their path from a concluded project into
-the project that follows it (issue 13 §5)."""
+the project that follows it (issue 13 §5). It lives in reporting because the passage waits for the concluded
+project's final report: its figures are frozen before its families leave."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from equipes.models import Implementation, Project
 from equipes.selectors import get_project_for
+from families.services import TransitionRefused, families_to_take_over
 from pippi_portal.shortcuts import require_perm
 
 from . import services
+from .models import FINAL_REPORT_LABEL, ReportRun
 
 
 class TakeoverForm(forms.Form):
@@ -41,19 +44,31 @@ def project_takeover(request, pk: int):
     form = TakeoverForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            moved = services.families_take_over(implementation=form.cleaned_data["implementation"], by=request.user)
-        except services.TransitionRefused as refused:
+            moved = services.project_take_over_families(
+                implementation=form.cleaned_data["implementation"], by=request.user
+            )
+        except TransitionRefused as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, _("%(n)d famiglie passate al progetto con la loro storia.") % {"n": len(moved)})
             return redirect(project)
     families = (
-        services.families_to_take_over(predecessor).select_related("implementation").order_by("code")
+        families_to_take_over(predecessor).select_related("implementation").order_by("code")
         if predecessor is not None
         else []
     )
     return render(
         request,
-        "families/project_takeover.html",
-        {"project": project, "predecessor": predecessor, "families": families, "form": form},
+        "reporting/project_takeover.html",
+        {
+            "project": project,
+            "predecessor": predecessor,
+            "families": families,
+            "form": form,
+            "final_reports": ReportRun.objects.filter(
+                project=predecessor, kind=ReportRun.Kind.FINAL, label=FINAL_REPORT_LABEL
+            ).order_by("-version")
+            if predecessor is not None
+            else [],
+        },
     )
