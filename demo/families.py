@@ -173,7 +173,8 @@ def seed(ambiti: dict[str, Ambito]) -> None:
             (State.INTERROTTA, None),
         ],
     }
-    for implementation in Implementation.objects.filter(project__ambito=seregno).order_by("number"):
+    # The PNRR project's implementations (the follow-on's implementation 14 takes over their families later).
+    for implementation in Implementation.objects.filter(project__ambito=seregno, number__in=plans).order_by("number"):
         for i, (final, t0) in enumerate(plans[implementation.number]):
             case_manager, operator = (assistente, educatore) if i % 3 != 2 else (giussano, educatrice)
             referral = implementation.start_date + datetime.timedelta(days=10 + 7 * i)

@@ -2,9 +2,9 @@
 modules with sessions and attendance, solidarity pairings, school partnerships, parenting events and the
 hours of the Seregno staff over the last 18 months of the project, most of them validated.
 
-Two families still on their path keep their educational intervention after the project's end (on the
-ambito's ordinary funds, not eligible for the PNRR), so that the dashboard's weekly check has something
-current to show."""
+Two families still on their path keep their educational intervention after the PNRR project's end on
+31/05/2026: they pass to the follow-on project (national funds for the LEPS, from 01/06/2026) and their hours
+from that day are the follow-on's, so that the dashboard's weekly check has something current to show."""
 
 from __future__ import annotations
 
@@ -385,13 +385,18 @@ def _hours(plans, groups, staff, project, rng, last_week_end) -> None:
                 return intervention
         return None
 
+    # Hours go to the project of their day: the PNRR project to its end, then the project that follows it.
+    projects = [project, *Project.objects.filter(predecessor=project)]
+
+    def project_on(day: datetime.date) -> Project | None:
+        return next((p for p in projects if p.start_date <= day <= p.end_date), None)
+
     sheets = {}
     for user_pk, day, *_rest in entries:
         month = month_start(day)
         if (user_pk, month) not in sheets:
-            in_project = project.start_date <= day <= project.end_date
             sheets[(user_pk, month)] = Timesheet.objects.create(
-                user=users[user_pk], month=month, project=project if in_project else None
+                user=users[user_pk], month=month, project=project_on(day)
             )
     TimeEntry.objects.bulk_create(
         [
@@ -434,11 +439,12 @@ def _previous_month(month: datetime.date) -> datetime.date:
 
 
 def _demo_state(month: datetime.date, project_last_month: datetime.date, this_month: datetime.date) -> str:
-    """The last month of a period is still being filled in, the one before waits for validation, the rest are
-    validated (the project's months, then those after its end)."""
-    last = project_last_month if month <= project_last_month else this_month
-    if month == last:
+    """The concluded PNRR project's months are all validated (its final report is approved); after it, the
+    current month is still being filled in, the one before waits for validation, the rest are validated."""
+    if month <= project_last_month:
+        return Timesheet.State.VALIDATO
+    if month == this_month:
         return Timesheet.State.BOZZA
-    if month == _previous_month(last):
+    if month == _previous_month(this_month):
         return Timesheet.State.CONFERMATO
     return Timesheet.State.VALIDATO

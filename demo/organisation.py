@@ -18,6 +18,7 @@ from equipes.models import (
     Comune,
     Equipe,
     EquipeMembership,
+    FundingSource,
     GovernanceMeeting,
     Implementation,
     Organisation,
@@ -33,6 +34,8 @@ PROJECT_TITLE = (
     "Sostegno alle capacità genitoriali e prevenzione della vulnerabilità delle famiglie e dei bambini (P.I.P.P.I.)"
 )
 D = datetime.date
+FOLLOW_ON_TITLE = "P.I.P.P.I. come livello essenziale (LEPS) nell'Ambito di Seregno"
+FOLLOW_ON_START = D(2026, 6, 1)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ def _project(ambito: Ambito, cup: str, start: datetime.date, end: datetime.date,
             "end_date": end,
             "funding_decree": decree,
             "measure_code": "M5C2 I1.1.1",
+            "funding_source": FundingSource.PNRR,
         },
     )
     return project
@@ -294,6 +298,26 @@ def _seregno(faker: Faker) -> Ambito:
     _implementation(project, 11, Implementation.Module.BASE, D(2023, 6, 1), D(2025, 5, 31))
     _implementation(project, 12, Implementation.Module.BASE, D(2024, 1, 15), D(2025, 12, 31))
     _implementation(project, 13, Implementation.Module.BASE, D(2024, 9, 2), D(2026, 5, 31))
+    # The PNRR project ended on 31/05/2026 (its conclusion, final report and the passage of its families are
+    # seeded by `demo.quality`, after the hours they report). P.I.P.P.I. goes on with the national funds for
+    # the LEPS: the follow-on project and its implementation 14 start on 01/06/2026 (from the issue); its end
+    # date, title and amount are invented, and it has no CUP.
+    follow_on, _ = Project.objects.update_or_create(
+        predecessor=project,
+        defaults={
+            "ambito": ambito,
+            "title": FOLLOW_ON_TITLE,
+            "cup": "",
+            "funding_source": FundingSource.LEPS,
+            "funding_decree": "Fondo nazionale politiche sociali, quota LEPS (atto inventato per la demo)",
+            "amount": Decimal("120000.00"),  # invented
+            "start_date": FOLLOW_ON_START,
+            "end_date": D(2027, 12, 31),  # invented
+            "measure_code": "",
+        },
+    )
+    follow_on.partners.set([coop])
+    _implementation(follow_on, 14, Implementation.Module.BASE, FOLLOW_ON_START, D(2027, 12, 31))
 
     member = EquipeMembership.MemberRole
     _equipe(

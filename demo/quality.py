@@ -13,11 +13,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from equipes.models import Ambito, Organisation, Project, User
+from equipes import services as project_services
+from equipes.models import Ambito, Organisation, Project, Role, User
 from families.models import Member
 from reporting import services
 from reporting.indicators import semester_bounds, year_bounds
 from reporting.models import (
+    FINAL_REPORT_LABEL,
     Audience,
     Complaint,
     ImpactIndicator,
@@ -71,7 +73,8 @@ YEARS = [
 
 
 def seed(ambiti: dict[str, Ambito]) -> None:
-    """Quality data of the Seregno project; the other ambiti have none."""
+    """Quality data of the Seregno project; the other ambiti have none. Then the end of the projects."""
+    _conclude_romagna()
     project = Project.objects.filter(cup=SEREGNO_CUP).first()
     if project is None:
         return
@@ -90,6 +93,35 @@ def seed(ambiti: dict[str, Ambito]) -> None:
         _indicators(project)
     if not ReportRun.objects.filter(project=project).exists():
         _report_runs(project, udp)
+    _conclude_seregno(project, udp)
+
+
+def _conclude_seregno(project: Project, udp: User) -> None:
+    """Seregno as it is today: the PNRR project concluded on its end date, 31/05/2026, with its final report
+    approved (a month later, as the semester reports); then the families still on their path pass to the
+    follow-on project (`demo.organisation`), with their history. Last, because the reports above count the
+    families where they were. Idempotent: a second passage moves nobody."""
+    if not project.is_concluded:
+        project = project_services.project_conclude(project=project, on=project.end_date, by=udp)
+    if not ReportRun.objects.filter(project=project, kind=ReportRun.Kind.FINAL).exists():
+        _approved_run(project, ReportRun.Kind.FINAL, FINAL_REPORT_LABEL, project.start_date, project.concluded_on, udp)
+    follow_on = Project.objects.filter(predecessor=project).first()
+    if follow_on is not None:
+        implementation = follow_on.implementations.order_by("number").first()
+        services.project_take_over_families(implementation=implementation, by=udp)
+
+
+def _conclude_romagna() -> None:
+    """The Romagna project (CUP F14H22000020006) ended on 31/03/2026: concluded on that day. The demo has no
+    Ufficio di Piano login of its own there, so the administrator records it."""
+    romagna = Project.objects.filter(cup="F14H22000020006").first()
+    if romagna is None or romagna.is_concluded:
+        return
+    by = (
+        User.objects.filter(ambito_id=romagna.ambito_id, role=Role.UFFICIO_PIANO).order_by("pk").first()
+        or User.objects.filter(role=Role.ADMIN).order_by("pk").first()
+    )
+    project_services.project_conclude(project=romagna, on=romagna.end_date, by=by)
 
 
 def _report_runs(project: Project, udp: User) -> None:

@@ -83,8 +83,8 @@ class ImplementationInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["cup", "title", "ambito", "amount", "start_date", "end_date"]
-    list_filter = ["ambito"]
+    list_display = ["cup", "title", "ambito", "funding_source", "amount", "start_date", "end_date", "concluded_on"]
+    list_filter = ["ambito", "funding_source"]
     search_fields = ["cup", "title"]
     filter_horizontal = ["partners"]
     inlines = [ImplementationInline]

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from allauth.account.forms import LoginForm as AllauthLoginForm
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pippi_portal.forms import DateInput, PortalForm
 
-from .models import GovernanceMeeting, Implementation, Project, ProjectTarget, StaffTraining, TargetKind, User
+from .models import (
+    FundingSource,
+    GovernanceMeeting,
+    Implementation,
+    Project,
+    ProjectTarget,
+    StaffTraining,
+    TargetKind,
+    User,
+    cup_validator,
+)
 from .project_rules import PROJECT_RULE_FIELDS, parse_age_bands
 
 
@@ -18,6 +33,7 @@ class ProjectForm(PortalForm):
         model = Project
         fields = [
             "title",
+            "funding_source",
             "cup",
             "funding_decree",
             "amount",
@@ -32,6 +48,9 @@ class ProjectForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = self.instance.ambito.organisations.all()
+        # Left out, the funding stays what it was (PNRR for the projects made before it was a field).
+        self.fields["funding_source"].required = False
+
         # The rules in one block at the end, whatever other fields the form has.
         self.helper.layout = Layout(
             *[name for name in self.fields if name not in PROJECT_RULE_FIELDS],
@@ -41,6 +60,9 @@ class ProjectForm(PortalForm):
     def clean_report_age_bands(self) -> str:
         bands = parse_age_bands(self.cleaned_data["report_age_bands"])
         return ", ".join(label for label, _low, _high in bands)
+
+    def clean_funding_source(self) -> str:
+        return self.cleaned_data["funding_source"] or self.instance.funding_source
 
     def clean_cup(self) -> str:
         return self.cleaned_data["cup"].strip().upper()
@@ -52,6 +74,14 @@ class ProjectForm(PortalForm):
             self.add_error("end_date", _("La data di fine deve essere successiva alla data di inizio."))
         self.check_group_module(cleaned)
         self.check_likert_points(cleaned)
+        check_cup_for_funding(self, cleaned)
+        concluded = self.instance.concluded_on
+        if concluded and end and end < concluded:
+            self.add_error(
+                "end_date",
+                _("Il progetto si è concluso il %(day)s: la data di fine non può precedere la conclusione.")
+                % {"day": f"{concluded:%d/%m/%Y}"},
+            )
         return cleaned
 
     def check_group_module(self, cleaned) -> None:
@@ -76,6 +106,94 @@ class ProjectForm(PortalForm):
                 _("I questionari del progetto hanno già risposte oltre il punto %(n)d: la scala non può scendere.")
                 % {"n": points},
             )
+
+
+def check_cup_for_funding(form: forms.Form, cleaned: dict) -> None:
+    """A PNRR project has a CUP; for other funds it is optional."""
+    if cleaned.get("funding_source") == FundingSource.PNRR and not cleaned.get("cup"):
+        form.add_error("cup", _("Un progetto PNRR ha il CUP: scrivilo (15 caratteri, es. B24H22000190001)."))
+
+
+class ProjectConcludeForm(forms.Form):
+    """The conclusion of a project: its last day."""
+
+    concluded_on = forms.DateField(
+        label=_("Ultimo giorno del progetto"),
+        widget=DateInput(),
+        help_text=_("Dal giorno dopo il progetto non prende ore; da subito non accoglie nuove famiglie."),
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Concludi il progetto")))
+        self.initial.setdefault("concluded_on", min(project.end_date, timezone.localdate()))
+
+    def clean_concluded_on(self):
+        day = self.cleaned_data["concluded_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("La data di conclusione non può essere nel futuro."))
+        if not self.project.start_date <= day <= self.project.end_date:
+            raise forms.ValidationError(
+                _("La data di conclusione deve stare nel periodo del progetto (%(start)s – %(end)s).")
+                % {"start": f"{self.project.start_date:%d/%m/%Y}", "end": f"{self.project.end_date:%d/%m/%Y}"}
+            )
+        return day
+
+
+class FollowOnProjectForm(forms.Form):
+    """The project that follows a concluded one, with its first implementation."""
+
+    title = forms.CharField(label=_("Titolo"), max_length=300)
+    funding_source = forms.ChoiceField(label=_("Fonte di finanziamento"), choices=FundingSource.choices)
+    cup = forms.CharField(
+        label=_("CUP"),
+        max_length=15,
+        required=False,
+        validators=[cup_validator],
+        help_text=_("Facoltativo se non PNRR."),
+    )
+    funding_decree = forms.CharField(label=_("Atto di finanziamento"), max_length=300, required=False)
+    amount = forms.DecimalField(
+        label=_("Importo finanziato (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    start_date = forms.DateField(label=_("Data di inizio"), widget=DateInput())
+    end_date = forms.DateField(label=_("Data di fine"), widget=DateInput())
+    implementation_number = forms.IntegerField(label=_("Numero della prima implementazione"), min_value=1, max_value=99)
+
+    def __init__(self, *args, predecessor: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.predecessor = predecessor
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Avvia il progetto successivo")))
+        self.fields["amount"].localize = True
+        self.fields["amount"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        self.fields["amount"].widget.is_localized = True
+        self.initial.setdefault("start_date", predecessor.last_day + datetime.timedelta(days=1))
+        self.initial.setdefault("funding_source", FundingSource.LEPS)
+        last = max((i.number for i in predecessor.implementations.all()), default=0)
+        self.initial.setdefault("implementation_number", last + 1)
+
+    def clean_cup(self) -> str:
+        return self.cleaned_data["cup"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", _("La data di fine deve essere successiva alla data di inizio."))
+        if start and start <= self.predecessor.last_day:
+            self.add_error(
+                "start_date",
+                _("Il progetto successivo inizia dopo l'ultimo giorno del precedente (%(day)s).")
+                % {"day": f"{self.predecessor.last_day:%d/%m/%Y}"},
+            )
+        check_cup_for_funding(self, cleaned)
+        cup = cleaned.get("cup")
+        if cup and Project.objects.filter(cup=cup).exists():
+            self.add_error("cup", _("Esiste già un progetto con questo CUP."))
+        return cleaned
 
 
 class ImplementationForm(PortalForm):
@@ -109,6 +227,12 @@ class ImplementationForm(PortalForm):
         if t1 and t2 is not None and t2 <= t1:
             self.add_error("t2_offset_months", _("Il T2 deve cadere dopo il T1."))
         project = self.instance.project
+        if self.instance.pk is None and project.is_concluded:
+            self.add_error(
+                None,
+                _("Il progetto si è concluso il %(day)s: non accoglie nuove implementazioni.")
+                % {"day": f"{project.concluded_on:%d/%m/%Y}"},
+            )
         if start and end and (start < project.start_date or end > project.end_date):
             self.add_error(
                 None,

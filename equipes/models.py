@@ -313,10 +313,25 @@ class ProjectQuerySet(AmbitoScopedQuerySet, PeriodQuerySet):
             return self
         return self.filter(ambito_id=user.ambito_id)
 
+    def open(self):
+        """Projects not concluded: they take new families, implementations and interventions."""
+        return self.filter(concluded_on__isnull=True)
+
+    def taking_hours_on(self, day: datetime.date):
+        """Projects on which hours dated `day` may still be recorded (not concluded before that day)."""
+        return self.filter(Q(concluded_on__isnull=True) | Q(concluded_on__gte=day))
+
+
+class FundingSource(models.TextChoices):
+    PNRR = "pnrr", _("PNRR M5C2 I1.1.1")
+    LEPS = "leps", _("Fondi nazionali per il LEPS")
+    ALTRO = "altro", _("Altri fondi")
+
 
 class Project(models.Model):
-    """A PNRR project (M5C2 I1.1.1), identified by its CUP. It is presented by a lead ambito (capofila, `ambito`),
-    alone or in association with other ambiti (`associated_ambiti`), as the Romagna Faentina with the Bassa Romagna."""
+    """A project of the programme, identified by its CUP when it has one (a PNRR project always does).
+    It is presented by a lead ambito (capofila, `ambito`), alone or in association with other ambiti
+    (`associated_ambiti`), as the Romagna Faentina with the Bassa Romagna."""
 
     ambito = models.ForeignKey(
         Ambito, on_delete=models.PROTECT, related_name="projects", verbose_name=_("ambito capofila")
@@ -325,14 +340,20 @@ class Project(models.Model):
         Ambito, related_name="associated_projects", blank=True, verbose_name=_("ambiti associati")
     )
     title = models.CharField(_("titolo"), max_length=300)
-    cup = models.CharField(_("CUP"), max_length=15, validators=[cup_validator])
+    cup = models.CharField(
+        _("CUP"),
+        max_length=15,
+        blank=True,
+        validators=[cup_validator],
+        help_text=_("Obbligatorio per i progetti PNRR."),
+    )
     funding_decree = models.CharField(_("decreto di finanziamento"), max_length=300, blank=True)
     amount = models.DecimalField(
         _("importo finanziato (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     start_date = models.DateField(_("data di inizio"))
     end_date = models.DateField(_("data di fine"))
-    measure_code = models.CharField(_("codice misura"), max_length=40, default="M5C2 I1.1.1")
+    measure_code = models.CharField(_("codice misura"), max_length=40, default="M5C2 I1.1.1", blank=True)
     partners = models.ManyToManyField(Organisation, related_name="projects", blank=True, verbose_name=_("enti partner"))
 
     # --- The project's rules (see `equipes.project_rules`; defaults from the Seregno notice) ---------------
@@ -394,16 +415,38 @@ class Project(models.Model):
         default=DEFAULT_RULES.judicial_authority_warning,
     )
     # --- end of the project's rules ---------------------------------------------------------------------
+    # --- Life of the project (issue 13 §5): funding, conclusion, the project that follows ---------------
+    funding_source = models.CharField(
+        _("fonte di finanziamento"), max_length=10, choices=FundingSource.choices, default=FundingSource.PNRR
+    )
+    concluded_on = models.DateField(
+        _("concluso il"),
+        null=True,
+        blank=True,
+        help_text=_("L'ultimo giorno del progetto: dopo non prende nuove famiglie né ore."),
+    )
+    concluded_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("concluso da")
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("progetto precedente"),
+    )
+    # ---------------------------------------------------------------------------------------------------------
 
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("progetto PNRR")
-        verbose_name_plural = _("progetti PNRR")
+        verbose_name = _("progetto")
+        verbose_name_plural = _("progetti")
         ordering = ["-start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["cup"], name="project_cup_unique"),
-            models.CheckConstraint(condition=Q(cup__regex=CUP_PATTERN), name="project_cup_format"),
+            models.UniqueConstraint(fields=["cup"], condition=~Q(cup=""), name="project_cup_unique"),
+            models.CheckConstraint(condition=Q(cup="") | Q(cup__regex=CUP_PATTERN), name="project_cup_format"),
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="project_dates_ordered"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="project_amount_positive"),
             models.CheckConstraint(condition=Q(sedt_minimum_weekly_hours__gt=0), name="project_sedt_minimum_positive"),
@@ -421,10 +464,24 @@ class Project(models.Model):
                 name="project_likert_points_range",
             ),
             models.CheckConstraint(condition=Q(deadline_window_days__gte=1), name="project_deadline_window_positive"),
+            models.CheckConstraint(condition=~Q(funding_source="pnrr") | ~Q(cup=""), name="project_pnrr_has_cup"),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True)
+                | Q(concluded_on__gte=models.F("start_date"), concluded_on__lte=models.F("end_date")),
+                name="project_concluded_within_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(concluded_by__isnull=True) | Q(concluded_on__isnull=False),
+                name="project_concluded_by_needs_date",
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor"], condition=Q(predecessor__isnull=False), name="project_one_follow_on"
+            ),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("pk")), name="project_not_its_own_predecessor"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.cup} — {self.title}"
+        return f"{self.cup} — {self.title}" if self.cup else self.title
 
     def get_absolute_url(self) -> str:
         return reverse("equipes:project-detail", args=[self.pk])
@@ -432,6 +489,29 @@ class Project(models.Model):
     @property
     def rules(self) -> ProjectRules:
         return rules_of(self)
+
+    def short_label(self) -> str:
+        """How pages name the project in a line: its CUP, or its title when it has none."""
+        return f"CUP {self.cup}" if self.cup else self.title
+
+    @property
+    def is_pnrr(self) -> bool:
+        return self.funding_source == FundingSource.PNRR
+
+    @property
+    def is_concluded(self) -> bool:
+        """Concluded by the Ufficio di Piano (`project_conclude`): no new inclusions, implementations or
+        interventions, no hours after `concluded_on`, figures frozen in the final report."""
+        return self.concluded_on is not None
+
+    def takes_hours_on(self, day: datetime.date) -> bool:
+        """Whether hours dated `day` may still be recorded on the project."""
+        return self.concluded_on is None or day <= self.concluded_on
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The day the project ended (its conclusion) or will end (its end date)."""
+        return self.concluded_on or self.end_date
 
     @property
     def ambito_ids(self) -> list[int]:
@@ -601,7 +681,7 @@ class ProjectTarget(models.Model):
             models.UniqueConstraint(fields=["project", "kind", "scope"], name="project_target_unique"),
             models.CheckConstraint(condition=Q(minimum__gt=0), name="project_target_minimum_positive"),
             models.CheckConstraint(
-                condition=~Q(kind__in=[k.value for k in SHARE_KINDS]) | Q(minimum__lte=100),
+                condition=~Q(kind__in=sorted(k.value for k in SHARE_KINDS)) | Q(minimum__lte=100),
                 name="project_target_share_at_most_100",
             ),
             models.CheckConstraint(

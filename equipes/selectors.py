@@ -8,7 +8,9 @@ from .models import Equipe, GovernanceMeeting, Implementation, Project, ProjectT
 
 
 def get_project_for(user: User, pk: int) -> Project:
-    return get_object_or_404(Project.objects.visible_to(user).select_related("ambito"), pk=pk)
+    return get_object_or_404(
+        Project.objects.visible_to(user).select_related("ambito", "predecessor", "concluded_by"), pk=pk
+    )
 
 
 def get_implementation_for(user: User, pk: int) -> Implementation:

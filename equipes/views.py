@@ -14,10 +14,13 @@ from pippi_portal.idempotency import once_per_submission
 from pippi_portal.shortcuts import paginate, require_perm
 from pippi_portal.uploads import protected_file_response
 
+from . import services
 from .forms import (
+    FollowOnProjectForm,
     GovernanceMeetingForm,
     ImplementationForm,
     ProfileForm,
+    ProjectConcludeForm,
     ProjectForm,
     ProjectTargetForm,
     StaffTrainingForm,
@@ -46,6 +49,7 @@ def project_detail(request, pk: int):
             "partners": project.partners.all(),
             "associated_ambiti": project.associated_ambiti.order_by("name"),
             "targets": project.targets.order_by("kind", "scope"),
+            "successor": project.successors.first(),
             "can_change": request.user.has_perm("equipes.change_project", project),
             "can_change_targets": request.user.has_perm("equipes.change_projecttarget", project),
         },
@@ -65,6 +69,52 @@ def project_edit(request, pk: int):
         request,
         "form_page.html",
         {"form": form, "title": _("Modifica progetto"), "cancel_url": project.get_absolute_url()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_conclude(request, pk: int):
+    """The Ufficio di Piano concludes the project on its last day."""
+    project = get_project_for(request.user, pk)
+    require_perm(request.user, "equipes.change_project", project)
+    if project.is_concluded:
+        messages.info(request, _("Il progetto è già concluso."))
+        return redirect(project)
+    form = ProjectConcludeForm(request.POST or None, project=project)
+    if form.is_valid():
+        try:
+            services.project_conclude(project=project, on=form.cleaned_data["concluded_on"], by=request.user)
+        except services.ProjectRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Progetto concluso: non prende più nuove famiglie né ore successive."))
+            return redirect(project)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": _("Concludi il progetto"), "cancel_url": project.get_absolute_url()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_follow_on(request, pk: int):
+    """The Ufficio di Piano starts the project that follows this one, with its first implementation. A
+    second submission is refused: a project has one follow-on."""
+    predecessor = get_project_for(request.user, pk)
+    require_perm(request.user, "equipes.change_project", predecessor)
+    form = FollowOnProjectForm(request.POST or None, predecessor=predecessor)
+    if form.is_valid():
+        try:
+            project = services.project_start_follow_on(predecessor=predecessor, by=request.user, **form.cleaned_data)
+        except services.ProjectRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Progetto successivo avviato."))
+            return redirect(project)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": _("Avvia il progetto successivo"), "cancel_url": predecessor.get_absolute_url()},
     )
 
 

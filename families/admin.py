@@ -21,6 +21,7 @@ from .models import (
     Preassessment,
     PreassessmentConcern,
     ProgettoQuadro,
+    ProjectTakeover,
     RatingLevel,
     Referral,
     SDQScore,
@@ -251,6 +252,13 @@ class TransitionLogAdmin(ReadOnlyAdmin):
     list_filter = ["to_state"]
     search_fields = ["family__code"]
     date_hierarchy = "at"
+
+
+@admin.register(ProjectTakeover)
+class ProjectTakeoverAdmin(ReadOnlyAdmin):
+    list_display = ["family", "from_implementation", "to_implementation", "state", "effective_on", "by"]
+    search_fields = ["family__code"]
+    list_select_related = ["family", "from_implementation", "to_implementation", "by"]
 
 
 @admin.register(AccessLog)

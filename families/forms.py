@@ -103,6 +103,18 @@ class FamilyForm(PortalForm):
             if equipe:
                 self.initial.setdefault("equipe", equipe.pk)
 
+    def clean_implementation(self):
+        """A concluded project takes no new families: its implementations are offered only to the families
+        already in them."""
+        implementation = self.cleaned_data.get("implementation")
+        changed = implementation is not None and implementation.pk != self.instance.implementation_id
+        if changed and implementation.project.is_concluded:
+            raise forms.ValidationError(
+                _("Il progetto di questa implementazione si è concluso il %(day)s: non accoglie nuove famiglie.")
+                % {"day": f"{implementation.project.concluded_on:%d/%m/%Y}"}
+            )
+        return implementation
+
     def clean(self):
         cleaned = super().clean()
         equipe, comune = cleaned.get("equipe"), cleaned.get("comune")

@@ -25,6 +25,7 @@ from .models import (
     Member,
     Objective,
     ProgettoQuadro,
+    ProjectTakeover,
     State,
     TeamMeeting,
     TeamMember,
@@ -154,6 +155,14 @@ def _path_annotations(user: User) -> dict:
             ProgettoQuadro.objects.filter(family=family).order_by("-version"), date="date", version="version"
         ),
         "path_meetings": timeline.rows(TeamMeeting.objects.filter(family=family).order_by("-date"), date="date"),
+        "path_takeovers": timeline.rows(
+            ProjectTakeover.objects.filter(family=family).order_by("effective_on", "pk"),
+            on="effective_on",
+            from_number="from_implementation__number",
+            from_project="from_implementation__project__title",
+            to_number="to_implementation__number",
+            to_project="to_implementation__project__title",
+        ),
     }
 
 
@@ -192,6 +201,16 @@ def family_timeline(
         )
     for row in family.path_meetings:
         entries.append(TimelineEntry(timeline.as_date(row["date"]), _("Incontro dell'EM"), kind="meeting"))
+    for row in family.path_takeovers:
+        detail = _("da P.I.P.P.I. %(from_n)s («%(from_p)s») a P.I.P.P.I. %(to_n)s («%(to_p)s»)") % {
+            "from_n": row["from_number"],
+            "from_p": row["from_project"],
+            "to_n": row["to_number"],
+            "to_p": row["to_project"],
+        }
+        entries.append(
+            TimelineEntry(timeline.as_date(row["on"]), _("Passaggio al progetto successivo"), detail, kind="takeover")
+        )
     for consent in consents:
         entries.append(TimelineEntry(consent.signed_on, consent.get_kind_display(), _("firmato"), kind="consent"))
     for note in notes:

@@ -12,15 +12,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from equipes.models import Ambito, User
+from equipes.models import Ambito, Implementation, Project, User
 
 from .models import (
     ACTIVE_STATES,
+    ENDED_STATES,
     AccessLog,
     Action,
     Assessment,
@@ -33,6 +34,7 @@ from .models import (
     Preassessment,
     PreassessmentConcern,
     ProgettoQuadro,
+    ProjectTakeover,
     Referral,
     State,
     SubDimension,
@@ -95,6 +97,8 @@ def guard_include(family: Family) -> list[str]:
         missing.append(_("l'adesione al programma firmata"))
     if family.implementation_id is None:
         missing.append(_("l'implementazione a cui assegnare la famiglia"))
+    elif family.implementation.project.is_concluded:
+        missing.append(_("un'implementazione di un progetto non concluso"))
     return missing
 
 
@@ -391,6 +395,8 @@ def next_family_code(ambito: Ambito, year: int) -> tuple[str, int]:
 def family_refer(*, by: User, family: Family, referral: Referral, members: Iterable[Member]) -> Family:
     """Register a referral: the family (with a new code), its referral and its members, in one transaction.
     The user who registers it is the case manager unless the form named another."""
+    if family.implementation_id is not None and family.implementation.project.is_concluded:
+        raise TransitionRefused([_("un'implementazione di un progetto non concluso")])
     with transaction.atomic():
         family.ambito_id = family.equipe.ambito_id
         family.year = referral.date.year
@@ -406,6 +412,49 @@ def family_refer(*, by: User, family: Family, referral: Referral, members: Itera
         # The case manager leads the family's équipe from the first day.
         TeamMember.objects.create(family=family, user=family.case_manager, role=_("Case manager"))
     return family
+
+
+# --- The project that follows ----------------------------------------------------------------------------
+
+
+def families_to_take_over(predecessor: Project) -> QuerySet[Family]:
+    """The families of a project's implementations whose path has not ended (referred, pre-assessed, on
+    their path or suspended): those the follow-on project takes over."""
+    return Family.objects.filter(implementation__project=predecessor).exclude(state__in=ENDED_STATES)
+
+
+def families_take_over(*, implementation: Implementation, by: User) -> list[Family]:
+    """Carry the families still on their path from the concluded project that `implementation`'s project
+    follows into `implementation`, from the day after the conclusion. Each family keeps its state,
+    assessments, plans, team and interventions (interventions belong to the family, not to the project, and
+    run on); only its implementation changes, and a `ProjectTakeover` row records from which one, in which
+    state, when and by whom. Hours are attributed by date: up to the conclusion to the old project's
+    timesheets, from the next day to the new one's."""
+    project = implementation.project
+    predecessor = project.predecessor
+    if predecessor is None:
+        raise TransitionRefused([_("un progetto precedente da cui riprendere le famiglie")])
+    if not predecessor.is_concluded:
+        raise TransitionRefused([_("la conclusione del progetto precedente")])
+    on = predecessor.concluded_on + datetime.timedelta(days=1)
+    with transaction.atomic():
+        families = list(families_to_take_over(predecessor).select_for_update(of=("self",)).order_by("pk"))
+        takeovers = [
+            ProjectTakeover(
+                family=family,
+                from_implementation_id=family.implementation_id,
+                to_implementation=implementation,
+                state=family.state,
+                effective_on=on,
+                by=by,
+            )
+            for family in families
+        ]
+        Family.objects.filter(pk__in=[f.pk for f in families]).update(
+            implementation=implementation, updated_at=timezone.now()
+        )
+        ProjectTakeover.objects.bulk_create(takeovers)
+    return families
 
 
 # --- Assessments -----------------------------------------------------------------------------------------

@@ -72,6 +72,16 @@ class InterventionForm(PortalForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La fine non può precedere l'inizio."))
+        implementation = self.instance.family.implementation
+        if self.instance.pk is None and implementation is not None and implementation.project.is_concluded:
+            self.add_error(
+                None,
+                _(
+                    "Il progetto della famiglia si è concluso il %(day)s: non si attivano nuovi interventi. "
+                    "Gli interventi proseguono con il progetto successivo, quando la famiglia vi passa."
+                )
+                % {"day": f"{implementation.project.concluded_on:%d/%m/%Y}"},
+            )
         minimum = self.rules.sedt_minimum_weekly_hours
         below_minimum = kind and kind.is_sedt and hours is not None and hours < minimum
         if below_minimum and not self.rules.sedt_exception_allowed:

@@ -60,8 +60,8 @@ def get_timesheet_for(user: User, pk: int) -> Timesheet:
 
 def project_for(user: User, day: datetime.date) -> Project | None:
     """The project the user's ambito takes part in (as lead or associated) that covers the day (the latest
-    started, if several)."""
-    return Project.objects.of_ambito(user.ambito_id).active_on(day).order_by("-start_date").first()
+    started, if several), leaving out a project concluded before the day."""
+    return Project.objects.of_ambito(user.ambito_id).active_on(day).taking_hours_on(day).order_by("-start_date").first()
 
 
 def families_for_hours(user: User, day: datetime.date):

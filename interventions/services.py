@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from equipes.models import Role, User
+from equipes.models import Project, Role, User
 from families.models import Family
 
 from .models import (
@@ -55,6 +55,20 @@ def _check_day(user: User, day: datetime.date) -> None:
         raise HoursRefused(_("Le ore si registrano dal %(first)s in poi.") % {"first": f"{first:%d/%m/%Y}"})
 
 
+def project_concluded_message(project: Project, day: datetime.date) -> str:
+    return _(
+        "Il progetto %(project)s si è concluso il %(end)s: non prende ore del %(day)s. "
+        "Le ore successive vanno sul progetto che lo segue."
+    ) % {"project": project.title, "end": f"{project.concluded_on:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
+
+
+def _check_project_takes_hours(family: Family, day: datetime.date) -> None:
+    """A family of a concluded project takes no hours after the conclusion (until it is carried over)."""
+    project = Project.objects.filter(implementations__families=family.pk).first()
+    if project is not None and not project.takes_hours_on(day):
+        raise HoursRefused(project_concluded_message(project, day))
+
+
 def _lock_hours_of(user: User) -> None:
     """Serialise the writes of one person's hours until the transaction ends: the day's total read next is
     then the one the write will meet (the database's ceiling trigger takes the same lock)."""
@@ -92,6 +106,7 @@ def time_entry_set(
     if activity in FAMILY_ACTIVITIES:
         if family is None or not families_for_hours(user, day).filter(pk=family.pk).exists():
             raise HoursRefused(_("Puoi registrare ore solo per le famiglie a cui sei assegnato."))
+        _check_project_takes_hours(family, day)
         group = None
     elif activity == Activity.GRUPPO:
         if group is None or not groups_for_hours(user).filter(pk=group.pk).exists():
@@ -124,6 +139,8 @@ def time_entry_set(
                 raise HoursRefused(day_ceiling_message(day, total))
             if timesheet is None:
                 timesheet = timesheet_for(user, day)
+            if timesheet.project is not None and not timesheet.project.takes_hours_on(day):
+                raise HoursRefused(project_concluded_message(timesheet.project, day))
             intervention = None
             if family is not None:
                 # The intervention the hours belong to: the user's active one for the family, SEDT first.

@@ -10,7 +10,7 @@ from equipes.models import Project, User
 from pippi_portal.forms import RedactedTextMixin
 
 from .indicators import semester_bounds
-from .models import ReportRun
+from .models import FINAL_REPORT_LABEL, ReportRun
 
 
 def semester_choices(project: Project | None = None) -> list[tuple[str, str]]:
@@ -46,10 +46,18 @@ class ReportStartForm(forms.Form):
             self.add_error("year", _("Scrivi l'anno della sintesi."))
         if kind == ReportRun.Kind.ANNUAL and cleaned.get("year") and cleaned["year"] > timezone.localdate().year:
             self.add_error("year", _("L'anno non è ancora iniziato."))
+        project = cleaned.get("project")
+        if kind == ReportRun.Kind.FINAL and project is not None and not project.is_concluded:
+            self.add_error(
+                "kind",
+                _("La relazione finale copre l'intera durata del progetto: si prepara quando il progetto è concluso."),
+            )
         return cleaned
 
     @property
     def label(self) -> str:
+        if self.cleaned_data["kind"] == ReportRun.Kind.FINAL:
+            return FINAL_REPORT_LABEL
         if self.cleaned_data["kind"] == ReportRun.Kind.SEMESTER:
             return self.cleaned_data["semester"]
         return str(self.cleaned_data["year"])

@@ -21,7 +21,7 @@ from families.pseudonymisation import families_redactor
 from pippi_portal.pdf import render_pdf
 
 from . import charts, indicators
-from .models import ReportRun
+from .models import FINAL_REPORT_LABEL, ReportRun
 
 NARRATIVE_FIELDS = ("critical_issues", "corrective_actions", "overall_evaluation")
 
@@ -39,7 +39,13 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def period_of(kind: str, label: str) -> tuple[datetime.date, datetime.date]:
+def period_of(kind: str, label: str, project: Project | None = None) -> tuple[datetime.date, datetime.date]:
+    """The period a report covers: a semester, a calendar year, or for the final report the project's whole
+    duration, from its start to its last day (its conclusion)."""
+    if kind == ReportRun.Kind.FINAL:
+        if project is None:
+            raise ValueError("The final report's period is the project's.")
+        return project.start_date, project.last_day
     if kind == ReportRun.Kind.SEMESTER:
         return indicators.semester_bounds(label)
     if not (label.isdigit() and len(label) == 4):
@@ -48,8 +54,9 @@ def period_of(kind: str, label: str) -> tuple[datetime.date, datetime.date]:
 
 
 def compute_snapshot(project: Project, kind: str, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """The figures a run freezes: the whole semester report, or the annual synthesis' quality section."""
-    if kind == ReportRun.Kind.SEMESTER:
+    """The figures a run freezes: the whole semester report (over the project's duration for the final
+    report), or the annual synthesis' quality section."""
+    if kind in (ReportRun.Kind.SEMESTER, ReportRun.Kind.FINAL):
         return indicators.compute(project, start, end)
     snapshot = {
         "meta": indicators.meta(project, start, end),
@@ -62,6 +69,11 @@ def compute_snapshot(project: Project, kind: str, start: datetime.date, end: dat
 
 
 def title_of(run: ReportRun) -> str:
+    if run.kind == ReportRun.Kind.FINAL:
+        return _("Relazione finale del progetto (%(start)s – %(end)s)") % {
+            "start": f"{run.period_start:%d/%m/%Y}",
+            "end": f"{run.period_end:%d/%m/%Y}",
+        }
     if run.kind == ReportRun.Kind.SEMESTER:
         year, half = run.label.split("-S")
         return _("Rendicontazione semestrale — %(half)s° semestre %(year)s") % {"half": half, "year": year}
@@ -77,8 +89,8 @@ def pdf_bytes(run: ReportRun) -> bytes:
         "label": run.label,
         "title": title_of(run),
         "generated_at": timezone.localtime(),
-        "mdb_chart": charts.mondo_del_bambino_chart(snapshot) if run.kind == ReportRun.Kind.SEMESTER else "",
-        "hours_chart": charts.hours_chart(snapshot) if run.kind == ReportRun.Kind.SEMESTER else "",
+        "mdb_chart": charts.mondo_del_bambino_chart(snapshot) if run.kind != ReportRun.Kind.ANNUAL else "",
+        "hours_chart": charts.hours_chart(snapshot) if run.kind != ReportRun.Kind.ANNUAL else "",
         # The report leaves the portal: the Ufficio di Piano's texts go out without the names of the families.
         "redactor": families_redactor(Family.objects.filter(ambito_id__in=run.project.ambito_ids).values("pk")),
     }
@@ -136,10 +148,17 @@ def _enqueue(run: ReportRun) -> None:
 
 
 def report_start(*, project: Project, kind: str, label: str, by: User) -> ReportRun:
-    """A new version of a report for a period; the figures are frozen and the PDF rendered in the background."""
+    """A new version of a report for a period; the figures are frozen and the PDF rendered in the background.
+    The final report (`kind` "final", label "finale") covers the project's whole duration and is written
+    once the project is concluded."""
     if not by.is_admin_role and not project.is_led_by(by):
         raise ReportRefused(_("Le rendicontazioni del progetto si avviano dall'ambito capofila."))
-    start, end = period_of(kind, label)
+    if kind == ReportRun.Kind.FINAL:
+        project = Project.objects.get(pk=project.pk)  # its conclusion as it is now
+        if not project.is_concluded:
+            raise ReportRefused(_("La relazione finale si prepara quando il progetto è concluso."))
+        label = FINAL_REPORT_LABEL
+    start, end = period_of(kind, label, project)
     if start > timezone.localdate():
         raise ReportRefused(_("Il periodo %(label)s non è ancora iniziato.") % {"label": label})
     with transaction.atomic():

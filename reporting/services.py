@@ -7,10 +7,38 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from equipes.models import User
+from equipes.models import Implementation, User
+from families.models import Family
+from families.services import TransitionRefused, families_take_over
 
-from .models import SatisfactionSurvey, SurveyAnswer, SurveyItem, SurveyLink, SurveyLinkBatch, SurveyResponse
+from .models import (
+    FINAL_REPORT_LABEL,
+    ReportRun,
+    SatisfactionSurvey,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyLink,
+    SurveyLinkBatch,
+    SurveyResponse,
+)
+
+
+def project_take_over_families(*, implementation: Implementation, by: User) -> list[Family]:
+    """Carry the families still on their path from the concluded project that `implementation`'s project follows
+    (`families.services.families_take_over`), once that project's final report has frozen its figures: the
+    live figures follow the families to the new project, the old project's stay in its final report."""
+    predecessor = implementation.project.predecessor
+    frozen = (
+        predecessor is not None
+        and ReportRun.objects.filter(project=predecessor, kind=ReportRun.Kind.FINAL, label=FINAL_REPORT_LABEL)
+        .exclude(snapshot_sha256="")
+        .exists()
+    )
+    if predecessor is not None and predecessor.is_concluded and not frozen:
+        raise TransitionRefused([_("la relazione finale del progetto precedente, con i suoi dati congelati")])
+    return families_take_over(implementation=implementation, by=by)
 
 
 class LinkAlreadyUsed(Exception):

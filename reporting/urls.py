@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, target_views, views
+from . import report_views, takeover_views, target_views, views
 
 app_name = "reporting"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("qualita/", views.index, name="quality-index"),
     # Report runs and live indicators
     path("report/", report_views.report_list, name="report-list"),
+    path("progetti/<int:pk>/passaggio-famiglie/", takeover_views.project_takeover, name="project-takeover"),
     path("report/<int:pk>/", report_views.report_detail, name="report-detail"),
     path("report/<int:pk>/stato/", report_views.report_status, name="report-status"),
     path("report/<int:pk>/testi/", report_views.report_narrative, name="report-narrative"),

@@ -3,15 +3,20 @@ governance meetings, login): one `Case` each, see tests/fuzz_cases.py."""
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.cache import cache
 from django.urls import reverse
 from hypothesis import strategies as st
 
+from equipes import services as project_services
 from equipes.forms import (
+    FollowOnProjectForm,
     GovernanceMeetingForm,
     ImplementationForm,
     LoginForm,
     ProfileForm,
+    ProjectConcludeForm,
     ProjectForm,
     ProjectTargetForm,
     StaffTrainingForm,
@@ -40,6 +45,16 @@ def login_shape(s, form):
     return FormShape(generated)
 
 
+def conclude_save(s, form, user):
+    project_services.project_conclude(project=fresh(s.project), on=form.cleaned_data["concluded_on"], by=user)
+
+
+def follow_on_save(s, form, user):
+    # What the view does: the service's refusals (a second follow-on) become a form error.
+    with contextlib.suppress(project_services.ProjectRefused):
+        project_services.project_start_follow_on(predecessor=fresh(s.project), by=user, **form.cleaned_data)
+
+
 def cases() -> list[Case]:
     return [
         Case(
@@ -55,6 +70,22 @@ def cases() -> list[Case]:
             user=udp,
             url=lambda s: reverse("equipes:project-edit", args=[s.project.pk]),
             save=plain_save,
+        ),
+        Case(
+            "ProjectConcludeForm",
+            ProjectConcludeForm,
+            lambda s, d, fl: ProjectConcludeForm(d, project=fresh(s.project)),
+            user=udp,
+            url=lambda s: reverse("equipes:project-conclude", args=[s.project.pk]),
+            save=conclude_save,
+        ),
+        Case(
+            "FollowOnProjectForm",
+            FollowOnProjectForm,
+            lambda s, d, fl: FollowOnProjectForm(d, predecessor=fresh(s.project)),
+            user=udp,
+            url=lambda s: reverse("equipes:project-follow-on", args=[s.project.pk]),
+            save=follow_on_save,
         ),
         Case(
             "ImplementationForm",

@@ -7,6 +7,7 @@ import contextlib
 
 from django.urls import reverse
 
+from families.services import TransitionRefused
 from reporting import reports
 from reporting import services as quality
 from reporting.forms import (
@@ -20,6 +21,7 @@ from reporting.forms import (
     SurveyForm,
 )
 from reporting.report_forms import NarrativeForm, ReportStartForm
+from reporting.takeover_views import TakeoverForm
 from tests.fuzz_cases import Case, fresh, plain_save, save_with, udp
 
 
@@ -56,8 +58,22 @@ def narrative_save(s, form, user):
     reports.report_save_narrative(run=fresh(s.run), texts=form.cleaned_data)
 
 
+def takeover_save(s, form, user):
+    # What the view does: the service's refusals (no predecessor, no final report) become a form error.
+    with contextlib.suppress(TransitionRefused):
+        quality.project_take_over_families(implementation=form.cleaned_data["implementation"], by=user)
+
+
 def cases() -> list[Case]:
     return [
+        Case(
+            "TakeoverForm",
+            TakeoverForm,
+            lambda s, d, fl: TakeoverForm(d, project=fresh(s.project)),
+            user=udp,
+            url=lambda s: reverse("reporting:project-takeover", args=[s.project.pk]),
+            save=takeover_save,
+        ),
         Case(
             "SurveyForm",
             SurveyForm,

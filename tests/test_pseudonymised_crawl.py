@@ -95,7 +95,9 @@ NOT_REACHED = {
 UFFICIO_PIANO_ONLY = {
     "equipes:implementation-create",
     "equipes:implementation-edit",
+    "equipes:project-conclude",
     "equipes:project-edit",
+    "equipes:project-follow-on",
     "equipes:staff-detail",
     "equipes:staff-list",
     "equipes:training-create",
@@ -110,6 +112,7 @@ UFFICIO_PIANO_ONLY = {
     "reporting:indicator-edit",
     "reporting:indicator-value-create",
     "reporting:indicator-value-edit",
+    "reporting:project-takeover",
     "reporting:survey-batch-print",
     "reporting:survey-comments",
     "reporting:survey-create",

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(
                     models.Q(
-                        ("kind__in", ["esiti_positivi", "famiglie_con_sedt", "famiglie_con_appoggio"]), _negated=True
+                        ("kind__in", ["esiti_positivi", "famiglie_con_appoggio", "famiglie_con_sedt"]), _negated=True
                     ),
                     ("minimum__lte", 100),
                     _connector="OR",

@@ -23,6 +23,8 @@ STAFF_REGISTER = {"ufficio_piano", "referente_ente", "admin"}
 PAGES = {
     "project-detail": (set(ROLES),),
     "project-edit": ({"ufficio_piano", "admin"},),
+    "project-conclude": ({"ufficio_piano", "admin"},),
+    "project-follow-on": ({"ufficio_piano", "admin"},),
     "implementation-create": ({"ufficio_piano", "admin"},),
     "implementation-edit": ({"ufficio_piano", "admin"},),
     "equipe-list": (set(ROLES),),
@@ -51,6 +53,8 @@ def object_urls(project, implementation, equipe, staff, training, target) -> dic
         "target-edit": reverse("equipes:target-edit", args=[target.pk]),
         "project-detail": reverse("equipes:project-detail", args=[project.pk]),
         "project-edit": reverse("equipes:project-edit", args=[project.pk]),
+        "project-conclude": reverse("equipes:project-conclude", args=[project.pk]),
+        "project-follow-on": reverse("equipes:project-follow-on", args=[project.pk]),
         "implementation-create": reverse("equipes:implementation-create", args=[project.pk]),
         "implementation-edit": reverse("equipes:implementation-edit", args=[implementation.pk]),
         "equipe-detail": reverse("equipes:equipe-detail", args=[equipe.pk]),

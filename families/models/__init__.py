@@ -31,7 +31,7 @@ from .referral import ConcernLevel, Preassessment, PreassessmentConcern, Referra
 from .assessments import Assessment, AssessmentRating, SDQScore
 from .plan import Action, Objective, PlanComment, ProgettoQuadro, Verification
 from .team import Closure, Consent, DiaryNote, DiaryNoteQuerySet, TeamMeeting, TeamMember, consent_upload_to
-from .logs import TRACKED_MODELS, AccessLog, AnonymisationLog, TransitionLog
+from .logs import TRACKED_MODELS, AccessLog, AnonymisationLog, ProjectTakeover, TransitionLog
 # isort: on
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "ENDED_STATES",
     "IMPLEMENTATION_OUTSIDE_AMBITO",
     "PATH_STATES",
+    "ProjectTakeover",
     "TRACKED_MODELS",
     "AccessLog",
     "Action",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,39 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state}"
+
+
+class ProjectTakeover(models.Model):
+    """A family carried over from an implementation of a concluded project into one of the project that
+    follows it (`families.services.families_take_over`). The family keeps its state, assessments, plans and
+    interventions; this row says when it changed project, from which implementation, and who did it."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="takeovers")
+    from_implementation = models.ForeignKey(
+        "equipes.Implementation", on_delete=models.PROTECT, related_name="+", verbose_name=_("dall'implementazione")
+    )
+    to_implementation = models.ForeignKey(
+        "equipes.Implementation", on_delete=models.PROTECT, related_name="+", verbose_name=_("all'implementazione")
+    )
+    state = models.CharField(_("stato al passaggio"), max_length=20, choices=State.choices)
+    effective_on = models.DateField(_("dal"))
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = FamilyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("passaggio al progetto successivo")
+        verbose_name_plural = _("passaggi al progetto successivo")
+        ordering = ["effective_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_implementation=models.F("to_implementation")), name="takeover_changes_implementation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_id}: {self.from_implementation_id} → {self.to_implementation_id}"
 
 
 # Every change to personal data is recorded with who, when, old and new values (DESIGN.md §4): database

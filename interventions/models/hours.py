@@ -138,6 +138,8 @@ class TimesheetLog(models.Model):
 DAY_CEILING_MINUTES = 24 * 60
 #: Name of the database's refusal of a day above the ceiling (the triggers below raise it as a constraint).
 DAY_CEILING_CONSTRAINT = "time_entry_day_at_most_24_hours"
+#: Name of the database's refusal of hours dated after the conclusion of their project.
+PROJECT_CONCLUDED_CONSTRAINT = "time_entry_project_not_concluded"
 #: Prefix of the advisory lock that serialises the writes of one person's hours (see `day_lock_key`).
 DAY_LOCK = "interventions.time_entry_day"
 
@@ -280,6 +282,28 @@ class TimeEntry(models.Model):
                             USING ERRCODE = 'check_violation';
                     END IF;
                     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                    RETURN NEW;
+                """,
+            ),
+            # A concluded project takes no hours after its conclusion (issue 13 §5): neither on its timesheets
+            # nor for the families of its implementations. The service says so in Italian first.
+            pgtrigger.Trigger(
+                name="time_entry_project_not_concluded",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func=f"""
+                    IF EXISTS (
+                        SELECT 1 FROM interventions_timesheet t JOIN equipes_project p ON p.id = t.project_id
+                        WHERE t.id = NEW.timesheet_id AND p.concluded_on < NEW.date
+                    ) OR (NEW.family_id IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM families_family f
+                        JOIN equipes_implementation i ON i.id = f.implementation_id
+                        JOIN equipes_project p ON p.id = i.project_id
+                        WHERE f.id = NEW.family_id AND p.concluded_on < NEW.date
+                    )) THEN
+                        RAISE EXCEPTION 'time entries: the project is concluded'
+                            USING ERRCODE = 'check_violation', CONSTRAINT = '{PROJECT_CONCLUDED_CONSTRAINT}';
+                    END IF;
                     RETURN NEW;
                 """,
             ),

@@ -113,6 +113,9 @@ def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
         "amount": str(project.amount),
         "funding_decree": project.funding_decree,
         "project_period": {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()},
+        "funding": project.funding_source,
+        "funding_label": str(project.get_funding_source_display()),
+        "concluded_on": project.concluded_on.isoformat() if project.concluded_on else "",
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "partners": list(project.partners.order_by("name").values_list("name", flat=True)),
     }

@@ -36,7 +36,7 @@ from .surveys import (
 from .complaints import DAYS_TO_CLOSE, Complaint, ComplaintQuerySet, open_on_q
 from .quality_controls import QualityControl
 from .impact import Direction, ImpactIndicator, ImpactIndicatorQuerySet, IndicatorValue, indicator_progress
-from .report_runs import ReportRun, ReportRunQuerySet, report_upload_to
+from .report_runs import FINAL_REPORT_LABEL, ReportRun, ReportRunQuerySet, report_upload_to
 # isort: on
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "ProjectScoped",
     "ProjectScopedQuerySet",
     "QualityControl",
+    "FINAL_REPORT_LABEL",
     "ReportRun",
     "ReportRunQuerySet",
     "SatisfactionSurvey",

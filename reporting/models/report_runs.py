@@ -19,7 +19,12 @@ from .project_scoped import ProjectScoped, ProjectScopedQuerySet
 
 
 def report_upload_to(instance: ReportRun, filename: str) -> str:
-    return f"reports/{instance.project.cup}/{instance.kind}-{instance.label}-v{instance.version}-{filename}"
+    folder = instance.project.cup or f"progetto-{instance.project_id}"
+    return f"reports/{folder}/{instance.kind}-{instance.label}-v{instance.version}-{filename}"
+
+
+#: The label of a project's final report (one per project, in versions).
+FINAL_REPORT_LABEL = "finale"
 
 
 class ReportRunQuerySet(ProjectScopedQuerySet):
@@ -35,6 +40,7 @@ class ReportRun(ProjectScoped):
     class Kind(models.TextChoices):
         SEMESTER = "semester", _("Rendicontazione semestrale")
         ANNUAL = "annual", _("Sintesi annuale")
+        FINAL = "final", _("Relazione finale")
 
     class State(models.TextChoices):
         BOZZA = "bozza", _("Bozza")
@@ -51,7 +57,9 @@ class ReportRun(ProjectScoped):
         Project, on_delete=models.PROTECT, related_name="report_runs", verbose_name=_("progetto")
     )
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
-    label = models.CharField(_("periodo"), max_length=10, help_text=_("2025-S1, 2025-S2 o l'anno per la sintesi"))
+    label = models.CharField(
+        _("periodo"), max_length=10, help_text=_("2025-S1, 2025-S2, l'anno per la sintesi o «finale»")
+    )
     period_start = models.DateField(_("inizio del periodo"))
     period_end = models.DateField(_("fine del periodo"))
     version = models.PositiveSmallIntegerField(_("versione"), default=1)
@@ -92,6 +100,9 @@ class ReportRun(ProjectScoped):
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="report_run_period_ordered"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_run_progress_percent"),
             models.CheckConstraint(
+                condition=~Q(kind="final") | Q(label=FINAL_REPORT_LABEL), name="report_run_final_label"
+            ),
+            models.CheckConstraint(
                 condition=~Q(state="approvato") | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="report_run_approved_has_approver",
             ),
@@ -106,7 +117,7 @@ class ReportRun(ProjectScoped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.label} v{self.version} — CUP {self.project.cup}"
+        return f"{self.get_kind_display()} {self.label} v{self.version} — {self.project}"
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:report-detail", args=[self.pk])

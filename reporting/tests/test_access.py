@@ -89,6 +89,8 @@ PAGES = {
     "reporting:report-submit": ("POST", CHANGE_REPORTS),
     "reporting:report-back": ("POST", CHANGE_REPORTS),
     "reporting:report-approve": ("POST", CHANGE_REPORTS),
+    # The passage of the families to the project that follows (a project of the ambito).
+    "reporting:project-takeover": ("GET", CHANGE_REPORTS),
     # The anonymous questionnaire: the thanks page, and a link whose token does not exist (the valid ones are in
     # reporting/tests/test_survey_links.py). The same for everybody, logged in or not.
     "reporting:survey-thanks": ("GET", None),
@@ -126,6 +128,7 @@ def object_urls(q, run) -> dict[str, list[str]]:
         for name in names
     }
     urls["reporting:project-targets"] = [reverse("reporting:project-targets", args=[run.project_id])]
+    urls["reporting:project-takeover"] = [reverse("reporting:project-takeover", args=[run.project_id])]
     urls["reporting:report-download"] = [reverse("reporting:report-download", args=[run.pk, fmt]) for fmt in FORMATS]
     return urls
 

@@ -1,0 +1,108 @@
+"""Hours and interventions at the end of a project (issue 13 §5): a concluded project takes no hours after its
+conclusion, in the service and in the database; after the takeover the hours go to the follow-on by date."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from equipes import services as project_services
+from equipes.models import FundingSource
+from families import services as family_services
+from interventions import services
+from interventions.forms import InterventionForm
+from interventions.models import InterventionType, TimeEntry, Timesheet
+
+END = datetime.date(2026, 5, 31)
+AFTER = datetime.date(2026, 6, 3)
+BEFORE = datetime.date(2026, 5, 29)
+
+
+def set_hours(world, family, day):
+    return services.time_entry_set(
+        user=world.users.operatore, day=day, activity="diretta_famiglia", minutes=120, family=family
+    )
+
+
+def conclude(world):
+    project_services.project_conclude(project=world.project, on=END, by=world.users.ufficio_piano)
+
+
+def follow_on(world):
+    return project_services.project_start_follow_on(
+        predecessor=world.project,
+        by=world.users.ufficio_piano,
+        title="P.I.P.P.I. LEPS",
+        funding_source=FundingSource.LEPS,
+        cup="",
+        amount=Decimal("90000"),
+        start_date=END + datetime.timedelta(days=1),
+        end_date=datetime.date(2027, 12, 31),
+        implementation_number=14,
+    )
+
+
+def test_a_concluded_project_takes_no_hours_after_its_end(world, sedt):
+    conclude(world)
+    with pytest.raises(services.HoursRefused, match="si è concluso il 31/05/2026"):
+        set_hours(world, sedt.family, AFTER)
+    assert not TimeEntry.objects.filter(date=AFTER).exists()
+
+
+def test_hours_up_to_the_conclusion_are_still_the_projects(world, sedt):
+    conclude(world)
+    entry = set_hours(world, sedt.family, BEFORE)
+    assert entry.timesheet.project == world.project
+
+
+def test_the_database_refuses_hours_after_the_conclusion(world, sedt):
+    conclude(world)
+    timesheet = Timesheet.objects.create(user=world.users.operatore, month=AFTER.replace(day=1), project=world.project)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeEntry.objects.create(
+            timesheet=timesheet,
+            user=world.users.operatore,
+            date=AFTER,
+            minutes=60,
+            activity="coordinamento",
+        )
+
+
+def test_the_database_refuses_hours_for_a_family_of_a_concluded_project(world, sedt):
+    conclude(world)
+    timesheet = Timesheet.objects.create(user=world.users.operatore, month=AFTER.replace(day=1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeEntry.objects.create(
+            timesheet=timesheet,
+            user=world.users.operatore,
+            date=AFTER,
+            minutes=60,
+            activity="diretta_famiglia",
+            family=sedt.family,
+        )
+
+
+def test_after_the_takeover_the_running_intervention_takes_hours_for_the_follow_on(world, sedt):
+    conclude(world)
+    project = follow_on(world)
+    family_services.families_take_over(implementation=project.implementations.get(), by=world.users.ufficio_piano)
+    before = set_hours(world, sedt.family, BEFORE)
+    after = set_hours(world, sedt.family, AFTER)
+    assert (before.timesheet.project, after.timesheet.project) == (world.project, project)
+    assert after.intervention == sedt
+
+
+def test_a_concluded_project_activates_no_new_intervention(world, sedt):
+    conclude(world)
+    form = InterventionForm(
+        {
+            "type": InterventionType.objects.get(code="psicologico", ambito__isnull=True).pk,
+            "start_date": "2026-06-02",
+            "planned_hours_per_week": "2",
+        },
+        family=sedt.family,
+        user=world.users.case_manager,
+    )
+    assert not form.is_valid()
+    assert "non si attivano nuovi interventi" in str(form.errors)
