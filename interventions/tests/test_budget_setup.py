@@ -329,3 +329,12 @@ def test_an_associated_ambitos_ufficio_di_piano_does_not_set_up_the_lead_project
     associated = f.make_user(world.other.ambito, Role.UFFICIO_PIANO, world.other.organisation)
     response = client_for(associated).get(reverse("interventions:budget-line-create", args=[world.project.pk]))
     assert response.status_code == 404
+
+
+def test_a_financed_amount_lowered_below_the_budget_is_warned_on_the_budget_page(world, client_for):
+    BudgetLine.objects.create(project=world.project, profile="educatore", minimum_hours=9000, hourly_cost=23)
+    type(world.project).objects.filter(pk=world.project.pk).update(amount=Decimal("200000.00"))
+    page = errors_of(
+        client_for(world.users.ufficio_piano).get(reverse("interventions:budget", args=[world.project.pk]))
+    )
+    assert "Il budget previsto supera di € 7.000,00 l&#x27;importo finanziato" in page
