@@ -12,6 +12,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from faker import Faker
 
@@ -24,6 +25,7 @@ from interventions.models import (
     Activity,
     Attendance,
     BudgetLine,
+    CostItem,
     Group,
     GroupSession,
     Intervention,
@@ -40,13 +42,34 @@ from interventions.models import (
 
 D = datetime.date
 HOURS_FROM = D(2024, 12, 1)  # the last 18 months of the Seregno project
-BUDGET = {  # profile: (minimum hours, hourly cost); the minimums are those of the Seregno co-design notice
+# profile: (minimum hours, hourly cost). The minimum hours are those of the Seregno co-design notice (001_…: "non
+# inferiore a n. 6.000 ore … educatore, n. 1.400 … psicologo/a, n. 900 … pedagogo, n. 100 … mediatore culturale").
+# The notice gives no hourly cost: these are invented, chosen so that the lines (€ 210.500,00) stay within the
+# € 211.500,00 it finances.
+BUDGET = {
     "educatore": (6000, Decimal("22.00")),
     "psicologo": (1400, Decimal("35.00")),
     "pedagogista": (900, Decimal("30.00")),
     "mediatore_culturale": (100, Decimal("25.00")),
 }
 PATH_END_STATES = (State.CONCLUSA, State.INTERROTTA)
+# A non-staff cost within the € 1.000,00 the lines leave free. Invented (the notice lists no such cost), as are
+# its date and its supporting document (a one-page synthetic PDF).
+COST_ITEMS = [
+    ("Materiali per i gruppi dei genitori e dei bambini", "materiali", Decimal("640.00"), D(2024, 10, 7)),
+]
+COST_DOCUMENT = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _cost_items(project: Project) -> None:
+    for description, category, amount, day in COST_ITEMS:
+        item, created = CostItem.objects.get_or_create(
+            project=project,
+            description=description,
+            defaults={"category": category, "amount": amount, "date": day},
+        )
+        if created:
+            item.document.save("giustificativo.pdf", ContentFile(COST_DOCUMENT), save=True)
 
 
 def seed(ambiti: dict[str, Ambito]) -> None:
@@ -56,6 +79,7 @@ def seed(ambiti: dict[str, Ambito]) -> None:
         BudgetLine.objects.get_or_create(
             project=project, profile=profile, defaults={"minimum_hours": minimum, "hourly_cost": cost}
         )
+    _cost_items(project)
     if Intervention.objects.filter(family__ambito__in=ambiti.values()).exists():
         return
     rng = random.Random(4)

@@ -1,10 +1,12 @@
-"""The Django admin for interventions and hours: the catalogue, budget lines, and read access to the rest."""
+"""The Django admin for interventions and hours: the catalogue, budget lines and other cost items, and read access
+to the rest."""
 
 from django.contrib import admin
 
 from .models import (
     Attendance,
     BudgetLine,
+    CostItem,
     Group,
     GroupSession,
     Intervention,
@@ -131,3 +133,10 @@ class TimeEntryAdmin(admin.ModelAdmin):
 class BudgetLineAdmin(admin.ModelAdmin):
     list_display = ["project", "profile", "minimum_hours", "hourly_cost", "amount"]
     list_filter = ["project"]
+
+
+@admin.register(CostItem)
+class CostItemAdmin(admin.ModelAdmin):
+    list_display = ["project", "date", "category", "description", "amount"]
+    list_filter = ["project", "category"]
+    date_hierarchy = "date"

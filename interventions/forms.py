@@ -1,11 +1,11 @@
-"""Forms of interventions, groups, solidarity, schools, events and timesheets."""
+"""Forms of interventions, groups, solidarity, schools, events, timesheets and the budget."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Implementation, Profile, User
+from equipes.models import Implementation, Profile, Project, User
 from equipes.project_rules import rules_of
 from families.forms import MemberMultipleChoiceField
 from families.models import ACTIVE_STATES, Action, Family, Member, Objective, State
@@ -14,6 +14,8 @@ from families.selectors import current_plan, family_rules
 from pippi_portal.forms import PortalForm
 
 from .models import (
+    BudgetLine,
+    CostItem,
     Group,
     GroupSession,
     Intervention,
@@ -291,3 +293,48 @@ class ParentingEventForm(PortalForm):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Motivo della riapertura"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BudgetLineForm(PortalForm):
+    """A line of the project's budget; the lines and the other cost items together stay within the financed
+    amount (`BudgetLine.clean` gives the message, `services.budget_line_save` checks again under a lock)."""
+
+    fixed_fields = ("project",)
+    # Without the form field's own floor of 0, the model's validators say what is wrong in their words.
+    minimum_hours = forms.IntegerField(
+        label=_("monte ore minimo"), help_text=_("Le ore minime del profilo per tutta la durata del progetto.")
+    )
+
+    class Meta:
+        model = BudgetLine
+        fields = ["profile", "minimum_hours", "hourly_cost"]
+        help_texts = {
+            "hourly_cost": _("Costo orario lordo riconosciuto al partner, in euro."),
+        }
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+
+
+class CostItemForm(PortalForm):
+    """A non-staff cost of the project with its supporting document (PDF, JPEG or PNG, stored under a
+    random name); dated within the project, and within the financed amount with the other lines and items."""
+
+    class Meta:
+        model = CostItem
+        fields = ["description", "category", "amount", "date", "document"]
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        project = self.instance.project
+        if not project.start_date <= day <= project.end_date:
+            raise forms.ValidationError(
+                _("La data deve cadere nel periodo del progetto, dal %(start)s al %(end)s.")
+                % {"start": f"{project.start_date:%d/%m/%Y}", "end": f"{project.end_date:%d/%m/%Y}"}
+            )
+        return day

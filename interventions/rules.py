@@ -38,3 +38,5 @@ rules.add_perm("interventions.add_parentingevent", organisers)
 rules.add_perm("interventions.log_hours", has_ambito)
 rules.add_perm("interventions.validate_timesheets", is_admin | is_ufficio_piano | is_referente_ente)
 rules.add_perm("interventions.view_budget", is_admin | is_ufficio_piano | is_coordinatore | is_referente_ente)
+# Setting up the budget (its lines and the other cost items) is the Ufficio di Piano's alone.
+rules.add_perm("interventions.change_budget", is_admin | is_ufficio_piano)

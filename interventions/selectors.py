@@ -26,6 +26,8 @@ from pippi_portal.formatting import format_number
 from .models import (
     Activity,
     Attendance,
+    BudgetLine,
+    CostItem,
     Group,
     GroupSession,
     Intervention,
@@ -332,6 +334,35 @@ def sedt_flagged_families(families, today: datetime.date | None = None, weeks: i
 # --- Budget -------------------------------------------------------------------------------------------------
 
 
+def budget_projects_for(user: User):
+    """The projects whose budget the user may set up: those led by the user's ambito (the lead's Ufficio di
+    Piano sets up the whole project's budget; an associated ambito does not), every project for the admin."""
+    projects = Project.objects.visible_to(user)
+    return projects if user.is_admin_role else projects.filter(ambito_id=user.ambito_id)
+
+
+def get_budget_project_for(user: User, pk: int) -> Project:
+    return get_object_or_404(budget_projects_for(user), pk=pk)
+
+
+def get_budget_line_for(user: User, pk: int) -> BudgetLine:
+    return get_object_or_404(
+        BudgetLine.objects.filter(project__in=budget_projects_for(user)).select_related("project"), pk=pk
+    )
+
+
+def get_cost_item_for(user: User, pk: int, *, to_change: bool = False) -> CostItem:
+    """A cost item of a project the user sees (its document is read by everyone who reads the budget), or,
+    `to_change`, of a project whose budget the user may set up."""
+    projects = budget_projects_for(user) if to_change else Project.objects.visible_to(user)
+    return get_object_or_404(CostItem.objects.filter(project__in=projects).select_related("project"), pk=pk)
+
+
+def can_set_up_budget(user: User, project: Project) -> bool:
+    """Whether the user may change the project's budget (the buttons of the budget page)."""
+    return user.has_perm("interventions.change_budget") and (user.is_admin_role or project.ambito_id == user.ambito_id)
+
+
 @dataclass
 class ProfileBudget:
     profile: str
@@ -343,6 +374,8 @@ class ProfileBudget:
     spent: Decimal
     forecast_hours: Decimal
     will_miss_minimum: bool
+    pk: int | None = None
+    planned_amount: Decimal = Decimal(0)  # minimum hours × hourly cost
 
 
 @dataclass
@@ -357,6 +390,14 @@ class ProjectBudget:
     spent_percent: Decimal
     total_minimum_amount: Decimal
     warnings: list[str]
+    cost_items: list[CostItem] = field(default_factory=list)
+    other_costs: Decimal = Decimal(0)  # the other cost items, all spent
+    planned_total: Decimal = Decimal(0)  # the lines' minimums at their cost + the other cost items
+    planned_percent: Decimal = Decimal(0)
+    available: Decimal = Decimal(0)  # the financed amount not yet committed by lines or items
+    spent_total: Decimal = Decimal(0)  # validated hours at their cost + the other cost items
+    spent_total_percent: Decimal = Decimal(0)
+    spent_remaining: Decimal = Decimal(0)  # the financed amount not yet spent
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
@@ -386,7 +427,8 @@ def project_budget(project: Project) -> ProjectBudget:
     Hours count when validated (eligible entries of validated timesheets), so everything is observed up to
     the last day of the latest validated month of the project. The current pace is the daily average of the
     hours delivered in the last six months of that observation (or since the project start, if shorter);
-    the forecast adds pace × the days left to the project's end date."""
+    the forecast adds pace × the days left to the project's end date. The other cost items count as spent
+    and, with the lines' minimums at their cost, as committed against the financed amount."""
     lines = list(project.budget_lines.all())
     delivered = delivered_minutes_by_profile(project)
     validated = Timesheet.objects.filter(project=project, state=Timesheet.State.VALIDATO)
@@ -419,6 +461,8 @@ def project_budget(project: Project) -> ProjectBudget:
             spent=(hours * line.hourly_cost).quantize(Decimal("0.01"), ROUND_HALF_UP),
             forecast_hours=forecast,
             will_miss_minimum=forecast < minimum,
+            pk=line.pk,
+            planned_amount=line.amount,
         )
         if budget.will_miss_minimum and observed_until:
             warnings.append(
@@ -431,6 +475,17 @@ def project_budget(project: Project) -> ProjectBudget:
             )
         result_lines.append(budget)
     total_spent = sum((b.spent for b in result_lines), Decimal(0))
+    total_minimum_amount = sum((line.amount for line in lines), Decimal(0))
+    cost_items = list(project.cost_items.order_by("date", "pk"))
+    other_costs = sum((item.amount for item in cost_items), Decimal(0))
+    planned_total = total_minimum_amount + other_costs
+    if planned_total > project.amount:
+        # Only a lowered financed amount gets here (the lines and items cannot pass it): say by how much.
+        warnings.append(
+            _("Il budget previsto supera di € %(excess)s l'importo finanziato: riduci le voci o aggiorna l'importo.")
+            % {"excess": format_number(planned_total - project.amount, 2)}
+        )
+    spent_total = total_spent + other_costs
     return ProjectBudget(
         project=project,
         lines=result_lines,
@@ -440,8 +495,16 @@ def project_budget(project: Project) -> ProjectBudget:
         remaining_days=remaining,
         total_spent=total_spent,
         spent_percent=_percent(total_spent, project.amount),
-        total_minimum_amount=sum((line.amount for line in lines), Decimal(0)),
+        total_minimum_amount=total_minimum_amount,
         warnings=warnings,
+        cost_items=cost_items,
+        other_costs=other_costs,
+        planned_total=planned_total,
+        planned_percent=_percent(planned_total, project.amount),
+        available=project.amount - planned_total,
+        spent_total=spent_total,
+        spent_total_percent=_percent(spent_total, project.amount),
+        spent_remaining=project.amount - spent_total,
     )
 
 

@@ -1,5 +1,5 @@
 """Workflows of interventions and hours: recording time on the weekly grid, the monthly timesheet's
-confirmation, validation and reopening, and attendance."""
+confirmation, validation and reopening, attendance, and the setting up of a project's budget."""
 
 from __future__ import annotations
 
@@ -14,17 +14,22 @@ from equipes.models import Project, Role, User
 from families.models import Family
 
 from .models import (
+    BUDGET_CEILING_CONSTRAINT,
     DAY_CEILING_CONSTRAINT,
     DAY_CEILING_MINUTES,
     FAMILY_ACTIVITIES,
     Activity,
     Attendance,
+    BudgetLine,
+    CostItem,
     Group,
     GroupSession,
     Intervention,
     TimeEntry,
     Timesheet,
     TimesheetLog,
+    budget_committed,
+    budget_excess_message,
     day_ceiling_message,
     day_lock_key,
     month_start,
@@ -258,3 +263,62 @@ def group_set_participants(*, group: Group, members, by: User) -> None:
     families `by` cannot see were not on the form and stay as they are."""
     hidden = group.participants.exclude(family__in=Family.objects.visible_to(by))
     group.participants.set([*members, *hidden])
+
+
+# --- The budget ----------------------------------------------------------------------------------------------
+
+
+class BudgetRefused(Exception):
+    """A budget line or cost item that would take the project above its financed amount; the message, in
+    Italian, names the excess."""
+
+
+def _is_budget_ceiling(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == BUDGET_CEILING_CONSTRAINT
+
+
+def _save_within_amount(row: BudgetLine | CostItem, amount, *, excluding_line=None, excluding_item=None) -> None:
+    """Save a line or an item if the project's budget stays within the financed amount. The project's row is
+    locked first (as the database's triggers do), so the total read next is the one the save meets and two
+    concurrent saves cannot both pass; the triggers refuse it too, whatever the code path."""
+    try:
+        with transaction.atomic():
+            project = Project.objects.select_for_update(no_key=True).get(pk=row.project_id)
+            total = budget_committed(project, excluding_line=excluding_line, excluding_item=excluding_item) + amount
+            if message := budget_excess_message(project, total):
+                raise BudgetRefused(message)
+            row.save()
+    except IntegrityError as error:
+        if not _is_budget_ceiling(error):
+            raise
+        project = Project.objects.get(pk=row.project_id)
+        total = budget_committed(project, excluding_line=excluding_line, excluding_item=excluding_item) + amount
+        raise BudgetRefused(budget_excess_message(project, total) or str(error)) from error
+
+
+def budget_line_save(*, line: BudgetLine, by: User) -> BudgetLine:
+    """Add or change a budget line (profile, minimum hours, hourly cost) of a project. Refused, with nothing
+    written, if the lines' minimums at their cost plus the other cost items would pass the financed amount."""
+    _save_within_amount(line, line.amount, excluding_line=line.pk)
+    return line
+
+
+def cost_item_save(*, item: CostItem, by: User) -> CostItem:
+    """Add or change a non-staff cost item of a project, with its supporting document. Refused, with nothing
+    written, if the project's budget would pass the financed amount."""
+    _save_within_amount(item, item.amount, excluding_item=item.pk)
+    return item
+
+
+def budget_line_delete(*, line: BudgetLine, by: User) -> None:
+    """Remove a budget line (the hours already delivered by that profile stay, under no line)."""
+    line.delete()
+
+
+def cost_item_delete(*, item: CostItem, by: User) -> None:
+    """Remove a cost item and its stored document."""
+    document = item.document
+    item.delete()
+    if document:
+        transaction.on_commit(lambda: document.storage.delete(document.name))

@@ -38,4 +38,11 @@ urlpatterns = [
     path("genitorialita/", community_views.event_list, name="event-list"),
     path("genitorialita/nuovo/", community_views.event_create, name="event-create"),
     path("progetti/<int:project_pk>/budget/", views.budget, name="budget"),
+    path("progetti/<int:project_pk>/budget/voci/nuova/", views.budget_line_create, name="budget-line-create"),
+    path("budget/voci/<int:pk>/modifica/", views.budget_line_edit, name="budget-line-edit"),
+    path("budget/voci/<int:pk>/elimina/", views.budget_line_delete, name="budget-line-delete"),
+    path("progetti/<int:project_pk>/budget/costi/nuova/", views.cost_item_create, name="cost-item-create"),
+    path("budget/costi/<int:pk>/modifica/", views.cost_item_edit, name="cost-item-edit"),
+    path("budget/costi/<int:pk>/elimina/", views.cost_item_delete, name="cost-item-delete"),
+    path("budget/costi/<int:pk>/documento/", views.cost_item_document, name="cost-item-document"),
 ]

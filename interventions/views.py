@@ -19,22 +19,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from equipes.project_rules import missing_mooc_warning
 from equipes.selectors import get_project_for
 from families.models import AccessLog, Family
-from families.pseudonymisation import FamilyView
+from families.pseudonymisation import FamilyView, ambito_redactor
 from families.selectors import family_rules, get_family_for
 from families.services import record_access, record_accesses
 from pippi_portal.formatting import format_minutes
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.pdf import render_pdf
 from pippi_portal.shortcuts import download, paginate, require_perm
+from pippi_portal.uploads import protected_file_response
 
 from . import charts, selectors, services
 from .forms import (
+    BudgetLineForm,
+    CostItemForm,
     InterventionForm,
     ReopenForm,
 )
 from .models import (
     FAMILY_ACTIVITIES,
     Activity,
+    CostItem,
     Group,
     Intervention,
     Pairing,
@@ -42,8 +46,12 @@ from .models import (
     month_start,
 )
 from .selectors import (
+    can_set_up_budget,
     family_group_attendance,
     family_hours_by_activity,
+    get_budget_line_for,
+    get_budget_project_for,
+    get_cost_item_for,
     get_intervention_for,
     get_timesheet_for,
     long_days,
@@ -472,5 +480,104 @@ def budget(request, project_pk: int):
     return render(
         request,
         "interventions/budget.html",
-        {"project": project, "budget": data, "chart": charts.budget_chart_svg(data.lines)},
+        {
+            "project": project,
+            "budget": data,
+            "chart": charts.budget_chart_svg(data.lines),
+            "can_change": can_set_up_budget(request.user, project),
+            "redactor": ambito_redactor(request.user, project.ambito_id),
+        },
     )
+
+
+def _budget_form_page(request, form, title: str, project):
+    return render_form(request, form, title, reverse("interventions:budget", args=[project.pk]))
+
+
+def _budget_row_saved(request, form) -> bool:
+    """Save a valid budget form through its service; a refusal (the financed amount passed meanwhile by another
+    save) becomes the form's error and the form is shown again."""
+    row = form.save(commit=False)
+    try:
+        if isinstance(row, CostItem):
+            services.cost_item_save(item=row, by=request.user)
+        else:
+            services.budget_line_save(line=row, by=request.user)
+    except services.BudgetRefused as refusal:
+        form.add_error(None, str(refusal))
+        return False
+    return True
+
+
+def _back_to_budget(request, project_pk: int, done: str):
+    messages.success(request, done)
+    return redirect("interventions:budget", project_pk)
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def budget_line_create(request, project_pk: int):
+    project = get_budget_project_for(request.user, project_pk)
+    require_perm(request.user, "interventions.change_budget")
+    form = BudgetLineForm(request.POST or None, project=project)
+    if form.is_valid() and _budget_row_saved(request, form):
+        return _back_to_budget(request, project.pk, _("Voce di budget aggiunta."))
+    return _budget_form_page(request, form, _("Nuova voce di budget del personale"), project)
+
+
+@require_http_methods(["GET", "POST"])
+def budget_line_edit(request, pk: int):
+    line = get_budget_line_for(request.user, pk)
+    require_perm(request.user, "interventions.change_budget")
+    form = BudgetLineForm(request.POST or None, instance=line, project=line.project)
+    if form.is_valid() and _budget_row_saved(request, form):
+        return _back_to_budget(request, line.project.pk, _("Voce di budget aggiornata."))
+    return _budget_form_page(
+        request, form, _("Voce di budget: %(profile)s") % {"profile": line.get_profile_display()}, line.project
+    )
+
+
+@require_POST
+def budget_line_delete(request, pk: int):
+    line = get_budget_line_for(request.user, pk)
+    require_perm(request.user, "interventions.change_budget")
+    services.budget_line_delete(line=line, by=request.user)
+    return _back_to_budget(request, line.project_id, _("Voce di budget eliminata."))
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def cost_item_create(request, project_pk: int):
+    project = get_budget_project_for(request.user, project_pk)
+    require_perm(request.user, "interventions.change_budget")
+    form = CostItemForm(request.POST or None, request.FILES or None, project=project)
+    if form.is_valid() and _budget_row_saved(request, form):
+        return _back_to_budget(request, project.pk, _("Voce di costo aggiunta."))
+    return _budget_form_page(request, form, _("Nuova voce di costo (non di personale)"), project)
+
+
+@require_http_methods(["GET", "POST"])
+def cost_item_edit(request, pk: int):
+    item = get_cost_item_for(request.user, pk, to_change=True)
+    project = item.project
+    require_perm(request.user, "interventions.change_budget")
+    form = CostItemForm(request.POST or None, request.FILES or None, instance=item, project=project)
+    if form.is_valid() and _budget_row_saved(request, form):
+        return _back_to_budget(request, project.pk, _("Voce di costo aggiornata."))
+    return _budget_form_page(request, form, _("Voce di costo"), project)
+
+
+@require_POST
+def cost_item_delete(request, pk: int):
+    item = get_cost_item_for(request.user, pk, to_change=True)
+    require_perm(request.user, "interventions.change_budget")
+    services.cost_item_delete(item=item, by=request.user)
+    return _back_to_budget(request, item.project_id, _("Voce di costo eliminata."))
+
+
+@require_GET
+def cost_item_document(request, pk: int):
+    """The supporting document of a cost item, for whoever reads the project's budget."""
+    item = get_cost_item_for(request.user, pk)
+    require_perm(request.user, "interventions.view_budget")
+    return protected_file_response(item.document, f"giustificativo-{item.pk}")

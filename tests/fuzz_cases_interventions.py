@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from interventions import services as hour_services
 from interventions.forms import (
+    BudgetLineForm,
+    CostItemForm,
     GroupForm,
     GroupParticipantsForm,
     GroupSessionForm,
@@ -21,6 +23,7 @@ from interventions.forms import (
     SchoolPartnershipForm,
     SupportFamilyForm,
 )
+from interventions.models import BudgetLine
 from tests.fuzz_cases import Case, cm, fresh, narrow, op, plain_save, save_with, udp
 
 
@@ -32,6 +35,16 @@ def participants_save(s, form, user):
 def reopen_save(s, form, user):
     with contextlib.suppress(hour_services.HoursRefused):
         hour_services.timesheet_reopen(timesheet=fresh(s.timesheet), by=user, reason=form.cleaned_data["reason"])
+
+
+def budget_save(s, form, user):
+    """What the budget pages do with a valid form: save through the service, which may still refuse."""
+    row = form.save(commit=False)
+    with contextlib.suppress(hour_services.BudgetRefused):
+        if isinstance(row, BudgetLine):
+            hour_services.budget_line_save(line=row, by=user)
+        else:
+            hour_services.cost_item_save(item=row, by=user)
 
 
 def cases() -> list[Case]:
@@ -117,5 +130,21 @@ def cases() -> list[Case]:
             user=lambda s: s.users.referente_ente,
             url=lambda s: reverse("interventions:timesheet-reopen", args=[s.timesheet.pk]),
             save=reopen_save,
+        ),
+        Case(
+            "BudgetLineForm",
+            BudgetLineForm,
+            lambda s, d, fl: BudgetLineForm(d, project=fresh(s.project)),
+            user=udp,
+            url=lambda s: reverse("interventions:budget-line-create", args=[s.project.pk]),
+            save=budget_save,
+        ),
+        Case(
+            "CostItemForm",
+            CostItemForm,
+            lambda s, d, fl: CostItemForm(d, fl, project=fresh(s.project)),
+            user=udp,
+            url=lambda s: reverse("interventions:cost-item-create", args=[s.project.pk]),
+            save=budget_save,
         ),
     ]

@@ -37,7 +37,7 @@ from .hours import (
     day_lock_key,
     month_start,
 )
-from .budget import BudgetLine
+from .budget import BUDGET_CEILING_CONSTRAINT, BudgetLine, CostItem, budget_committed, budget_excess_message
 # isort: on
 
 __all__ = [
@@ -48,7 +48,9 @@ __all__ = [
     "GENERAL_ACTIVITIES",
     "Activity",
     "Attendance",
+    "BUDGET_CEILING_CONSTRAINT",
     "BudgetLine",
+    "CostItem",
     "Group",
     "GroupQuerySet",
     "GroupSession",
@@ -67,6 +69,8 @@ __all__ = [
     "Timesheet",
     "TimesheetLog",
     "TimesheetQuerySet",
+    "budget_committed",
+    "budget_excess_message",
     "day_ceiling_message",
     "day_lock_key",
     "month_start",
@@ -74,5 +78,6 @@ __all__ = [
 
 # Every change to the interventions, the pairings, the attendance and the hours is recorded with who, when,
 # old and new values (DESIGN.md §4), as for the families' own data (families.models.logs).
-for tracked in (Intervention, Pairing, SupportFamily, Attendance, Timesheet, TimeEntry):
+# The budget too: who changed a line or a cost item, and from what, is the first question of an audit.
+for tracked in (Intervention, Pairing, SupportFamily, Attendance, Timesheet, TimeEntry, BudgetLine, CostItem):
     pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(tracked)

@@ -5,12 +5,21 @@ import random
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from equipes.models import Role
 from families.models import TeamMember
 from interventions import services
-from interventions.models import Group, GroupSession, InterventionType, SchoolPartnership, Timesheet
+from interventions.models import (
+    BudgetLine,
+    CostItem,
+    Group,
+    GroupSession,
+    InterventionType,
+    SchoolPartnership,
+    Timesheet,
+)
 from tests import access_harness as access
 from tests import factories as f
 
@@ -35,6 +44,8 @@ COMMUNITY = ORGANISERS | {"operatore", "operatore_libero"}
 FAMILY_VISIBLE = {"admin", "ufficio_piano", "coordinatore", "case_manager", "operatore"}
 
 TIMESHEET_VISIBLE = {"admin", "ufficio_piano", "referente_ente", "operatore"}
+BUDGET_READERS = {"admin", "ufficio_piano", "coordinatore", "referente_ente"}
+BUDGET_SETUP = {"admin", "ufficio_piano"}
 # name -> (method, personas allowed, personas that can see the object at all — the others get 404; a persona
 # that sees it but is not allowed gets 403). None: every persona of the ambito sees it.
 PAGES = {
@@ -66,7 +77,14 @@ PAGES = {
     "school-meeting-create": ("POST", {"admin", "ufficio_piano", "coordinatore"}, None),
     "event-list": ("GET", COMMUNITY, None),
     "event-create": ("GET", ORGANISERS - {"admin"}, None),
-    "budget": ("GET", {"admin", "ufficio_piano", "coordinatore", "referente_ente"}, None),
+    "budget": ("GET", BUDGET_READERS, None),
+    "budget-line-create": ("GET", BUDGET_SETUP, None),
+    "budget-line-edit": ("GET", BUDGET_SETUP, None),
+    "budget-line-delete": ("POST", BUDGET_SETUP, None),
+    "cost-item-create": ("GET", BUDGET_SETUP, None),
+    "cost-item-edit": ("GET", BUDGET_SETUP, None),
+    "cost-item-delete": ("POST", BUDGET_SETUP, None),
+    "cost-item-document": ("GET", BUDGET_READERS, None),
 }
 # Pages about one object: each has an object of the other ambito too, out of scope but for the admin.
 OBJECT_PAGES = {
@@ -84,6 +102,13 @@ OBJECT_PAGES = {
     "attendance-toggle",
     "school-meeting-create",
     "budget",
+    "budget-line-create",
+    "budget-line-edit",
+    "budget-line-delete",
+    "cost-item-create",
+    "cost-item-edit",
+    "cost-item-delete",
+    "cost-item-document",
 }
 
 
@@ -150,6 +175,9 @@ def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
     group.participants.add(member)
     session = GroupSession.objects.create(group=group, date=SEDT_START, duration_minutes=120)
     school = SchoolPartnership.objects.create(ambito=ambito, school="IC", kind="protocollo", signed_on=SEDT_START)
+    line = BudgetLine.objects.create(project=project, profile="educatore", minimum_hours=6000, hourly_cost=22)
+    item = CostItem.objects.create(project=project, description="Sala", category="spazi", amount=500, date=SEDT_START)
+    item.document.save("giustificativo.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     return {
         "family": {"pk": sedt.family.pk},
         "intervention-create": {"pk": sedt.family.pk},
@@ -166,6 +194,13 @@ def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
         "attendance-toggle": {"pk": group.pk, "session_pk": session.pk, "member_pk": member.pk},
         "school-meeting-create": {"pk": school.pk},
         "budget": {"project_pk": project.pk},
+        "budget-line-create": {"project_pk": project.pk},
+        "budget-line-edit": {"pk": line.pk},
+        "budget-line-delete": {"pk": line.pk},
+        "cost-item-create": {"project_pk": project.pk},
+        "cost-item-edit": {"pk": item.pk},
+        "cost-item-delete": {"pk": item.pk},
+        "cost-item-document": {"pk": item.pk},
     }
 
 

@@ -1,4 +1,5 @@
-"""The budget page and the weekly grid keep the same number of queries at 1 and at 30 families; the family
+"""The budget page and the weekly grid keep the same number of queries at 1 and at 30 families (the budget page
+also at 1 and at every line and 30 cost items); the family
 page with interventions, hours and group sessions on its timeline at 1 and at 30 members, notes and consents."""
 
 import datetime
@@ -7,10 +8,19 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from equipes.models import Profile
 from families.models import TeamMember
 from families.tests.test_query_counts import DETAIL_ROLES, grow_family, walk_to_t1
 from interventions import services
-from interventions.models import Attendance, Group, GroupSession, Intervention, InterventionType
+from interventions.models import (
+    Attendance,
+    BudgetLine,
+    CostItem,
+    Group,
+    GroupSession,
+    Intervention,
+    InterventionType,
+)
 from tests import factories as f
 
 from .conftest import SEDT_START
@@ -93,5 +103,36 @@ def test_family_detail_with_interventions_query_count_does_not_grow_with_members
         assert event in page
     one = count_queries(lambda: client.get(url))
     grow_family(world, family)
+    thirty = count_queries(lambda: client.get(url))
+    assert one == thirty <= 12
+
+
+def test_budget_page_query_count_does_not_grow_with_lines_and_cost_items(world, client_for, count_queries):
+    """One line and one cost item, then every profile's line and 30 cost items with their documents' links."""
+
+    def add_items(n):
+        for i in range(n):
+            CostItem.objects.create(
+                project=world.project,
+                description=f"Voce {i}",
+                category="materiali",
+                amount=Decimal(100),
+                date=SEDT_START,
+                document=f"costs/{world.project.pk}/{i:032x}.pdf",
+            )
+
+    BudgetLine.objects.create(project=world.project, profile="educatore", minimum_hours=100, hourly_cost=22)
+    add_items(1)
+    client = client_for(world.users.ufficio_piano)
+    url = reverse("interventions:budget", args=[world.project.pk])
+    client.get(url)
+    one = count_queries(lambda: client.get(url))
+    for profile in Profile.values:
+        BudgetLine.objects.get_or_create(
+            project=world.project, profile=profile, defaults={"minimum_hours": 100, "hourly_cost": Decimal(30)}
+        )
+    add_items(29)
+    page = client.get(url).content.decode()
+    assert page.count(reverse("interventions:cost-item-edit", args=[CostItem.objects.last().pk])) == 1
     thirty = count_queries(lambda: client.get(url))
     assert one == thirty <= 12
