@@ -53,7 +53,7 @@ def report_save(s, form, user):
 
 
 def narrative_save(s, form, user):
-    reports.report_save_narrative(run=fresh(s.run), texts=form.cleaned_data)
+    reports.report_save_narrative(run=fresh(s.run), texts=form.cleaned_data, by=user)
 
 
 def cases() -> list[Case]:

@@ -98,6 +98,7 @@ UFFICIO_PIANO_ONLY = {
     "equipes:project-edit",
     "equipes:staff-detail",
     "equipes:staff-list",
+    "equipes:staff-cv-upload",
     "equipes:training-create",
     "interventions:timesheet-detail",
     "interventions:timesheet-list",

@@ -31,6 +31,8 @@ from .surveys import (
     SurveyQuerySet,
     SurveyResponse,
     SurveyResponseQuerySet,
+    SurveyResultsReport,
+    SurveyResultsReportQuerySet,
     hash_token,
     normalise_token,
 )
@@ -67,6 +69,8 @@ __all__ = [
     "SurveyQuerySet",
     "SurveyResponse",
     "SurveyResponseQuerySet",
+    "SurveyResultsReport",
+    "SurveyResultsReportQuerySet",
     "hash_token",
     "indicator_progress",
     "normalise_token",
