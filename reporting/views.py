@@ -226,7 +226,13 @@ def survey_report(request, pk: int):
         form = SurveyResultsReportForm(request.POST, instance=report, survey=survey)
         if form.is_valid():
             try:
-                services.survey_report_save(survey=survey, by=user, **form.cleaned_data)
+                services.survey_report_save(
+                    survey=survey,
+                    findings=form.cleaned_data["findings"],
+                    improvements=form.cleaned_data["improvements"],
+                    shared_with_operators_on=form.cleaned_data["shared_with_operators_on"],
+                    by=user,
+                )
             except services.SurveyReportRefused as refused:
                 messages.error(request, str(refused))
             else:
