@@ -18,6 +18,7 @@ from reporting.forms import (
     PaperResponseForm,
     QualityControlForm,
     SurveyForm,
+    SurveyResultsReportForm,
 )
 from reporting.report_forms import NarrativeForm, ReportStartForm
 from tests.fuzz_cases import Case, fresh, plain_save, save_with, udp
@@ -49,6 +50,17 @@ def report_save(s, form, user):
     with contextlib.suppress(ValueError, reports.ReportRefused):
         reports.report_start(
             project=form.cleaned_data["project"], kind=form.cleaned_data["kind"], label=form.label, by=user
+        )
+
+
+def survey_report_save(s, form, user):
+    with contextlib.suppress(quality.SurveyReportRefused):
+        quality.survey_report_save(
+            survey=fresh(s.survey),
+            findings=form.cleaned_data["findings"],
+            improvements=form.cleaned_data["improvements"],
+            shared_with_operators_on=form.cleaned_data["shared_with_operators_on"],
+            by=user,
         )
 
 
@@ -89,6 +101,14 @@ def cases() -> list[Case]:
             user=udp,
             url=lambda s: reverse("reporting:survey-links-create", args=[s.survey.pk]),
             save=link_batch_save,
+        ),
+        Case(
+            "SurveyResultsReportForm",
+            SurveyResultsReportForm,
+            lambda s, d, fl: SurveyResultsReportForm(d, survey=fresh(s.survey)),
+            user=lambda s: s.users.referente_ente,
+            url=lambda s: reverse("reporting:survey-report", args=[s.survey.pk]),
+            save=survey_report_save,
         ),
         Case(
             "ComplaintForm",
