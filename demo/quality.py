@@ -11,6 +11,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from equipes import services as project_services
@@ -29,8 +30,11 @@ from reporting.models import (
     SatisfactionSurvey,
     SurveyLink,
     SurveyLinkBatch,
+    SurveyResultsReport,
 )
 from reporting.reports import run_report
+
+from .path import SIGNED_PDF
 
 D = datetime.date
 SEREGNO_CUP = "B24H22000190001"
@@ -91,8 +95,11 @@ def seed(ambiti: dict[str, Ambito]) -> None:
         _controls(project, udp, coop)
     if not ImpactIndicator.objects.filter(project=project).exists():
         _indicators(project)
+    if not SurveyResultsReport.objects.filter(survey__project=project).exists():
+        _survey_reports(project, udp, referente)
     if not ReportRun.objects.filter(project=project).exists():
-        _report_runs(project, udp)
+        _report_runs(project, udp, referente)
+    _curricula(coop)
     _conclude_seregno(project, udp)
 
 
@@ -124,9 +131,43 @@ def _conclude_romagna() -> None:
     project_services.project_conclude(project=romagna, on=romagna.end_date, by=by)
 
 
-def _report_runs(project: Project, udp: User) -> None:
+def _curricula(coop: Organisation) -> None:
+    """The partner keeps its staff list with their CVs (001): every professional of the cooperative has one (the
+    demo's one-page synthetic PDF)."""
+    for member in User.objects.filter(organisation=coop, cv="").order_by("username"):
+        member.cv.save("curriculum.pdf", ContentFile(SIGNED_PDF), save=True)
+
+
+def _survey_reports(project: Project, udp: User, referente: User) -> None:
+    """The partner's report on the results of each survey, shared with the operators three weeks after the
+    survey closed (invented date) and approved by the Ufficio di Piano; the latest one waits for its review."""
+    surveys = list(SatisfactionSurvey.objects.filter(project=project).order_by("period_end", "audience"))
+    for survey in surveys:
+        written = timezone.make_aware(
+            datetime.datetime.combine(survey.period_end + datetime.timedelta(days=20), datetime.time(9))
+        )
+        latest = survey.period_end == surveys[-1].period_end
+        SurveyResultsReport.objects.create(
+            survey=survey,
+            findings=(
+                f"Hanno risposto {survey.responses.count()} persone. Le valutazioni sono in maggioranza positive, "
+                "in particolare sull'ascolto degli operatori; meno soddisfacenti gli orari degli incontri."
+            ),
+            improvements="Proporre gli incontri di gruppo anche il sabato mattina.",
+            shared_with_operators_on=survey.period_end + datetime.timedelta(days=18),
+            state=SurveyResultsReport.State.INVIATA if latest else SurveyResultsReport.State.APPROVATA,
+            written_by=referente,
+            written_at=written,
+            submitted_at=written,
+            approved_by=None if latest else udp,
+            approved_at=None if latest else written + datetime.timedelta(days=10),
+        )
+
+
+def _report_runs(project: Project, udp: User, referente: User) -> None:
     """One approved semester report for each past semester of the project, and the annual syntheses; the
-    PDFs are rendered here, as the worker would."""
+    PDFs are rendered here, as the worker would. The partner's referent drafted the texts of the semester
+    reports (001: the partner sends the semester report to the Ufficio di Piano, which approves it)."""
     today = timezone.localdate()
     labels = [
         f"{year}-S{half}" for year in range(project.start_date.year, project.end_date.year + 1) for half in (1, 2)
@@ -135,14 +176,15 @@ def _report_runs(project: Project, udp: User) -> None:
         start, end = semester_bounds(label)
         if end < project.start_date or start > project.end_date or end >= today:
             continue
-        _approved_run(project, ReportRun.Kind.SEMESTER, label, start, end, udp)
+        _approved_run(project, ReportRun.Kind.SEMESTER, label, start, end, udp, narrator=referente)
     for year in range(project.start_date.year, min(project.end_date.year, today.year - 1) + 1):
         start, end = year_bounds(year)
         _approved_run(project, ReportRun.Kind.ANNUAL, str(year), start, end, udp)
 
 
-def _approved_run(project, kind, label, start, end, udp) -> None:
+def _approved_run(project, kind, label, start, end, udp, narrator=None) -> None:
     approved_at = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=30), datetime.time(10)))
+    narrator = narrator or udp
     run = ReportRun.objects.create(
         project=project,
         kind=kind,
@@ -157,6 +199,8 @@ def _approved_run(project, kind, label, start, end, udp) -> None:
         critical_issues="Ritardi nella compilazione di alcune valutazioni T1; turn over di un'educatrice.",
         corrective_actions="Calendario condiviso delle scadenze in EM; affiancamento della nuova educatrice dal coach.",
         overall_evaluation="Il progetto procede secondo il cronoprogramma e con le famiglie previste.",
+        narrative_by=narrator,
+        narrative_at=approved_at - datetime.timedelta(days=10),
     )
     run_report(run.pk)
 

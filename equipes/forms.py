@@ -292,6 +292,22 @@ class StaffTrainingForm(PortalForm):
         self.instance.user = staff_member
 
 
+class StaffCvForm(PortalForm):
+    """The curriculum of a professional of the staff register (001: the partner keeps the list of its staff
+    with their CVs up to date); a new file replaces the old one."""
+
+    submit_label = _("Carica il curriculum")
+
+    class Meta:
+        model = User
+        fields = ["cv"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cv"].required = True
+        self.fields["cv"].help_text = _("PDF, anche firmato digitalmente; sostituisce il curriculum precedente.")
+
+
 class ProfileForm(PortalForm):
     class Meta:
         model = User

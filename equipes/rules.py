@@ -48,10 +48,11 @@ rules.add_perm("equipes.change_projecttarget", is_admin | (is_ufficio_piano & in
 rules.add_perm("equipes.delete_projecttarget", is_admin | (is_ufficio_piano & in_same_ambito))
 # The staff register: the Ufficio di Piano for the ambito, a partner's referent for its own staff.
 rules.add_perm("equipes.view_staff_register", is_admin | is_ufficio_piano | is_referente_ente)
-rules.add_perm(
-    "equipes.add_stafftraining",
-    is_admin | (is_ufficio_piano & in_same_ambito) | (is_referente_ente & in_same_organisation),
-)
+# Its staff's courses and curricula (001: the partner keeps the list of its staff with their CVs and documents
+# their training).
+keeps_staff_record = is_admin | (is_ufficio_piano & in_same_ambito) | (is_referente_ente & in_same_organisation)
+rules.add_perm("equipes.add_stafftraining", keeps_staff_record)
+rules.add_perm("equipes.change_staff_cv", keeps_staff_record)
 # Territorial équipes are composed by the Ufficio di Piano and the Referente di Ambito.
 rules.add_perm("equipes.change_equipe", is_admin | ((is_ufficio_piano | is_coordinatore) & in_same_ambito))
 rules.add_perm("equipes.add_governancemeeting", is_admin | is_ufficio_piano | is_coordinatore)

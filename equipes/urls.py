@@ -19,6 +19,7 @@ urlpatterns = [
     path("personale/", views.staff_list, name="staff-list"),
     path("personale/<int:pk>/", views.staff_detail, name="staff-detail"),
     path("personale/<int:pk>/cv/", views.staff_cv, name="staff-cv"),
+    path("personale/<int:pk>/cv/carica/", views.staff_cv_upload, name="staff-cv-upload"),
     path("personale/<int:staff_pk>/formazione/nuova/", views.training_create, name="training-create"),
     path("formazione/<int:pk>/attestato/", views.training_certificate, name="training-certificate"),
     path("profilo/", views.profile, name="profile"),

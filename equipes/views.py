@@ -23,6 +23,7 @@ from .forms import (
     ProjectConcludeForm,
     ProjectForm,
     ProjectTargetForm,
+    StaffCvForm,
     StaffTrainingForm,
 )
 from .models import Equipe, EquipeMembership, GovernanceMeeting, StaffTraining, User
@@ -256,6 +257,7 @@ def staff_detail(request, pk: int):
             "trainings": trainings,
             "memberships": equipes,
             "can_add_training": request.user.has_perm("equipes.add_stafftraining", member),
+            "can_change_cv": request.user.has_perm("equipes.change_staff_cv", member),
         },
     )
 
@@ -291,6 +293,27 @@ def training_certificate(request, pk: int):
 def staff_cv(request, pk: int):
     member = get_staff_member_for(request.user, pk)
     return protected_file_response(member.cv, f"curriculum-{member.username}")
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def staff_cv_upload(request, pk: int):
+    member = get_staff_member_for(request.user, pk)
+    require_perm(request.user, "equipes.change_staff_cv", member)
+    form = StaffCvForm(request.POST or None, request.FILES or None, instance=member)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Curriculum caricato."))
+        return redirect(member)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("Curriculum di %(name)s") % {"name": member},
+            "cancel_url": member.get_absolute_url(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

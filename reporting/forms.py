@@ -20,6 +20,7 @@ from .models import (
     SurveyItem,
     SurveyLinkBatch,
     SurveyResponse,
+    SurveyResultsReport,
 )
 from .selectors import organisations_for, projects_for
 
@@ -202,6 +203,35 @@ class LinkBatchForm(PortalForm):
         day = self.cleaned_data["expires_on"]
         if day < timezone.localdate():
             raise ValidationError(_("La scadenza non può essere nel passato."))
+        return day
+
+
+class SurveyResultsReportForm(PortalForm):
+    """The report on a survey's results, as its author writes it (the view saves it through
+    `services.survey_report_save`)."""
+
+    fixed_fields = ("survey",)
+    submit_label = _("Salva la relazione")
+
+    class Meta:
+        model = SurveyResultsReport
+        fields = ["findings", "improvements", "shared_with_operators_on"]
+        widgets = {"findings": forms.Textarea(attrs={"rows": 8}), "improvements": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "findings": _(
+                "Cosa dicono i risultati del questionario: punti di forza, criticità, confronto con l'anno prima."
+            ),
+            "shared_with_operators_on": _("Il giorno in cui gli esiti sono stati condivisi con gli operatori."),
+        }
+
+    def __init__(self, *args, survey: SatisfactionSurvey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.survey = survey
+
+    def clean_shared_with_operators_on(self):
+        day = self.cleaned_data["shared_with_operators_on"]
+        if day is not None and day > timezone.localdate():
+            raise ValidationError(_("La data della condivisione non può essere nel futuro."))
         return day
 
 

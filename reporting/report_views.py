@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from equipes.models import Project
+from equipes.models import Project, Role
 from families.pseudonymisation import ambito_redactor
 from pippi_portal import spreadsheets
 from pippi_portal.shortcuts import download, paginate, require_perm
@@ -17,12 +17,26 @@ from pippi_portal.shortcuts import download, paginate, require_perm
 from . import charts, exports, indicators, reports
 from .models import ReportRun
 from .report_forms import NarrativeForm, ReportStartForm, semester_choices
+from .rules import is_project_partner
 
 
 def get_run_for(user, pk: int) -> ReportRun:
     """A run of the user's ambito (404 otherwise), for a role that reads reports (403 otherwise)."""
-    run = get_object_or_404(ReportRun.objects.visible_to(user).select_related("project__ambito", "approved_by"), pk=pk)
+    runs = ReportRun.objects.visible_to(user).select_related(
+        "project__ambito", "approved_by", "narrative_by__organisation"
+    )
+    run = get_object_or_404(runs, pk=pk)
     require_perm(user, "reporting.view_report")
+    return run
+
+
+def get_run_to_narrate(user, pk: int) -> ReportRun:
+    """A run whose texts the user may write: a partner's referent gets 404 for a project its organisation is
+    not a partner of (as for that project's surveys), a role that writes no texts 403."""
+    run = get_run_for(user, pk)
+    if user.role == Role.REFERENTE_ENTE and not is_project_partner(user, run):
+        raise Http404
+    require_perm(user, "reporting.write_report_narrative", run)
     return run
 
 
@@ -54,7 +68,7 @@ def report_list(request):
 def _detail_context(request, run: ReportRun) -> dict:
     user = request.user
     can_change = user.has_perm("reporting.change_reportrun", run)
-    editable = can_change and run.state == ReportRun.State.BOZZA
+    editable = run.state == ReportRun.State.BOZZA and user.has_perm("reporting.write_report_narrative", run)
     redactor = ambito_redactor(user, run.project.ambito_id)
     return {
         "run": run,
@@ -92,16 +106,18 @@ def _action(request, pk: int, action, success: str):
 
 @require_POST
 def report_narrative(request, pk: int):
+    run = get_run_to_narrate(request.user, pk)
     form = NarrativeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Controlla i testi."))
-        return redirect("reporting:report-detail", pk=pk)
-    return _action(
-        request,
-        pk,
-        lambda run: reports.report_save_narrative(run=run, texts=form.cleaned_data),
-        _("Testi salvati: il PDF viene aggiornato."),
-    )
+        return redirect(run)
+    try:
+        reports.report_save_narrative(run=run, texts=form.cleaned_data, by=request.user)
+    except reports.ReportRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Testi salvati: il PDF viene aggiornato."))
+    return redirect(run)
 
 
 @require_POST

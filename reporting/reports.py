@@ -184,15 +184,17 @@ def _require_state(run: ReportRun, *states: str) -> None:
         )
 
 
-def report_save_narrative(*, run: ReportRun, texts: dict[str, str]) -> ReportRun:
-    """The Ufficio di Piano's texts (critical issues, corrective actions, overall evaluation), in draft only;
-    the PDF is rendered again with them."""
+def report_save_narrative(*, run: ReportRun, texts: dict[str, str], by: User) -> ReportRun:
+    """The texts (critical issues, corrective actions, overall evaluation), in draft only, written by the Ufficio
+    di Piano or drafted by a partner's referent for the Ufficio di Piano to review; the PDF is rendered again with
+    them and the run remembers who wrote them last."""
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run.pk)
         _require_state(run, ReportRun.State.BOZZA)
         for name in NARRATIVE_FIELDS:
             setattr(run, name, texts.get(name, "").strip())
-        run.save(update_fields=list(NARRATIVE_FIELDS))
+        run.narrative_by, run.narrative_at = by, timezone.now()
+        run.save(update_fields=[*NARRATIVE_FIELDS, "narrative_by", "narrative_at"])
         _enqueue(run)
     return run
 

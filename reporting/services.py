@@ -22,6 +22,7 @@ from .models import (
     SurveyLink,
     SurveyLinkBatch,
     SurveyResponse,
+    SurveyResultsReport,
 )
 
 
@@ -122,3 +123,69 @@ def survey_links_generate(*, batch: SurveyLinkBatch, count: int, by: User) -> Su
     batch.save()
     SurveyLink.objects.bulk_create(SurveyLink.new(batch, number) for number in range(1, count + 1))
     return batch
+
+
+class SurveyReportRefused(Exception):
+    """The report on a survey's results is not in the state the step needs; the message says why."""
+
+
+def _survey_report_in(report: SurveyResultsReport, *states: str) -> None:
+    if report.state not in states:
+        raise SurveyReportRefused(
+            _("Operazione non possibile: la relazione è «%(state)s».") % {"state": report.get_state_display()}
+        )
+
+
+@transaction.atomic
+def survey_report_save(
+    *,
+    survey: SatisfactionSurvey,
+    findings: str,
+    improvements: str,
+    shared_with_operators_on: datetime.date | None,
+    by: User,
+) -> SurveyResultsReport:
+    """Write (or rewrite, while it is a draft) the report on a survey's results; it remembers who wrote it."""
+    report = SurveyResultsReport.objects.select_for_update().filter(survey=survey).first()
+    if report is None:
+        report = SurveyResultsReport(survey=survey)
+    else:
+        _survey_report_in(report, SurveyResultsReport.State.BOZZA)
+    report.findings, report.improvements = findings.strip(), improvements.strip()
+    report.shared_with_operators_on = shared_with_operators_on
+    report.written_by, report.written_at = by, timezone.now()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def survey_report_submit(*, report: SurveyResultsReport, by: User) -> SurveyResultsReport:
+    """Send the draft to the Ufficio di Piano, which reviews and approves it."""
+    report = SurveyResultsReport.objects.select_for_update().get(pk=report.pk)
+    _survey_report_in(report, SurveyResultsReport.State.BOZZA)
+    if not report.findings:
+        raise SurveyReportRefused(_("Prima di inviare la relazione scrivi gli esiti della rilevazione."))
+    report.state, report.submitted_at = SurveyResultsReport.State.INVIATA, timezone.now()
+    report.save(update_fields=["state", "submitted_at"])
+    return report
+
+
+@transaction.atomic
+def survey_report_back_to_draft(*, report: SurveyResultsReport, by: User) -> SurveyResultsReport:
+    """The Ufficio di Piano sends the report back to its author for changes."""
+    report = SurveyResultsReport.objects.select_for_update().get(pk=report.pk)
+    _survey_report_in(report, SurveyResultsReport.State.INVIATA)
+    report.state, report.submitted_at = SurveyResultsReport.State.BOZZA, None
+    report.save(update_fields=["state", "submitted_at"])
+    return report
+
+
+@transaction.atomic
+def survey_report_approve(*, report: SurveyResultsReport, by: User) -> SurveyResultsReport:
+    """The Ufficio di Piano approves the report it received; from then on it is immutable."""
+    report = SurveyResultsReport.objects.select_for_update().get(pk=report.pk)
+    _survey_report_in(report, SurveyResultsReport.State.INVIATA)
+    report.state = SurveyResultsReport.State.APPROVATA
+    report.approved_by, report.approved_at = by, timezone.now()
+    report.save(update_fields=["state", "approved_by", "approved_at"])
+    return report

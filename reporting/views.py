@@ -11,12 +11,12 @@ import qrcode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from qrcode.image.svg import SvgPathImage
 
 from families.pseudonymisation import ambito_redactor
@@ -34,12 +34,14 @@ from .forms import (
     PaperResponseForm,
     QualityControlForm,
     SurveyForm,
+    SurveyResultsReportForm,
 )
 from .models import (
     Complaint,
     ImpactIndicator,
     QualityControl,
     SatisfactionSurvey,
+    SurveyResultsReport,
     indicator_progress,
 )
 from .selectors import (
@@ -186,6 +188,105 @@ def survey_results(request, pk: int):
             "scale": survey.scale,
             "can_view_comments": user.has_perm("reporting.view_survey_comments", survey),
         },
+    )
+
+
+def _survey_report_context(request, survey, form=None) -> dict:
+    user = request.user
+    report = (
+        SurveyResultsReport.objects.filter(survey=survey)
+        .select_related("written_by__organisation", "approved_by")
+        .first()
+    )
+    draft = report is None or report.state == SurveyResultsReport.State.BOZZA
+    can_write = user.has_perm("reporting.write_survey_report", survey)
+    redactor = ambito_redactor(user, survey.project.ambito_id)
+    if form is None and draft and can_write:
+        form = SurveyResultsReportForm(instance=report, survey=survey, redactor=redactor)
+    return {
+        "survey": survey,
+        "report": report,
+        "form": form,
+        "can_write": can_write,
+        "can_approve": user.has_perm("reporting.approve_survey_report", survey),
+        "redactor": redactor,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def survey_report(request, pk: int):
+    """The report on a survey's results: drafted by the project's partner (or the Ufficio di Piano), reviewed
+    and approved by the Ufficio di Piano."""
+    user = request.user
+    survey = get_survey_for(user, pk)
+    require_perm(user, "reporting.view_survey", survey)
+    if request.method == "POST":
+        require_perm(user, "reporting.write_survey_report", survey)
+        report = SurveyResultsReport.objects.filter(survey=survey).first()
+        form = SurveyResultsReportForm(request.POST, instance=report, survey=survey)
+        if form.is_valid():
+            try:
+                services.survey_report_save(
+                    survey=survey,
+                    findings=form.cleaned_data["findings"],
+                    improvements=form.cleaned_data["improvements"],
+                    shared_with_operators_on=form.cleaned_data["shared_with_operators_on"],
+                    by=user,
+                )
+            except services.SurveyReportRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, _("Relazione salvata."))
+            return redirect("reporting:survey-report", pk=survey.pk)
+        return render(request, "reporting/survey_report.html", _survey_report_context(request, survey, form))
+    return render(request, "reporting/survey_report.html", _survey_report_context(request, survey))
+
+
+def _survey_report_step(request, pk: int, perm: str, step, success: str):
+    survey = get_survey_for(request.user, pk)
+    require_perm(request.user, "reporting.view_survey", survey)
+    require_perm(request.user, perm, survey)
+    report = get_object_or_404(SurveyResultsReport, survey=survey)
+    try:
+        step(report=report, by=request.user)
+    except services.SurveyReportRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, success)
+    return redirect("reporting:survey-report", pk=survey.pk)
+
+
+@require_POST
+def survey_report_submit(request, pk: int):
+    return _survey_report_step(
+        request,
+        pk,
+        "reporting.write_survey_report",
+        services.survey_report_submit,
+        _("Relazione inviata all'Ufficio di Piano."),
+    )
+
+
+@require_POST
+def survey_report_back(request, pk: int):
+    return _survey_report_step(
+        request,
+        pk,
+        "reporting.approve_survey_report",
+        services.survey_report_back_to_draft,
+        _("Relazione restituita in bozza per le modifiche."),
+    )
+
+
+@require_POST
+def survey_report_approve(request, pk: int):
+    return _survey_report_step(
+        request,
+        pk,
+        "reporting.approve_survey_report",
+        services.survey_report_approve,
+        _("Relazione approvata."),
     )
 
 

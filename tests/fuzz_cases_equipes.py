@@ -19,6 +19,7 @@ from equipes.forms import (
     ProjectConcludeForm,
     ProjectForm,
     ProjectTargetForm,
+    StaffCvForm,
     StaffTrainingForm,
 )
 from tests.fuzz_cases import Case, fresh, iso_dates, login_request, narrow, op, plain_save, udp
@@ -116,6 +117,14 @@ def cases() -> list[Case]:
             lambda s, d, fl: StaffTrainingForm(d, fl, staff_member=fresh(s.users.operatore)),
             user=lambda s: s.users.referente_ente,
             url=lambda s: reverse("equipes:training-create", args=[s.users.operatore.pk]),
+            save=plain_save,
+        ),
+        Case(
+            "StaffCvForm",
+            StaffCvForm,
+            lambda s, d, fl: StaffCvForm(d, fl, instance=fresh(s.users.operatore)),
+            user=lambda s: s.users.referente_ente,
+            url=lambda s: reverse("equipes:staff-cv-upload", args=[s.users.operatore.pk]),
             save=plain_save,
         ),
         Case(

@@ -19,6 +19,7 @@ from reporting.forms import (
     PaperResponseForm,
     QualityControlForm,
     SurveyForm,
+    SurveyResultsReportForm,
 )
 from reporting.report_forms import NarrativeForm, ReportStartForm
 from reporting.takeover_views import TakeoverForm
@@ -54,8 +55,19 @@ def report_save(s, form, user):
         )
 
 
+def survey_report_save(s, form, user):
+    with contextlib.suppress(quality.SurveyReportRefused):
+        quality.survey_report_save(
+            survey=fresh(s.survey),
+            findings=form.cleaned_data["findings"],
+            improvements=form.cleaned_data["improvements"],
+            shared_with_operators_on=form.cleaned_data["shared_with_operators_on"],
+            by=user,
+        )
+
+
 def narrative_save(s, form, user):
-    reports.report_save_narrative(run=fresh(s.run), texts=form.cleaned_data)
+    reports.report_save_narrative(run=fresh(s.run), texts=form.cleaned_data, by=user)
 
 
 def takeover_save(s, form, user):
@@ -105,6 +117,14 @@ def cases() -> list[Case]:
             user=udp,
             url=lambda s: reverse("reporting:survey-links-create", args=[s.survey.pk]),
             save=link_batch_save,
+        ),
+        Case(
+            "SurveyResultsReportForm",
+            SurveyResultsReportForm,
+            lambda s, d, fl: SurveyResultsReportForm(d, survey=fresh(s.survey)),
+            user=lambda s: s.users.referente_ente,
+            url=lambda s: reverse("reporting:survey-report", args=[s.survey.pk]),
+            save=survey_report_save,
         ),
         Case(
             "ComplaintForm",

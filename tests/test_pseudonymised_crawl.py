@@ -60,6 +60,9 @@ NOT_REACHED = {
     "reporting:report-submit": "POST",
     "reporting:report-back": "POST",
     "reporting:report-approve": "POST",
+    "reporting:survey-report-submit": "POST",
+    "reporting:survey-report-back": "POST",
+    "reporting:survey-report-approve": "POST",
     # Pages of the roles that see identities (the two roles get 403 or 404 there).
     "families:family-create": "case managers only",
     "families:family-edit": "case managers only",
@@ -100,6 +103,7 @@ UFFICIO_PIANO_ONLY = {
     "equipes:project-follow-on",
     "equipes:staff-detail",
     "equipes:staff-list",
+    "equipes:staff-cv-upload",
     "equipes:training-create",
     "interventions:timesheet-detail",
     "interventions:timesheet-list",

@@ -74,6 +74,7 @@ def object_urls_of(ambito: Ambito) -> list[str]:
         "equipe-detail": [ambito.equipes.first().pk],
         "staff-detail": [staff.pk],
         "staff-cv": [staff.pk],
+        "staff-cv-upload": [staff.pk],
         "training-create": [staff.pk],
         "training-certificate": [training.pk],
     }

@@ -32,6 +32,7 @@ PAGES = {
     "staff-list": (STAFF_REGISTER,),
     "staff-detail": (STAFF_REGISTER, 404),
     "staff-cv": (STAFF_REGISTER, 404),
+    "staff-cv-upload": (STAFF_REGISTER, 404),
     "training-create": (STAFF_REGISTER, 404),
     "training-certificate": (STAFF_REGISTER, 404),
     "profile": (set(ROLES),),
@@ -60,6 +61,7 @@ def object_urls(project, implementation, equipe, staff, training, target) -> dic
         "equipe-detail": reverse("equipes:equipe-detail", args=[equipe.pk]),
         "staff-detail": reverse("equipes:staff-detail", args=[staff.pk]),
         "staff-cv": reverse("equipes:staff-cv", args=[staff.pk]),
+        "staff-cv-upload": reverse("equipes:staff-cv-upload", args=[staff.pk]),
         "training-create": reverse("equipes:training-create", args=[staff.pk]),
         "training-certificate": reverse("equipes:training-certificate", args=[training.pk]),
     }

@@ -30,6 +30,8 @@ from .surveys import (
     SurveyQuerySet,
     SurveyResponse,
     SurveyResponseQuerySet,
+    SurveyResultsReport,
+    SurveyResultsReportQuerySet,
     hash_token,
     normalise_token,
 )
@@ -66,6 +68,8 @@ __all__ = [
     "SurveyQuerySet",
     "SurveyResponse",
     "SurveyResponseQuerySet",
+    "SurveyResultsReport",
+    "SurveyResultsReportQuerySet",
     "hash_token",
     "indicator_progress",
     "normalise_token",

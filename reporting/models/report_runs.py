@@ -76,6 +76,17 @@ class ReportRun(ProjectScoped):
     critical_issues = models.TextField(_("criticità"), blank=True)
     corrective_actions = models.TextField(_("azioni correttive"), blank=True)
     overall_evaluation = models.TextField(_("valutazione complessiva"), blank=True)
+    # Who last wrote the texts: the Ufficio di Piano, or the partner's referent who drafts them for its project
+    # (001: the partner sends the semester and annual reports to the Ufficio di Piano, which approves them).
+    narrative_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("testi scritti da"),
+    )
+    narrative_at = models.DateTimeField(_("testi scritti il"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("inviato in revisione il"), null=True, blank=True)

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from base64 import b32encode
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -297,3 +298,78 @@ class SurveyLink(models.Model):
         """The token in groups of four, easier to copy by hand: ABCD-EFGH-…"""
         token = self.token
         return "-".join(token[i : i + 4] for i in range(0, len(token), 4))
+
+
+class SurveyResultsReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(survey__in=SatisfactionSurvey.objects.visible_to(user))
+
+
+class SurveyResultsReport(models.Model):
+    """The report on the results of a survey (001, "Rilevazione del grado di soddisfazione": the partner
+    "redige relazione degli esiti, condividendola con gli operatori" and sends it to the Ufficio di Piano).
+    The partner's referent (or the Ufficio di Piano) drafts it; bozza → inviata → approvata, and only the Ufficio
+    di Piano approves it or sends it back; an approved report is immutable (the database refuses changes)."""
+
+    class State(models.TextChoices):
+        BOZZA = "bozza", _("Bozza")
+        INVIATA = "inviata", _("Inviata all'Ufficio di Piano")
+        APPROVATA = "approvata", _("Approvata")
+
+    survey = models.OneToOneField(
+        SatisfactionSurvey, on_delete=models.PROTECT, related_name="results_report", verbose_name=_("questionario")
+    )
+    findings = models.TextField(_("esiti della rilevazione"))
+    improvements = models.TextField(_("proposte di miglioramento"), blank=True)
+    shared_with_operators_on = models.DateField(_("condivisa con gli operatori il"), null=True, blank=True)
+    state = models.CharField(_("stato"), max_length=20, choices=State.choices, default=State.BOZZA)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scritta da")
+    )
+    written_at = models.DateTimeField(_("scritta il"))
+    submitted_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approvata da"),
+    )
+    approved_at = models.DateTimeField(_("approvata il"), null=True, blank=True)
+
+    objects = SurveyResultsReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("relazione sugli esiti del questionario")
+        verbose_name_plural = _("relazioni sugli esiti dei questionari")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="approvata") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="survey_report_approved_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="bozza") | Q(submitted_at__isnull=False), name="survey_report_sent_has_date"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="survey_report_approved_is_immutable",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__state="approvata"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Relazione sugli esiti — {self.survey}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:survey-report", args=[self.survey_id])
+
+    @property
+    def project(self):
+        return self.survey.project
+
+    @property
+    def ambito_id(self) -> int:
+        return self.survey.project.ambito_id

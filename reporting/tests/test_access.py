@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from reporting import reports
+from reporting import reports, services
 from reporting.models import Complaint, ReportRun, SatisfactionSurvey
 from tests import access_harness as access
 from tests import factories as f
@@ -61,6 +61,10 @@ PAGES = {
     "reporting:survey-edit": ("GET", MANAGE),
     "reporting:survey-results": ("GET", READ_AND_PARTNER),
     "reporting:survey-comments": ("GET", MANAGE),
+    "reporting:survey-report": ("GET", READ_AND_PARTNER),
+    "reporting:survey-report-submit": ("POST", MANAGE | {"referente_ente"}),
+    "reporting:survey-report-back": ("POST", MANAGE),
+    "reporting:survey-report-approve": ("POST", MANAGE),
     "reporting:survey-response-create": ("GET", MANAGE | {"referente_ente"}),
     "reporting:survey-links-create": ("GET", MANAGE),
     "reporting:survey-batch-print": ("GET", MANAGE),
@@ -85,7 +89,7 @@ PAGES = {
     "reporting:report-detail": ("GET", READ_REPORTS),
     "reporting:report-status": ("GET", READ_REPORTS),
     "reporting:report-download": ("GET", READ_REPORTS),
-    "reporting:report-narrative": ("POST", CHANGE_REPORTS),
+    "reporting:report-narrative": ("POST", CHANGE_REPORTS | {"referente_ente"}),
     "reporting:report-submit": ("POST", CHANGE_REPORTS),
     "reporting:report-back": ("POST", CHANGE_REPORTS),
     "reporting:report-approve": ("POST", CHANGE_REPORTS),
@@ -103,7 +107,17 @@ FORMATS = ["pdf", "json", "csv", "xlsx"]
 def object_urls(q, run) -> dict[str, list[str]]:
     """The pages about one object of an ambito: its quality data (`make_quality`) and a report run."""
     by_object = {
-        "survey": ["survey-detail", "survey-edit", "survey-results", "survey-comments", "survey-response-create"],
+        "survey": [
+            "survey-detail",
+            "survey-edit",
+            "survey-results",
+            "survey-comments",
+            "survey-response-create",
+            "survey-report",
+            "survey-report-submit",
+            "survey-report-back",
+            "survey-report-approve",
+        ],
         "survey_links": ["survey-links-create"],
         "batch": ["survey-batch-print"],
         "complaint": ["complaint-detail", "complaint-edit"],
@@ -178,6 +192,14 @@ def scene(module_world, walk):
         world.other.project, name="Famiglie con esito A", values=[(D(2024, 1, 1), D(2024, 6, 30), "70")]
     )
     hand_built(world, walk)
+    # The partner's reports on the results of both ambiti's surveys, in draft.
+    for survey, author in [
+        (quality.survey, world.users.referente_ente),
+        (quality.other_survey, world.other.ufficio_piano),
+    ]:
+        services.survey_report_save(
+            survey=survey, findings="Famiglie soddisfatte.", improvements="", shared_with_operators_on=None, by=author
+        )
     # The worker is not running: the runs are rendered here, as the worker would (their enqueueing is rolled back
     # with the module's transaction).
     ours = reports.report_start(project=world.project, kind="semester", label="2024-S1", by=world.users.admin)

@@ -144,3 +144,31 @@ def test_indicators_of_a_multi_ambito_project_do_not_grow_with_the_ambiti(world,
     page = get_page(client, url)
     assert len(page.context["s"]["ambiti"]["rows"]) == 4
     assert count_page_queries(lambda: get_page(client, url)) == with_two
+
+
+@pytest.mark.parametrize("role", ["referente_ente", "ufficio_piano"])
+def test_partner_report_pages_do_not_grow_with_families_or_answers(world, client_for, count_page_queries, role):
+    """The pages the partner's referent writes on (a draft run's texts, a survey's results report): the redactor
+    of family names and the answers are read once, whatever their number."""
+    from reporting import reports, services
+    from tests import factories as f
+
+    udp, partner = world.users.ufficio_piano, world.users.referente_ente
+    survey = make_survey(world.project, udp)
+    answer(survey, udp, [4, 5, 3])
+    services.survey_report_save(
+        survey=survey, findings="Esiti.", improvements="", shared_with_operators_on=None, by=partner
+    )
+    run = reports.report_start(project=world.project, kind="semester", label="2024-S1", by=udp)
+    reports.report_save_narrative(run=run, texts={"critical_issues": "Ritardi"}, by=partner)
+    urls = [reverse("reporting:survey-report", args=[survey.pk]), run.get_absolute_url()]
+    client = client_for(getattr(world.users, role))
+    f.make_family(world)
+    for url in urls:
+        client.get(url)
+    with_one = [count_page_queries(lambda url=url: get_page(client, url)) for url in urls]
+    for _ in range(29):
+        f.make_family(world)
+        answer(survey, udp, [1, 2, 3])
+    assert [count_page_queries(lambda url=url: get_page(client, url)) for url in urls] == with_one
+    assert max(with_one) <= 14

@@ -124,10 +124,10 @@ def test_the_workflow_needs_the_texts_and_approval_locks_the_run(world, run, ste
     udp = world.users.ufficio_piano
     with pytest.raises(reports.ReportRefused, match="Prima di inviare in revisione"):
         reports.report_submit(run=run, by=udp)
-    step(lambda: reports.report_save_narrative(run=run, texts=TEXTS))
+    step(lambda: reports.report_save_narrative(run=run, texts=TEXTS, by=udp))
     step(lambda: reports.report_submit(run=ReportRun.objects.get(pk=run.pk), by=udp))
     with pytest.raises(reports.ReportRefused):
-        reports.report_save_narrative(run=run, texts={"critical_issues": "Cambiato"})
+        reports.report_save_narrative(run=run, texts={"critical_issues": "Cambiato"}, by=udp)
     step(lambda: reports.report_approve(run=ReportRun.objects.get(pk=run.pk), by=udp))
     approved = ReportRun.objects.get(pk=run.pk)
     assert (approved.state, approved.approved_by, approved.render_status) == ("approvato", udp, "pronto")
@@ -147,7 +147,7 @@ def test_the_workflow_needs_the_texts_and_approval_locks_the_run(world, run, ste
 
 def test_the_views_refuse_to_change_an_approved_run(world, client_for, run, step):
     udp = world.users.ufficio_piano
-    step(lambda: reports.report_save_narrative(run=run, texts=TEXTS))
+    step(lambda: reports.report_save_narrative(run=run, texts=TEXTS, by=udp))
     step(lambda: reports.report_submit(run=ReportRun.objects.get(pk=run.pk), by=udp))
     step(lambda: reports.report_approve(run=ReportRun.objects.get(pk=run.pk), by=udp))
     client = client_for(udp)
