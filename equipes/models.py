@@ -362,33 +362,39 @@ class Project(models.Model):
         max_digits=3,
         decimal_places=1,
         default=DEFAULT_RULES.sedt_minimum_weekly_hours,
+        db_default=DEFAULT_RULES.sedt_minimum_weekly_hours,
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("40"))],
         help_text=_("Incontri dell'équipe multidimensionale compresi. L'avviso di Seregno: almeno 8 ore."),
     )
     sedt_exception_allowed = models.BooleanField(
         _("educativa domiciliare: deroga motivata al minimo"),
         default=DEFAULT_RULES.sedt_exception_allowed,
+        db_default=DEFAULT_RULES.sedt_exception_allowed,
         help_text=_("Se attiva, un'educativa sotto il minimo è accettata con il motivo scritto della deroga."),
     )
     group_module_min_sessions = models.PositiveSmallIntegerField(
         _("gruppi: incontri minimi di un modulo"),
         default=DEFAULT_RULES.group_module_min_sessions,
+        db_default=DEFAULT_RULES.group_module_min_sessions,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     group_module_max_sessions = models.PositiveSmallIntegerField(
         _("gruppi: incontri massimi di un modulo"),
         default=DEFAULT_RULES.group_module_max_sessions,
+        db_default=DEFAULT_RULES.group_module_max_sessions,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     older_children_share_percent = models.PositiveSmallIntegerField(
         _("quota di famiglie con figli 11-14 anni (%)"),
         default=DEFAULT_RULES.older_children_share_percent,
+        db_default=DEFAULT_RULES.older_children_share_percent,
         validators=[MaxValueValidator(100)],
         help_text=_("Oltre questa quota delle famiglie incluse in un'implementazione compare un avviso."),
     )
     reunification_share_percent = models.PositiveSmallIntegerField(
         _("quota di percorsi di riunificazione (%)"),
         default=DEFAULT_RULES.reunification_share_percent,
+        db_default=DEFAULT_RULES.reunification_share_percent,
         validators=[MaxValueValidator(100)],
         help_text=_("Oltre questa quota delle famiglie incluse in un'implementazione compare un avviso."),
     )
@@ -396,23 +402,27 @@ class Project(models.Model):
         _("fasce d'età dei report"),
         max_length=100,
         default=DEFAULT_RULES.report_age_bands,
+        db_default=DEFAULT_RULES.report_age_bands,
         validators=[validate_age_bands],
         help_text=_("Anni compiuti all'inclusione, separati da virgole, per esempio 0-3, 4-6, 7-11, 12-14, 15-17."),
     )
     likert_points = models.PositiveSmallIntegerField(
         _("questionari: punti della scala di accordo"),
         default=DEFAULT_RULES.likert_points,
+        db_default=DEFAULT_RULES.likert_points,
         validators=[MinValueValidator(LIKERT_POINTS_MIN), MaxValueValidator(LIKERT_POINTS_MAX)],
     )
     deadline_window_days = models.PositiveSmallIntegerField(
         _("giorni di preavviso delle scadenze"),
         default=DEFAULT_RULES.deadline_window_days,
+        db_default=DEFAULT_RULES.deadline_window_days,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Una valutazione T1 o T2 è «in scadenza» sul cruscotto da questi giorni prima."),
     )
     judicial_authority_warning = models.BooleanField(
         _("avviso «non target PNRR» per le famiglie sotto provvedimento dell'autorità giudiziaria"),
         default=DEFAULT_RULES.judicial_authority_warning,
+        db_default=DEFAULT_RULES.judicial_authority_warning,
     )
     # --- end of the project's rules ---------------------------------------------------------------------
     # --- Life of the project (issue 13 §5): funding, conclusion, the project that follows ---------------
@@ -722,6 +732,7 @@ class StaffTraining(models.Model):
     is_programme_mooc = models.BooleanField(
         _("formazione del programma (MOOC P.I.P.P.I.)"),
         default=False,
+        db_default=False,
         help_text=_("Il corso online del programma che gli educatori dell'educativa domiciliare devono aver seguito."),
     )
     provider = models.CharField(_("ente formatore"), max_length=200, blank=True)

@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="deadline_window_days",
             field=models.PositiveSmallIntegerField(
+                db_default=30,
                 default=30,
                 help_text="Una valutazione T1 o T2 è «in scadenza» sul cruscotto da questi giorni prima.",
                 validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)],
@@ -34,6 +35,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="group_module_max_sessions",
             field=models.PositiveSmallIntegerField(
+                db_default=8,
                 default=8,
                 validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)],
                 verbose_name="gruppi: incontri massimi di un modulo",
@@ -43,6 +45,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="group_module_min_sessions",
             field=models.PositiveSmallIntegerField(
+                db_default=6,
                 default=6,
                 validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)],
                 verbose_name="gruppi: incontri minimi di un modulo",
@@ -52,6 +55,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="judicial_authority_warning",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 verbose_name="avviso «non target PNRR» per le famiglie sotto provvedimento dell'autorità giudiziaria",
             ),
@@ -60,6 +64,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="likert_points",
             field=models.PositiveSmallIntegerField(
+                db_default=5,
                 default=5,
                 validators=[django.core.validators.MinValueValidator(4), django.core.validators.MaxValueValidator(7)],
                 verbose_name="questionari: punti della scala di accordo",
@@ -69,6 +74,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="older_children_share_percent",
             field=models.PositiveSmallIntegerField(
+                db_default=20,
                 default=20,
                 help_text="Oltre questa quota delle famiglie incluse in un'implementazione compare un avviso.",
                 validators=[django.core.validators.MaxValueValidator(100)],
@@ -79,6 +85,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="report_age_bands",
             field=models.CharField(
+                db_default="0-3, 4-6, 7-11, 12-14, 15-17",
                 default="0-3, 4-6, 7-11, 12-14, 15-17",
                 help_text="Anni compiuti all'inclusione, separati da virgole, per esempio 0-3, 4-6, 7-11, 12-14, 15-17.",
                 max_length=100,
@@ -90,6 +97,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="reunification_share_percent",
             field=models.PositiveSmallIntegerField(
+                db_default=20,
                 default=20,
                 help_text="Oltre questa quota delle famiglie incluse in un'implementazione compare un avviso.",
                 validators=[django.core.validators.MaxValueValidator(100)],
@@ -100,6 +108,7 @@ class Migration(migrations.Migration):
             model_name="project",
             name="sedt_exception_allowed",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Se attiva, un'educativa sotto il minimo è accettata con il motivo scritto della deroga.",
                 verbose_name="educativa domiciliare: deroga motivata al minimo",
@@ -110,6 +119,7 @@ class Migration(migrations.Migration):
             name="sedt_minimum_weekly_hours",
             field=models.DecimalField(
                 decimal_places=1,
+                db_default=Decimal("8"),
                 default=Decimal("8"),
                 help_text="Incontri dell'équipe multidimensionale compresi. L'avviso di Seregno: almeno 8 ore.",
                 max_digits=3,
@@ -124,6 +134,7 @@ class Migration(migrations.Migration):
             model_name="stafftraining",
             name="is_programme_mooc",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Il corso online del programma che gli educatori dell'educativa domiciliare devono aver seguito.",
                 verbose_name="formazione del programma (MOOC P.I.P.P.I.)",
