@@ -253,12 +253,7 @@ class SchoolPartnershipForm(PortalForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
-        # The group's project follows from the implementation it serves.
-        self.fields["implementation"].queryset = (
-            Implementation.objects.visible_to(user).select_related("project").order_by("project", "number")
-        )
-        self.fields["implementation"].required = True
-        self.fields["implementation"].label_from_instance = lambda i: f"{i} — CUP {i.project.cup}"
+        self.fields["project"].queryset = Project.objects.visible_to(user)
 
 
 class SchoolMeetingForm(PortalForm):
@@ -276,12 +271,7 @@ class ParentingEventForm(PortalForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
-        # The group's project follows from the implementation it serves.
-        self.fields["implementation"].queryset = (
-            Implementation.objects.visible_to(user).select_related("project").order_by("project", "number")
-        )
-        self.fields["implementation"].required = True
-        self.fields["implementation"].label_from_instance = lambda i: f"{i} — CUP {i.project.cup}"
+        self.fields["project"].queryset = Project.objects.visible_to(user)
 
     def clean(self):
         cleaned = super().clean()

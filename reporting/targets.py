@@ -4,8 +4,8 @@ shortfall. Targets are minimums: a value above the minimum is simply met.
 
 It lives in `reporting` because it reads every app (families, groups, school partnerships, training). Whatever the
 number of projects, targets, ambiti and implementations, `project_target_progress` runs the same eight queries:
-the projects with their ambiti, implementations and targets, then one aggregate per source of figures, and the
-checks are assembled in Python."""
+the targets, the projects that have any with their ambiti and implementations, then one aggregate per source of
+figures, and the checks are assembled in Python (one query only when no project has a target)."""
 
 from __future__ import annotations
 
@@ -99,20 +99,23 @@ def project_target_progress(projects, as_of: datetime.date | None = None) -> dic
     default), per project id, in the order of the targets."""
     as_of = as_of or timezone.localdate()
     project_ids = [p.pk for p in projects]
+    targets = list(ProjectTarget.objects.filter(project__in=project_ids).order_by("kind", "scope"))
+    result: dict[int, list[TargetProgress]] = {pk: [] for pk in project_ids}
+    if not targets:
+        return result
     loaded = list(
-        Project.objects.filter(pk__in=project_ids)
+        Project.objects.filter(pk__in={t.project_id for t in targets})
         .select_related("ambito")
         .prefetch_related(
-            "associated_ambiti",
-            Prefetch("implementations", queryset=Implementation.objects.order_by("number")),
-            Prefetch("targets", queryset=ProjectTarget.objects.order_by("kind", "scope")),
+            "associated_ambiti", Prefetch("implementations", queryset=Implementation.objects.order_by("number"))
         )
     )
+    by_pk = {project.pk: project for project in loaded}
     figures = _figures(loaded, as_of)
-    return {
-        project.pk: [_progress(project, target, figures[project.pk]) for target in project.targets.all()]
-        for project in loaded
-    }
+    for target in targets:
+        project = by_pk[target.project_id]
+        result[project.pk].append(_progress(project, target, figures[project.pk]))
+    return result
 
 
 # --- The figures, per (implementation, ambito) of each project ---------------------------------------------------

@@ -124,8 +124,9 @@ def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
 def procedural(project: Project, implementations: list[Implementation], start, end) -> dict:
     """Section 2: the implementations and their phase, the équipes, the staff trained, governance meetings (the
     project's, not its ambiti's: a second project of the same ambito must not count them again)."""
-    trained = project_trainings(project, end)
-    meetings = project_meetings(project, end)
+    ambito_ids = project.ambito_ids
+    trained = project_trainings(project, ambito_ids, end)
+    meetings = project_meetings(project, ambito_ids, end)
     by_kind = meetings.values("kind").annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
     kinds = dict(GovernanceMeeting.Kind.choices)
     return {
@@ -141,11 +142,11 @@ def procedural(project: Project, implementations: list[Implementation], start, e
             }
             for i in implementations
         ],
-        "equipes": Equipe.objects.filter(ambito__in=project.ambito_ids, memberships__isnull=False).distinct().count(),
+        "equipes": Equipe.objects.filter(ambito__in=ambito_ids, memberships__isnull=False).distinct().count(),
         "staff": {
             "trained_people": trained.values("user").distinct().count(),
             "training_hours": rounded(trained.aggregate(h=Coalesce(Sum("hours"), Decimal(0)))["h"], 1),
-            "staff_in_register": User.objects.filter(ambito__in=project.ambito_ids, is_active=True, is_superuser=False)
+            "staff_in_register": User.objects.filter(ambito__in=ambito_ids, is_active=True, is_superuser=False)
             .exclude(role="admin")
             .count(),
         },
@@ -156,18 +157,18 @@ def procedural(project: Project, implementations: list[Implementation], start, e
     }
 
 
-def project_trainings(project: Project, end: datetime.date):
+def project_trainings(project: Project, ambito_ids: list[int], end: datetime.date):
     """Courses completed by the staff of the project's ambiti within the project's period, up to `end`."""
     return StaffTraining.objects.filter(
-        user__ambito__in=project.ambito_ids, completed_on__gte=project.start_date, completed_on__lte=end
+        user__ambito__in=ambito_ids, completed_on__gte=project.start_date, completed_on__lte=end
     )
 
 
-def project_meetings(project: Project, end: datetime.date):
+def project_meetings(project: Project, ambito_ids: list[int], end: datetime.date):
     """Governance meetings of the project up to `end`, and those of its ambiti recorded without a project
     inside the project's period."""
     return GovernanceMeeting.objects.filter(
-        Q(project=project) | Q(project__isnull=True, ambito__in=project.ambito_ids, date__gte=project.start_date),
+        Q(project=project) | Q(project__isnull=True, ambito__in=ambito_ids, date__gte=project.start_date),
         date__lte=end,
     )
 

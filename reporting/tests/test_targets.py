@@ -210,3 +210,19 @@ def test_report_counts_the_meetings_and_training_of_the_project_not_of_its_ambit
     (meetings,) = procedural["governance_meetings"]
     assert meetings["cumulative"] == 2  # the project's and the ambito's one without a project in its period
     assert procedural["staff"]["training_hours"] == 4.0  # the 2020 course is before the project
+
+
+def test_the_dashboard_keeps_its_queries_with_targets_on_every_project(world, client_for, count_queries):
+    def add_projects(n):
+        for _ in range(n):
+            project = f.make_project(world.ambito)
+            f.make_implementation(project, 11)
+            f.make_target(project, K.FAMIGLIE_INCLUSE, 10, S.IMPLEMENTAZIONE)
+            f.make_target(project, K.OPERATORI_FORMATI, 10, S.PROGETTO)
+
+    client = client_for(world.users.ufficio_piano)
+    add_projects(1)
+    client.get(reverse("dashboard"))
+    with_one = count_queries(lambda: client.get(reverse("dashboard")))
+    add_projects(29)
+    assert count_queries(lambda: client.get(reverse("dashboard"))) == with_one
