@@ -65,7 +65,12 @@ class ProjectForm(PortalForm):
         return self.cleaned_data["funding_source"] or self.instance.funding_source
 
     def clean_cup(self) -> str:
-        return self.cleaned_data["cup"].strip().upper()
+        cup = self.cleaned_data["cup"].strip().upper()
+        # The database's uniqueness holds for the CUPs that are there (several projects may have none); said
+        # here, next to the field, rather than as the constraint's message above the form.
+        if cup and Project.objects.filter(cup=cup).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Esiste già un progetto con questo CUP."))
+        return cup
 
     def clean(self):
         cleaned = super().clean()

@@ -40,6 +40,7 @@ from .models import (
     PlanComment,
     Preassessment,
     ProgettoQuadro,
+    ProjectTakeover,
     Referral,
     SDQScore,
     TeamMeeting,
@@ -82,6 +83,7 @@ KEPT = {
     Consent: ["kind"],
     DiaryNote: ["sensitivity"],
     TransitionLog: ["from_state", "to_state"],
+    ProjectTakeover: ["state"],
 }
 
 
