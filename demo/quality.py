@@ -1,8 +1,9 @@
 """The reporting part of the synthetic demo (`manage.py seed_demo`): for the Seregno project, a beneficiary
 and an operator survey per project year (answers typed in from paper and given through links, through the
-real services), the complaints register, the controls on the partner, and the social-impact indicators
-with a value per semester. Everything is invented; nothing names a person. Idempotent: each part is
-skipped when the project already has it.
+real services), the complaints register, the controls on the partner, and the social-impact indicators:
+those the data can tell (support families, positive outcomes, children at home) computed by the portal,
+the others (satisfaction, waiting time) with a typed value per semester. Everything is invented; nothing
+names a person. Idempotent: each part is skipped when the project already has it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from reporting.models import (
     FINAL_REPORT_LABEL,
     Audience,
     Complaint,
+    Formula,
     ImpactIndicator,
     IndicatorValue,
     QualityControl,
@@ -475,15 +477,6 @@ SEMESTERS = [
 
 def _indicators(project: Project) -> None:
     rows = [
-        ("Famiglie che concludono il percorso con esito A o B", "%", "60", "80", "higher", [62, 68, 71, 75, 78, 81]),
-        (
-            "Bambini che restano nella propria famiglia a fine percorso",
-            "%",
-            "85",
-            "95",
-            "higher",
-            [86, 88, 90, 91, 93, 94],
-        ),
         (
             "Soddisfazione media delle famiglie",
             "punti (1–5)",
@@ -492,9 +485,25 @@ def _indicators(project: Project) -> None:
             "higher",
             ["3.6", "3.8", "3.9", "4.0", "4.1", "4.2"],
         ),
-        ("Famiglie solidali attive nella rete", "famiglie", "2", "8", "higher", [2, 3, 4, 5, 6, 7]),
         ("Tempo medio tra segnalazione e avvio del percorso", "giorni", "60", "30", "lower", [58, 52, 45, 40, 36, 33]),
     ]
+    # Computed by the portal from the data (reporting.impact), never typed: the support families paired with
+    # the project's families, the share of positive outcomes, the children still at home.
+    for name, formula, unit, baseline, target in [
+        ("Famiglie solidali attive nella rete", Formula.FAMIGLIE_SOLIDALI, "famiglie", "2", "8"),
+        ("Famiglie che concludono il percorso con esito A o B", Formula.ESITI_POSITIVI, "%", "60", "80"),
+        ("Bambini che restano nella propria famiglia a fine percorso", Formula.BAMBINI_A_CASA, "%", "85", "95"),
+    ]:
+        ImpactIndicator.objects.create(
+            project=project,
+            name=name,
+            formula=formula,
+            unit=unit,
+            baseline=Decimal(baseline),
+            target=Decimal(target),
+            direction="higher",
+            method="Calcolato dal portale sui dati delle famiglie del progetto, semestre per semestre.",
+        )
     for name, unit, baseline, target, direction, values in rows:
         indicator = ImpactIndicator.objects.create(
             project=project,

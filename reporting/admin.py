@@ -119,11 +119,18 @@ class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
     extra = 0
 
+    # A computed indicator's values are the portal's, not typed: none to add or change here either.
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.formula) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.formula) and super().has_change_permission(request, obj)
+
 
 @admin.register(ImpactIndicator)
 class ImpactIndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "project", "unit", "direction", "baseline", "target"]
-    list_filter = ["direction", "project__ambito"]
+    list_display = ["name", "project", "formula", "unit", "direction", "baseline", "target"]
+    list_filter = ["formula", "direction", "project__ambito"]
     search_fields = ["name", "project__cup"]
     list_select_related = ["project"]
     inlines = [IndicatorValueInline]

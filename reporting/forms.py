@@ -12,7 +12,9 @@ from families.pseudonymisation import ambito_redactor
 from pippi_portal.forms import PortalForm
 
 from .models import (
+    FORMULA_UNITS,
     Complaint,
+    Formula,
     ImpactIndicator,
     IndicatorValue,
     QualityControl,
@@ -313,14 +315,28 @@ class QualityControlForm(ProjectChoiceMixin, PortalForm):
 class ImpactIndicatorForm(ProjectChoiceMixin, PortalForm):
     class Meta:
         model = ImpactIndicator
-        fields = ["project", "name", "unit", "direction", "baseline", "target", "method"]
+        fields = ["project", "name", "formula", "unit", "direction", "baseline", "target", "method"]
         widgets = {"method": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, redactor=ambito_redactor(user), **kwargs)
         self.limit_choices(user)
+        self.fields["formula"].label = _("Calcolato dal portale")
+        self.fields["formula"].choices = [("", _("No: valori rilevati a mano")), *Formula.choices]
+        self.fields["unit"].required = False
         if self.instance.pk:
+            # Typed values and computed ones do not mix: how an indicator gets its values is set once.
             self.fields["project"].disabled = True
+            self.fields["formula"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        formula = cleaned.get("formula")
+        if formula:
+            cleaned["unit"] = FORMULA_UNITS[formula]
+        elif not cleaned.get("unit"):
+            self.add_error("unit", _("Indicare l'unità di misura (per esempio: %, famiglie, punti)."))
+        return cleaned
 
 
 class IndicatorValueForm(PortalForm):

@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Q
 
 from equipes.models import Project
 
+from . import impact
 from .models import (
     DAYS_TO_CLOSE,
     LIKERT_MIN,
@@ -46,14 +47,15 @@ def quality_section(*, project: Project, start: datetime.date, end: datetime.dat
       overall mean; per survey the same plus each statement's n and mean;
     - quality controls carried out in the period: total, by status, by kind, how many asked for corrective
       actions;
-    - impact indicators: baseline, target and the latest value of a period ending by `end`.
+    - impact indicators: baseline, target and the latest value of a period ending by `end`; a computed
+      indicator's value is computed over the period itself (reporting.impact).
     """
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "complaints": complaint_figures(project=project, start=start, end=end),
         "satisfaction": satisfaction_figures(project=project, start=start, end=end),
         "quality_controls": control_figures(project=project, start=start, end=end),
-        "impact_indicators": indicator_figures(project=project, until=end),
+        "impact_indicators": indicator_figures(project=project, until=end, start=start),
     }
 
 
@@ -149,11 +151,16 @@ def control_figures(*, project: Project, start: datetime.date, end: datetime.dat
     }
 
 
-def indicator_figures(*, project: Project, until: datetime.date) -> list[dict[str, Any]]:
-    indicators = (
+def indicator_figures(
+    *, project: Project, until: datetime.date, start: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """The project's indicators with their latest typed value of a period ending by `until`, or, for a computed
+    one, its value computed from `start` (the project's start when None) to `until`."""
+    indicators = list(
         ImpactIndicator.objects.filter(project=project)
         .with_latest_value(until=until)
         .values(
+            "formula",
             "name",
             "unit",
             "direction",
@@ -165,6 +172,12 @@ def indicator_figures(*, project: Project, until: datetime.date) -> list[dict[st
         )
         .order_by("name")
     )
+    period = impact.Period(project.pk, start or project.start_date, until)
+    computed = impact.values_for({i["formula"] for i in indicators if i["formula"]}, [period])
+    for indicator in indicators:
+        if indicator["formula"]:
+            indicator["latest_value"] = computed[(indicator["formula"], period)]
+            indicator["latest_period_start"], indicator["latest_period_end"] = period.start, period.end
     result = []
     for indicator in indicators:
         reached, progress = indicator_progress(
@@ -177,6 +190,7 @@ def indicator_figures(*, project: Project, until: datetime.date) -> list[dict[st
         result.append(
             {
                 "name": indicator["name"],
+                "computed": bool(indicator["formula"]),
                 "unit": indicator["unit"],
                 "direction": indicator["direction"],
                 "baseline": float(indicator["baseline"]),

@@ -5,12 +5,16 @@ service."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 from xml.etree import ElementTree
 
 import qrcode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +27,7 @@ from families.pseudonymisation import ambito_redactor
 from pippi_portal import shortcuts
 from pippi_portal.idempotency import once_per_submission
 
-from . import quality, services
+from . import impact, quality, services
 from .filters import ComplaintFilter, QualityControlFilter, SurveyFilter
 from .forms import (
     ComplaintForm,
@@ -513,6 +517,15 @@ def control_edit(request, pk: int):
 # --- Impact indicators -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ComputedValue:
+    """A computed indicator's value over a period, shown like a typed one."""
+
+    period_start: datetime.date
+    period_end: datetime.date
+    value: Decimal | None
+
+
 @require_GET
 def indicator_list(request):
     user = request.user
@@ -523,6 +536,7 @@ def indicator_list(request):
         .with_latest_value()
         .order_by("project__cup", "name")
     )
+    _with_computed_latest_value(indicators)
     for indicator in indicators:
         indicator.reached, indicator.progress = indicator_progress(
             baseline=indicator.baseline,
@@ -535,6 +549,19 @@ def indicator_list(request):
         "reporting/indicator_list.html",
         {"indicators": indicators, "can_add": user.has_perm("reporting.add_impactindicator")},
     )
+
+
+def _with_computed_latest_value(indicators: list[ImpactIndicator]) -> None:
+    """Give the computed indicators their value over their project's current semester (two queries at most,
+    whatever the number of indicators and projects)."""
+    computed = [i for i in indicators if i.is_computed]
+    periods = {i.project_id: impact.current_period(i.project) for i in computed}
+    values = impact.values_for({i.formula for i in computed}, [p for p in periods.values() if p])
+    for indicator in computed:
+        period = periods[indicator.project_id]
+        indicator.latest_value = values.get((indicator.formula, period)) if period else None
+        indicator.latest_period_start = period.start if period else None
+        indicator.latest_period_end = period.end if period else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -553,7 +580,15 @@ def indicator_create(request):
 def indicator_detail(request, pk: int):
     indicator = get_indicator_for(request.user, pk)
     require_perm(request.user, "reporting.view_impactindicator", indicator)
-    values = list(indicator.values.order_by("period_end"))
+    if indicator.is_computed:
+        periods = impact.semesters(indicator.project)
+        computed = impact.values_for([indicator.formula], periods)
+        values = [
+            ComputedValue(period_start=p.start, period_end=p.end, value=computed[(indicator.formula, p)])
+            for p in periods
+        ]
+    else:
+        values = list(indicator.values.order_by("period_end"))
     latest = values[-1].value if values else None
     indicator.reached, indicator.progress = indicator_progress(
         baseline=indicator.baseline, target=indicator.target, value=latest, direction=indicator.direction
@@ -587,6 +622,8 @@ def indicator_edit(request, pk: int):
 def indicator_value_create(request, pk: int):
     indicator = get_indicator_for(request.user, pk)
     require_perm(request.user, "reporting.change_impactindicator", indicator)
+    if indicator.is_computed:
+        raise Http404("I valori di un indicatore calcolato non si registrano a mano.")
     form = IndicatorValueForm(request.POST or None, indicator=indicator)
     if form.is_valid():
         form.save()
@@ -602,6 +639,8 @@ def indicator_value_edit(request, pk: int):
     value = get_indicator_value_for(request.user, pk)
     indicator = value.indicator
     require_perm(request.user, "reporting.change_impactindicator", indicator)
+    if indicator.is_computed:
+        raise Http404("I valori di un indicatore calcolato non si modificano a mano.")
     form = IndicatorValueForm(
         request.POST or None, instance=value, indicator=indicator, redactor=ambito_redactor(request.user)
     )

@@ -380,6 +380,7 @@ def partner(project: Project, start, end) -> dict:
         "impact_indicators": [
             {
                 "name": row["name"],
+                "computed": row["computed"],
                 "unit": row["unit"],
                 "baseline": row["baseline"],
                 "target": row["target"],

@@ -37,7 +37,15 @@ from .surveys import (
 )
 from .complaints import DAYS_TO_CLOSE, Complaint, ComplaintQuerySet, open_on_q
 from .quality_controls import QualityControl
-from .impact import Direction, ImpactIndicator, ImpactIndicatorQuerySet, IndicatorValue, indicator_progress
+from .impact import (
+    FORMULA_UNITS,
+    Direction,
+    Formula,
+    ImpactIndicator,
+    ImpactIndicatorQuerySet,
+    IndicatorValue,
+    indicator_progress,
+)
 from .report_runs import FINAL_REPORT_LABEL, ReportRun, ReportRunQuerySet, report_upload_to
 # isort: on
 
@@ -49,6 +57,8 @@ __all__ = [
     "Complaint",
     "ComplaintQuerySet",
     "Direction",
+    "FORMULA_UNITS",
+    "Formula",
     "ImpactIndicator",
     "ImpactIndicatorQuerySet",
     "IndicatorValue",

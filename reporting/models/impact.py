@@ -20,6 +20,23 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("più basso è meglio")
 
 
+class Formula(models.TextChoices):
+    """What the portal can compute from its own data. An indicator with a formula has no typed values: the
+    portal computes its value for any period (reporting.impact)."""
+
+    FAMIGLIE_SOLIDALI = "famiglie_solidali", _("Famiglie d'appoggio abbinate a famiglie del progetto nel periodo")
+    ESITI_POSITIVI = "esiti_positivi", _("Quota di percorsi conclusi con esito positivo (A o B), in %")
+    BAMBINI_A_CASA = "bambini_a_casa", _("Quota di percorsi conclusi con il bambino ancora in famiglia, in %")
+
+
+#: The unit of each formula's value.
+FORMULA_UNITS = {
+    Formula.FAMIGLIE_SOLIDALI: "famiglie",
+    Formula.ESITI_POSITIVI: "%",
+    Formula.BAMBINI_A_CASA: "%",
+}
+
+
 class ImpactIndicatorQuerySet(ProjectScopedQuerySet):
     def with_latest_value(self, until: datetime.date | None = None):
         """Annotate each indicator with its latest value (and that value's period), among the values whose
@@ -48,6 +65,16 @@ class ImpactIndicator(ProjectScoped):
     target = models.DecimalField(_("obiettivo"), max_digits=12, decimal_places=2)
     direction = models.CharField(_("direzione"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     method = models.TextField(_("metodo e fonte"), blank=True, help_text=_("Come si misura e da dove viene il dato."))
+    formula = models.CharField(
+        _("calcolato dal portale"),
+        max_length=30,
+        choices=Formula.choices,
+        blank=True,
+        help_text=_(
+            "Lasciare vuoto per un indicatore i cui valori si registrano a mano. Un indicatore calcolato prende "
+            "i valori dai dati del portale, periodo per periodo, e non si modifica a mano."
+        ),
+    )
 
     objects = ImpactIndicatorQuerySet.as_manager()
 
@@ -77,6 +104,10 @@ class ImpactIndicator(ProjectScoped):
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:indicator-detail", args=[self.pk])
+
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.formula)
 
 
 def indicator_progress(

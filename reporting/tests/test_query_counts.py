@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
+from reporting.models import Formula
 from reporting.tests.conftest import (
     answer,
     make_complaint,
@@ -59,6 +60,12 @@ def add_indicators(world, n):
         )
 
 
+def add_computed_indicators(world, n):
+    formulas = list(Formula.values)
+    for i in range(n):
+        make_indicator(world.project, name=f"Indicatore calcolato {next(_numbers)}", formula=formulas[i % 3])
+
+
 CASES = {
     "quality-index": ("reporting:quality-index", add_complaints),
     "survey-list": ("reporting:survey-list", add_surveys),
@@ -66,6 +73,7 @@ CASES = {
     "complaint-list-filtered": ("reporting:complaint-list", add_complaints),
     "control-list": ("reporting:control-list", add_controls),
     "indicator-list": ("reporting:indicator-list", add_indicators),
+    "indicator-list-computed": ("reporting:indicator-list", add_computed_indicators),
 }
 QUERY_STRINGS = {"complaint-list-filtered": "?status=chiusi&channel=telefono&q=Ritardo&received_from=2024-01-01"}
 

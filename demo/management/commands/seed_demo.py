@@ -12,13 +12,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         require_faker()
         # Imported here: the generators need Faker, which production does not install.
-        from demo import families, interventions, organisation, quality, targets
+        from demo import families, interventions, organisation, programmes, quality, targets
 
         with transaction.atomic():
             ambiti = organisation.seed()
             families.seed(ambiti)
             interventions.seed(ambiti)
             quality.seed(ambiti)
+            programmes.seed(ambiti)
             targets.seed()
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
         self.stdout.write(f"Accessi dimostrativi (password: {organisation.DEMO_PASSWORD}):")
