@@ -10,7 +10,7 @@ import equipes.project_rules
 
 def mark_programme_moocs(apps, schema_editor):
     """Trainings recorded before the flag existed: a course named as the MOOC is the programme's MOOC."""
-    StaffTraining = apps.get_model("equipes", "0005_group_implementation")
+    StaffTraining = apps.get_model("equipes", "StaffTraining")
     StaffTraining.objects.filter(course__icontains="mooc").update(is_programme_mooc=True)
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 def allow_exceptions_where_recorded(apps, schema_editor):
     """The weekly minimum used to give way to any written reason. A project that already has SEDT interventions
     planned below 8 hours with a reason keeps them valid: its exceptions are allowed (a setting it can turn off)."""
-    Intervention = apps.get_model("interventions", "0005_group_implementation_from_dates")
+    Intervention = apps.get_model("interventions", "Intervention")
     Project = apps.get_model("equipes", "Project")
     with_exceptions = (
         Intervention.objects.filter(type__code="sedt", planned_hours_per_week__lt=8)
