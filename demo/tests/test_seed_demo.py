@@ -4,6 +4,7 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -69,6 +70,8 @@ def object_urls_of(ambito: Ambito) -> list[str]:
     by_name = {
         "project-detail": [project.pk],
         "project-edit": [project.pk],
+        "project-conclude": [project.pk],
+        "project-follow-on": [project.pk],
         "implementation-create": [project.pk],
         "implementation-edit": [Implementation.objects.filter(project=project).first().pk],
         "equipe-detail": [ambito.equipes.first().pk],
@@ -105,7 +108,10 @@ def test_assistente_somma_gets_404_on_every_seregno_object(demo):
 def test_demo_spreads_seregno_families_over_the_path(demo):
     seregno = Family.objects.filter(ambito__code="SER")
     for number in (11, 12, 13):
-        included = seregno.filter(implementation__number=number, transitions__to_state="inclusa").distinct()
+        # Counted where they were included: the families still on their path have passed to implementation 14 of
+        # the follow-on project since (issue 13 §5).
+        in_it = Q(implementation__number=number) | Q(takeovers__from_implementation__number=number)
+        included = seregno.filter(in_it, transitions__to_state="inclusa").distinct()
         assert included.count() == 10
     states = set(seregno.values_list("state", flat=True))
     assert {

@@ -362,10 +362,10 @@ PNRR_END = datetime.date(2026, 5, 31)
 
 @pytest.mark.demo_seed
 class TestProjectLifecycle:
-    """Issue 13 §5 on `001_…`: "Il progetto … dovrà concludersi entro il 31/05/2026" (the PNRR project's end);
-    P.I.P.P.I. goes on in the ambito with the national funds for the LEPS. The demo shows Seregno today: the PNRR
-    project concluded with its final report approved, a follow-on project running since 01/06/2026 with the
-    families that carried over and current hours."""
+    """Issue 13 §5 on `001_…`: the PNRR funds are "pari ad € 211.500,00 per il triennio: giugno 2023 – maggio
+    2026", for P.I.P.P.I. "considerato un LEPS"; the programme goes on in the ambito with the national funds for
+    the LEPS. The demo shows Seregno today: the PNRR project concluded on 31/05/2026 with its final report approved,
+    a follow-on project running since 01/06/2026 with the families that carried over and current hours."""
 
     @pytest.fixture(autouse=True)
     def _demo(self, db, seeded_demo):

@@ -349,8 +349,8 @@ from equipes.models import Project
 
 @pytest.mark.demo_seed
 class TestProjectLifecycle:
-    """Issue 13 §5 on `003_…`: the project (CUP F14H22000020006) ended on 31/03/2026; the demo keeps it
-    concluded, so that it takes no new families or hours."""
+    """Issue 13 §5 on `003_…`: "DATA FINE ATTIVITA' PREVISTA: 31 MARZO 2026" (CUP F14H22000020006); the demo keeps
+    the project concluded on that day, so that it takes no new families or hours."""
 
     def test_the_romagna_project_is_concluded_on_its_end_date(self, db, seeded_demo):
         romagna = Project.objects.get(cup="F14H22000020006")
