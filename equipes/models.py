@@ -652,7 +652,8 @@ class TargetScope(models.TextChoices):
     IMPLEMENTAZIONE_AMBITO = "implementazione_ambito", _("Per implementazione in ciascun ambito")
 
 
-SHARE_KINDS = frozenset({TargetKind.FAMIGLIE_CON_SEDT, TargetKind.FAMIGLIE_CON_APPOGGIO, TargetKind.ESITI_POSITIVI})
+# A tuple, not a set: its order goes into a constraint, and the migration must not change from run to run.
+SHARE_KINDS = (TargetKind.FAMIGLIE_CON_SEDT, TargetKind.FAMIGLIE_CON_APPOGGIO, TargetKind.ESITI_POSITIVI)
 _EVERY_SCOPE = [s.value for s in TargetScope]
 # School partnerships and training are not tied to an implementation.
 TARGET_SCOPES_BY_KIND = {

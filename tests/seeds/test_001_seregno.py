@@ -345,14 +345,13 @@ class TestProjectRules:
 
 """The Seregno co-design notice (`001_…`) as the portal keeps it, on the demo data and on factories."""
 
-import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from equipes.models import FundingSource, Project, User
-from families.models import ENDED_STATES, Family, ProjectTakeover, TransitionLog
+from equipes.models import FundingSource, User
+from families.models import ENDED_STATES, ProjectTakeover, TransitionLog
 from interventions.models import TimeEntry, Timesheet
 from reporting.models import ReportRun
 
@@ -438,13 +437,9 @@ class TestProjectLifecycle:
 """The Ambito di Seregno's co-design notice (`001_…`), commitment by commitment, on the demo data and on small
 factories."""
 
-from decimal import Decimal
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
-from equipes.models import Project, User
 from interventions import services
 from interventions.models import BudgetLine, CostItem
 from interventions.selectors import project_budget
@@ -504,7 +499,6 @@ class TestBudget:
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from tests import factories as f
 

@@ -344,8 +344,6 @@ import datetime
 
 import pytest
 
-from equipes.models import Project
-
 
 @pytest.mark.demo_seed
 class TestProjectLifecycle:
