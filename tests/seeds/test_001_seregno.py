@@ -1,12 +1,26 @@
 """Seeds 000 and 001: the co-design notices of the Ambito di Seregno (CUP B24H22000190001), as they read."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from demo import targets as demo_targets
+from equipes.models import FundingSource, Project, TargetKind, TargetScope, User
+from families.models import ENDED_STATES, Family, Member, ProjectTakeover, State, TransitionLog
+from interventions import services
+from interventions.models import BudgetLine, CostItem, TimeEntry, Timesheet
+from interventions.selectors import project_budget
+from reporting.models import ReportRun
+from reporting.targets import project_target_progress
+from tests import factories as f
 
 # --- TestTargets (issue 13 §2: targets are minimums, and each project has its own) ------------------------------
-from demo import targets as demo_targets
-from equipes.models import Project, TargetKind, TargetScope
-from families.models import Family, State
-from reporting.targets import project_target_progress
 
 SEREGNO = "B24H22000190001"
 
@@ -56,15 +70,7 @@ class TestTargets:
         assert project.targets.count() == len(before)
 
 
-"""The co-design notice of the Ambito di Seregno (`001_…`), commitment by commitment."""
-
-import datetime
-from decimal import Decimal
-
-from django.contrib.messages import get_messages
-from django.urls import reverse
-
-from families.models import Member
+# The co-design notice of the Ambito di Seregno (`001_…`), commitment by commitment.
 
 
 class TestProjectRules:
@@ -343,17 +349,7 @@ class TestProjectRules:
         assert "manca: serve prima dell'educativa domiciliare" in page.replace("&#x27;", "'")
 
 
-"""The Seregno co-design notice (`001_…`) as the portal keeps it, on the demo data and on factories."""
-
-
-import pytest
-from django.db import IntegrityError, transaction
-from django.test import Client
-
-from equipes.models import FundingSource, User
-from families.models import ENDED_STATES, ProjectTakeover, TransitionLog
-from interventions.models import TimeEntry, Timesheet
-from reporting.models import ReportRun
+# The Seregno co-design notice (`001_…`) as the portal keeps it, on the demo data and on factories.
 
 SEREGNO_CUP = "B24H22000190001"
 PNRR_END = datetime.date(2026, 5, 31)
@@ -434,15 +430,8 @@ class TestProjectLifecycle:
         assert sum(row["included"]["cumulative"] for row in rows) == included
 
 
-"""The Ambito di Seregno's co-design notice (`001_…`), commitment by commitment, on the demo data and on small
-factories."""
-
-
-import pytest
-
-from interventions import services
-from interventions.models import BudgetLine, CostItem
-from interventions.selectors import project_budget
+# The Ambito di Seregno's co-design notice (`001_…`), commitment by commitment, on the demo data and on small
+# factories.
 
 pytestmark = pytest.mark.demo_seed
 
@@ -495,12 +484,7 @@ class TestBudget:
             assert reverse("interventions:cost-item-edit", args=[item.pk]) in page
 
 
-"""Seed 001 (Ambito di Seregno, co-design notice of P.I.P.P.I.), commitment by commitment."""
-
-import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-
-from tests import factories as f
+# Seed 001 (Ambito di Seregno, co-design notice of P.I.P.P.I.), commitment by commitment.
 
 
 class TestPartnerDuties:

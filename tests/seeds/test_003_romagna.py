@@ -10,14 +10,17 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from equipes.models import Implementation, Project, User
+from equipes.models import Implementation, Project, TargetKind, TargetScope, User
 from families.forms import FamilyForm
 from families.models import Family, State
+from interventions.models import Group, InterventionType, SchoolPartnership
 from interventions.selectors import project_for
 from reporting import exports, indicators, reports
 from reporting.models import ReportRun
 from reporting.report_forms import ReportStartForm
+from reporting.targets import project_target_progress
 from tests import factories as f
 
 # --- Issue 13 §1: a project of more than one ambito --------------------------------------------------------
@@ -232,16 +235,10 @@ class TestMultiAmbitoProject:
         assert all(r["referred"]["cumulative"] > 0 for r in rows)
 
 
-"""Seed 003: the project of the Unione della Romagna Faentina with the Unione dei Comuni della Bassa Romagna
-(CUP F14H22000020006), as its document reads."""
-
-import pytest
-from django.utils import timezone
+# Seed 003: the project of the Unione della Romagna Faentina with the Unione dei Comuni della Bassa Romagna
+# (CUP F14H22000020006), as its document reads.
 
 # --- TestTargets (issue 13 §2: targets are minimums, and each project has its own) ------------------------------
-from equipes.models import TargetKind, TargetScope
-from interventions.models import Group, InterventionType, SchoolPartnership
-from reporting.targets import project_target_progress
 
 ROMAGNA = "F14H22000020006"
 
@@ -338,11 +335,7 @@ class TestTargets:
         }
 
 
-"""The Romagna project (`003_…`: Unione della Romagna Faentina with the Bassa Romagna) as the portal keeps it."""
-
-import datetime
-
-import pytest
+# The Romagna project (`003_…`: Unione della Romagna Faentina with the Bassa Romagna) as the portal keeps it.
 
 
 @pytest.mark.demo_seed
@@ -356,12 +349,8 @@ class TestProjectLifecycle:
         assert not romagna.implementations.filter(project__concluded_on__isnull=True).exists()
 
 
-"""Seed `003_…`: the project of the Unione della Romagna Faentina with the Unione dei Comuni della Bassa Romagna
-(CUP F14H22000020006), as the portal and its demo hold it."""
-
-import datetime
-
-import pytest
+# Seed `003_…`: the project of the Unione della Romagna Faentina with the Unione dei Comuni della Bassa Romagna
+# (CUP F14H22000020006), as the portal and its demo hold it.
 
 
 @pytest.mark.demo_seed

@@ -4,10 +4,11 @@ reads."""
 import pytest
 from django.utils import timezone
 
-# --- TestTargets (issue 13 §2: targets are minimums, and each project has its own) ------------------------------
 from equipes.models import Project, StaffTraining, TargetKind, TargetScope
 from families.models import Family, State
 from reporting.targets import project_target_progress
+
+# --- TestTargets (issue 13 §2: targets are minimums, and each project has its own) ------------------------------
 
 SOMMA = "B24H22000050006"
 
@@ -76,10 +77,8 @@ class TestTargets:
         assert (check.minimum, check.value, check.missing) == (10, trained, max(0, 10 - trained))
 
 
-"""Seed `004_…`: the project of the Ambito Distrettuale di Somma Lombardo (CUP B24H22000050006), as the portal
-and its demo hold it."""
-
-import pytest
+# Seed `004_…`: the project of the Ambito Distrettuale di Somma Lombardo (CUP B24H22000050006), as the portal
+# and its demo hold it.
 
 
 @pytest.mark.demo_seed
