@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from faker import Faker
 
+from demo.path import SIGNED_PDF
 from equipes.models import Ambito, Project, User
 from families.models import Family, Member, State, TeamMember, TransitionLog
 from families.selectors import current_plan
@@ -58,7 +59,8 @@ PATH_END_STATES = (State.CONCLUSA, State.INTERROTTA)
 COST_ITEMS = [
     ("Materiali per i gruppi dei genitori e dei bambini", "materiali", Decimal("640.00"), D(2024, 10, 7)),
 ]
-COST_DOCUMENT = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# The one-page synthetic PDF of the demo, standing in for a scanned receipt.
+COST_DOCUMENT = SIGNED_PDF
 
 
 def _cost_items(project: Project) -> None:

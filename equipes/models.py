@@ -500,6 +500,7 @@ class Project(models.Model):
     def rules(self) -> ProjectRules:
         return rules_of(self)
 
+    @property
     def short_label(self) -> str:
         """How pages name the project in a line: its CUP, or its title when it has none."""
         return f"CUP {self.cup}" if self.cup else self.title

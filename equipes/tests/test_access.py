@@ -74,6 +74,8 @@ ASSOCIATED = {"associated_ufficio_piano": "ufficio_piano", "associated_case_mana
 SHARED_PROJECT_PAGES = {
     "project-detail",
     "project-edit",
+    "project-conclude",
+    "project-follow-on",
     "implementation-create",
     "implementation-edit",
     "target-create",
@@ -89,6 +91,8 @@ def expected(persona: str, name: str, in_scope: bool) -> int:
         return 404
     if persona in ASSOCIATED:
         role = ASSOCIATED[persona]
+        if name in {"target-edit", "target-delete"}:
+            return 404  # a target is found only among the projects the user's ambito leads
         if name in SHARED_PROJECT_PAGES and name != "project-detail":
             return 403
         return 200 if role in allowed else (denied or [403])[0]

@@ -32,7 +32,7 @@ def group_form_data(world, **overrides) -> dict:
         "type": InterventionType.objects.get(code="gruppo_bambini").pk,
         "module_number": "1",
         "name": "Bambini insieme",
-        "project": world.project.pk,
+        "implementation": world.implementation.pk,
         "venue": "Biblioteca",
         "planned_sessions": "9",
         "frequency": "settimanale",

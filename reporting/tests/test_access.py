@@ -49,6 +49,10 @@ LEAD_ONLY = {
     "reporting:report-submit",
     "reporting:report-back",
     "reporting:report-approve",
+    "reporting:survey-report-submit",
+    "reporting:survey-report-back",
+    "reporting:survey-report-approve",
+    "reporting:project-takeover",
 }
 
 # name -> (method, roles that may open it; every other role gets 403, 404 outside its ambito)
