@@ -63,6 +63,9 @@ NOT_REACHED = {
     "reporting:survey-report-submit": "POST",
     "reporting:survey-report-back": "POST",
     "reporting:survey-report-approve": "POST",
+    "equipes:target-delete": "POST",
+    "interventions:budget-line-delete": "POST",
+    "interventions:cost-item-delete": "POST",
     # Pages of the roles that see identities (the two roles get 403 or 404 there).
     "families:family-create": "case managers only",
     "families:family-edit": "case managers only",
@@ -96,6 +99,12 @@ NOT_REACHED = {
 }
 # The Ufficio di Piano's own pages (staff register, budget side, quality, timesheets): 403 for the coordinator.
 UFFICIO_PIANO_ONLY = {
+    "equipes:target-create",
+    "equipes:target-edit",
+    "interventions:budget-line-create",
+    "interventions:budget-line-edit",
+    "interventions:cost-item-create",
+    "interventions:cost-item-edit",
     "equipes:implementation-create",
     "equipes:implementation-edit",
     "equipes:project-conclude",

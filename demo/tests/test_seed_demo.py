@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from equipes.models import Ambito, GovernanceMeeting, Implementation, Project, StaffTraining, User
+from equipes.models import Ambito, GovernanceMeeting, Implementation, Project, ProjectTarget, StaffTraining, User
 from families.models import Family
 from families.tests.test_access import NO_OBJECT, PAGES, url_for
 
@@ -64,8 +64,10 @@ def test_seed_demo_logins_work_with_the_documented_password(demo):
 
 def object_urls_of(ambito: Ambito) -> list[str]:
     """Every equipes URL that takes an object, filled with objects of the given ambito."""
-    # The ambito's project with targets (Seregno's follow-on project has none yet).
-    project = Project.objects.filter(ambito=ambito, targets__isnull=False).distinct().first()
+    # The ambito's running project (Seregno's follow-on since its PNRR project concluded) and a target of its
+    # projects (the follow-on has none of its own yet).
+    project = Project.objects.filter(ambito=ambito).open().first()
+    target = ProjectTarget.objects.filter(project__ambito=ambito).order_by("pk").first()
     staff = User.objects.filter(ambito=ambito, role="operatore").first()
     training = StaffTraining.objects.filter(user__ambito=ambito).first()
     by_name = {
@@ -82,8 +84,8 @@ def object_urls_of(ambito: Ambito) -> list[str]:
         "training-create": [staff.pk],
         "training-certificate": [training.pk],
         "target-create": [project.pk],
-        "target-edit": [project.targets.first().pk],
-        "target-delete": [project.targets.first().pk],
+        "target-edit": [target.pk],
+        "target-delete": [target.pk],
     }
     resolver = get_resolver()
     names = set()

@@ -161,7 +161,7 @@ class TestProjectRules:
             "type": InterventionType.objects.get(code="gruppo_genitori").pk,
             "module_number": "1",
             "name": "Genitori insieme",
-            "project": world.project.pk,
+            "implementation": world.implementation.pk,
             "venue": "Sala civica",
             "planned_sessions": str(sessions),
             "frequency": "quindicinale",
