@@ -427,7 +427,11 @@ class Project(models.Model):
     # --- end of the project's rules ---------------------------------------------------------------------
     # --- Life of the project (issue 13 §5): funding, conclusion, the project that follows ---------------
     funding_source = models.CharField(
-        _("fonte di finanziamento"), max_length=10, choices=FundingSource.choices, default=FundingSource.PNRR
+        _("fonte di finanziamento"),
+        max_length=10,
+        choices=FundingSource.choices,
+        default=FundingSource.PNRR,
+        db_default=FundingSource.PNRR,
     )
     concluded_on = models.DateField(
         _("concluso il"),

@@ -56,6 +56,7 @@ class Migration(migrations.Migration):
                     ("altro", "Altri fondi"),
                 ],
                 default="pnrr",
+                db_default="pnrr",
                 max_length=10,
                 verbose_name="fonte di finanziamento",
             ),

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ],
                 help_text="Lasciare vuoto per un indicatore i cui valori si registrano a mano. Un indicatore calcolato prende i valori dai dati del portale, periodo per periodo, e non si modifica a mano.",
                 max_length=30,
+                db_default="",
                 verbose_name="calcolato dal portale",
             ),
         ),

@@ -68,6 +68,7 @@ class ImpactIndicator(ProjectScoped):
     formula = models.CharField(
         _("calcolato dal portale"),
         max_length=30,
+        db_default="",
         choices=Formula.choices,
         blank=True,
         help_text=_(
