@@ -37,6 +37,16 @@ PERSONAS = [
     "outsider",
     "operatore_libero",
 ]
+# The associated ambito of the world's project ("ASC", as the Bassa Romagna with the Romagna Faentina's project):
+# its staff, with the same roles, have their own ambito's families, groups, hours and schools in scope and the lead
+# ambito's out of scope (404 both ways); the shared project's budget is in their scope, to read, and its set-up is
+# the lead's Ufficio di Piano's (404 for an associated ambito, as for any other).
+ASSOCIATED = {
+    "associated_ufficio_piano": "ufficio_piano",
+    "associated_coordinatore": "coordinatore",
+    "associated_case_manager": "case_manager",
+    "associated_operatore": "operatore",
+}
 ALL = set(PERSONAS)
 WITH_AMBITO = ALL - {"admin"}
 ORGANISERS = {"admin", "ufficio_piano", "coordinatore", "case_manager"}
@@ -112,6 +122,13 @@ OBJECT_PAGES = {
 }
 
 
+# Pages about the project (its budget): the lead ambito and the associated one share them; the third ambito's
+# project is out of scope for both.
+PROJECT_PAGES = {name for name in OBJECT_PAGES if name.startswith(("budget", "cost-item"))}
+# Setting up the budget: only the lead ambito's Ufficio di Piano finds the project (an associated ambito gets 404).
+LEAD_ONLY = {name for name, (_method, allowed, _visible) in PAGES.items() if allowed == BUDGET_SETUP}
+
+
 # Pages that check the role before looking the object up: a role without the right gets 403 whatever the object.
 ROLE_FIRST = {"school-meeting-create"}
 
@@ -120,9 +137,11 @@ def expected(persona: str, name: str, in_scope: bool) -> int:
     name = name.removeprefix("interventions:")
     method, allowed, visible = PAGES[name]
     # The other ambito's Ufficio di Piano: the same role, with its own objects.
-    role = "ufficio_piano" if persona == "outsider" else persona
+    role = "ufficio_piano" if persona == "outsider" else ASSOCIATED.get(persona, persona)
     if not in_scope and persona != "admin":
         return 403 if name in ROLE_FIRST and role not in allowed else 404
+    if persona in ASSOCIATED and name in LEAD_ONLY:
+        return 404
     if visible is not None and role not in visible:
         return 404
     if role not in allowed:
@@ -132,18 +151,33 @@ def expected(persona: str, name: str, in_scope: bool) -> int:
     return 302 if method == "POST" else 200
 
 
+def home(persona: str | None) -> str:
+    """Whose objects are in the persona's scope: the lead ambito's ("ours"), the third ambito's ("theirs"), the
+    associated ambito's."""
+    return "theirs" if persona == "outsider" else "associated" if persona in ASSOCIATED else "ours"
+
+
 def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
     name = name.removeprefix("interventions:")
+    mine = home(persona)
     if name not in OBJECT_PAGES:
-        return [reverse(f"interventions:{name}", kwargs=scene.kwargs["ours"].get(name, {}))] if in_scope else []
-    ours, theirs = ("theirs", "ours") if persona == "outsider" else ("ours", "theirs")
-    return [reverse(f"interventions:{name}", kwargs=scene.kwargs[ours if in_scope else theirs][name])]
+        kwargs = scene.kwargs[mine].get(name, {})
+        return [reverse(f"interventions:{name}", kwargs=kwargs)] if in_scope else []
+    if in_scope:
+        keys = [mine]
+    elif name in PROJECT_PAGES:
+        # The lead and the associated ambito share the project: the other one is the third ambito's.
+        keys = ["ours"] if mine == "theirs" else ["theirs"]
+    else:
+        # An ambito's objects are out of the scope of both other ambiti, whether or not they share the project.
+        keys = [key for key in ("ours", "associated", "theirs") if key != mine]
+    return [reverse(f"interventions:{name}", kwargs=scene.kwargs[key][name]) for key in keys]
 
 
 TABLE = access.Table(
     namespace="interventions",
     pages={f"interventions:{name}": method for name, (method, _allowed, _visible) in PAGES.items()},
-    personas=PERSONAS,
+    personas=[*PERSONAS, *ASSOCIATED],
     urls=urls,
     expected=expected,
     app_labels=["interventions"],
@@ -158,12 +192,13 @@ TABLE = access.Table(
 
 
 def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
-    """An hour of the family's intervention on the educator's timesheet, a parents' group with one of the
-    family's members and a session, a school partnership: the URL arguments of the object pages."""
+    """An hour of the family's intervention on the educator's timesheet, a parents' group of the project with one
+    of the family's members and a session, a school partnership: the URL arguments of an ambito's object pages."""
     services.time_entry_set(user=educator, day=SEDT_START, activity="diretta_famiglia", minutes=60, family=sedt.family)
     sheet = Timesheet.objects.get(user=educator)
     group = Group.objects.create(
         ambito=ambito,
+        project=project,
         type=InterventionType.objects.get(code="gruppo_genitori", ambito__isnull=True),
         module_number=1,
         name="Genitori",
@@ -175,9 +210,6 @@ def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
     group.participants.add(member)
     session = GroupSession.objects.create(group=group, date=SEDT_START, duration_minutes=120)
     school = SchoolPartnership.objects.create(ambito=ambito, school="IC", kind="protocollo", signed_on=SEDT_START)
-    line = BudgetLine.objects.create(project=project, profile="educatore", minimum_hours=6000, hourly_cost=22)
-    item = CostItem.objects.create(project=project, description="Sala", category="spazi", amount=500, date=SEDT_START)
-    item.document.save("giustificativo.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     return {
         "family": {"pk": sedt.family.pk},
         "intervention-create": {"pk": sedt.family.pk},
@@ -193,6 +225,15 @@ def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
         "session-create": {"pk": group.pk},
         "attendance-toggle": {"pk": group.pk, "session_pk": session.pk, "member_pk": member.pk},
         "school-meeting-create": {"pk": school.pk},
+    }
+
+
+def budget_of(project) -> dict[str, dict]:
+    """A staff line and a cost item with its document: the URL arguments of a project's budget pages."""
+    line = BudgetLine.objects.create(project=project, profile="educatore", minimum_hours=6000, hourly_cost=22)
+    item = CostItem.objects.create(project=project, description="Sala", category="spazi", amount=500, date=SEDT_START)
+    item.document.save("giustificativo.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {
         "budget": {"project_pk": project.pk},
         "budget-line-create": {"project_pk": project.pk},
         "budget-line-edit": {"pk": line.pk},
@@ -206,8 +247,9 @@ def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def scene(module_world, walk):
-    """In each ambito a family on its path with an educational intervention of its educator, the educator's
-    timesheet, a group and a school partnership."""
+    """In each ambito (the lead and the associated ambito of the world's project, and the third ambito) a family
+    on its path with an educational intervention of its educator, the educator's timesheet, a group and a school
+    partnership; the budget of the world's project and of the third ambito's."""
     world = module_world
 
     def advance_by(case_manager, educator, seed):
@@ -232,19 +274,38 @@ def scene(module_world, walk):
     other_world = SimpleNamespace(users=SimpleNamespace(operatore=other_educator))
     other_sedt = make_sedt(other_world, other_family, advance_by(other.outsider, other_educator, 2))
 
+    # The associated ambito's family, under the shared project's implementation, with its own educator.
+    associated = world.associated
+    shared_family = f.make_family(
+        world,
+        case_manager=associated.users.case_manager,
+        comune=associated.comune,
+        equipe=associated.equipe,
+    )
+    TeamMember.objects.create(family=shared_family, user=associated.users.operatore, role="Educatore")
+    shared_sedt = make_sedt(
+        associated,
+        shared_family,
+        advance_by(associated.users.case_manager, associated.users.operatore, 3),
+    )
+
     personas = {
         name: getattr(world.users, name)
         for name in ["admin", "ufficio_piano", "coordinatore", "case_manager", "operatore", "referente_ente"]
     }
     personas["outsider"] = other.ufficio_piano
     personas["operatore_libero"] = f.make_user(world.ambito, Role.OPERATORE, world.coop)
+    personas |= {persona: getattr(associated.users, role) for persona, role in ASSOCIATED.items()}
+    project_budget = budget_of(world.project)
     return SimpleNamespace(
         world=world,
         personas=personas,
         sessions=access.sessions(personas),
         kwargs={
-            "ours": objects_of(world.ambito, world.project, sedt, world.users.operatore),
-            "theirs": objects_of(other.ambito, other.project, other_sedt, other_educator),
+            "ours": objects_of(world.ambito, world.project, sedt, world.users.operatore) | project_budget,
+            "theirs": objects_of(other.ambito, other.project, other_sedt, other_educator) | budget_of(other.project),
+            "associated": objects_of(associated.ambito, world.project, shared_sedt, associated.users.operatore)
+            | project_budget,
         },
     )
 
