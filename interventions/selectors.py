@@ -37,6 +37,7 @@ from .models import (
 )
 
 HOURS = Decimal("0.1")
+CENTS = Decimal("0.01")
 
 
 def hours_of(minutes: int | None) -> Decimal:
@@ -390,6 +391,7 @@ class ProjectBudget:
     spent_percent: Decimal
     total_minimum_amount: Decimal
     warnings: list[str]
+    delivered_hours: Decimal = Decimal(0)  # the lines' validated hours together
     cost_items: list[CostItem] = field(default_factory=list)
     other_costs: Decimal = Decimal(0)  # the other cost items, all spent
     planned_total: Decimal = Decimal(0)  # the lines' minimums at their cost + the other cost items
@@ -398,24 +400,41 @@ class ProjectBudget:
     spent_total: Decimal = Decimal(0)  # validated hours at their cost + the other cost items
     spent_total_percent: Decimal = Decimal(0)
     spent_remaining: Decimal = Decimal(0)  # the financed amount not yet spent
+    # Minutes delivered per (ambito id of the professional, profile): the same query as the lines' hours, grouped
+    # finer, for the per-ambito table of a project of several ambiti (`ambito_budgets_for`).
+    minutes_by_ambito: dict[tuple[int | None, str], int] = field(default_factory=dict)
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(HOURS, ROUND_HALF_UP) if whole else Decimal(0)
 
 
-def delivered_minutes_by_profile(
+def delivered_minutes_by_ambito(
     project: Project, since: datetime.date | None = None, until: datetime.date | None = None
-) -> dict[str, int]:
-    """Minutes delivered on a project by professional profile: eligible entries of validated timesheets,
-    optionally between two dates (both included)."""
+) -> dict[tuple[int | None, str], int]:
+    """Minutes delivered on a project per (ambito id, profile) of the professional who delivered them: eligible
+    entries of validated timesheets, optionally between two dates (both included). One query."""
     entries = TimeEntry.objects.delivered().filter(timesheet__project=project)
     if since:
         entries = entries.filter(date__gte=since)
     if until:
         entries = entries.filter(date__lte=until)
-    rows = entries.values("user__profile").annotate(minutes=Sum("minutes"))
-    return {row["user__profile"]: row["minutes"] for row in rows}
+    rows = entries.values("user__ambito", "user__profile").annotate(minutes=Sum("minutes")).order_by()
+    return {(row["user__ambito"], row["user__profile"]): row["minutes"] for row in rows}
+
+
+def _by_profile(minutes_by_ambito: dict[tuple[int | None, str], int]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for (_ambito, profile), minutes in minutes_by_ambito.items():
+        totals[profile] = totals.get(profile, 0) + minutes
+    return totals
+
+
+def delivered_minutes_by_profile(
+    project: Project, since: datetime.date | None = None, until: datetime.date | None = None
+) -> dict[str, int]:
+    """Minutes delivered on a project by professional profile, every ambito of the project together."""
+    return _by_profile(delivered_minutes_by_ambito(project, since, until))
 
 
 PACE_MONTHS = 6
@@ -430,7 +449,8 @@ def project_budget(project: Project) -> ProjectBudget:
     the forecast adds pace × the days left to the project's end date. The other cost items count as spent
     and, with the lines' minimums at their cost, as committed against the financed amount."""
     lines = list(project.budget_lines.all())
-    delivered = delivered_minutes_by_profile(project)
+    minutes_by_ambito = delivered_minutes_by_ambito(project)
+    delivered = _by_profile(minutes_by_ambito)
     validated = Timesheet.objects.filter(project=project, state=Timesheet.State.VALIDATO)
     last_month = validated.aggregate(last=Max("month"))["last"]
     if last_month:
@@ -497,6 +517,7 @@ def project_budget(project: Project) -> ProjectBudget:
         spent_percent=_percent(total_spent, project.amount),
         total_minimum_amount=total_minimum_amount,
         warnings=warnings,
+        delivered_hours=hours_of(sum(delivered.get(line.profile, 0) for line in lines)),
         cost_items=cost_items,
         other_costs=other_costs,
         planned_total=planned_total,
@@ -505,7 +526,65 @@ def project_budget(project: Project) -> ProjectBudget:
         spent_total=spent_total,
         spent_total_percent=_percent(spent_total, project.amount),
         spent_remaining=project.amount - spent_total,
+        minutes_by_ambito=minutes_by_ambito,
     )
+
+
+@dataclass
+class AmbitoLineFigures:
+    """A staff line's validated hours and spending inside one ambito of the project."""
+
+    label: str
+    delivered_hours: Decimal
+    spent: Decimal
+
+
+@dataclass
+class AmbitoBudget:
+    """One ambito of a project of several ambiti: the validated hours of its professionals on each staff line of
+    the project and what they cost at the line's hourly cost."""
+
+    name: str
+    code: str
+    lead: bool
+    lines: list[AmbitoLineFigures]
+    delivered_hours: Decimal
+    spent: Decimal
+
+
+def ambito_budgets_for(user: User, budget: ProjectBudget) -> list[AmbitoBudget]:
+    """The budget of a project of several ambiti, ambito by ambito (the lead first, then the associated ones by
+    name), as far as the user may see it: every ambito for the administrator and the lead ambito's users (the
+    lead's Ufficio di Piano runs the whole project), their own ambito for an associated ambito's users. Empty for
+    a project of one ambito. One query (the ambiti); the hours are the budget's, grouped by ambito."""
+    project = budget.project
+    ambiti = sorted(project.ambiti(), key=lambda a: (a.pk != project.ambito_id, a.name))
+    if len(ambiti) < 2:
+        return []
+    if not (user.is_admin_role or project.is_led_by(user)):
+        ambiti = [a for a in ambiti if a.pk == user.ambito_id]
+    rows = []
+    for ambito in ambiti:
+        minutes = {line.profile: budget.minutes_by_ambito.get((ambito.pk, line.profile), 0) for line in budget.lines}
+        lines = [
+            AmbitoLineFigures(
+                label=line.label,
+                delivered_hours=hours_of(minutes[line.profile]),
+                spent=(Decimal(minutes[line.profile]) / 60 * line.hourly_cost).quantize(CENTS, ROUND_HALF_UP),
+            )
+            for line in budget.lines
+        ]
+        rows.append(
+            AmbitoBudget(
+                name=ambito.name,
+                code=ambito.code,
+                lead=ambito.pk == project.ambito_id,
+                lines=lines,
+                delivered_hours=hours_of(sum(minutes.values())),
+                spent=sum((line.spent for line in lines), Decimal(0)),
+            )
+        )
+    return rows
 
 
 # --- A group's attendance ---------------------------------------------------------------------------------------

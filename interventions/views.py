@@ -46,6 +46,7 @@ from .models import (
     month_start,
 )
 from .selectors import (
+    ambito_budgets_for,
     can_set_up_budget,
     family_group_attendance,
     family_hours_by_activity,
@@ -483,6 +484,7 @@ def budget(request, project_pk: int):
         {
             "project": project,
             "budget": data,
+            "ambiti": ambito_budgets_for(request.user, data),
             "chart": charts.budget_chart_svg(data.lines),
             "can_change": can_set_up_budget(request.user, project),
             "redactor": ambito_redactor(request.user, project.ambito_id),

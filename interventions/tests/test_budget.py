@@ -8,7 +8,7 @@ from django.urls import reverse
 from equipes.models import Profile, Role
 from interventions import services
 from interventions.models import Intervention, InterventionType, TimeEntry, Timesheet
-from interventions.selectors import project_budget
+from interventions.selectors import ambito_budgets_for, project_budget
 from tests import factories as f
 
 from .conftest import SEDT_START
@@ -85,3 +85,73 @@ def test_budget_page_shows_the_figures_and_is_scoped(world, client_for, budget_l
     assert "6.000" in page.content.decode() and "€ 22,00" in page.content.decode()
     assert client_for(world.users.operatore).get(url).status_code == 403
     assert client_for(world.other.ufficio_piano).get(url).status_code == 404
+
+
+# --- A project of several ambiti ----------------------------------------------------------------------------------
+
+
+def log_validated(user, validator, day, hours):
+    services.time_entry_set(user=user, day=day, activity="coordinamento", minutes=int(hours * 60))
+    validate_month(user, validator, day.replace(day=1))
+
+
+def shared_project_with_hours(world, budget_lines):
+    """The world's project with its associated ambito ("ASC"): the lead's educator has 10 validated hours in March
+    2024, the associated ambito's educator 4 and a half, and an ASC psychologist 2."""
+    associated = f.add_associated_ambito(world)
+    psychologist = f.make_user(associated.ambito, Role.OPERATORE, associated.organisation, profile=Profile.PSICOLOGO)
+    log_validated(world.users.operatore, world.users.referente_ente, SEDT_START, 10)
+    log_validated(associated.users.operatore, associated.users.ufficio_piano, SEDT_START, 4.5)
+    log_validated(psychologist, associated.users.ufficio_piano, SEDT_START, 2)
+    return associated
+
+
+def test_a_shared_projects_budget_counts_each_ambitos_hours_at_the_lines_costs(world, budget_lines):
+    """Educators € 22, psychologists € 35: the lead ambito 10 h × 22 = € 220; the associated ambito 4,5 h × 22 +
+    2 h × 35 = € 99 + € 70 = € 169; the project 16,5 h and € 389."""
+    associated = shared_project_with_hours(world, budget_lines)
+    budget = project_budget(world.project)
+    rows = ambito_budgets_for(world.users.ufficio_piano, budget)
+    assert [(r.code, r.lead) for r in rows] == [("TST", True), ("ASC", False)]
+    lead, other = rows
+    assert [(line.label, line.delivered_hours, line.spent) for line in other.lines] == [
+        ("Educatore", Decimal("4.5"), Decimal("99.00")),
+        ("Psicologo", Decimal("2.0"), Decimal("70.00")),
+    ]
+    assert (lead.delivered_hours, lead.spent) == (Decimal("10.0"), Decimal("220.00"))
+    assert (other.delivered_hours, other.spent) == (Decimal("6.5"), Decimal("169.00"))
+    assert (budget.delivered_hours, budget.total_spent) == (Decimal("16.5"), Decimal("389.00"))
+    assert other.name == associated.ambito.name
+
+
+def test_the_lead_sees_every_ambito_and_an_associated_ambito_its_own_beside_the_projects_total(world, budget_lines):
+    associated = shared_project_with_hours(world, budget_lines)
+    budget = project_budget(world.project)
+    every = ["TST", "ASC"]
+    for user in (world.users.ufficio_piano, world.users.coordinatore, world.users.referente_ente, world.users.admin):
+        assert [r.code for r in ambito_budgets_for(user, budget)] == every
+    for user in (associated.users.ufficio_piano, associated.users.coordinatore):
+        assert [r.code for r in ambito_budgets_for(user, budget)] == ["ASC"]
+
+
+def test_the_budget_page_shows_the_table_per_ambito(world, client_for, budget_lines):
+    associated = shared_project_with_hours(world, budget_lines)
+    url = reverse("interventions:budget", args=[world.project.pk])
+    lead = client_for(world.users.ufficio_piano).get(url)
+    page = lead.content.decode()
+    assert "Ore e spesa del personale per ambito" in page
+    assert world.ambito.name in page and associated.ambito.name in page
+    assert "€ 220,00" in page and "€ 169,00" in page and "€ 389,00" in page
+    assert "Totale del progetto" in page
+    mine = client_for(associated.users.ufficio_piano).get(url)
+    assert [r.code for r in mine.context["ambiti"]] == ["ASC"]
+    page = mine.content.decode()
+    assert "€ 169,00" in page and "€ 389,00" in page and "€ 220,00" not in page
+    assert "quelle di ogni ambito le vede l'Ufficio di Piano capofila" in page
+
+
+def test_a_single_ambito_projects_budget_has_no_table_per_ambito(world, client_for, budget_lines):
+    log_validated(world.users.operatore, world.users.referente_ente, SEDT_START, 10)
+    assert ambito_budgets_for(world.users.ufficio_piano, project_budget(world.project)) == []
+    page = client_for(world.users.ufficio_piano).get(reverse("interventions:budget", args=[world.project.pk]))
+    assert "per ambito" not in page.content.decode()

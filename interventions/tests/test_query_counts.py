@@ -1,5 +1,5 @@
 """The budget page and the weekly grid keep the same number of queries at 1 and at 30 families (the budget page
-also at 1 and at every line and 30 cost items); the family
+also at 1 and at every line and 30 cost items, and a shared project's at 2 and at 4 ambiti); the family
 page with interventions, hours and group sessions on its timeline at 1 and at 30 members, notes and consents."""
 
 import datetime
@@ -137,3 +137,42 @@ def test_budget_page_query_count_does_not_grow_with_lines_and_cost_items(world, 
     assert page.count(reverse("interventions:cost-item-edit", args=[CostItem.objects.last().pk])) == 1
     thirty = count_queries(lambda: client.get(url))
     assert one == thirty <= 12
+
+
+def test_budget_page_of_a_shared_project_query_count_does_not_grow_with_ambiti_and_lines(
+    world, client_for, count_queries
+):
+    """A project of two ambiti with one line and hours in both, then four ambiti, every profile's line and hours of
+    every ambito: the per-ambito table is the budget's one query of hours grouped by ambito, plus the ambiti."""
+
+    def hours_in(ambito, profile=Profile.EDUCATORE):
+        if ambito == world.ambito:
+            user, validator = world.users.operatore, world.users.referente_ente
+        else:
+            organisation = f.make_organisation(ambito)
+            user = f.make_user(ambito, f.Role.OPERATORE, organisation, profile=profile)
+            validator = f.make_user(ambito, f.Role.UFFICIO_PIANO, organisation)
+        services.time_entry_set(user=user, day=SEDT_START, activity="coordinamento", minutes=120)
+        sheet = services.timesheet_confirm(timesheet=user.timesheets.get(), by=user)
+        services.timesheet_validate(timesheet=sheet, by=validator)
+
+    BudgetLine.objects.create(project=world.project, profile="educatore", minimum_hours=100, hourly_cost=22)
+    associated = f.add_associated_ambito(world)
+    hours_in(world.ambito)
+    hours_in(associated.ambito)
+    client = client_for(world.users.ufficio_piano)
+    url = reverse("interventions:budget", args=[world.project.pk])
+    client.get(url)
+    two = count_queries(lambda: client.get(url))
+    for profile in Profile.values:
+        BudgetLine.objects.get_or_create(
+            project=world.project, profile=profile, defaults={"minimum_hours": 100, "hourly_cost": Decimal(30)}
+        )
+    for code in ("ASD", "ASE"):
+        ambito = f.make_ambito(code)
+        world.project.associated_ambiti.add(ambito)
+        hours_in(ambito, Profile.PSICOLOGO)
+    response = client.get(url)
+    assert [row.code for row in response.context["ambiti"]] == ["TST", "ASC", "ASD", "ASE"]
+    four = count_queries(lambda: client.get(url))
+    assert two == four <= 10
