@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from . import charts, exports, indicators, reports
 from .models import ReportRun
 from .report_forms import NarrativeForm, ReportStartForm, semester_choices
 from .rules import is_project_partner
+from .selectors import projects_reported_by_their_lead
 
 
 def get_run_for(user, pk: int) -> ReportRun:
@@ -42,11 +44,18 @@ def get_run_to_narrate(user, pk: int) -> ReportRun:
 
 @require_http_methods(["GET", "POST"])
 def report_list(request):
+    """The reports the user may read and, for the Ufficio di Piano, the form to start one on the projects its
+    ambito leads; the projects it joins as an associated ambito are named with the lead that reports them."""
     user = request.user
     require_perm(user, "reporting.view_report")
-    form = ReportStartForm(request.POST or None, user=user) if user.has_perm("reporting.add_reportrun") else None
+    can_start = user.has_perm("reporting.add_reportrun")
+    form = None
+    if can_start and Project.objects.led_by(user).exists():
+        form = ReportStartForm(request.POST or None, user=user)
     if request.method == "POST":
         require_perm(user, "reporting.add_reportrun")
+        if form is None:
+            raise PermissionDenied(_("Le rendicontazioni sono avviate dall'Ufficio di Piano capofila del progetto."))
         if form.is_valid():
             try:
                 run = reports.report_start(
@@ -61,7 +70,13 @@ def report_list(request):
         ReportRun.objects.visible_to(user).select_related("project", "approved_by").order_by("-period_end", "-version")
     )
     return render(
-        request, "reporting/report_list.html", {"page": paginate(request, runs, request.GET.get("page")), "form": form}
+        request,
+        "reporting/report_list.html",
+        {
+            "page": paginate(request, runs, request.GET.get("page")),
+            "form": form,
+            "reported_by_lead": list(projects_reported_by_their_lead(user)) if can_start else [],
+        },
     )
 
 

@@ -79,3 +79,16 @@ def organisations_for(user: User):
     if user.is_admin_role:
         return Organisation.objects.select_related("ambito").order_by("ambito__name", "name")
     return Organisation.objects.filter(ambito_id=user.ambito_id).order_by("name")
+
+
+def projects_reported_by_their_lead(user: User):
+    """The projects the user's ambito takes part in as an associated ambito: their reports are started and
+    approved by the lead ambito's Ufficio di Piano (`Project.objects.led_by`), the user reads them."""
+    if user.is_admin_role or user.ambito_id is None:
+        return Project.objects.none()
+    return (
+        Project.objects.visible_to(user)
+        .exclude(ambito_id=user.ambito_id)
+        .select_related("ambito")
+        .order_by("-start_date")
+    )

@@ -357,3 +357,47 @@ def test_a_role_that_does_not_start_reports_cannot_start_one(scene, persona):
     )
     assert response.status_code == 403
     assert ReportRun.objects.count() == count
+
+
+# --- The reports of a shared project, for its associated ambito ------------------------------------------------
+
+
+def test_the_associated_ufficio_di_piano_reads_who_starts_the_reports_instead_of_an_empty_form(scene):
+    """The associated ambito's Ufficio di Piano starts no report (the lead's does): the list says so, naming the
+    lead, and lists the shared project's reports it reads."""
+    world = scene.world
+    response = access.logged_in(scene, "associated_ufficio_piano").get(reverse("reporting:report-list"))
+    assert response.status_code == 200
+    assert response.context["form"] is None
+    assert response.context["reported_by_lead"] == [world.project]
+    page = response.content.decode()
+    assert "Avvia una rendicontazione" not in page
+    assert (
+        f"I rapporti del progetto sono avviati e approvati dall'Ufficio di Piano capofila: {world.ambito.name}." in page
+    )
+    assert world.project.cup in page
+    assert [run.project_id for run in response.context["page"]] == [world.project.pk]
+    assert scene.urls["ours"]["reporting:report-detail"][0] in page
+
+
+def test_the_lead_ufficio_di_piano_gets_the_start_form_and_no_explanation(scene):
+    response = access.logged_in(scene, "ufficio_piano").get(reverse("reporting:report-list"))
+    assert list(response.context["form"].fields["project"].queryset) == [scene.world.project]
+    assert response.context["reported_by_lead"] == []
+    assert "avviati e approvati dall'Ufficio di Piano capofila" not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["coordinatore", "referente_ente"])
+def test_roles_that_start_no_report_read_the_list_without_the_explanation(scene, persona):
+    response = access.logged_in(scene, persona).get(reverse("reporting:report-list"))
+    assert response.status_code == 200
+    assert response.context["form"] is None and response.context["reported_by_lead"] == []
+
+
+def test_the_associated_ufficio_di_piano_cannot_start_a_report_by_posting(scene):
+    count = ReportRun.objects.count()
+    response = access.logged_in(scene, "associated_ufficio_piano").post(
+        reverse("reporting:report-list"), {"project": scene.world.project.pk, "kind": "semester", "semester": "2024-S2"}
+    )
+    assert response.status_code == 403
+    assert ReportRun.objects.count() == count

@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
+from reporting import reports
 from reporting.models import Formula
 from reporting.tests.conftest import (
     answer,
@@ -180,3 +181,30 @@ def test_partner_report_pages_do_not_grow_with_families_or_answers(world, client
         answer(survey, udp, [1, 2, 3])
     assert [count_page_queries(lambda url=url: get_page(client, url)) for url in urls] == with_one
     assert max(with_one) <= 14
+
+
+def test_the_report_list_of_an_associated_ambito_does_not_grow_with_runs_or_shared_projects(
+    world, client_for, count_page_queries
+):
+    """The associated ambito's Ufficio di Piano reads the shared projects' reports and, instead of the start form,
+    which lead reports each project: one project and one run, then three projects and thirty runs."""
+    associated = f.add_associated_ambito(world)
+    udp = world.users.ufficio_piano
+
+    def add_runs(project, n, by):
+        for _ in range(n):
+            reports.report_start(project=project, kind="semester", label="2024-S1", by=by)
+
+    add_runs(world.project, 1, udp)
+    client = client_for(associated.users.ufficio_piano)
+    url = reverse("reporting:report-list")
+    client.get(url)
+    with_one = count_page_queries(lambda: get_page(client, url))
+    for _ in range(2):
+        project = f.make_project(world.other.ambito)
+        project.associated_ambiti.add(associated.ambito)
+        add_runs(project, 2, world.other.ufficio_piano)
+    add_runs(world.project, 25, udp)
+    page = get_page(client, url)
+    assert len(page.context["reported_by_lead"]) == 3 and page.context["page"].paginator.count == 30
+    assert count_page_queries(lambda: get_page(client, url)) == with_one <= 12
