@@ -3,6 +3,7 @@
 
 import datetime
 import random
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,8 @@ from django.utils import timezone
 from equipes.models import Implementation, Project, TargetKind, TargetScope, User
 from families.forms import FamilyForm
 from families.models import Family, State
-from interventions.models import Group, InterventionType, SchoolPartnership
+from interventions import services
+from interventions.models import BudgetLine, Group, InterventionType, SchoolPartnership
 from interventions.selectors import project_for
 from reporting import exports, indicators, reports
 from reporting.models import ReportRun
@@ -213,6 +215,88 @@ class TestMultiAmbitoProject:
             figures = indicators.ambiti(world.project, *self.S1)
         assert len(figures["rows"]) == 4
         assert len(four) == len(two)
+
+    def test_bassa_romagnas_staff_see_and_act_only_on_their_own_ambitos_groups_and_hours(self, scene, client):
+        """Groups and hours belong to an ambito inside the project: each ambito's staff open and run their own and
+        get 404 on the other ambito's, the lead's Ufficio di Piano included."""
+        world, associated, *_ = scene
+        lead_group = f.make_group(world.implementation, ambito=world.ambito)
+        bassa_group = f.make_group(world.implementation, ambito=associated.ambito)
+        sheets = {}
+        for educator in (world.users.operatore, associated.users.operatore):
+            services.time_entry_set(user=educator, day=datetime.date(2024, 3, 4), activity="coordinamento", minutes=120)
+            sheets[educator.ambito_id] = services.timesheet_confirm(timesheet=educator.timesheets.get(), by=educator)
+        assert {sheet.project for sheet in sheets.values()} == {world.project}
+        lead_sheet, bassa_sheet = sheets[world.ambito.pk], sheets[associated.ambito.pk]
+
+        def statuses(user, *urls):
+            client.force_login(user)
+            return [client.get(url).status_code for url in urls]
+
+        groups = [bassa_group.get_absolute_url(), lead_group.get_absolute_url()]
+        timesheets = [bassa_sheet.get_absolute_url(), lead_sheet.get_absolute_url()]
+        assert statuses(associated.users.case_manager, *groups) == [200, 404]
+        assert statuses(world.users.case_manager, *groups) == [404, 200]
+        assert statuses(associated.users.ufficio_piano, *timesheets) == [200, 404]
+        assert statuses(world.users.ufficio_piano, *timesheets) == [404, 200]
+        queue = client.get(reverse("interventions:timesheet-list")).context["page"]
+        assert [sheet.pk for sheet in queue] == [lead_sheet.pk]
+        client.force_login(associated.users.ufficio_piano)
+        validate = reverse("interventions:timesheet-validate", args=[lead_sheet.pk])
+        assert client.post(validate).status_code == 404
+        client.post(reverse("interventions:timesheet-validate", args=[bassa_sheet.pk]))
+        bassa_sheet.refresh_from_db()
+        lead_sheet.refresh_from_db()
+        assert (bassa_sheet.state, lead_sheet.state) == ("validato", "confermato")
+
+    def test_the_budget_of_211500_euros_shows_each_ambitos_hours_and_spending_and_the_projects(self, scene, client):
+        """ "Totale finanziamento € 211.500,00" for the whole project: the lead's Ufficio di Piano sees every
+        ambito's validated hours and spending beside the project's total; Bassa Romagna's sees its own row beside
+        the same total."""
+        world, associated, *_ = scene
+        BudgetLine.objects.create(project=world.project, profile="educatore", minimum_hours=6000, hourly_cost=22)
+        for educator, validator, hours in [
+            (world.users.operatore, world.users.ufficio_piano, 10),
+            (associated.users.operatore, associated.users.ufficio_piano, 5),
+        ]:
+            services.time_entry_set(
+                user=educator, day=datetime.date(2024, 3, 4), activity="coordinamento", minutes=hours * 60
+            )
+            sheet = services.timesheet_confirm(timesheet=educator.timesheets.get(), by=educator)
+            services.timesheet_validate(timesheet=sheet, by=validator)
+        url = reverse("interventions:budget", args=[world.project.pk])
+        client.force_login(world.users.ufficio_piano)
+        lead = client.get(url)
+        assert [(r.code, r.delivered_hours, r.spent) for r in lead.context["ambiti"]] == [
+            ("TST", Decimal("10.0"), Decimal("220.00")),
+            ("ASC", Decimal("5.0"), Decimal("110.00")),
+        ]
+        assert lead.context["budget"].total_spent == Decimal("330.00")
+        assert "€ 211.500,00" in lead.content.decode()
+        client.force_login(associated.users.ufficio_piano)
+        bassa = client.get(url)
+        assert [r.code for r in bassa.context["ambiti"]] == ["ASC"]
+        assert bassa.context["budget"].total_spent == Decimal("330.00")
+        assert "€ 220,00" not in bassa.content.decode()
+
+    def test_bassa_romagnas_ufficio_di_piano_reads_that_the_lead_starts_and_approves_the_reports(self, scene, client):
+        """ "Il progetto è stato presentato dall'Unione della Romagna Faentina, in forma associata con Unione dei
+        Comuni della Bassa Romagna": the lead's Ufficio di Piano starts and approves the reports; the associated
+        one's list says so instead of an empty start form, and lists the reports it reads."""
+        world, associated, *_ = scene
+        run = reports.report_start(
+            project=world.project, kind="semester", label="2024-S1", by=world.users.ufficio_piano
+        )
+        client.force_login(associated.users.ufficio_piano)
+        response = client.get(reverse("reporting:report-list"))
+        page = response.content.decode()
+        assert response.context["form"] is None
+        assert "Avvia una rendicontazione" not in page
+        assert (
+            f"I rapporti del progetto sono avviati e approvati dall'Ufficio di Piano capofila: {world.ambito.name}."
+            in page
+        )
+        assert run.get_absolute_url() in page
 
     @pytest.mark.demo_seed
     def test_the_demo_has_people_and_families_in_both_ambiti_of_the_romagna_project(self, db, client):
@@ -460,3 +544,50 @@ class TestDemoRecords:
                 .count()
             )
             assert impact.value_for(Formula.FAMIGLIE_SOLIDALI, romagna, period.start, period.end) == paired
+
+
+@pytest.mark.demo_seed
+class TestSharedProjectPagesOnTheDemo:
+    """ "Il progetto è stato presentato dall'Unione della Romagna Faentina, in forma associata con Unione dei Comuni
+    della Bassa Romagna" — "Totale finanziamento € 211.500,00": the demo's two Uffici di Piano on the project's
+    reports and budget (logins udp_faenza, the lead, and udp_bassa, the associated ambito)."""
+
+    @pytest.fixture
+    def romagna(self, db, seeded_demo):
+        return Project.objects.get(cup=ROMAGNA)
+
+    def login(self, client, username):
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    def test_udp_bassa_reads_that_the_faentina_starts_and_approves_the_reports_and_reads_them(self, romagna, client):
+        # The demo records no report of this project: udp_faenza starts one, as the lead does.
+        reports.report_start(
+            project=romagna, kind="semester", label="2025-S1", by=User.objects.get(username="udp_faenza")
+        )
+        response = self.login(client, "udp_bassa").get(reverse("reporting:report-list"))
+        page = response.content.decode()
+        assert response.context["form"] is None
+        assert response.context["reported_by_lead"] == [romagna]
+        assert (
+            "I rapporti del progetto sono avviati e approvati dall'Ufficio di Piano capofila: "
+            "Unione della Romagna Faentina." in page
+        )
+        (run,) = response.context["page"]
+        assert run.project == romagna and run.label == "2025-S1"
+        assert run.get_absolute_url() in page
+
+    def test_udp_faenza_starts_the_reports_of_the_project(self, romagna, client):
+        response = self.login(client, "udp_faenza").get(reverse("reporting:report-list"))
+        assert romagna in response.context["form"].fields["project"].queryset
+        assert response.context["reported_by_lead"] == []
+
+    def test_the_budget_shows_udp_faenza_both_ambiti_and_udp_bassa_its_own(self, romagna, client):
+        url = reverse("interventions:budget", args=[romagna.pk])
+        lead = self.login(client, "udp_faenza").get(url)
+        rows = lead.context["ambiti"]
+        assert [(r.code, r.lead) for r in rows] == [("URF", True), ("UBR", False)]
+        assert sum(r.spent for r in rows) == pytest.approx(lead.context["budget"].total_spent, abs=Decimal("0.05"))
+        bassa = self.login(client, "udp_bassa").get(url)
+        assert [r.code for r in bassa.context["ambiti"]] == ["UBR"]
+        assert bassa.context["ambiti"][0].spent == rows[1].spent
