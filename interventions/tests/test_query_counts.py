@@ -108,6 +108,13 @@ def test_family_detail_with_interventions_query_count_does_not_grow_with_members
     assert one == thirty <= 12
 
 
+def add_every_profiles_line(project):
+    for profile in Profile.values:
+        BudgetLine.objects.get_or_create(
+            project=project, profile=profile, defaults={"minimum_hours": 100, "hourly_cost": Decimal(30)}
+        )
+
+
 def test_budget_page_query_count_does_not_grow_with_lines_and_cost_items(world, client_for, count_queries):
     """One line and one cost item, then every profile's line and 30 cost items with their documents' links."""
 
@@ -128,10 +135,7 @@ def test_budget_page_query_count_does_not_grow_with_lines_and_cost_items(world, 
     url = reverse("interventions:budget", args=[world.project.pk])
     client.get(url)
     one = count_queries(lambda: client.get(url))
-    for profile in Profile.values:
-        BudgetLine.objects.get_or_create(
-            project=world.project, profile=profile, defaults={"minimum_hours": 100, "hourly_cost": Decimal(30)}
-        )
+    add_every_profiles_line(world.project)
     add_items(29)
     page = client.get(url).content.decode()
     assert page.count(reverse("interventions:cost-item-edit", args=[CostItem.objects.last().pk])) == 1
@@ -164,10 +168,7 @@ def test_budget_page_of_a_shared_project_query_count_does_not_grow_with_ambiti_a
     url = reverse("interventions:budget", args=[world.project.pk])
     client.get(url)
     two = count_queries(lambda: client.get(url))
-    for profile in Profile.values:
-        BudgetLine.objects.get_or_create(
-            project=world.project, profile=profile, defaults={"minimum_hours": 100, "hourly_cost": Decimal(30)}
-        )
+    add_every_profiles_line(world.project)
     for code in ("ASD", "ASE"):
         ambito = f.make_ambito(code)
         world.project.associated_ambiti.add(ambito)
