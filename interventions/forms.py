@@ -138,7 +138,9 @@ class GroupForm(PortalForm):
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
         self.fields["type"].queryset = InterventionType.objects.visible_to(user).filter(category="gruppo")
         # The group's project follows from the implementation it serves.
-        implementations = Implementation.objects.visible_to(user).select_related("project").order_by("project", "number")
+        implementations = (
+            Implementation.objects.visible_to(user).select_related("project").order_by("project", "number")
+        )
         facilitators = User.objects.filter(ambito_id=self.instance.ambito_id, is_active=True)
         self.partner = user.organisation if user.role == Role.REFERENTE_ENTE else None
         if self.partner is not None:
