@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from families.models import Family
 from families.pseudonymisation import ambito_redactor
 from families.services import record_accesses
 from pippi_portal.idempotency import once_per_submission
@@ -30,7 +29,7 @@ from .forms import (
     SupportFamilyForm,
 )
 from .models import Group, GroupSession, Pairing, ParentingEvent, SchoolPartnership, SupportFamily
-from .selectors import get_group_for, group_attendance
+from .selectors import get_group_for, get_parenting_event_for, group_attendance, group_participants_for
 from .views import render_form
 
 # --- Groups ----------------------------------------------------------------------------------------------------
@@ -38,7 +37,7 @@ from .views import render_form
 
 @require_GET
 def group_list(request):
-    require_perm(request.user, "interventions.view_community")
+    require_perm(request.user, "interventions.view_group")
     groups = (
         Group.objects.visible_to(request.user)
         .select_related("type")
@@ -66,16 +65,30 @@ def group_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
+def group_edit(request, pk: int):
+    group = get_group_for(request.user, pk)
+    require_perm(request.user, "interventions.change_group", group)
+    form = GroupForm(request.POST or None, instance=group, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Modulo di gruppo aggiornato."))
+        return redirect(group)
+    return render_form(request, form, _("Modifica del modulo di gruppo"), group.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
 def group_detail(request, pk: int):
     """The group, its attendance grid and (for who runs it) the forms. Participants are named through
     `families.pseudonymisation`, and every family whose people the page shows is in the access log."""
     user = request.user
     group = get_group_for(user, pk)
-    require_perm(user, "interventions.view_community")
+    require_perm(user, "interventions.view_group")
     can_run = user.has_perm("interventions.run_group", group)
-    participants_form = GroupParticipantsForm(request.POST or None, group=group, user=user) if can_run else None
+    can_choose = user.has_perm("interventions.choose_group_participants", group)
+    participants_form = GroupParticipantsForm(request.POST or None, group=group, user=user) if can_choose else None
     if request.method == "POST":
-        require_perm(user, "interventions.run_group", group)
+        require_perm(user, "interventions.choose_group_participants", group)
         if participants_form.is_valid():
             services.group_set_participants(group=group, members=participants_form.cleaned_data["members"], by=user)
             messages.success(request, _("Partecipanti aggiornati."))
@@ -94,6 +107,7 @@ def group_detail(request, pk: int):
             "sessions": attendance.sessions,
             "grid": attendance.grid,
             "can_run": can_run,
+            "can_change": user.has_perm("interventions.change_group", group),
             "participants_form": participants_form,
             "session_form": GroupSessionForm(group=group) if can_run else None,
             "redactor": ambito_redactor(user, group.ambito_id),
@@ -120,7 +134,7 @@ def attendance_toggle(request, pk: int, session_pk: int, member_pk: int):
     group = get_group_for(request.user, pk)
     require_perm(request.user, "interventions.run_group", group)
     session = get_object_or_404(GroupSession, group=group, pk=session_pk)
-    if not group.participants.filter(pk=member_pk, family__in=Family.objects.visible_to(request.user)).exists():
+    if not group_participants_for(request.user, group).filter(pk=member_pk).exists():
         raise Http404
     attendance = services.attendance_toggle(session=session, member_id=member_pk)
     if request.htmx:
@@ -236,9 +250,10 @@ def school_meeting_create(request, pk: int):
 
 @require_GET
 def event_list(request):
-    require_perm(request.user, "interventions.view_community")
-    events = ParentingEvent.objects.visible_to(request.user).order_by("-date")
+    require_perm(request.user, "interventions.view_parentingevent")
+    events = ParentingEvent.objects.visible_to(request.user).select_related("project").order_by("-date")
     page = paginate(request, events, request.GET.get("page"))
+    # Whoever may record events may change every event the list shows: the list is already their scope.
     return render(
         request,
         "interventions/event_list.html",
@@ -259,4 +274,19 @@ def event_create(request):
         return redirect("interventions:event-list")
     return render_form(
         request, form, _("Nuovo momento formativo sulla genitorialità"), reverse("interventions:event-list")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def event_edit(request, pk: int):
+    event = get_parenting_event_for(request.user, pk)
+    require_perm(request.user, "interventions.change_parentingevent", event)
+    form = ParentingEventForm(request.POST or None, instance=event, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Momento formativo aggiornato."))
+        return redirect("interventions:event-list")
+    return render_form(
+        request, form, _("Modifica del momento formativo sulla genitorialità"), reverse("interventions:event-list")
     )

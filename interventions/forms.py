@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Implementation, Profile, Project, User
+from equipes.models import Implementation, Profile, Project, Role, User
 from equipes.project_rules import rules_of
 from families.forms import MemberMultipleChoiceField
 from families.models import ACTIVE_STATES, Action, Family, Member, Objective, State
@@ -138,17 +138,34 @@ class GroupForm(PortalForm):
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
         self.fields["type"].queryset = InterventionType.objects.visible_to(user).filter(category="gruppo")
         # The group's project follows from the implementation it serves.
-        self.fields["implementation"].queryset = (
+        implementations = (
             Implementation.objects.visible_to(user).select_related("project").order_by("project", "number")
         )
+        facilitators = User.objects.filter(ambito_id=self.instance.ambito_id, is_active=True)
+        self.partner = user.organisation if user.role == Role.REFERENTE_ENTE else None
+        if self.partner is not None:
+            # The partner's referent runs groups of the projects its organisation is a partner of, with its staff.
+            implementations = implementations.filter(project__partners=self.partner)
+            facilitators = facilitators.filter(organisation=self.partner)
+            self.fields["facilitators"].error_messages["invalid_choice"] = _(
+                "I facilitatori si scelgono tra il personale di %(organisation)s."
+            ) % {"organisation": str(self.partner).replace("%", "%%")}
+        self.fields["implementation"].queryset = implementations
         self.fields["implementation"].required = True
         self.fields["implementation"].label_from_instance = lambda i: f"{i} — CUP {i.project.cup}"
-        self.fields["facilitators"].queryset = User.objects.filter(ambito_id=self.instance.ambito_id, is_active=True)
+        self.fields["facilitators"].queryset = facilitators
         self.fields["planned_sessions"].help_text = _(
             "Un modulo ha gli incontri che prevede il progetto (da 6 a 8 se il progetto non dice altro)."
         )
 
     fixed_fields = ("ambito", "project")
+
+    def clean_facilitators(self):
+        chosen = self.cleaned_data["facilitators"]
+        if self.partner is None or self.instance.pk is None:
+            return chosen
+        # The facilitators of other organisations were not on the partner's referent's form: they stay.
+        return [*chosen, *self.instance.facilitators.exclude(organisation=self.partner)]
 
     def clean(self):
         cleaned = super().clean()
@@ -253,7 +270,12 @@ class SchoolPartnershipForm(PortalForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
-        self.fields["project"].queryset = Project.objects.visible_to(user)
+        projects = Project.objects.visible_to(user)
+        if user.role == Role.REFERENTE_ENTE:
+            # The partner's referent records the events of the projects its organisation is a partner of.
+            projects = projects.filter(partners=user.organisation_id)
+            self.fields["project"].required = True
+        self.fields["project"].queryset = projects
 
 
 class SchoolMeetingForm(PortalForm):
@@ -271,7 +293,12 @@ class ParentingEventForm(PortalForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.ambito_id = self.instance.ambito_id or user.ambito_id
-        self.fields["project"].queryset = Project.objects.visible_to(user)
+        projects = Project.objects.visible_to(user)
+        if user.role == Role.REFERENTE_ENTE:
+            # The partner's referent records the events of the projects its organisation is a partner of.
+            projects = projects.filter(partners=user.organisation_id)
+            self.fields["project"].required = True
+        self.fields["project"].queryset = projects
 
     def clean(self):
         cleaned = super().clean()

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from equipes.models import Profile, Project, StaffTraining, User
+from equipes.models import Profile, Project, Role, StaffTraining, User
 from equipes.project_rules import DEFAULT_RULES, ProjectRules
 from families.models import PATH_STATES, Family
 from families.pseudonymisation import member_labels_across_families
@@ -32,6 +32,7 @@ from .models import (
     GroupSession,
     Intervention,
     Pairing,
+    ParentingEvent,
     TimeEntry,
     Timesheet,
 )
@@ -50,6 +51,10 @@ def get_intervention_for(user: User, pk: int) -> Intervention:
 
 def get_group_for(user: User, pk: int) -> Group:
     return get_object_or_404(Group.objects.visible_to(user).select_related("type", "project"), pk=pk)
+
+
+def get_parenting_event_for(user: User, pk: int) -> ParentingEvent:
+    return get_object_or_404(ParentingEvent.objects.visible_to(user).select_related("project"), pk=pk)
 
 
 def get_timesheet_for(user: User, pk: int) -> Timesheet:
@@ -597,11 +602,20 @@ class GroupAttendance:
     family_ids: set[int]  # the families whose people the grid shows
 
 
+def group_participants_for(user: User, group: Group):
+    """The participants of a group (as found by `get_group_for`) whose presence the user sees: those of the
+    families the user may see; for the partner's referent, who sees no family but runs the group of its
+    organisation, every participant (shown to it by code and pseudonym only, never by name)."""
+    if user.role == Role.REFERENTE_ENTE:
+        return group.participants.all()
+    return group.participants.filter(family__in=Family.objects.visible_to(user))
+
+
 def group_attendance(user: User, group: Group) -> GroupAttendance:
-    """The group's sessions and, for each participant of a family the user may see (named through
+    """The group's sessions and, for each participant the user sees (`group_participants_for`, named through
     `families.pseudonymisation`), whether they were present at each."""
     sessions = list(group.sessions.prefetch_related(Prefetch("attendances", queryset=Attendance.objects.all())))
-    participants = group.participants.filter(family__in=Family.objects.visible_to(user))
+    participants = group_participants_for(user, group)
     labels = member_labels_across_families(user, participants.order_by("family__code", "kind", "birth_date", "pk"))
     present = {(a.session_id, a.member_id) for session in sessions for a in session.attendances.all() if a.present}
     grid = [

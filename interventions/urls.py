@@ -23,6 +23,7 @@ urlpatterns = [
     path("gruppi/", community_views.group_list, name="group-list"),
     path("gruppi/nuovo/", community_views.group_create, name="group-create"),
     path("gruppi/<int:pk>/", community_views.group_detail, name="group-detail"),
+    path("gruppi/<int:pk>/modifica/", community_views.group_edit, name="group-edit"),
     path("gruppi/<int:pk>/incontri/", community_views.session_create, name="session-create"),
     path(
         "gruppi/<int:pk>/incontri/<int:session_pk>/presenze/<int:member_pk>/",
@@ -37,6 +38,7 @@ urlpatterns = [
     path("scuole/<int:pk>/incontri/", community_views.school_meeting_create, name="school-meeting-create"),
     path("genitorialita/", community_views.event_list, name="event-list"),
     path("genitorialita/nuovo/", community_views.event_create, name="event-create"),
+    path("genitorialita/<int:pk>/modifica/", community_views.event_edit, name="event-edit"),
     path("progetti/<int:project_pk>/budget/", views.budget, name="budget"),
     path("progetti/<int:project_pk>/budget/voci/nuova/", views.budget_line_create, name="budget-line-create"),
     path("budget/voci/<int:pk>/modifica/", views.budget_line_edit, name="budget-line-edit"),

@@ -12,6 +12,8 @@ def navigation(request) -> dict:
             "families": user.has_perm("families.view_family"),
             "hours": user.has_perm("interventions.log_hours"),
             "community": user.has_perm("interventions.view_community"),
+            # A partner's referent opens the groups and events of its organisation, not the rest of the community.
+            "groups": user.has_perm("interventions.view_group"),
             "timesheets": user.has_perm("interventions.validate_timesheets"),
             "staff_register": user.has_perm("equipes.view_staff_register"),
             "governance": user.has_perm("equipes.view_governancemeeting"),

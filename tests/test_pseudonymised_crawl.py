@@ -32,6 +32,9 @@ from reporting.models import ReportRun
 pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 ROLES = ["coordinatore", "udp"]
+# The cooperative's referent sees no family at all, but runs the groups its staff facilitate: it is crawled too, for
+# leaks only (most of the portal is not its to reach).
+PARTNER_REFERENT = "referente_coop"
 # Never followed: leaving the session, and the Django admin (neither role is staff: it answers a redirect).
 SKIPPED_PREFIXES = ("/accounts/logout", "/static/", "/admin/")
 # Pages of one kind beyond this many are the same template with other rows: enough to find a leak of the
@@ -261,7 +264,7 @@ def crawls(seeded_demo, django_db_blocker):
     with django_db_blocker.unblock():
         pattern = identity_pattern()
         results = {}
-        for username in ROLES:
+        for username in [*ROLES, PARTNER_REFERENT]:
             client = Client()
             client.force_login(User.objects.get(username=username))
             # What a page polls while a report renders (in the demo every report is ready, so no page links it).
@@ -276,6 +279,13 @@ def crawls(seeded_demo, django_db_blocker):
 def test_no_name_reaches_a_pseudonymised_role(crawls, username):
     seen, leaks, _routes = crawls[username]
     assert len(seen) > 100, f"the crawl reached only {len(seen)} pages"
+    assert not leaks, "\n".join(leaks[:40])
+
+
+def test_no_name_reaches_the_partners_referent_on_the_groups_and_events_it_runs(crawls):
+    seen, leaks, _routes = crawls[PARTNER_REFERENT]
+    reached = {route_of(url) for url, status in seen.items() if status == 200}
+    assert {"interventions:group-detail", "interventions:group-edit", "interventions:event-edit"} <= reached
     assert not leaks, "\n".join(leaks[:40])
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Ambito, AmbitoScopedQuerySet, Comune, Project
+from equipes.models import Ambito, AmbitoScopedQuerySet, Comune, Project, Role
 from families.models import Family
 from pippi_portal.crypto import EncryptedCharField
 from pippi_portal.periods import PeriodQuerySet
@@ -110,6 +110,18 @@ class SchoolMeeting(models.Model):
         return f"{self.partnership} {self.date:%d/%m/%Y}"
 
 
+class ParentingEventQuerySet(AmbitoScopedQuerySet):
+    def visible_to(self, user):
+        """The ambito's events; for a partner's referent those of the projects its organisation is a partner of
+        (an event has no staff of its own to tell whose it is)."""
+        events = super().visible_to(user)
+        if user.is_authenticated and user.role == Role.REFERENTE_ENTE:
+            if user.organisation_id is None:
+                return self.none()
+            return events.filter(project__partners=user.organisation_id)
+        return events
+
+
 class ParentingEvent(models.Model):
     """Momenti formativi sulla genitorialità, open to the families of the programme and beyond."""
 
@@ -127,7 +139,7 @@ class ParentingEvent(models.Model):
         _("di cui famiglie del programma"), default=0, help_text=_("Quante delle famiglie presenti sono in P.I.P.P.I.")
     )
 
-    objects = AmbitoScopedQuerySet.as_manager()
+    objects = ParentingEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("momento formativo sulla genitorialità")

@@ -9,14 +9,27 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Ambito, AmbitoScopedQuerySet, Implementation, Project
+from equipes.models import Ambito, AmbitoScopedQuerySet, Implementation, Project, Role
 from families.models import Member
 
 from .intervention import InterventionType
 
 
 class GroupQuerySet(AmbitoScopedQuerySet):
-    pass
+    def visible_to(self, user):
+        """The ambito's groups; for a partner's referent only those its organisation runs (`run_by_partner`)."""
+        groups = super().visible_to(user)
+        if user.is_authenticated and user.role == Role.REFERENTE_ENTE:
+            return groups.run_by_partner(user.organisation_id)
+        return groups
+
+    def run_by_partner(self, organisation_id: int | None):
+        """The groups a partner organisation runs (001: the partner manages the groups with its facilitators):
+        of a project it is a partner of, with at least one of its staff among the facilitators."""
+        if organisation_id is None:
+            return self.none()
+        facilitated = Group.facilitators.through.objects.filter(user__organisation_id=organisation_id)
+        return self.filter(project__partners=organisation_id, pk__in=facilitated.values("group_id"))
 
 
 class Group(models.Model):

@@ -17,6 +17,7 @@ from interventions.models import (
     Group,
     GroupSession,
     InterventionType,
+    ParentingEvent,
     SchoolPartnership,
     Timesheet,
 )
@@ -51,6 +52,8 @@ ALL = set(PERSONAS)
 WITH_AMBITO = ALL - {"admin"}
 ORGANISERS = {"admin", "ufficio_piano", "coordinatore", "case_manager"}
 COMMUNITY = ORGANISERS | {"operatore", "operatore_libero"}
+# The partner's referent runs the groups its staff facilitate and the events of its organisation's projects (001).
+PARTNER = {"referente_ente"}
 FAMILY_VISIBLE = {"admin", "ufficio_piano", "coordinatore", "case_manager", "operatore"}
 
 TIMESHEET_VISIBLE = {"admin", "ufficio_piano", "referente_ente", "operatore"}
@@ -74,19 +77,21 @@ PAGES = {
     "timesheet-withdraw": ("POST", {"operatore"}, TIMESHEET_VISIBLE),
     "timesheet-validate": ("POST", {"admin", "ufficio_piano", "referente_ente"}, TIMESHEET_VISIBLE),
     "timesheet-reopen": ("POST", {"admin", "ufficio_piano", "referente_ente"}, TIMESHEET_VISIBLE),
-    "group-list": ("GET", COMMUNITY, None),
-    "group-create": ("GET", ORGANISERS, None),
-    "group-detail": ("GET", COMMUNITY, None),
-    "session-create": ("POST", ORGANISERS, None),
-    "attendance-toggle": ("POST", ORGANISERS, None),
+    "group-list": ("GET", COMMUNITY | PARTNER, None),
+    "group-create": ("GET", ORGANISERS | PARTNER, None),
+    "group-detail": ("GET", COMMUNITY | PARTNER, None),
+    "group-edit": ("GET", ORGANISERS | PARTNER, None),
+    "session-create": ("POST", ORGANISERS | PARTNER, None),
+    "attendance-toggle": ("POST", ORGANISERS | PARTNER, None),
     "support-list": ("GET", COMMUNITY, None),
     "support-create": ("GET", ORGANISERS - {"admin"}, None),
     "pairing-create": ("GET", {"admin", "case_manager"}, None),
     "school-list": ("GET", COMMUNITY, None),
     "school-create": ("GET", {"ufficio_piano", "coordinatore"}, None),
     "school-meeting-create": ("POST", {"admin", "ufficio_piano", "coordinatore"}, None),
-    "event-list": ("GET", COMMUNITY, None),
-    "event-create": ("GET", ORGANISERS - {"admin"}, None),
+    "event-list": ("GET", COMMUNITY | PARTNER, None),
+    "event-create": ("GET", (ORGANISERS - {"admin"}) | PARTNER, None),
+    "event-edit": ("GET", ORGANISERS | PARTNER, None),
     "budget": ("GET", BUDGET_READERS, None),
     "budget-line-create": ("GET", BUDGET_SETUP, None),
     "budget-line-edit": ("GET", BUDGET_SETUP, None),
@@ -108,9 +113,11 @@ OBJECT_PAGES = {
     "timesheet-validate",
     "timesheet-reopen",
     "group-detail",
+    "group-edit",
     "session-create",
     "attendance-toggle",
     "school-meeting-create",
+    "event-edit",
     "budget",
     "budget-line-create",
     "budget-line-edit",
@@ -191,9 +198,11 @@ TABLE = access.Table(
 )
 
 
-def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
+def objects_of(ambito, project, sedt, educator, partner) -> dict[str, dict]:
     """An hour of the family's intervention on the educator's timesheet, a parents' group of the project with one
-    of the family's members and a session, a school partnership: the URL arguments of an ambito's object pages."""
+    of the family's members and a session, facilitated by an educator of the partner (not a persona: only the
+    partner's referent runs it besides the organisers), a school partnership, a parenting event of the project:
+    the URL arguments of the object pages."""
     services.time_entry_set(user=educator, day=SEDT_START, activity="diretta_famiglia", minutes=60, family=sedt.family)
     sheet = Timesheet.objects.get(user=educator)
     group = Group.objects.create(
@@ -205,11 +214,16 @@ def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
         venue="Sala",
         frequency="settimanale",
         start_date=SEDT_START,
+        implementation=project.implementations.first(),
     )
+    group.facilitators.add(f.make_user(ambito, Role.OPERATORE, partner))
     member = sedt.family.members.first()
     group.participants.add(member)
     session = GroupSession.objects.create(group=group, date=SEDT_START, duration_minutes=120)
     school = SchoolPartnership.objects.create(ambito=ambito, school="IC", kind="protocollo", signed_on=SEDT_START)
+    event = ParentingEvent.objects.create(
+        ambito=ambito, project=project, date=SEDT_START, topic="Regole e affetto", participants_count=12
+    )
     return {
         "family": {"pk": sedt.family.pk},
         "intervention-create": {"pk": sedt.family.pk},
@@ -222,9 +236,11 @@ def objects_of(ambito, project, sedt, educator) -> dict[str, dict]:
         "timesheet-validate": {"pk": sheet.pk},
         "timesheet-reopen": {"pk": sheet.pk},
         "group-detail": {"pk": group.pk},
+        "group-edit": {"pk": group.pk},
         "session-create": {"pk": group.pk},
         "attendance-toggle": {"pk": group.pk, "session_pk": session.pk, "member_pk": member.pk},
         "school-meeting-create": {"pk": school.pk},
+        "event-edit": {"pk": event.pk},
     }
 
 
@@ -302,9 +318,9 @@ def scene(module_world, walk):
         personas=personas,
         sessions=access.sessions(personas),
         kwargs={
-            "ours": objects_of(world.ambito, world.project, sedt, world.users.operatore) | project_budget,
-            "theirs": objects_of(other.ambito, other.project, other_sedt, other_educator) | budget_of(other.project),
-            "associated": objects_of(associated.ambito, world.project, shared_sedt, associated.users.operatore)
+            "ours": objects_of(world.ambito, world.project, sedt, world.users.operatore, world.coop) | project_budget,
+            "theirs": objects_of(other.ambito, other.project, other_sedt, other_educator, other.organisation) | budget_of(other.project),
+            "associated": objects_of(associated.ambito, world.project, shared_sedt, associated.users.operatore, associated.organisation)
             | project_budget,
         },
     )

@@ -614,6 +614,77 @@ class TestPartnerDuties:
         )
         assert response.status_code == 404
 
+    @pytest.mark.django_db
+    def test_the_partner_runs_its_staffs_groups(self, world, client_for):
+        """ "Per queste ragioni sono richiesti i seguenti ulteriori servizi e competenze: [...] 2. Gestione di gruppi
+        genitori di auto-mutuo aiuto affiancati da facilitatori; 3. Gestione di gruppi di bambini [...]; 4. Gestione
+        di gruppi di genitori e bambini affiancati da facilitatori", with "l'impiego del personale in numero
+        sufficiente": the partner's referent sets up the group with its own staff as facilitators and records its
+        sessions; the Ufficio di Piano still sees and changes it."""
+        from interventions.models import Group, InterventionType
+
+        partner = client_for(world.users.referente_ente)
+        data = {
+            "type": InterventionType.objects.get(code="gruppo_genitori", ambito__isnull=True).pk,
+            "module_number": "1",
+            "name": "Genitori in cammino",
+            "implementation": world.implementation.pk,
+            "venue": "Centro per le famiglie",
+            "planned_sessions": "8",
+            "frequency": "quindicinale",
+            "start_date": "2024-04-10",
+            "facilitators": [world.users.case_manager.pk],  # the Comune's social worker: not the partner's staff
+        }
+        response = partner.post(reverse("interventions:group-create"), data)
+        assert "I facilitatori si scelgono tra il personale di Cooperativa Beta." in response.content.decode()
+        response = partner.post(
+            reverse("interventions:group-create"), {**data, "facilitators": [world.users.operatore.pk]}
+        )
+        group = Group.objects.get(name="Genitori in cammino")
+        assert response.status_code == 302 and list(group.facilitators.all()) == [world.users.operatore]
+        session = {"date": "2024-04-10", "duration_minutes": "120", "topic": "Presentazioni"}
+        assert partner.post(reverse("interventions:session-create", args=[group.pk]), session).status_code == 302
+        assert group.sessions.count() == 1
+        udp = client_for(world.users.ufficio_piano)
+        assert group in udp.get(reverse("interventions:group-list")).context["page"]
+        edit = reverse("interventions:group-edit", args=[group.pk])
+        assert udp.post(edit, {**data, "name": "Genitori insieme"}).status_code == 302
+        assert set(Group.objects.get(pk=group.pk).facilitators.all()) == {world.users.case_manager}
+
+    @pytest.mark.django_db
+    def test_the_partner_holds_the_parenting_events_of_its_projects(self, world, client_for):
+        """ "5. Realizzazione momenti formativi sul tema della genitorialità": the partner's referent records the
+        events of the projects its organisation is a partner of, and no other project's."""
+        from interventions.models import ParentingEvent
+
+        event = {
+            "date": "2024-05-18",
+            "topic": "Regole e affetto",
+            "venue": "Auditorium",
+            "participants_count": "30",
+            "programme_families": "6",
+            "project": world.project.pk,
+        }
+        partner = client_for(world.users.referente_ente)
+        assert partner.post(reverse("interventions:event-create"), event).status_code == 302
+        assert ParentingEvent.objects.get(topic="Regole e affetto").project == world.project
+        other = f.make_project(world.ambito, cup="B24H22000190999")  # the cooperative is not among its partners
+        response = partner.post(reverse("interventions:event-create"), {**event, "project": other.pk})
+        assert response.status_code == 200 and response.context["form"].errors["project"]
+
+    @pytest.mark.demo_seed
+    def test_in_the_demo_the_cooperatives_referent_runs_seregnos_groups(self, seeded_demo):
+        """The demo's groups of Seregno are facilitated by the cooperative's educator and psychologist: its
+        referent finds every one of them in its list, and may run each."""
+        from interventions.models import Group
+
+        referente = User.objects.get(username="referente_coop")
+        groups = Group.objects.visible_to(referente)
+        seregno = Group.objects.filter(project__cup=SEREGNO)
+        assert seregno.exists() and set(seregno) <= set(groups)
+        assert not groups.exclude(facilitators__organisation=referente.organisation).exists()
+        assert all(referente.has_perm("interventions.run_group", group) for group in groups)
+
     @pytest.mark.demo_seed
     def test_in_the_demo_the_cooperatives_referent_drafted_the_semester_reports(self, seeded_demo):
         from reporting.models import ReportRun
