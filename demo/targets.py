@@ -91,8 +91,7 @@ TARGETS: dict[str, list[tuple[str, str, int, str]]] = {
             K.FAMIGLIE_INCLUSE,
             S.IMPLEMENTAZIONE,
             10,
-            "L'avviso non indica un numero di famiglie: 10 per implementazione è lo standard nazionale del "
-            "programma.",
+            "L'avviso non indica un numero di famiglie: 10 per implementazione è lo standard nazionale del programma.",
         ),
     ],
 }

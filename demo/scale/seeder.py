@@ -8,13 +8,13 @@ Per ambito of N families: comuni, the municipality and a cooperative, the staff 
 coordinator, a partner's referent, one case manager every 25 families, one educator every 5, a psychologist
 every 40, a pedagogist and a cultural mediator every 100), one équipe every 50 families, a PNRR project with a
 valid CUP, its implementations (with the project's target of families per implementation) and budget lines,
-the families spread over the whole path (referral, pre-assessment, consents, family équipe, T0/T1/T2 assessments with every sub-dimension rated, SDQ, a shared
-Progetto Quadro with objectives, actions and verifications, closures, transition logs, diary notes; the steps
-and their days are those of `demo.path`, which the demo's walk follows), their
-interventions (educativa domiciliare for every family on its path; psychological support, pedagogical
-consultation and cultural mediation for some), two groups with sessions and attendance, and the hours: about
-380 time entries per family over the last 130 weeks, in monthly timesheets validated but for the last two
-months. 50 ambiti × 100 families give about 1.9 million time entries.
+the families spread over the whole path (referral, pre-assessment, consents, family équipe, T0/T1/T2
+assessments with every sub-dimension rated, SDQ, a shared Progetto Quadro with objectives, actions and
+verifications, closures, transition logs, diary notes; the steps and their days are those of `demo.path`, which
+the demo's walk follows), their interventions (educativa domiciliare for every family on its path;
+psychological support, pedagogical consultation and cultural mediation for some), two groups with sessions and
+attendance, and the hours: about 380 time entries per family over the last 130 weeks, in monthly timesheets
+validated but for the last two months. 50 ambiti × 100 families give about 1.9 million time entries.
 
 Speed: everything goes through `bulk_create` in batches, with the models' own field classes (encrypted
 fields encrypt, the codice fiscale gets its keyed hash), except the time entries, which are streamed with

@@ -166,9 +166,7 @@ def test_the_annual_synthesis_shows_the_targets_progress_at_the_end_of_the_year(
     assert "mancano 9" in text and "manca 1" in text
 
 
-def test_the_final_report_shows_the_targets_progress_at_the_conclusion(
-    world, walk, django_capture_on_commit_callbacks
-):
+def test_the_final_report_shows_the_targets_progress_at_the_conclusion(world, walk, django_capture_on_commit_callbacks):
     f.make_target(world.project, K.FAMIGLIE_INCLUSE, 1, S.IMPLEMENTAZIONE)
     f.make_target(world.project, K.GRUPPI_BAMBINI, 1, S.PROGETTO)
     included(world, walk)

@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.path import walk
 from equipes.models import Implementation, Project, TargetKind, TargetScope, User
 from families.forms import FamilyForm
 from families.models import Family, State
+from interventions import services as group_services
 from interventions.models import Group, InterventionType, SchoolPartnership
 from interventions.selectors import project_for
 from reporting import exports, indicators, reports
@@ -92,6 +94,23 @@ class TestMultiAmbitoProject:
         client.force_login(case_manager)
         assert client.get(lead_family.get_absolute_url()).status_code == 404
         assert client.get(associated_family.get_absolute_url()).status_code == 200
+
+    def test_a_bassa_romagna_group_serves_the_plans_of_its_own_families(self, scene):
+        """ "strutturare e consolidare strumenti e dispositivi, individuali e di gruppo, adeguati a sostenere la
+        genitorialità e lo sviluppo del bambino": a group of the Bassa Romagna serves the Progetto Quadro objectives
+        of the Bassa Romagna's families taking part, not those of a Faenza family at the same group."""
+        world, associated, lead_family, associated_family = scene
+        for family, users in ((lead_family, world.users), (associated_family, associated.users)):
+            walk(family, State.IN_CORSO, by=users.case_manager, operator=users.operatore, t0=datetime.date(2024, 3, 1))
+        group = f.make_group(world.implementation, ambito=associated.ambito)
+        group.participants.set([*associated_family.members.all(), *lead_family.members.all()])
+        ours = list(associated_family.plans.get().objectives.all())
+        assert ours and set(group.objective_choices()) == set(ours)
+        group_services.group_set_objectives(group=group, objectives=ours, by=associated.users.case_manager)
+        theirs = lead_family.plans.get().objectives.first()
+        with pytest.raises(group_services.GroupRefused, match="nell'ambito del gruppo"):
+            group_services.group_set_objectives(group=group, objectives=[theirs], by=world.users.case_manager)
+        assert set(group.objectives.all()) == set(ours)
 
     def test_each_ambitos_staff_keep_seeing_only_their_own_families(self, scene, client):
         world, associated, lead_family, associated_family = scene
