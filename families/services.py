@@ -522,7 +522,8 @@ def plan_revise(*, plan: ProgettoQuadro, date: datetime.date, reason: str) -> Pr
             general_aims=old.general_aims,
             revision_reason=reason,
         )
-        # `groups` is the reverse relation of the interventions app's Group.objectives.
+        # `groups` is the reverse relation of the interventions app's Group.objectives (its link table).
+        served_by, served = Objective.groups.through, []
         for objective in old.objectives.prefetch_related("actions", "verifications", "groups"):
             copy = Objective.objects.create(
                 plan=new,
@@ -549,7 +550,8 @@ def plan_revise(*, plan: ProgettoQuadro, date: datetime.date, reason: str) -> Pr
                 for v in objective.verifications.all()
             )
             # The groups serving the objective go on serving it in the new version.
-            copy.groups.set(objective.groups.all())
+            served.extend(served_by(group_id=group.pk, objective_id=copy.pk) for group in objective.groups.all())
+        served_by.objects.bulk_create(served)
     return new
 
 

@@ -270,19 +270,22 @@ def group_set_participants(*, group: Group, members, by: User) -> None:
     with transaction.atomic():
         hidden = group.participants.exclude(family__in=Family.objects.visible_to(by))
         group.participants.set([*members, *hidden])
-        group.objectives.remove(*group.objectives.exclude(pk__in=group.objective_choices().values("pk")))
+        group.objectives.remove(*group.objectives.exclude(plan__family__in=group.families_taking_part().values("pk")))
 
 
 def group_set_objectives(*, group: Group, objectives, by: User) -> None:
-    """The Progetto Quadro objectives the group serves become `objectives` (chosen among those of the families
-    `by` can see); the links to objectives of families `by` cannot see stay as they are. Every objective must
-    be one the group may serve (`Group.objective_choices`), or nothing changes."""
+    """The Progetto Quadro objectives the group serves become `objectives` (chosen among those of the plans in
+    force of the families `by` can see); the links to objectives of families `by` cannot see, and to those of
+    superseded versions of a plan (its history), stay as they are. Every objective must be one the group may
+    serve (`Group.objective_choices`), or nothing changes."""
     chosen = {objective.pk for objective in objectives}
     if chosen - set(group.objective_choices().filter(pk__in=chosen).values_list("pk", flat=True)):
         raise GroupRefused(str(GROUP_OBJECTIVES_RULE))
     with transaction.atomic():
-        hidden = group.objectives.exclude(plan__family__in=Family.objects.visible_to(by)).values_list("pk", flat=True)
-        group.objectives.set([*chosen, *hidden])
+        kept = group.objectives.exclude(
+            plan__family__in=Family.objects.visible_to(by), plan__superseded_at__isnull=True
+        ).values_list("pk", flat=True)
+        group.objectives.set([*chosen, *kept])
 
 
 # --- The budget ----------------------------------------------------------------------------------------------

@@ -291,3 +291,15 @@ def test_a_revised_plan_keeps_the_groups_that_serve_its_objectives(world, servin
     new = plan_revise(plan=old, date=datetime.date(2024, 9, 1), reason="Verifica T1")
     assert set(serving_group.objectives.all()) == set(old.objectives.all()) | set(new.objectives.all())
     assert set(serving_group.objective_choices()) == set(new.objectives.all())  # the plan in force only
+
+
+def test_choosing_the_objectives_again_keeps_those_of_a_superseded_plan(world, serving_group, sedt):
+    from families.services import plan_revise
+    from interventions import services
+
+    old = sedt.family.plans.get()
+    serving_group.objectives.set(old.objectives.all())
+    new = plan_revise(plan=old, date=datetime.date(2024, 9, 1), reason="Verifica T1")
+    services.group_set_objectives(group=serving_group, objectives=[], by=world.users.case_manager)
+    assert set(serving_group.objectives.all()) == set(old.objectives.all())  # the history of the old version
+    assert not serving_group.objectives.filter(plan=new).exists()
