@@ -353,6 +353,18 @@ class TestTargets:
             (TargetKind.COLLABORAZIONI_SCUOLE, TargetScope.PROGETTO),
         }
 
+    def test_the_annual_synthesis_shows_the_progress_of_every_target_at_the_end_of_the_year(self, seeded_demo):
+        project = Project.objects.get(cup=ROMAGNA)
+        start, end = indicators.year_bounds(2025)
+        annual = reports.compute_snapshot(project, ReportRun.Kind.ANNUAL, start, end)
+        semester = indicators.compute(project, datetime.date(2025, 7, 1), end)
+        assert annual["targets"] == semester["targets"]  # the same progress, at the same day
+        wanted = (TargetKind.FAMIGLIE_INCLUSE, TargetScope.PROGETTO)
+        (families,) = [t for t in annual["targets"] if (t["kind"], t["scope"]) == wanted]
+        assert families["checks"][0]["value"] == included_in(
+            implementation__project=project, transitions__effective_on__lte=end
+        )
+
 
 # The Romagna project (`003_…`: Unione della Romagna Faentina with the Bassa Romagna) as the portal keeps it.
 
