@@ -8,8 +8,8 @@ each target quotes the document; where a document gives no number, the note says
   half, a home educational project for every family, at least 10 operators trained.
 - 000/001 (Seregno, CUP B24H22000190001): a support family for every target family; groups for parents (for
   children only "laddove possibile": no minimum); forms of collaboration between schools, families and services.
-  001 gives no number of families: the 10 per implementation are the implementations' own target (the
-  programme's national standard), not the notice's.
+  001 gives no number of families: the 10 per implementation are the programme's national standard, not the
+  notice's.
 """
 
 from __future__ import annotations
@@ -91,8 +91,7 @@ TARGETS: dict[str, list[tuple[str, str, int, str]]] = {
             K.FAMIGLIE_INCLUSE,
             S.IMPLEMENTAZIONE,
             10,
-            "L'avviso non indica un numero di famiglie: 10 per implementazione è l'obiettivo delle implementazioni "
-            "(lo standard nazionale del programma).",
+            "L'avviso non indica un numero di famiglie: 10 per implementazione è lo standard nazionale del programma.",
         ),
     ],
 }

@@ -93,7 +93,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(Implementation)
 class ImplementationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "project", "module", "start_date", "end_date", "target_families"]
+    list_display = ["__str__", "project", "module", "start_date", "end_date"]
     list_filter = ["module", "project__ambito"]
     search_fields = ["project__cup", "project__title"]
     list_select_related = ["project"]

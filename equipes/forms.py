@@ -211,7 +211,6 @@ class ImplementationForm(PortalForm):
             "module",
             "start_date",
             "end_date",
-            "target_families",
             "t1_offset_months",
             "t2_offset_months",
         ]

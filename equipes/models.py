@@ -563,7 +563,8 @@ class ImplementationQuerySet(AmbitoScopedQuerySet):
 
 
 class Implementation(models.Model):
-    """An edition of the programme inside a project (P.I.P.P.I. 11, 12, 13 …)."""
+    """An edition of the programme inside a project (P.I.P.P.I. 11, 12, 13 …). How many families it takes at
+    least is one of its project's targets (`ProjectTarget`, families included, per implementation)."""
 
     class Module(models.TextChoices):
         BASE = "BASE", _("Base")
@@ -576,7 +577,6 @@ class Implementation(models.Model):
     module = models.CharField(_("modulo"), max_length=10, choices=Module.choices, default=Module.BASE)
     start_date = models.DateField(_("data di inizio"))
     end_date = models.DateField(_("data di fine"))
-    target_families = models.PositiveSmallIntegerField(_("famiglie target"), default=10)
     t1_offset_months = models.PositiveSmallIntegerField(_("T1 dopo T0 (mesi)"), default=9)
     t2_offset_months = models.PositiveSmallIntegerField(_("T2 dopo T0 (mesi)"), default=18)
 
@@ -595,7 +595,6 @@ class Implementation(models.Model):
                 condition=Q(t2_offset_months__gt=models.F("t1_offset_months")) & Q(t1_offset_months__gt=0),
                 name="implementation_offsets_ordered",
             ),
-            models.CheckConstraint(condition=Q(target_families__gt=0), name="implementation_target_positive"),
         ]
 
     def __str__(self) -> str:

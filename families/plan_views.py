@@ -106,8 +106,9 @@ def _plan_context(request, family: Family, plan: ProgettoQuadro) -> dict:
     labels = member_labels(request.user, family)
     objectives = (
         plan.objectives.select_related("subdimension__side")
-        # `interventions` is the reverse relation of the interventions app's Intervention.actions.
-        .prefetch_related("actions__responsible_user", "actions__interventions__type", "verifications")
+        # `interventions` is the reverse relation of the interventions app's Intervention.actions, `groups` that
+        # of its Group.objectives.
+        .prefetch_related("actions__responsible_user", "actions__interventions__type", "verifications", "groups")
         .order_by("subdimension__side__number", "subdimension__order", "pk")
     )
     sides: dict[int, dict] = {}
@@ -127,7 +128,10 @@ def _plan_context(request, family: Family, plan: ProgettoQuadro) -> dict:
             for action in objective.actions.all()
         ]
         verifications = {v.time_point: v for v in objective.verifications.all()}
-        entry["objectives"].append({"objective": objective, "actions": actions, "verifications": verifications})
+        groups = [str(group) for group in objective.groups.all()]
+        entry["objectives"].append(
+            {"objective": objective, "actions": actions, "verifications": verifications, "groups": groups}
+        )
     return {
         "plan": plan,
         "sides": [sides[number] for number in sorted(sides)],

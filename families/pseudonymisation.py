@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from equipes.models import Project, User
@@ -189,6 +190,20 @@ def member_labels_across_families(user: User, members) -> dict[int, str]:
     family_ids = set(members.values_list("family_id", flat=True))
     pseudonyms = pseudonyms_for_families(family_ids)
     return {pk: f"{code} · {pseudonyms[pk]}" for pk, code in codes.items()}
+
+
+def objective_labels_across_families(user: User, objectives) -> dict[int, str]:
+    """Objective id -> "CODICE · sottodimensione: risultato atteso" for objectives of several families (a group's
+    choices). The expected result is free text that may name the family's people: for roles that see families
+    pseudonymised it goes through the redactor of those families, and is cut short only after that."""
+    rows = list(
+        objectives.values_list("pk", "plan__family_id", "plan__family__code", "subdimension__name", "expected_result")
+    )
+    redact = UNREDACTED if user.sees_identities else families_redactor({row[1] for row in rows})
+    return {
+        pk: f"{code} · {subdimension}: {Truncator(redact(text)).chars(90)}"
+        for pk, _family, code, subdimension, text in rows
+    }
 
 
 def team_views(user: User, family: Family, labels: dict[int, str] | None = None) -> list[dict]:

@@ -522,7 +522,9 @@ def plan_revise(*, plan: ProgettoQuadro, date: datetime.date, reason: str) -> Pr
             general_aims=old.general_aims,
             revision_reason=reason,
         )
-        for objective in old.objectives.prefetch_related("actions", "verifications"):
+        # `groups` is the reverse relation of the interventions app's Group.objectives (its link table).
+        served_by, served = Objective.groups.through, []
+        for objective in old.objectives.prefetch_related("actions", "verifications", "groups"):
             copy = Objective.objects.create(
                 plan=new,
                 subdimension_id=objective.subdimension_id,
@@ -547,6 +549,9 @@ def plan_revise(*, plan: ProgettoQuadro, date: datetime.date, reason: str) -> Pr
                 Verification(objective=copy, time_point=v.time_point, date=v.date, outcome=v.outcome, notes=v.notes)
                 for v in objective.verifications.all()
             )
+            # The groups serving the objective go on serving it in the new version.
+            served.extend(served_by(group_id=group.pk, objective_id=copy.pk) for group in objective.groups.all())
+        served_by.objects.bulk_create(served)
     return new
 
 

@@ -50,7 +50,7 @@ class GroupAdmin(admin.ModelAdmin):
     list_filter = ["type", "ambito", "frequency"]
     search_fields = ["name", "venue"]
     filter_horizontal = ["facilitators"]
-    raw_id_fields = ["participants"]
+    raw_id_fields = ["participants", "objectives"]
     inlines = [SessionInline]
 
 

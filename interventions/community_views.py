@@ -20,6 +20,7 @@ from pippi_portal.shortcuts import paginate, require_perm
 from . import services
 from .forms import (
     GroupForm,
+    GroupObjectivesForm,
     GroupParticipantsForm,
     GroupSessionForm,
     PairingForm,
@@ -29,7 +30,13 @@ from .forms import (
     SupportFamilyForm,
 )
 from .models import Group, GroupSession, Pairing, ParentingEvent, SchoolPartnership, SupportFamily
-from .selectors import get_group_for, get_parenting_event_for, group_attendance, group_participants_for
+from .selectors import (
+    get_group_for,
+    get_parenting_event_for,
+    group_attendance,
+    group_objective_labels,
+    group_participants_for,
+)
 from .views import render_form
 
 # --- Groups ----------------------------------------------------------------------------------------------------
@@ -94,9 +101,12 @@ def group_detail(request, pk: int):
             messages.success(request, _("Partecipanti aggiornati."))
             return redirect(group)
     attendance = group_attendance(user, group)
-    shown = set(attendance.family_ids)
+    objectives = group_objective_labels(user, group)
+    objectives_form = GroupObjectivesForm(group=group, user=user) if can_choose else None
+    shown = attendance.family_ids | objectives.family_ids
     if participants_form is not None:
         shown |= set(participants_form.fields["members"].queryset.values_list("family_id", flat=True))
+        shown |= set(objectives_form.fields["objectives"].queryset.values_list("plan__family_id", flat=True))
     record_accesses(user, shown, request.get_full_path())
     return render(
         request,
@@ -109,10 +119,31 @@ def group_detail(request, pk: int):
             "can_run": can_run,
             "can_change": user.has_perm("interventions.change_group", group),
             "participants_form": participants_form,
+            "objectives": objectives.labels,
+            "objectives_form": objectives_form,
             "session_form": GroupSessionForm(group=group) if can_run else None,
             "redactor": ambito_redactor(user, group.ambito_id),
         },
     )
+
+
+@require_POST
+def group_objectives(request, pk: int):
+    """The Progetto Quadro objectives the group serves, from the form of the group's page."""
+    group = get_group_for(request.user, pk)
+    # Like the participants, the objectives served belong to the families' teams: not to the partner's referent.
+    require_perm(request.user, "interventions.choose_group_participants", group)
+    form = GroupObjectivesForm(request.POST, group=group, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(group)
+    try:
+        services.group_set_objectives(group=group, objectives=form.cleaned_data["objectives"], by=request.user)
+    except services.GroupRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Obiettivi del gruppo aggiornati."))
+    return redirect(group)
 
 
 @require_POST

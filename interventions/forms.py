@@ -9,7 +9,7 @@ from equipes.models import Implementation, Profile, Project, Role, User
 from equipes.project_rules import rules_of
 from families.forms import MemberMultipleChoiceField
 from families.models import ACTIVE_STATES, Action, Family, Member, Objective, State
-from families.pseudonymisation import member_labels_across_families
+from families.pseudonymisation import member_labels_across_families, objective_labels_across_families
 from families.selectors import current_plan, family_rules
 from pippi_portal.forms import PortalForm
 
@@ -26,6 +26,7 @@ from .models import (
     SchoolPartnership,
     SupportFamily,
 )
+from .models.groups import GROUP_OBJECTIVES_RULE
 
 
 class InterventionForm(PortalForm):
@@ -204,6 +205,41 @@ class GroupParticipantsForm(forms.Form):
         self.fields["members"].queryset = members
         self.fields["members"].labels = member_labels_across_families(user, members)
         self.fields["members"].initial = list(group.participants.values_list("pk", flat=True))
+
+
+class ObjectiveMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Objectives of several families (a group's), labelled with `labels` (objective id -> label from
+    `families.pseudonymisation.objective_labels_across_families`), never with the objective's own text."""
+
+    labels: dict[int, str] = {}
+
+    def label_from_instance(self, obj) -> str:
+        return self.labels.get(obj.pk, "—")
+
+
+class GroupObjectivesForm(forms.Form):
+    """The Progetto Quadro objectives a group serves, chosen among those of the families taking part in it that
+    the user can see (`Group.objective_choices`); labels through `families.pseudonymisation`."""
+
+    objectives = ObjectiveMultipleChoiceField(
+        label=_("Obiettivi dei Progetti Quadro a cui risponde il gruppo"),
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": GROUP_OBJECTIVES_RULE},
+        help_text=_("Gli obiettivi dei Progetti Quadro in vigore delle famiglie che partecipano al gruppo."),
+    )
+
+    def __init__(self, *args, group: Group, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        objectives = (
+            group.objective_choices()
+            .filter(plan__family__in=Family.objects.visible_to(user))
+            .order_by("plan__family__code", "subdimension__side__number", "subdimension__order", "pk")
+        )
+        self.fields["objectives"].queryset = objectives
+        self.fields["objectives"].labels = objective_labels_across_families(user, objectives)
+        self.fields["objectives"].initial = list(group.objectives.values_list("pk", flat=True))
 
 
 class GroupSessionForm(PortalForm):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from equipes.models import Profile, Project, Role, StaffTraining, User
 from equipes.project_rules import DEFAULT_RULES, ProjectRules
 from families.models import PATH_STATES, Family
-from families.pseudonymisation import member_labels_across_families
+from families.pseudonymisation import member_labels_across_families, objective_labels_across_families
 from families.selectors import TimelineEntry, family_rules
 from families.timeline import Source, as_date, rows
 from pippi_portal.formatting import format_number
@@ -627,6 +627,22 @@ def group_attendance(user: User, group: Group) -> GroupAttendance:
         for member_id, label in labels.items()
     ]
     return GroupAttendance(sessions, grid, set(participants.values_list("family_id", flat=True)))
+
+
+@dataclass
+class GroupObjectives:
+    labels: list[str]
+    family_ids: set[int]  # the families whose objectives the labels show
+
+
+def group_objective_labels(user: User, group: Group) -> GroupObjectives:
+    """The Progetto Quadro objectives the group serves, of the families the user may see, labelled through
+    `families.pseudonymisation` (no names for the roles that see families pseudonymised)."""
+    objectives = group.objectives.filter(plan__family__in=Family.objects.visible_to(user)).order_by(
+        "plan__family__code", "subdimension__side__number", "subdimension__order", "pk"
+    )
+    labels = objective_labels_across_families(user, objectives)
+    return GroupObjectives(list(labels.values()), set(objectives.values_list("plan__family_id", flat=True)))
 
 
 # --- What a family received ------------------------------------------------------------------------------------

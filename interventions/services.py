@@ -34,6 +34,7 @@ from .models import (
     day_lock_key,
     month_start,
 )
+from .models.groups import GROUP_OBJECTIVES_RULE
 from .selectors import families_for_hours, groups_for_hours, hours_first_day, project_for
 
 
@@ -258,11 +259,33 @@ def attendance_toggle(*, session: GroupSession, member_id: int) -> Attendance:
     return attendance
 
 
+class GroupRefused(Exception):
+    """A change to a group that its rules do not allow; the message, in Italian, says which rule."""
+
+
 def group_set_participants(*, group: Group, members, by: User) -> None:
     """The group's participants become `members` (chosen among the families `by` can see); participants of
-    families `by` cannot see were not on the form and stay as they are."""
-    hidden = group.participants.exclude(family__in=Family.objects.visible_to(by))
-    group.participants.set([*members, *hidden])
+    families `by` cannot see were not on the form and stay as they are. The objectives of a family that no
+    longer takes part are no longer served by the group."""
+    with transaction.atomic():
+        hidden = group.participants.exclude(family__in=Family.objects.visible_to(by))
+        group.participants.set([*members, *hidden])
+        group.objectives.remove(*group.objectives.exclude(plan__family__in=group.families_taking_part().values("pk")))
+
+
+def group_set_objectives(*, group: Group, objectives, by: User) -> None:
+    """The Progetto Quadro objectives the group serves become `objectives` (chosen among those of the plans in
+    force of the families `by` can see); the links to objectives of families `by` cannot see, and to those of
+    superseded versions of a plan (its history), stay as they are. Every objective must be one the group may
+    serve (`Group.objective_choices`), or nothing changes."""
+    chosen = {objective.pk for objective in objectives}
+    if chosen - set(group.objective_choices().filter(pk__in=chosen).values_list("pk", flat=True)):
+        raise GroupRefused(str(GROUP_OBJECTIVES_RULE))
+    with transaction.atomic():
+        kept = group.objectives.exclude(
+            plan__family__in=Family.objects.visible_to(by), plan__superseded_at__isnull=True
+        ).values_list("pk", flat=True)
+        group.objectives.set([*chosen, *kept])
 
 
 # --- The budget ----------------------------------------------------------------------------------------------

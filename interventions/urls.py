@@ -25,6 +25,7 @@ urlpatterns = [
     path("gruppi/<int:pk>/", community_views.group_detail, name="group-detail"),
     path("gruppi/<int:pk>/modifica/", community_views.group_edit, name="group-edit"),
     path("gruppi/<int:pk>/incontri/", community_views.session_create, name="session-create"),
+    path("gruppi/<int:pk>/obiettivi/", community_views.group_objectives, name="group-objectives"),
     path(
         "gruppi/<int:pk>/incontri/<int:session_pk>/presenze/<int:member_pk>/",
         community_views.attendance_toggle,

@@ -55,13 +55,15 @@ def period_of(kind: str, label: str, project: Project | None = None) -> tuple[da
 
 def compute_snapshot(project: Project, kind: str, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """The figures a run freezes: the whole semester report (over the project's duration for the final
-    report), or the annual synthesis' quality section."""
+    report), or the annual synthesis' quality section with the progress of the project's targets at the end of
+    the year."""
     if kind in (ReportRun.Kind.SEMESTER, ReportRun.Kind.FINAL):
         return indicators.compute(project, start, end)
     snapshot = {
         "meta": indicators.meta(project, start, end),
         "cover": indicators.cover(project, start, end),
         "partner": indicators.partner(project, start, end),
+        "targets": indicators.targets(project, end),
     }
     if "associated_ambiti" in snapshot["cover"]:
         snapshot["ambiti"] = indicators.ambiti(project, start, end)  # the year's figures of each ambito

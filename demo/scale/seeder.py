@@ -7,14 +7,14 @@ second run never doubles the data (start again from a new database instead: `BEN
 Per ambito of N families: comuni, the municipality and a cooperative, the staff (a Ufficio di Piano, a
 coordinator, a partner's referent, one case manager every 25 families, one educator every 5, a psychologist
 every 40, a pedagogist and a cultural mediator every 100), one équipe every 50 families, a PNRR project with a
-valid CUP, its implementations and budget lines, the families spread over the whole path (referral,
-pre-assessment, consents, family équipe, T0/T1/T2 assessments with every sub-dimension rated, SDQ, a shared
-Progetto Quadro with objectives, actions and verifications, closures, transition logs, diary notes; the steps
-and their days are those of `demo.path`, which the demo's walk follows), their
-interventions (educativa domiciliare for every family on its path; psychological support, pedagogical
-consultation and cultural mediation for some), two groups with sessions and attendance, and the hours: about
-380 time entries per family over the last 130 weeks, in monthly timesheets validated but for the last two
-months. 50 ambiti × 100 families give about 1.9 million time entries.
+valid CUP, its implementations (with the project's target of families per implementation) and budget lines,
+the families spread over the whole path (referral, pre-assessment, consents, family équipe, T0/T1/T2
+assessments with every sub-dimension rated, SDQ, a shared Progetto Quadro with objectives, actions and
+verifications, closures, transition logs, diary notes; the steps and their days are those of `demo.path`, which
+the demo's walk follows), their interventions (educativa domiciliare for every family on its path;
+psychological support, pedagogical consultation and cultural mediation for some), two groups with sessions and
+attendance, and the hours: about 380 time entries per family over the last 130 weeks, in monthly timesheets
+validated but for the last two months. 50 ambiti × 100 families give about 1.9 million time entries.
 
 Speed: everything goes through `bulk_create` in batches, with the models' own field classes (encrypted
 fields encrypt, the codice fiscale gets its keyed hash), except the time entries, which are streamed with
@@ -47,7 +47,10 @@ from equipes.models import (
     Organisation,
     Profile,
     Project,
+    ProjectTarget,
     Role,
+    TargetKind,
+    TargetScope,
     User,
 )
 from families.models import (
@@ -224,9 +227,19 @@ class AmbitoSeeder(FamilyRows, WorkRows, HoursRows):
                     number=11 + k,
                     start_date=project.start_date,
                     end_date=project.end_date,
-                    target_families=min(50, self.n),
                 )
                 for k in range(count)
+            ],
+        )
+        self.bulk(
+            ProjectTarget,
+            [
+                ProjectTarget(
+                    project=project,
+                    kind=TargetKind.FAMIGLIE_INCLUSE,
+                    scope=TargetScope.IMPLEMENTAZIONE,
+                    minimum=min(50, self.n),
+                )
             ],
         )
         self.bulk(

@@ -61,7 +61,6 @@ def implementation_data(**overrides):
         "module": "BASE",
         "start_date": "2024-01-01",
         "end_date": "2025-12-31",
-        "target_families": "10",
         "t1_offset_months": "9",
         "t2_offset_months": "18",
     }

@@ -200,7 +200,6 @@ def test_a_concluded_project_takes_no_new_implementation(world, client_for):
             "module": "BASE",
             "start_date": "2024-01-15",
             "end_date": "2025-12-31",
-            "target_families": "10",
             "t1_offset_months": "9",
             "t2_offset_months": "18",
         },

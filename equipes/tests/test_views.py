@@ -50,7 +50,6 @@ def test_ufficio_piano_adds_an_implementation(world, client_for):
             "module": "BASE",
             "start_date": "2024-01-15",
             "end_date": "2025-12-31",
-            "target_families": "10",
             "t1_offset_months": "9",
             "t2_offset_months": "18",
         },

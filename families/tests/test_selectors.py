@@ -57,8 +57,7 @@ def test_warns_on_reunification_paths_over_a_fifth(world, advance):
 
 
 def test_more_families_than_the_target_is_no_warning(world, advance):
-    world.implementation.target_families = 2
-    world.implementation.save()
+    f.make_target(world.project, "famiglie_incluse", 2, "implementazione")
     for _ in range(3):
         included_family(world, advance)
     f.make_family(world)  # referred, not included: does not count

@@ -10,9 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Ambito, AmbitoScopedQuerySet, Implementation, Project, Role
-from families.models import Member
+from families.models import Family, Member, Objective
 
 from .intervention import InterventionType
+
+GROUP_OBJECTIVES_RULE = _(
+    "Un gruppo risponde solo agli obiettivi dei Progetti Quadro in vigore delle famiglie che vi partecipano, "
+    "nel progetto e nell'ambito del gruppo."
+)
 
 
 class GroupQuerySet(AmbitoScopedQuerySet):
@@ -68,6 +73,11 @@ class Group(models.Model):
     frequency = models.CharField(_("frequenza"), max_length=20, choices=Frequency.choices)
     start_date = models.DateField(_("inizio"))
     participants = models.ManyToManyField(Member, blank=True, related_name="groups", verbose_name=_("partecipanti"))
+    # Issue 13 §2: a group "may serve Progetto Quadro objectives", those of the families taking part in it, in
+    # the group's project and ambito (`objective_choices`; `services.group_set_objectives` checks it).
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="groups", verbose_name=_("obiettivi dei Progetti Quadro a cui risponde")
+    )
 
     objects = GroupQuerySet.as_manager()
 
@@ -87,6 +97,25 @@ class Group(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("interventions:group-detail", args=[self.pk])
+
+    def families_taking_part(self):
+        """The families with a member among the participants or at a session (attendance is recorded only for
+        participants, but a participant taken off the list keeps the sessions attended)."""
+        return Family.objects.filter(
+            Q(members__groups=self) | Q(members__attendances__session__group=self, members__attendances__present=True)
+        ).distinct()
+
+    def objective_choices(self):
+        """The objectives the group may serve: those of the plans in force of the families taking part, when the
+        family is of the group's ambito and of its project (a group recorded without a project serves none)."""
+        if self.project_id is None:
+            return Objective.objects.none()
+        return Objective.objects.filter(
+            plan__superseded_at__isnull=True,
+            plan__family__in=self.families_taking_part().values("pk"),
+            plan__family__ambito_id=self.ambito_id,
+            plan__family__implementation__project_id=self.project_id,
+        )
 
 
 class GroupSession(models.Model):

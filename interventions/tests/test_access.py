@@ -82,6 +82,7 @@ PAGES = {
     "group-detail": ("GET", COMMUNITY | PARTNER, None),
     "group-edit": ("GET", ORGANISERS | PARTNER, None),
     "session-create": ("POST", ORGANISERS | PARTNER, None),
+    "group-objectives": ("POST", ORGANISERS, None),
     "attendance-toggle": ("POST", ORGANISERS | PARTNER, None),
     "support-list": ("GET", COMMUNITY, None),
     "support-create": ("GET", ORGANISERS - {"admin"}, None),
@@ -115,6 +116,7 @@ OBJECT_PAGES = {
     "group-detail",
     "group-edit",
     "session-create",
+    "group-objectives",
     "attendance-toggle",
     "school-meeting-create",
     "event-edit",
@@ -238,6 +240,7 @@ def objects_of(ambito, project, sedt, educator, partner) -> dict[str, dict]:
         "group-detail": {"pk": group.pk},
         "group-edit": {"pk": group.pk},
         "session-create": {"pk": group.pk},
+        "group-objectives": {"pk": group.pk},
         "attendance-toggle": {"pk": group.pk, "session_pk": session.pk, "member_pk": member.pk},
         "school-meeting-create": {"pk": school.pk},
         "event-edit": {"pk": event.pk},
@@ -319,8 +322,11 @@ def scene(module_world, walk):
         sessions=access.sessions(personas),
         kwargs={
             "ours": objects_of(world.ambito, world.project, sedt, world.users.operatore, world.coop) | project_budget,
-            "theirs": objects_of(other.ambito, other.project, other_sedt, other_educator, other.organisation) | budget_of(other.project),
-            "associated": objects_of(associated.ambito, world.project, shared_sedt, associated.users.operatore, associated.organisation)
+            "theirs": objects_of(other.ambito, other.project, other_sedt, other_educator, other.organisation)
+            | budget_of(other.project),
+            "associated": objects_of(
+                associated.ambito, world.project, shared_sedt, associated.users.operatore, associated.organisation
+            )
             | project_budget,
         },
     )

@@ -186,3 +186,120 @@ def test_the_data_migration_places_existing_groups_in_the_implementation_running
     late.refresh_from_db()
     assert early.implementation == world.implementation
     assert (late.implementation, late.project) == (later, world.project)
+
+
+# --- Issue 13 §2: groups "may serve Progetto Quadro objectives" ------------------------------------------------
+
+
+@pytest.fixture
+def serving_group(world, sedt):
+    """A parents' group of the world's implementation with the members of the family of `sedt` (on its path, with
+    a Progetto Quadro in force)."""
+    from tests import factories as f
+
+    group = f.make_group(world.implementation, start_date=SEDT_START)
+    group.participants.set(sedt.family.members.all())
+    return group
+
+
+def objectives_url(group):
+    return reverse("interventions:group-objectives", args=[group.pk])
+
+
+def in_path(world, advance, **kwargs):
+    from families.models import State
+    from tests import factories as f
+
+    return advance(f.make_family(world, **kwargs), State.IN_CORSO)
+
+
+def test_a_group_serves_objectives_of_the_families_taking_part_and_the_plan_shows_it(
+    world, client_for, serving_group, sedt
+):
+    objective = sedt.family.plans.get().objectives.first()
+    client = client_for(world.users.case_manager)
+    form = client.get(serving_group.get_absolute_url()).content.decode()
+    assert f'value="{objective.pk}"' in form and sedt.family.code in form
+    response = client.post(objectives_url(serving_group), {"objectives": [objective.pk]}, follow=True)
+    assert "Obiettivi del gruppo aggiornati." in response.content.decode()
+    assert list(serving_group.objectives.all()) == [objective]
+    plan = client.get(reverse("families:plan", args=[sedt.family.pk])).content.decode()
+    assert f"Gruppi che vi rispondono:</strong> {serving_group}" in plan
+
+
+def test_an_objective_of_a_family_not_taking_part_is_refused_in_italian(
+    world, client_for, advance, serving_group, sedt
+):
+    outside = in_path(world, advance).plans.get().objectives.first()
+    response = client_for(world.users.case_manager).post(
+        objectives_url(serving_group), {"objectives": [outside.pk]}, follow=True
+    )
+    assert "Un gruppo risponde solo agli obiettivi dei Progetti Quadro in vigore delle famiglie che vi partecipano" in (
+        response.content.decode()
+    )
+    assert not serving_group.objectives.exists()
+
+
+def test_the_objectives_of_a_family_of_another_project_are_not_offered_nor_accepted(
+    world, advance, serving_group, sedt
+):
+    from interventions import services
+    from interventions.forms import GroupObjectivesForm
+    from tests import factories as f
+
+    other_project = f.make_implementation(f.make_project(world.ambito), 11)
+    elsewhere = in_path(world, advance, implementation=other_project)
+    serving_group.participants.add(*elsewhere.members.all())
+    theirs = elsewhere.plans.get().objectives.first()
+    ours = sedt.family.plans.get().objectives.first()
+    form = GroupObjectivesForm(group=serving_group, user=world.users.case_manager)
+    offered = set(form.fields["objectives"].queryset)
+    assert ours in offered and theirs not in offered
+    with pytest.raises(services.GroupRefused, match="nel progetto e nell'ambito del gruppo"):
+        services.group_set_objectives(group=serving_group, objectives=[ours, theirs], by=world.users.case_manager)
+    assert not serving_group.objectives.exists()
+
+
+def test_the_objective_choices_name_nobody_to_the_roles_that_see_families_pseudonymised(
+    world, client_for, serving_group, sedt
+):
+    objective = sedt.family.plans.get().objectives.first()
+    child = sedt.family.members.get(is_reference_child=True)
+    objective.expected_result = f"{child.first_name} frequenta la scuola con regolarità"
+    objective.save()
+    serving_group.objectives.add(objective)
+    page = client_for(world.users.coordinatore).get(serving_group.get_absolute_url()).content.decode()
+    assert f"{sedt.family.code} · " in page and "frequenta la scuola con regolarità" in page
+    assert child.first_name not in page and child.last_name not in page
+    named = client_for(world.users.case_manager).get(serving_group.get_absolute_url()).content.decode()
+    assert f"{child.first_name} frequenta la scuola" in named
+
+
+def test_a_family_that_leaves_the_group_is_no_longer_served_by_it(world, serving_group, sedt):
+    from interventions import services
+
+    serving_group.objectives.set(sedt.family.plans.get().objectives.all())
+    services.group_set_participants(group=serving_group, members=[], by=world.users.case_manager)
+    assert not serving_group.objectives.exists()
+
+
+def test_a_revised_plan_keeps_the_groups_that_serve_its_objectives(world, serving_group, sedt):
+    from families.services import plan_revise
+
+    old = sedt.family.plans.get()
+    serving_group.objectives.set(old.objectives.all())
+    new = plan_revise(plan=old, date=datetime.date(2024, 9, 1), reason="Verifica T1")
+    assert set(serving_group.objectives.all()) == set(old.objectives.all()) | set(new.objectives.all())
+    assert set(serving_group.objective_choices()) == set(new.objectives.all())  # the plan in force only
+
+
+def test_choosing_the_objectives_again_keeps_those_of_a_superseded_plan(world, serving_group, sedt):
+    from families.services import plan_revise
+    from interventions import services
+
+    old = sedt.family.plans.get()
+    serving_group.objectives.set(old.objectives.all())
+    new = plan_revise(plan=old, date=datetime.date(2024, 9, 1), reason="Verifica T1")
+    services.group_set_objectives(group=serving_group, objectives=[], by=world.users.case_manager)
+    assert set(serving_group.objectives.all()) == set(old.objectives.all())  # the history of the old version
+    assert not serving_group.objectives.filter(plan=new).exists()

@@ -15,7 +15,7 @@ threshold print as "< 3" with a second cell suppressed where a single one could 
 
 from .cells import suppress
 from .periods import semester_bounds, year_bounds
-from .report import ambiti, compute, cover, finance, meta, outcomes, partner, physical, procedural
+from .report import ambiti, compute, cover, finance, meta, outcomes, partner, physical, procedural, targets
 
 __all__ = [
     "ambiti",
@@ -29,5 +29,6 @@ __all__ = [
     "procedural",
     "semester_bounds",
     "suppress",
+    "targets",
     "year_bounds",
 ]

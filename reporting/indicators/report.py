@@ -138,7 +138,6 @@ def procedural(project: Project, implementations: list[Implementation], start, e
                 "start": i.start_date.isoformat(),
                 "end": i.end_date.isoformat(),
                 "phase": "da avviare" if end < i.start_date else ("conclusa" if end > i.end_date else "in corso"),
-                "target_families": i.target_families,
             }
             for i in implementations
         ],
@@ -187,7 +186,7 @@ def physical(project: Project, implementations: list[Implementation], start, end
     totals["active"] = 0
     for implementation in implementations:
         pk = implementation.pk
-        row = {"implementation": str(implementation), "target_families": implementation.target_families}
+        row = {"implementation": str(implementation)}
         for key, counts in (
             ("referred", referred.get(pk)),
             ("preassessed", preassessed.get(pk)),

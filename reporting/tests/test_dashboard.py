@@ -30,8 +30,7 @@ def test_overdue_and_upcoming_deadlines_on_the_dashboard(world, client_for, adva
 
 
 def test_more_families_than_an_implementations_target_is_no_warning_on_the_dashboard(world, client_for, advance):
-    world.implementation.target_families = 1
-    world.implementation.save()
+    f.make_target(world.project, "famiglie_incluse", 1, "implementazione")
     included_family(world, advance)
     included_family(world, advance)
     page = client_for(world.users.ufficio_piano).get(reverse("dashboard")).content.decode()

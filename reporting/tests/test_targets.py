@@ -9,12 +9,15 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from equipes import services as project_services
 from equipes.models import StaffTraining, TargetKind, TargetScope
 from families.models import State
 from interventions.models import Intervention, InterventionType, SchoolPartnership
-from reporting import indicators
+from reporting import indicators, reports
 from reporting.targets import project_target_progress
 from tests import factories as f
+
+from .test_report_runs import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +140,44 @@ def test_the_semester_report_freezes_the_targets_at_the_end_of_the_period(world,
     assert target["checks"][0]["value"] == 1 and target["checks"][0]["missing"] == 9
     before = indicators.compute(world.project, D(2023, 7, 1), D(2023, 12, 31))["targets"][0]
     assert before["checks"][0]["value"] == 0  # included in 2024: not yet at the end of 2023
+
+
+def start_run(world, kind, label, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        started = reports.report_start(project=world.project, kind=kind, label=label, by=world.users.ufficio_piano)
+    return reports.run_report(started.pk)
+
+
+def test_the_annual_synthesis_shows_the_targets_progress_at_the_end_of_the_year(
+    world, walk, django_capture_on_commit_callbacks
+):
+    f.make_target(world.project, K.FAMIGLIE_INCLUSE, 10, S.IMPLEMENTAZIONE, note="almeno 10 famiglie")
+    f.make_target(world.project, K.GRUPPI_GENITORI, 1, S.PROGETTO)
+    f.make_group(world.implementation, start_date=D(2025, 2, 1))  # after the year: not yet there at its end
+    included(world, walk)
+    run = start_run(world, "annual", "2024", django_capture_on_commit_callbacks)
+    families, groups = run.snapshot["targets"]
+    assert families["checks"][0]["value"] == 1 and families["checks"][0]["missing"] == 9
+    assert groups["checks"][0]["value"] == 0 and groups["met"] is False
+    with run.pdf.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "Obiettivi del progetto (minimi) alla fine dell'anno" in text
+    assert "Famiglie incluse nel programma" in text and "almeno 10 famiglie" in text
+    assert "mancano 9" in text and "manca 1" in text
+
+
+def test_the_final_report_shows_the_targets_progress_at_the_conclusion(world, walk, django_capture_on_commit_callbacks):
+    f.make_target(world.project, K.FAMIGLIE_INCLUSE, 1, S.IMPLEMENTAZIONE)
+    f.make_target(world.project, K.GRUPPI_BAMBINI, 1, S.PROGETTO)
+    included(world, walk)
+    project_services.project_conclude(project=world.project, on=D(2026, 5, 31), by=world.users.ufficio_piano)
+    run = start_run(world, "final", "", django_capture_on_commit_callbacks)
+    families, groups = run.snapshot["targets"]
+    assert families["met"] is True and groups["checks"][0]["missing"] == 1
+    with run.pdf.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "Obiettivi del progetto (minimi) alla fine del periodo" in text
+    assert "raggiunto" in text and "Gruppi di bambini" in text and "manca 1" in text
 
 
 def test_report_counts_groups_of_the_project_not_of_its_ambito(world):

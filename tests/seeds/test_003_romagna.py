@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.path import walk
 from equipes.models import Implementation, Project, TargetKind, TargetScope, User
 from families.forms import FamilyForm
 from families.models import Family, State
@@ -94,6 +95,23 @@ class TestMultiAmbitoProject:
         client.force_login(case_manager)
         assert client.get(lead_family.get_absolute_url()).status_code == 404
         assert client.get(associated_family.get_absolute_url()).status_code == 200
+
+    def test_a_bassa_romagna_group_serves_the_plans_of_its_own_families(self, scene):
+        """ "strutturare e consolidare strumenti e dispositivi, individuali e di gruppo, adeguati a sostenere la
+        genitorialità e lo sviluppo del bambino": a group of the Bassa Romagna serves the Progetto Quadro objectives
+        of the Bassa Romagna's families taking part, not those of a Faenza family at the same group."""
+        world, associated, lead_family, associated_family = scene
+        for family, users in ((lead_family, world.users), (associated_family, associated.users)):
+            walk(family, State.IN_CORSO, by=users.case_manager, operator=users.operatore, t0=datetime.date(2024, 3, 1))
+        group = f.make_group(world.implementation, ambito=associated.ambito)
+        group.participants.set([*associated_family.members.all(), *lead_family.members.all()])
+        ours = list(associated_family.plans.get().objectives.all())
+        assert ours and set(group.objective_choices()) == set(ours)
+        services.group_set_objectives(group=group, objectives=ours, by=associated.users.case_manager)
+        theirs = lead_family.plans.get().objectives.first()
+        with pytest.raises(services.GroupRefused, match="nell'ambito del gruppo"):
+            services.group_set_objectives(group=group, objectives=[theirs], by=world.users.case_manager)
+        assert set(group.objectives.all()) == set(ours)
 
     def test_each_ambitos_staff_keep_seeing_only_their_own_families(self, scene, client):
         world, associated, lead_family, associated_family = scene
@@ -417,6 +435,18 @@ class TestTargets:
             (TargetKind.GRUPPI_BAMBINI, TargetScope.IMPLEMENTAZIONE_AMBITO),
             (TargetKind.COLLABORAZIONI_SCUOLE, TargetScope.PROGETTO),
         }
+
+    def test_the_annual_synthesis_shows_the_progress_of_every_target_at_the_end_of_the_year(self, seeded_demo):
+        project = Project.objects.get(cup=ROMAGNA)
+        start, end = indicators.year_bounds(2025)
+        annual = reports.compute_snapshot(project, ReportRun.Kind.ANNUAL, start, end)
+        semester = indicators.compute(project, datetime.date(2025, 7, 1), end)
+        assert annual["targets"] == semester["targets"]  # the same progress, at the same day
+        wanted = (TargetKind.FAMIGLIE_INCLUSE, TargetScope.PROGETTO)
+        (families,) = [t for t in annual["targets"] if (t["kind"], t["scope"]) == wanted]
+        assert families["checks"][0]["value"] == included_in(
+            implementation__project=project, transitions__effective_on__lte=end
+        )
 
 
 # The Romagna project (`003_…`: Unione della Romagna Faentina with the Bassa Romagna) as the portal keeps it.

@@ -1,0 +1,69 @@
+"""The migration that turns each implementation's "famiglie target" into its project's target of families per
+implementation (issue 13 §2, equipes 0008), forward and back, on the historical models."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from equipes.models import ProjectTarget, TargetKind, TargetScope
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = ("equipes", "0007_project_lifecycle")
+AFTER = ("equipes", "0008_implementation_target_families_to_targets")
+
+
+def migrate(target):
+    """Migrate equipes to `target` and return the models as they are there."""
+    with connection.cursor() as cursor:
+        # The rows the test made are checked now, not at commit: PostgreSQL alters no table with pending checks.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    return executor.loader.project_state([target]).apps
+
+
+def families_target(project):
+    return ProjectTarget.objects.get(
+        project=project, kind=TargetKind.FAMIGLIE_INCLUSE, scope=TargetScope.IMPLEMENTAZIONE
+    )
+
+
+@pytest.fixture
+def projects(world):
+    """Three projects: one whose implementations agree (12 each), one whose implementations differ (8 and 10),
+    one that already has its target (the document's 10, while its implementation said 15)."""
+    agreeing, differing, with_target = world.project, f.make_project(world.ambito), world.other.project
+    f.make_implementation(agreeing, 12)
+    f.make_implementation(differing, 11)
+    f.make_implementation(differing, 12)
+    f.make_target(with_target, TargetKind.FAMIGLIE_INCLUSE, 10, TargetScope.IMPLEMENTAZIONE, note="almeno 10")
+    old = migrate(BEFORE).get_model("equipes", "Implementation")
+    old.objects.filter(project_id=agreeing.pk).update(target_families=12)
+    old.objects.filter(project_id=differing.pk, number=11).update(target_families=10)
+    old.objects.filter(project_id=differing.pk, number=12).update(target_families=8)
+    old.objects.filter(project_id=with_target.pk).update(target_families=15)
+    yield agreeing, differing, with_target
+    migrate(AFTER)
+
+
+def test_every_project_gets_the_target_of_its_implementations(projects):
+    agreeing, differing, with_target = projects
+    migrate(AFTER)
+    target = families_target(agreeing)
+    assert target.minimum == 12 and target.note == "Dalle «famiglie target» delle implementazioni."
+    target = families_target(differing)
+    assert target.minimum == 8  # every implementation committed to at least 8
+    assert "P.I.P.P.I. 11: 10; P.I.P.P.I. 12: 8" in target.note
+    target = families_target(with_target)  # the document's target stays as it was
+    assert (target.minimum, target.note) == (10, "almeno 10")
+    assert ProjectTarget.objects.filter(kind=TargetKind.FAMIGLIE_INCLUSE).count() == 3
+
+
+def test_going_back_gives_each_implementation_its_projects_minimum(projects):
+    agreeing, differing, with_target = projects
+    migrate(AFTER)
+    old = migrate(BEFORE).get_model("equipes", "Implementation")
+    values = dict(old.objects.values_list("project_id", "target_families").order_by("project_id", "number"))
+    assert (values[agreeing.pk], values[differing.pk], values[with_target.pk]) == (12, 8, 10)
