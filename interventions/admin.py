@@ -27,18 +27,31 @@ from .models import (
 class InterventionTypeForm(forms.ModelForm):
     class Meta:
         model = InterventionType
-        fields = "__all__"
+        fields = [
+            "ambito",
+            "code",
+            "name",
+            "category",
+            "profile",
+            "is_pippi_device",
+            "child_protection",
+            "comuni",
+            "is_active",
+        ]
 
     def clean(self):
         cleaned = super().clean()
         ambito, comuni = cleaned.get("ambito"), cleaned.get("comuni")
         if comuni and ambito is None:
-            self.add_error("comuni", _("Un tipo del catalogo comune serve tutti gli ambiti: non si limita a dei comuni."))
+            self.add_error(
+                "comuni", _("Un tipo del catalogo comune serve tutti gli ambiti: non si limita a dei comuni.")
+            )
         elif comuni and any(comune.ambito_id != ambito.pk for comune in comuni):
             self.add_error("comuni", _("I comuni serviti devono essere dell'ambito del tipo di intervento."))
         if cleaned.get("child_protection") and cleaned.get("is_pippi_device"):
             self.add_error(
-                "is_pippi_device", _("Un servizio di tutela minori non è un dispositivo P.I.P.P.I. finanziato dal PNRR.")
+                "is_pippi_device",
+                _("Un servizio di tutela minori non è un dispositivo P.I.P.P.I. finanziato dal PNRR."),
             )
         return cleaned
 

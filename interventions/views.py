@@ -133,15 +133,20 @@ def intervention_sections(family: Family, interventions: list[Intervention]) -> 
     ]
     protection = [i for i in interventions if i.type.child_protection]
     if protection:
-        note = _("Servizi dell'ambito non finanziati dal PNRR: le ore registrate su di essi non sono rendicontabili.")
+        explanation = _(
+            "Servizi dell'ambito non finanziati dal PNRR: le ore registrate su di essi non sono rendicontabili."
+        )
         if family.under_judicial_authority:
             court = family.get_judicial_authority_court_display() or _("autorità giudiziaria")
-            note = _("In esecuzione del provvedimento (%(court)s). %(note)s") % {"court": court, "note": note}
+            explanation = _("In esecuzione del provvedimento (%(court)s). %(explanation)s") % {
+                "court": court,
+                "explanation": explanation,
+            }
         sections.append(
             {
                 "id": "interventions-tutela",
                 "title": _("Servizi di tutela minori"),
-                "note": note,
+                "explanation": explanation,
                 "interventions": protection,
                 "empty": "",
             }

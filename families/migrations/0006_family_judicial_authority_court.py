@@ -7,50 +7,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('equipes', '0007_project_lifecycle'),
-        ('families', '0005_project_takeover'),
+        ("equipes", "0007_project_lifecycle"),
+        ("families", "0005_project_takeover"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='family',
-            name='insert_insert',
+            model_name="family",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='family',
-            name='update_update',
+            model_name="family",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='family',
-            name='delete_delete',
+            model_name="family",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='family',
-            name='judicial_authority_court',
-            field=models.CharField(blank=True, choices=[('tribunale_minorenni', 'Tribunale per i Minorenni'), ('tribunale_ordinario', 'Tribunale Ordinario')], db_default='', default='', help_text='Facoltativo: il tribunale che ha emesso il provvedimento.', max_length=30, verbose_name='tribunale del provvedimento'),
+            model_name="family",
+            name="judicial_authority_court",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("tribunale_minorenni", "Tribunale per i Minorenni"),
+                    ("tribunale_ordinario", "Tribunale Ordinario"),
+                ],
+                db_default="",
+                default="",
+                help_text="Facoltativo: il tribunale che ha emesso il provvedimento.",
+                max_length=30,
+                verbose_name="tribunale del provvedimento",
+            ),
         ),
         migrations.AddField(
-            model_name='familyevent',
-            name='judicial_authority_court',
-            field=models.CharField(blank=True, choices=[('tribunale_minorenni', 'Tribunale per i Minorenni'), ('tribunale_ordinario', 'Tribunale Ordinario')], db_default='', default='', help_text='Facoltativo: il tribunale che ha emesso il provvedimento.', max_length=30, verbose_name='tribunale del provvedimento'),
+            model_name="familyevent",
+            name="judicial_authority_court",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("tribunale_minorenni", "Tribunale per i Minorenni"),
+                    ("tribunale_ordinario", "Tribunale Ordinario"),
+                ],
+                db_default="",
+                default="",
+                help_text="Facoltativo: il tribunale che ha emesso il provvedimento.",
+                max_length=30,
+                verbose_name="tribunale del provvedimento",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='family',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "families_familyevent" ("address", "ambito_id", "case_manager_id", "code", "comune_id", "created_at", "cultural_mediation", "equipe_id", "id", "implementation_id", "interruption_reason", "judicial_authority_court", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "reunification", "sequence", "state", "suspended_from", "suspension_reason", "under_judicial_authority", "updated_at", "year") VALUES (NEW."address", NEW."ambito_id", NEW."case_manager_id", NEW."code", NEW."comune_id", NEW."created_at", NEW."cultural_mediation", NEW."equipe_id", NEW."id", NEW."implementation_id", NEW."interruption_reason", NEW."judicial_authority_court", NEW."language", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."reunification", NEW."sequence", NEW."state", NEW."suspended_from", NEW."suspension_reason", NEW."under_judicial_authority", NEW."updated_at", NEW."year"); RETURN NULL;', hash='cc0699b63daace1b33100a46d309d15bd830528b', operation='INSERT', pgid='pgtrigger_insert_insert_b3032', table='families_family', when='AFTER')),
+            model_name="family",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "families_familyevent" ("address", "ambito_id", "case_manager_id", "code", "comune_id", "created_at", "cultural_mediation", "equipe_id", "id", "implementation_id", "interruption_reason", "judicial_authority_court", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "reunification", "sequence", "state", "suspended_from", "suspension_reason", "under_judicial_authority", "updated_at", "year") VALUES (NEW."address", NEW."ambito_id", NEW."case_manager_id", NEW."code", NEW."comune_id", NEW."created_at", NEW."cultural_mediation", NEW."equipe_id", NEW."id", NEW."implementation_id", NEW."interruption_reason", NEW."judicial_authority_court", NEW."language", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."reunification", NEW."sequence", NEW."state", NEW."suspended_from", NEW."suspension_reason", NEW."under_judicial_authority", NEW."updated_at", NEW."year"); RETURN NULL;',
+                    hash="cc0699b63daace1b33100a46d309d15bd830528b",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_b3032",
+                    table="families_family",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='family',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "families_familyevent" ("address", "ambito_id", "case_manager_id", "code", "comune_id", "created_at", "cultural_mediation", "equipe_id", "id", "implementation_id", "interruption_reason", "judicial_authority_court", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "reunification", "sequence", "state", "suspended_from", "suspension_reason", "under_judicial_authority", "updated_at", "year") VALUES (NEW."address", NEW."ambito_id", NEW."case_manager_id", NEW."code", NEW."comune_id", NEW."created_at", NEW."cultural_mediation", NEW."equipe_id", NEW."id", NEW."implementation_id", NEW."interruption_reason", NEW."judicial_authority_court", NEW."language", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."reunification", NEW."sequence", NEW."state", NEW."suspended_from", NEW."suspension_reason", NEW."under_judicial_authority", NEW."updated_at", NEW."year"); RETURN NULL;', hash='237598a5f4c81f66931639a08441b5cb684d3890', operation='UPDATE', pgid='pgtrigger_update_update_9cc70', table='families_family', when='AFTER')),
+            model_name="family",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "families_familyevent" ("address", "ambito_id", "case_manager_id", "code", "comune_id", "created_at", "cultural_mediation", "equipe_id", "id", "implementation_id", "interruption_reason", "judicial_authority_court", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "reunification", "sequence", "state", "suspended_from", "suspension_reason", "under_judicial_authority", "updated_at", "year") VALUES (NEW."address", NEW."ambito_id", NEW."case_manager_id", NEW."code", NEW."comune_id", NEW."created_at", NEW."cultural_mediation", NEW."equipe_id", NEW."id", NEW."implementation_id", NEW."interruption_reason", NEW."judicial_authority_court", NEW."language", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."reunification", NEW."sequence", NEW."state", NEW."suspended_from", NEW."suspension_reason", NEW."under_judicial_authority", NEW."updated_at", NEW."year"); RETURN NULL;',
+                    hash="237598a5f4c81f66931639a08441b5cb684d3890",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_9cc70",
+                    table="families_family",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='family',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "families_familyevent" ("address", "ambito_id", "case_manager_id", "code", "comune_id", "created_at", "cultural_mediation", "equipe_id", "id", "implementation_id", "interruption_reason", "judicial_authority_court", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "reunification", "sequence", "state", "suspended_from", "suspension_reason", "under_judicial_authority", "updated_at", "year") VALUES (OLD."address", OLD."ambito_id", OLD."case_manager_id", OLD."code", OLD."comune_id", OLD."created_at", OLD."cultural_mediation", OLD."equipe_id", OLD."id", OLD."implementation_id", OLD."interruption_reason", OLD."judicial_authority_court", OLD."language", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."reunification", OLD."sequence", OLD."state", OLD."suspended_from", OLD."suspension_reason", OLD."under_judicial_authority", OLD."updated_at", OLD."year"); RETURN NULL;', hash='d15c17d485031be59c5da13d3d4d92f6f3f05fc2', operation='DELETE', pgid='pgtrigger_delete_delete_9ca0f', table='families_family', when='AFTER')),
+            model_name="family",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "families_familyevent" ("address", "ambito_id", "case_manager_id", "code", "comune_id", "created_at", "cultural_mediation", "equipe_id", "id", "implementation_id", "interruption_reason", "judicial_authority_court", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "reunification", "sequence", "state", "suspended_from", "suspension_reason", "under_judicial_authority", "updated_at", "year") VALUES (OLD."address", OLD."ambito_id", OLD."case_manager_id", OLD."code", OLD."comune_id", OLD."created_at", OLD."cultural_mediation", OLD."equipe_id", OLD."id", OLD."implementation_id", OLD."interruption_reason", OLD."judicial_authority_court", OLD."language", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."reunification", OLD."sequence", OLD."state", OLD."suspended_from", OLD."suspension_reason", OLD."under_judicial_authority", OLD."updated_at", OLD."year"); RETURN NULL;',
+                    hash="d15c17d485031be59c5da13d3d4d92f6f3f05fc2",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_9ca0f",
+                    table="families_family",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='family',
-            constraint=models.CheckConstraint(condition=models.Q(('judicial_authority_court', ''), ('under_judicial_authority', True), _connector='OR'), name='family_court_only_under_judicial_authority'),
+            model_name="family",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("judicial_authority_court", ""), ("under_judicial_authority", True), _connector="OR"
+                ),
+                name="family_court_only_under_judicial_authority",
+            ),
         ),
     ]

@@ -19,31 +19,53 @@ def unmark_shared(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('equipes', '0007_project_lifecycle'),
-        ('interventions', '0008_budget_editing_and_cost_items'),
+        ("equipes", "0007_project_lifecycle"),
+        ("interventions", "0008_budget_editing_and_cost_items"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='interventiontype',
-            name='child_protection',
-            field=models.BooleanField(db_default=False, default=False, help_text='Servizio di tutela minori non finanziato dal PNRR: non è un dispositivo P.I.P.P.I. e le ore registrate su di esso non sono mai rendicontabili sul PNRR.', verbose_name='servizio di tutela minori'),
+            model_name="interventiontype",
+            name="child_protection",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="Servizio di tutela minori non finanziato dal PNRR: non è un dispositivo P.I.P.P.I. e le ore registrate su di esso non sono mai rendicontabili sul PNRR.",
+                verbose_name="servizio di tutela minori",
+            ),
         ),
         migrations.AddField(
-            model_name='interventiontype',
-            name='comuni',
-            field=models.ManyToManyField(blank=True, help_text="Solo per i tipi di un ambito: vuoto se il servizio copre tutti i comuni dell'ambito.", related_name='intervention_types', to='equipes.comune', verbose_name='comuni serviti'),
+            model_name="interventiontype",
+            name="comuni",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Solo per i tipi di un ambito: vuoto se il servizio copre tutti i comuni dell'ambito.",
+                related_name="intervention_types",
+                to="equipes.comune",
+                verbose_name="comuni serviti",
+            ),
         ),
         migrations.AlterField(
-            model_name='interventiontype',
-            name='category',
-            field=models.CharField(choices=[('individuale', 'Intervento individuale'), ('gruppo', 'Gruppo'), ('comunita', 'Comunità e rete'), ('servizio_ambito', "Servizio dell'ambito (non si attiva per una famiglia)")], max_length=20, verbose_name='categoria'),
+            model_name="interventiontype",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("individuale", "Intervento individuale"),
+                    ("gruppo", "Gruppo"),
+                    ("comunita", "Comunità e rete"),
+                    ("servizio_ambito", "Servizio dell'ambito (non si attiva per una famiglia)"),
+                ],
+                max_length=20,
+                verbose_name="categoria",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interventiontype',
-            constraint=models.CheckConstraint(condition=models.Q(('child_protection', False), ('is_pippi_device', False), _connector='OR'), name='intervention_type_child_protection_not_pippi'),
+            model_name="interventiontype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("child_protection", False), ("is_pippi_device", False), _connector="OR"),
+                name="intervention_type_child_protection_not_pippi",
+            ),
         ),
         migrations.RunPython(load, unmark_shared),
     ]
