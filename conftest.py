@@ -60,7 +60,11 @@ def _media_in_a_temporary_folder(request, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
 
 
-REFERENCE_DATA_MIGRATIONS = ["families.migrations.0002_reference_data", "interventions.migrations.0002_catalogue"]
+REFERENCE_DATA_MIGRATIONS = [
+    "families.migrations.0002_reference_data",
+    "interventions.migrations.0002_catalogue",
+    "interventions.migrations.0009_child_protection_services",
+]
 
 
 def _reload_reference_data(sender, using, **kwargs):

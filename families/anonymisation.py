@@ -71,7 +71,7 @@ FREE_TEXTS = {
 }
 # Columns of the same models that stay: codes, states, choices and short functional labels that name no one.
 KEPT = {
-    Family: ["code", "state", "suspended_from", "interruption_reason", "language"],
+    Family: ["code", "state", "suspended_from", "interruption_reason", "language", "judicial_authority_court"],
     Member: ["kind", "sex", "school_class"],
     Referral: ["source"],
     Preassessment: ["orientation"],

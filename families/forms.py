@@ -80,6 +80,7 @@ class FamilyForm(PortalForm):
             "case_manager",
             "reunification",
             "under_judicial_authority",
+            "judicial_authority_court",
             "cultural_mediation",
             "language",
             "address",
@@ -120,6 +121,11 @@ class FamilyForm(PortalForm):
         equipe, comune = cleaned.get("equipe"), cleaned.get("comune")
         if equipe and comune and equipe.ambito_id != comune.ambito_id:
             self.add_error("equipe", _("L'équipe deve essere dello stesso ambito del comune."))
+        if cleaned.get("judicial_authority_court") and not cleaned.get("under_judicial_authority"):
+            self.add_error(
+                "judicial_authority_court",
+                _("Il tribunale si indica solo per una famiglia sotto provvedimento dell'autorità giudiziaria."),
+            )
         implementation = cleaned.get("implementation")
         ambito_id = equipe.ambito_id if equipe else self.ambito_id
         if implementation and not implementation_open_to(implementation, ambito_id):

@@ -57,6 +57,8 @@ class FamilyView:
             "case_manager_id",
             "reunification",
             "under_judicial_authority",
+            "judicial_authority_court",
+            "get_judicial_authority_court_display",
             "cultural_mediation",
             "language",
             "created_at",

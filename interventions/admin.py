@@ -1,7 +1,9 @@
 """The Django admin for interventions and hours: the catalogue, budget lines and other cost items, and read access
 to the rest."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Attendance,
@@ -22,11 +24,45 @@ from .models import (
 )
 
 
+class InterventionTypeForm(forms.ModelForm):
+    class Meta:
+        model = InterventionType
+        fields = [
+            "ambito",
+            "code",
+            "name",
+            "category",
+            "profile",
+            "is_pippi_device",
+            "child_protection",
+            "comuni",
+            "is_active",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        ambito, comuni = cleaned.get("ambito"), cleaned.get("comuni")
+        if comuni and ambito is None:
+            self.add_error(
+                "comuni", _("Un tipo del catalogo comune serve tutti gli ambiti: non si limita a dei comuni.")
+            )
+        elif comuni and any(comune.ambito_id != ambito.pk for comune in comuni):
+            self.add_error("comuni", _("I comuni serviti devono essere dell'ambito del tipo di intervento."))
+        if cleaned.get("child_protection") and cleaned.get("is_pippi_device"):
+            self.add_error(
+                "is_pippi_device",
+                _("Un servizio di tutela minori non è un dispositivo P.I.P.P.I. finanziato dal PNRR."),
+            )
+        return cleaned
+
+
 @admin.register(InterventionType)
 class InterventionTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "category", "profile", "ambito", "is_pippi_device", "is_active"]
-    list_filter = ["category", "profile", "is_pippi_device", "is_active", "ambito"]
+    form = InterventionTypeForm
+    list_display = ["name", "code", "category", "profile", "ambito", "is_pippi_device", "child_protection", "is_active"]
+    list_filter = ["category", "profile", "is_pippi_device", "child_protection", "is_active", "ambito"]
     search_fields = ["name", "code"]
+    filter_horizontal = ["comuni"]
 
 
 @admin.register(Intervention)

@@ -29,6 +29,14 @@ from .models import (
 from .models.groups import GROUP_OBJECTIVES_RULE
 
 
+def type_label(kind: InterventionType) -> str:
+    """A type as the activation form lists it: the child-protection services say that they are, beside the
+    P.I.P.P.I. devices."""
+    if kind.child_protection:
+        return _("%(name)s (tutela minori, non PNRR)") % {"name": kind.name}
+    return kind.name
+
+
 class InterventionForm(PortalForm):
     class Meta:
         model = Intervention
@@ -55,7 +63,8 @@ class InterventionForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.instance.family = family
         self.rules = family_rules(family)
-        self.fields["type"].queryset = InterventionType.objects.visible_to(user).active()
+        self.fields["type"].queryset = InterventionType.objects.visible_to(user).active().for_families()
+        self.fields["type"].label_from_instance = type_label
         self.fields["assigned_users"].queryset = User.objects.filter(
             ambito_id=family.ambito_id, is_active=True, role__in=["operatore", "case_manager"]
         )
@@ -75,8 +84,16 @@ class InterventionForm(PortalForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La fine non può precedere l'inizio."))
-        implementation = self.instance.family.implementation
-        if self.instance.pk is None and implementation is not None and implementation.project.is_concluded:
+        family = self.instance.family
+        newly_chosen = self.instance.pk is None or "type" in self.changed_data
+        if kind and newly_chosen and (refusal := kind.coverage_error(family.comune)):
+            self.add_error("type", refusal)
+        implementation = family.implementation
+        # A child-protection service is the ambito's, not the project's: the end of the family's PNRR project
+        # does not stop it.
+        of_the_project = not (kind and kind.child_protection)
+        concluded = implementation is not None and implementation.project.is_concluded
+        if of_the_project and self.instance.pk is None and concluded:
             self.add_error(
                 None,
                 _(

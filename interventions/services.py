@@ -87,6 +87,19 @@ def _is_day_ceiling(error: IntegrityError) -> bool:
     return getattr(diag, "constraint_name", None) == DAY_CEILING_CONSTRAINT
 
 
+def intervention_for_hours(*, user: User, family: Family, day: datetime.date) -> Intervention | None:
+    """The intervention a person's hours for a family on a day belong to: their active one for the family,
+    those of the PNRR project before the child-protection services (002), SEDT first. Hours that land on a
+    child-protection service are never PNRR-eligible."""
+    interventions = (
+        Intervention.objects.active_on(day)
+        .filter(family=family, assigned_users=user)
+        .select_related("type")
+        .order_by("type__child_protection", "-start_date", "pk")
+    )
+    return interventions.filter(type__code="sedt").first() or interventions.first()
+
+
 def time_entry_set(
     *,
     user: User,
@@ -147,14 +160,16 @@ def time_entry_set(
                 timesheet = timesheet_for(user, day)
             if timesheet.project is not None and not timesheet.project.takes_hours_on(day):
                 raise HoursRefused(project_concluded_message(timesheet.project, day))
-            intervention = None
-            if family is not None:
-                # The intervention the hours belong to: the user's active one for the family, SEDT first.
-                interventions = Intervention.objects.active_on(day).filter(family=family, assigned_users=user)
-                intervention = interventions.filter(type__code="sedt").first() or interventions.first()
+            intervention = intervention_for_hours(user=user, family=family, day=day) if family else None
             entry, _created = TimeEntry.objects.update_or_create(
                 **key,
-                defaults={"timesheet": timesheet, "minutes": minutes, "intervention": intervention, "note": note},
+                defaults={
+                    "timesheet": timesheet,
+                    "minutes": minutes,
+                    "intervention": intervention,
+                    "note": note,
+                    "eligible": intervention is None or not intervention.type.child_protection,
+                },
             )
     except IntegrityError as error:
         if not _is_day_ceiling(error):

@@ -100,7 +100,7 @@ def family_interventions(request, pk: int):
         "interventions/family_interventions.html",
         {
             "family": FamilyView(family, user),
-            "interventions": interventions,
+            "intervention_sections": intervention_sections(family, list(interventions)),
             "sedt_weeks": weeks,
             "sedt_below": [w for w in weeks if w.below_minimum],
             "sedt_minimum": family_rules(family).sedt_minimum_text,
@@ -118,6 +118,41 @@ def family_interventions(request, pk: int):
             "can_change": user.has_perm("families.change_family", family),
         },
     )
+
+
+def intervention_sections(family: Family, interventions: list[Intervention]) -> list[dict]:
+    """The family's interventions in two tables: the P.I.P.P.I. devices (and the other interventions of the
+    project), then, when there are any, the child-protection services of the ambito (seed 002), which the PNRR
+    does not fund."""
+    sections = [
+        {
+            "id": "interventions-pippi",
+            "title": _("Dispositivi P.I.P.P.I. e altri interventi"),
+            "interventions": [i for i in interventions if not i.type.child_protection],
+            "empty": _("Nessun intervento attivato."),
+        }
+    ]
+    protection = [i for i in interventions if i.type.child_protection]
+    if protection:
+        explanation = _(
+            "Servizi dell'ambito non finanziati dal PNRR: le ore registrate su di essi non sono rendicontabili."
+        )
+        if family.under_judicial_authority:
+            court = family.get_judicial_authority_court_display() or _("autorità giudiziaria")
+            explanation = _("In esecuzione del provvedimento (%(court)s). %(explanation)s") % {
+                "court": court,
+                "explanation": explanation,
+            }
+        sections.append(
+            {
+                "id": "interventions-tutela",
+                "title": _("Servizi di tutela minori"),
+                "explanation": explanation,
+                "interventions": protection,
+                "empty": "",
+            }
+        )
+    return sections
 
 
 @require_http_methods(["GET", "POST"])
@@ -319,7 +354,7 @@ def _timesheet_context(timesheet: Timesheet) -> dict:
     )
     by_activity = timesheet.entries.values("activity").annotate(minutes=Sum("minutes")).order_by("activity")
     total = sum(e.minutes for e in entries)
-    eligible = sum(e.minutes for e in entries if e.eligible)
+    eligible = sum(e.minutes for e in entries if e.is_pnrr_eligible)
     by_day = Counter()
     for e in entries:
         by_day[e.date] += e.minutes

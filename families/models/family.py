@@ -150,6 +150,12 @@ class FamilyQuerySet(models.QuerySet):
 
 
 class Family(models.Model):
+    class Court(models.TextChoices):
+        """The courts whose dispositions the child-protection services follow (seed 002)."""
+
+        TRIBUNALE_MINORENNI = "tribunale_minorenni", _("Tribunale per i Minorenni")
+        TRIBUNALE_ORDINARIO = "tribunale_ordinario", _("Tribunale Ordinario")
+
     class InterruptionReason(models.TextChoices):
         RINUNCIA = "rinuncia", _("Rinuncia della famiglia")
         TRASFERIMENTO = "trasferimento", _("Trasferimento")
@@ -194,6 +200,15 @@ class Family(models.Model):
         default=False,
         help_text=_("L'avviso «non target PNRR» compare solo se il progetto lo prevede (nessun avviso lo chiede)."),
     )
+    judicial_authority_court = models.CharField(
+        _("tribunale del provvedimento"),
+        max_length=30,
+        choices=Court.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Facoltativo: il tribunale che ha emesso il provvedimento."),
+    )
     cultural_mediation = models.BooleanField(_("serve la mediazione culturale"), default=False)
     language = models.CharField(_("lingua parlata in famiglia"), max_length=60, blank=True)
     address = EncryptedCharField(_("indirizzo"), max_length=200, blank=True, null=True)
@@ -219,6 +234,10 @@ class Family(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="interrotta") | ~Q(interruption_reason=""),
                 name="family_interruption_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(judicial_authority_court="") | Q(under_judicial_authority=True),
+                name="family_court_only_under_judicial_authority",
             ),
         ]
         indexes = [models.Index(fields=["ambito", "state"], name="family_ambito_state_idx")]

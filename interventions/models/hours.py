@@ -200,8 +200,13 @@ class TimeEntryQuerySet(models.QuerySet):
         return self.filter(timesheet__in=Timesheet.objects.visible_to(user))
 
     def delivered(self):
-        """Hours that count for the PNRR project: eligible entries of validated timesheets."""
-        return self.filter(eligible=True, timesheet__state=Timesheet.State.VALIDATO)
+        """Hours that count for the PNRR project: eligible entries of validated timesheets, never those on a
+        child-protection service (seed 002), whatever their flag says."""
+        return self.filter(
+            Q(intervention__isnull=True) | Q(intervention__type__child_protection=False),
+            eligible=True,
+            timesheet__state=Timesheet.State.VALIDATO,
+        )
 
     def minutes_on(self, user_id: int, day: datetime.date, *, excluding_pk: int | None = None) -> int:
         """The minutes one person recorded on one day, leaving out one entry (the one being changed)."""
@@ -328,3 +333,9 @@ class TimeEntry(models.Model):
     @property
     def hours(self) -> Decimal:
         return Decimal(self.minutes) / 60
+
+    @property
+    def is_pnrr_eligible(self) -> bool:
+        """The entry's own side of `TimeEntryQuerySet.delivered`: eligible, and not on a child-protection
+        service (load `intervention__type` with it)."""
+        return self.eligible and not (self.intervention_id and self.intervention.type.child_protection)

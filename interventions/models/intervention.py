@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Ambito, Profile
+from equipes.models import Ambito, Comune, Profile
 from families.models import Action, Family, Objective
 from pippi_portal.periods import PeriodQuerySet
 
@@ -28,15 +28,25 @@ class InterventionTypeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def for_families(self):
+        """The types that are activated for a family: every category but the ambito's organisational services."""
+        return self.exclude(category=InterventionType.Category.SERVIZIO_AMBITO)
+
 
 class InterventionType(models.Model):
     """A device (dispositivo) of the catalogue. Types without an ambito are shared by every ambito; an ambito
-    may add its own (centro diurno, sostegno economico, child-protection services…)."""
+    may add its own (centro diurno, sostegno economico, child-protection services…).
+
+    A child-protection service (tutela minori, seed 002) is the ambito's, not the PNRR's: it is never a
+    P.I.P.P.I. device, its hours are never PNRR-eligible, and it may serve only some comuni of the ambito."""
 
     class Category(models.TextChoices):
         INDIVIDUALE = "individuale", _("Intervento individuale")
         GRUPPO = "gruppo", _("Gruppo")
         COMUNITA = "comunita", _("Comunità e rete")
+        # Direction and coordination, supervision and training, administration: services of the ambito that
+        # are in the catalogue (with the profile that delivers them) but are not activated for a family.
+        SERVIZIO_AMBITO = "servizio_ambito", _("Servizio dell'ambito (non si attiva per una famiglia)")
 
     ambito = models.ForeignKey(
         Ambito,
@@ -52,6 +62,22 @@ class InterventionType(models.Model):
     category = models.CharField(_("categoria"), max_length=20, choices=Category.choices)
     profile = models.CharField(_("profilo che lo eroga"), max_length=30, choices=Profile.choices)
     is_pippi_device = models.BooleanField(_("dispositivo P.I.P.P.I."), default=True)
+    child_protection = models.BooleanField(
+        _("servizio di tutela minori"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Servizio di tutela minori non finanziato dal PNRR: non è un dispositivo P.I.P.P.I. e le ore "
+            "registrate su di esso non sono mai rendicontabili sul PNRR."
+        ),
+    )
+    comuni = models.ManyToManyField(
+        Comune,
+        blank=True,
+        related_name="intervention_types",
+        verbose_name=_("comuni serviti"),
+        help_text=_("Solo per i tipi di un ambito: vuoto se il servizio copre tutti i comuni dell'ambito."),
+    )
     is_active = models.BooleanField(_("attivo"), default=True)
 
     objects = InterventionTypeQuerySet.as_manager()
@@ -69,6 +95,10 @@ class InterventionType(models.Model):
                 condition=Q(ambito__isnull=False),
                 name="intervention_type_code_unique_in_ambito",
             ),
+            models.CheckConstraint(
+                condition=Q(child_protection=False) | Q(is_pippi_device=False),
+                name="intervention_type_child_protection_not_pippi",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,6 +107,21 @@ class InterventionType(models.Model):
     @property
     def is_sedt(self) -> bool:
         return self.code == "sedt"
+
+    def covered_comuni(self) -> list[Comune]:
+        """The comuni the type is restricted to; empty when it serves every comune (of its ambito, or of every
+        ambito for a shared type)."""
+        return list(self.comuni.all())
+
+    def coverage_error(self, comune: Comune) -> str | None:
+        """Why the type cannot be activated for a family resident in `comune`, in Italian; None if it can."""
+        covered = self.covered_comuni()
+        if not covered or comune.pk in {c.pk for c in covered}:
+            return None
+        return _(
+            "«%(type)s» copre solo i comuni di %(comuni)s: la famiglia risiede a %(comune)s, fuori dal territorio "
+            "del servizio."
+        ) % {"type": self.name, "comuni": ", ".join(c.name for c in covered), "comune": comune.name}
 
 
 class InterventionQuerySet(PeriodQuerySet):

@@ -29,10 +29,11 @@ from .path_figures import project_families
 
 
 def families_by_intervention_type(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
-    """Families with an intervention of each type active at some time in the period, per type name."""
+    """Families with an intervention of each type active at some time in the period, per type name. The
+    child-protection services (seed 002) are the ambito's, not devices of the PNRR project: not counted."""
     return dict(
         Intervention.objects.active_between(start, end)
-        .filter(family__in=project_families(project))
+        .filter(family__in=project_families(project), type__child_protection=False)
         .values("type__name")
         .annotate(n=Count("family", distinct=True))
         .values_list("type__name", "n")

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         require_faker()
         # Imported here: the generators need Faker, which production does not install.
-        from demo import families, interventions, organisation, programmes, quality, targets
+        from demo import families, interventions, organisation, programmes, quality, targets, tutela
 
         with transaction.atomic():
             ambiti = organisation.seed()
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             quality.seed(ambiti)
             programmes.seed(ambiti)
             targets.seed()
+            tutela.seed(ambiti)
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
         self.stdout.write(f"Accessi dimostrativi (password: {organisation.DEMO_PASSWORD}):")
         for login in organisation.DEMO_LOGINS:
