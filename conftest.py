@@ -63,7 +63,7 @@ def _media_in_a_temporary_folder(request, settings, tmp_path):
 REFERENCE_DATA_MIGRATIONS = [
     "families.migrations.0002_reference_data",
     "interventions.migrations.0002_catalogue",
-    "interventions.migrations.0009_child_protection_services",
+    "interventions.migrations.0010_child_protection_services",
 ]
 
 

@@ -21,7 +21,7 @@ def unmark_shared(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("equipes", "0007_project_lifecycle"),
-        ("interventions", "0008_budget_editing_and_cost_items"),
+        ("interventions", "0009_group_objectives"),
     ]
 
     operations = [
