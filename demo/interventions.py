@@ -55,20 +55,26 @@ BUDGET = {
 }
 PATH_END_STATES = (State.CONCLUSA, State.INTERROTTA)
 # A non-staff cost within the € 1.000,00 the lines leave free. Invented (the notice lists no such cost), as are
-# its date and its supporting document (a one-page synthetic PDF).
+# its date, its document's reference and the document itself (a one-page synthetic PDF).
 COST_ITEMS = [
-    ("Materiali per i gruppi dei genitori e dei bambini", "materiali", Decimal("640.00"), D(2024, 10, 7)),
+    (
+        "Materiali per i gruppi dei genitori e dei bambini",
+        "materiali",
+        Decimal("640.00"),
+        D(2024, 10, 7),
+        "Fattura n. 118/2024 del 07/10/2024",
+    ),
 ]
 # The one-page synthetic PDF of the demo, standing in for a scanned receipt.
 COST_DOCUMENT = SIGNED_PDF
 
 
 def _cost_items(project: Project) -> None:
-    for description, category, amount, day in COST_ITEMS:
+    for description, category, amount, day, reference in COST_ITEMS:
         item, created = CostItem.objects.get_or_create(
             project=project,
             description=description,
-            defaults={"category": category, "amount": amount, "date": day},
+            defaults={"category": category, "amount": amount, "date": day, "document_reference": reference},
         )
         if created:
             item.document.save("giustificativo.pdf", ContentFile(COST_DOCUMENT), save=True)
