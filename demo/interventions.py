@@ -103,16 +103,23 @@ def seed(ambiti: dict[str, Ambito]) -> None:
     groups = _groups(seregno, project, types, staff, rng)
     _community(seregno, project, faker, rng)
     _hours(plans, groups, staff, project, rng, last_week_end)
-    for code in ("SOM", "URF", "UBR"):  # the Bassa Romagna's families too, under the Romagna project
-        for family in Family.objects.filter(ambito=ambiti[code], state=State.IN_CORSO):
-            operator = family.team.exclude(user=family.case_manager).filter(user__isnull=False).first().user
-            intervention = Intervention.objects.create(
-                family=family,
-                type=types["sedt"],
-                start_date=_t0(family) + datetime.timedelta(days=14),
-                planned_hours_per_week=Decimal("8"),
-            )
-            intervention.assigned_users.add(operator)
+    # The other projects: a home educational project (SEDT) for every family that reached T0 (004: "per ogni
+    # famiglia coinvolta nel programma"), to the end of its path; the Bassa Romagna's under the Romagna project.
+    others = (
+        Family.objects.filter(ambito__in=[ambiti[code] for code in ("SOM", "URF", "UBR")], assessments__time_point="T0")
+        .distinct()
+        .order_by("code")
+    )
+    for family in others:
+        operator = family.team.exclude(user=family.case_manager).filter(user__isnull=False).first().user
+        intervention = Intervention.objects.create(
+            family=family,
+            type=types["sedt"],
+            start_date=_t0(family) + datetime.timedelta(days=14),
+            end_date=_path_end(family),
+            planned_hours_per_week=Decimal("8"),
+        )
+        intervention.assigned_users.add(operator)
 
 
 def _t0(family: Family) -> datetime.date:
