@@ -1,8 +1,13 @@
 """The families of the synthetic demo: about ten included families per Seregno implementation spread over the
 path (walked there by `demo.path.walk`, through the real services), and a few referred, not included,
-suspended and interrupted ones, in Seregno and in the other ambiti.
+suspended and interrupted ones; ten included families per implementation of Somma Lombardo's project and of the
+Romagna project (`OTHER_PLANS`), those of the first two implementations at the end of their path.
 
 Every person is invented: names from Faker it_IT with a fixed seed, codici fiscali computed from those names.
+Invented too, since no document gives them: every referral, assessment, closure and interruption date (the
+referrals from the tenth day of the implementation, a week apart or closer, so that the paths of the first two
+implementations close before the implementation ends), the outcomes of the closed paths, and the split of the
+Romagna project's ten families per implementation between its two ambiti (six and four).
 """
 
 from __future__ import annotations
@@ -138,7 +143,7 @@ def _new_family(
 
 def seed(ambiti: dict[str, Ambito]) -> None:
     """About ten included families per Seregno implementation, spread over the path, a few referred, not
-    included and interrupted ones; a few families in the other ambiti. Skipped if already there."""
+    included and interrupted ones; ten per implementation in the other projects. Skipped if already there."""
     if Family.objects.filter(ambito__in=ambiti.values()).exists():
         return
     faker = Faker("it_IT")
@@ -251,27 +256,79 @@ def seed(ambiti: dict[str, Ambito]) -> None:
                     on=calendar.excluded,
                 )
             _diary(family, assistente, educatore)
-    # The Bassa Romagna's families are of the Romagna Faentina's project, in which the Bassa Romagna is associated.
-    for code, case_manager_name, operator_name in (
-        ("SOM", "assistente_somma", "educatore_somma"),
-        ("URF", "assistente_faenza", "educatore_faenza"),
-        ("UBR", "assistente_bassa", "educatore_bassa"),
-    ):
-        case_manager = User.objects.get(username=case_manager_name)
-        operator = User.objects.get(username=operator_name)
-        implementation = Implementation.objects.of_ambito(ambiti[code].pk).order_by("-number").first()
-        for i, final in enumerate([State.IN_CORSO, State.INCLUSA, State.SEGNALATA]):
-            family = _new_family(
-                faker,
-                rng,
-                reserved=reserved,
-                ambito=ambiti[code],
-                implementation=implementation,
-                case_manager=case_manager,
-                referral=implementation.start_date + datetime.timedelta(days=15 + 10 * i),
-            )
-            t0 = family.referral.date + T0_AFTER_REFERRAL
-            walk(family, final, by=case_manager, operator=operator, t0=t0, rng=rng)
+    _other_projects(ambiti, faker, rng, reserved, today)
+
+
+# The other projects' included families, per ambito and implementation: where each one's path stands today. 003
+# asks "almeno n. 10 famiglie target in ciascuna implementazione" of the Romagna project (30 in all) and counts
+# its two ambiti together: six families of the Romagna Faentina and four of the Bassa Romagna per implementation
+# (the split is invented). 004: "Presa in carico di 10 famiglie per ogni implementazione del programma, con esito
+# positivo di almeno la metà". The families of the first two implementations have finished their path within
+# them (closed, a few interrupted); those of the third are still on it.
+CLOSED, STOPPED, ONGOING, AT_T2 = State.CONCLUSA, State.INTERROTTA, State.IN_CORSO, State.VALUTAZIONE_T2
+OTHER_PLANS: dict[str, dict[int, list[str]]] = {
+    "SOM": {11: [CLOSED] * 9 + [STOPPED], 12: [CLOSED] * 10, 13: [ONGOING] * 5 + [AT_T2] * 4 + [STOPPED]},
+    "URF": {11: [CLOSED] * 5 + [STOPPED], 12: [CLOSED] * 6, 13: [ONGOING] * 4 + [AT_T2] * 2},
+    "UBR": {11: [CLOSED] * 4, 12: [CLOSED] * 3 + [STOPPED], 13: [ONGOING] * 3 + [AT_T2]},
+}
+OTHER_STAFF = {
+    "SOM": ("assistente_somma", "educatore_somma"),
+    "URF": ("assistente_faenza", "educatore_faenza"),
+    "UBR": ("assistente_bassa", "educatore_bassa"),
+}
+
+
+def referral_days(implementation: Implementation, count: int, *, to_close: bool) -> list[datetime.date]:
+    """The referral days of `count` families of an implementation, from its tenth day and at most a week apart:
+    close enough together, for paths that close within the implementation, that T2 and the closure (T0 45 days
+    after the referral, T2 the implementation's months after T0, the closure a week later) fall before its end."""
+    first = implementation.start_date + datetime.timedelta(days=10)
+    gap = 7
+    if to_close and count > 1:
+        latest = (
+            implementation.end_date
+            - relativedelta(months=implementation.t2_offset_months)
+            - T0_AFTER_REFERRAL
+            - datetime.timedelta(days=14)
+        )
+        gap = min(7, max(1, (latest - first).days // (count - 1)))
+    return [first + datetime.timedelta(days=gap * i) for i in range(count)]
+
+
+def _other_projects(
+    ambiti: dict[str, Ambito], faker: Faker, rng: random.Random, reserved: set[str], today: datetime.date
+) -> None:
+    """Somma Lombardo's and the Romagna project's families (the Bassa Romagna's are of the Romagna Faentina's
+    project, in which the Bassa Romagna is associated), spread over the implementations (`OTHER_PLANS`)."""
+    for code, plans in OTHER_PLANS.items():
+        case_manager, operator = (User.objects.get(username=name) for name in OTHER_STAFF[code])
+        implementations = {i.number: i for i in Implementation.objects.of_ambito(ambiti[code].pk)}
+        for number, finals in plans.items():
+            implementation = implementations[number]
+            days = referral_days(implementation, len(finals), to_close=number != max(plans))
+            for i, (final, referral) in enumerate(zip(finals, days, strict=True)):
+                family = _new_family(
+                    faker,
+                    rng,
+                    reserved=reserved,
+                    ambito=ambiti[code],
+                    implementation=implementation,
+                    case_manager=case_manager,
+                    referral=referral,
+                    older_child=i == 3,
+                )
+                t0 = referral + T0_AFTER_REFERRAL
+                # About one path in five closes with outcome C (a protection path), the others with A or B.
+                outcome = "C" if i % 5 == 4 else ("B" if i % 3 == 0 else "A")
+                walk(family, main_step(final), by=case_manager, operator=operator, t0=t0, rng=rng, outcome=outcome)
+                if final == State.INTERROTTA:
+                    services.family_interrupt(
+                        family=family,
+                        by=case_manager,
+                        interruption_reason=Family.InterruptionReason.TRASFERIMENTO,
+                        reason="La famiglia si è trasferita fuori ambito.",
+                        on=min(t0 + datetime.timedelta(days=120), today),
+                    )
 
 
 def _diary(family: Family, case_manager: User, operator: User) -> None:

@@ -55,20 +55,26 @@ BUDGET = {
 }
 PATH_END_STATES = (State.CONCLUSA, State.INTERROTTA)
 # A non-staff cost within the € 1.000,00 the lines leave free. Invented (the notice lists no such cost), as are
-# its date and its supporting document (a one-page synthetic PDF).
+# its date, its document's reference and the document itself (a one-page synthetic PDF).
 COST_ITEMS = [
-    ("Materiali per i gruppi dei genitori e dei bambini", "materiali", Decimal("640.00"), D(2024, 10, 7)),
+    (
+        "Materiali per i gruppi dei genitori e dei bambini",
+        "materiali",
+        Decimal("640.00"),
+        D(2024, 10, 7),
+        "Fattura n. 118/2024 del 07/10/2024",
+    ),
 ]
 # The one-page synthetic PDF of the demo, standing in for a scanned receipt.
 COST_DOCUMENT = SIGNED_PDF
 
 
 def _cost_items(project: Project) -> None:
-    for description, category, amount, day in COST_ITEMS:
+    for description, category, amount, day, reference in COST_ITEMS:
         item, created = CostItem.objects.get_or_create(
             project=project,
             description=description,
-            defaults={"category": category, "amount": amount, "date": day},
+            defaults={"category": category, "amount": amount, "date": day, "document_reference": reference},
         )
         if created:
             item.document.save("giustificativo.pdf", ContentFile(COST_DOCUMENT), save=True)
@@ -97,16 +103,23 @@ def seed(ambiti: dict[str, Ambito]) -> None:
     groups = _groups(seregno, project, types, staff, rng)
     _community(seregno, project, faker, rng)
     _hours(plans, groups, staff, project, rng, last_week_end)
-    for code in ("SOM", "URF", "UBR"):  # the Bassa Romagna's families too, under the Romagna project
-        for family in Family.objects.filter(ambito=ambiti[code], state=State.IN_CORSO):
-            operator = family.team.exclude(user=family.case_manager).filter(user__isnull=False).first().user
-            intervention = Intervention.objects.create(
-                family=family,
-                type=types["sedt"],
-                start_date=_t0(family) + datetime.timedelta(days=14),
-                planned_hours_per_week=Decimal("8"),
-            )
-            intervention.assigned_users.add(operator)
+    # The other projects: a home educational project (SEDT) for every family that reached T0 (004: "per ogni
+    # famiglia coinvolta nel programma"), to the end of its path; the Bassa Romagna's under the Romagna project.
+    others = (
+        Family.objects.filter(ambito__in=[ambiti[code] for code in ("SOM", "URF", "UBR")], assessments__time_point="T0")
+        .distinct()
+        .order_by("code")
+    )
+    for family in others:
+        operator = family.team.exclude(user=family.case_manager).filter(user__isnull=False).first().user
+        intervention = Intervention.objects.create(
+            family=family,
+            type=types["sedt"],
+            start_date=_t0(family) + datetime.timedelta(days=14),
+            end_date=_path_end(family),
+            planned_hours_per_week=Decimal("8"),
+        )
+        intervention.assigned_users.add(operator)
 
 
 def _t0(family: Family) -> datetime.date:

@@ -29,9 +29,9 @@ budget lines of both projects (the documents give only the total of € 211.500,
 hourly costs); the impact indicators' baselines and targets other than 004's 50 % of positive outcomes;
 every person, support family, school, venue and organisation other than the municipalities and Unioni.
 
-The Bassa Romagna's families are seeded elsewhere: its groups take as participants the members of its
-families of the implementation if there are any, and its support families are paired only with families that
-exist, so that they show once the families do.
+The families are seeded before (`demo.families`, ten per implementation): a group takes as participants the
+members of its ambito's families of its implementation, and the support families are paired with families of
+the ambito on or at the end of their path, until the path ends.
 """
 
 from __future__ import annotations
@@ -284,17 +284,21 @@ def _support_families(
 
 
 def _pairings(supports: list[SupportFamily], ambito: Ambito) -> None:
-    """Each support family stands by one family of the ambito on its path (as many as there are of both)."""
+    """Each support family stands by one family of the ambito on its path (as many as there are of both), from
+    40 days after its T0 to the end of its path if it has ended."""
     families = list(
         Family.objects.filter(ambito=ambito, state__in=[State.IN_CORSO, State.VALUTAZIONE_T2, State.CONCLUSA])
-        .prefetch_related("assessments")
+        .prefetch_related("assessments", "transitions")
         .order_by("code")
     )
     for support, family in zip(supports, families, strict=False):
         t0 = next((a.date for a in family.assessments.all() if a.time_point == "T0"), None)
         if t0 is None or Pairing.objects.filter(support_family=support).exists():
             continue
-        Pairing.objects.create(support_family=support, family=family, start_date=t0 + datetime.timedelta(days=40))
+        closed = next((t.effective_on for t in family.transitions.all() if t.to_state == State.CONCLUSA), None)
+        Pairing.objects.create(
+            support_family=support, family=family, start_date=t0 + datetime.timedelta(days=40), end_date=closed
+        )
 
 
 def _school(ambito: Ambito, project: Project, school: str, kind: str, signed_on, meetings, notes="") -> None:

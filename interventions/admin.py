@@ -173,6 +173,6 @@ class BudgetLineAdmin(admin.ModelAdmin):
 
 @admin.register(CostItem)
 class CostItemAdmin(admin.ModelAdmin):
-    list_display = ["project", "date", "category", "description", "amount"]
+    list_display = ["project", "date", "category", "description", "document_reference", "amount"]
     list_filter = ["project", "category"]
     date_hierarchy = "date"

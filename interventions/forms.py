@@ -393,7 +393,7 @@ class CostItemForm(PortalForm):
 
     class Meta:
         model = CostItem
-        fields = ["description", "category", "amount", "date", "document"]
+        fields = ["description", "category", "amount", "date", "document_reference", "document"]
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)

@@ -442,6 +442,11 @@ def delivered_minutes_by_profile(
     return _by_profile(delivered_minutes_by_ambito(project, since, until))
 
 
+def cost_items_until(project: Project, until: datetime.date):
+    """A project's other cost items dated up to `until` (included), by date."""
+    return CostItem.objects.filter(project=project, date__lte=until).order_by("date", "pk")
+
+
 PACE_MONTHS = 6
 
 

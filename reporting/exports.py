@@ -56,6 +56,7 @@ def _walk(section: str, path: list[str], value: Any) -> Iterator[list[CellValue]
                 or item.get("profile")
                 or item.get("side")
                 or item.get("kind")
+                or item.get("description")
                 if isinstance(item, dict)
                 else None
             )

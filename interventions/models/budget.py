@@ -185,6 +185,15 @@ class CostItem(models.Model):
     document = models.FileField(
         _("documento giustificativo"), upload_to=cost_document_upload_to, blank=True, validators=[validate_document]
     )
+    # The file is stored under a random name: what identifies the document to an auditor is its own reference.
+    document_reference = models.CharField(
+        _("riferimento del documento"),
+        max_length=120,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Numero e data del documento, come vi compaiono: ad esempio «Fattura n. 45/2024 del 12/03/2024»."),
+    )
 
     class Meta:
         verbose_name = _("altra voce di costo")

@@ -149,12 +149,17 @@ def test_a_cost_item_is_recorded_with_its_document_under_a_random_name(world, cl
     client = client_for(world.users.ufficio_piano)
     upload = SimpleUploadedFile("Fattura Mario Rossi.pdf", PDF, content_type="application/pdf")
     response = client.post(
-        reverse("interventions:cost-item-create", args=[world.project.pk]), {**item_data(), "document": upload}
+        reverse("interventions:cost-item-create", args=[world.project.pk]),
+        {**item_data(), "document": upload, "document_reference": "Fattura n. 45/2025 del 10/03/2025"},
     )
     assert response.status_code == 302
     item = CostItem.objects.get()
     assert (item.category, item.amount, item.date) == ("materiali", Decimal("600.00"), datetime.date(2025, 3, 10))
     assert re.fullmatch(rf"costs/{world.project.pk}/[0-9a-f]{{32}}\.pdf", item.document.name)
+    # The file's name is random: the document is known by the reference typed with it, shown on the budget page.
+    assert item.document_reference == "Fattura n. 45/2025 del 10/03/2025"
+    page = client.get(reverse("interventions:budget", args=[world.project.pk])).content.decode()
+    assert "Fattura n. 45/2025 del 10/03/2025" in page
     # Whoever reads the budget downloads it, as an attachment under a neutral name.
     download = client_for(world.users.coordinatore).get(reverse("interventions:cost-item-document", args=[item.pk]))
     assert download.status_code == 200

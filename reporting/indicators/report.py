@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from equipes.models import Comune, Equipe, GovernanceMeeting, Implementation, Profile, Project, StaffTraining, User
 from families.models import Family, State
-from interventions.selectors import delivered_minutes_by_profile, project_budget
+from families.pseudonymisation import families_redactor
+from interventions.selectors import cost_items_until, delivered_minutes_by_profile, project_budget
 
 from ..models import Audience, Complaint, QualityControl
 from ..quality import quality_section
@@ -294,7 +295,9 @@ def ambiti(project: Project, start, end) -> dict:
 
 
 def finance(project: Project, start, end) -> dict:
-    """Section 5: validated hours per professional profile against the minimum, spending and the forecast."""
+    """Section 5: validated hours per professional profile against the minimum, spending and the forecast; the
+    other cost items of the period with their document, and staff and other costs to the end of the period
+    against the financed amount (for the final report, whose period is the project's, every item)."""
     in_period = delivered_minutes_by_profile(project, since=start, until=end)
     cumulative = delivered_minutes_by_profile(project, until=end)
     budget = project_budget(project)
@@ -318,12 +321,34 @@ def finance(project: Project, start, end) -> dict:
                 "will_miss_minimum": forecast[line.profile].will_miss_minimum if line.profile in forecast else None,
             }
         )
+    items = list(cost_items_until(project, end))
+    other_cumulative = sum((item.amount for item in items), Decimal(0))
+    in_period = [item for item in items if item.date >= start]
+    other_period = sum((item.amount for item in in_period), Decimal(0))
+    total = spent + other_cumulative
+    # The descriptions are typed by people: the report leaves the portal, so the families' names never do.
+    redact = families_redactor(Family.objects.filter(ambito__in=project.ambiti()).values("pk"))
     return {
         "profiles": profiles,
         "spent": str(spent),
         "amount": str(project.amount),
         "spent_percent": rate(spent, project.amount),
         "forecast_observed_until": budget.observed_until.isoformat() if budget.observed_until else None,
+        "cost_items": [
+            {
+                "date": item.date.isoformat(),
+                "category": str(item.get_category_display()),
+                "description": redact(item.description),
+                "document_reference": redact(item.document_reference),
+                "document_attached": bool(item.document),
+                "amount": str(item.amount),
+            }
+            for item in in_period
+        ],
+        "other_costs": {"period": str(other_period), "cumulative": str(other_cumulative)},
+        "total_spent": str(total),
+        "total_percent": rate(total, project.amount),
+        "remaining": str(project.amount - total),
     }
 
 

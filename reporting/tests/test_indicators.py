@@ -9,7 +9,7 @@ import pytest
 from families import services as family_services
 from families.models import AssessmentRating, Member, SDQScore, State, TeamMember, Verification
 from interventions import services as hours
-from interventions.models import BudgetLine, Intervention, InterventionType, Timesheet
+from interventions.models import BudgetLine, CostItem, Intervention, InterventionType, Timesheet
 from reporting.indicators import compute, semester_bounds, suppress
 from tests import factories as f
 
@@ -119,6 +119,44 @@ def test_finance_counts_only_validated_hours(world, fixture):
     assert educator["spent"] == "220.00"
     assert finance["spent"] == "220.00"
     assert finance["spent_percent"] == 0.1  # 220 / 211.500 = 0.104 %
+
+
+def add_cost_items(world) -> Member:
+    """Three other cost items of the world's project: 500 € on 01/12/2023 (before the first semester of 2024),
+    300 € on 05/03/2024 with its invoice and a description that names a parent, 150 € on 01/08/2024 (after it).
+    Returns the parent named."""
+    parent = Member.objects.filter(family__ambito=world.ambito, kind=Member.Kind.FIGURA_GENITORIALE).first()
+    for description, reference, amount, day in (
+        ("Supervisione dei casi", "Fattura n. 3/2023", 500, D(2023, 12, 1)),
+        (f"Trasporto al gruppo di {parent.first_name} {parent.last_name}", "Fattura n. 12/2024", 300, D(2024, 3, 5)),
+        ("Materiali per i gruppi", "", 150, D(2024, 8, 1)),
+    ):
+        CostItem.objects.create(
+            project=world.project,
+            description=description,
+            document_reference=reference,
+            category="trasporti",
+            amount=amount,
+            date=day,
+        )
+    return parent
+
+
+def test_finance_lists_the_periods_other_costs_and_sets_staff_and_other_costs_against_the_amount(world, fixture):
+    parent = add_cost_items(world)
+    finance = compute(world.project, *S1_2024)["finance"]
+    # Only the 05/03/2024 item is in the semester; the one of December 2023 counts in the cumulative figures.
+    (item,) = finance["cost_items"]
+    assert item["date"] == "2024-03-05"
+    assert item["category"] == "Trasporti e rimborsi"
+    assert item["document_reference"] == "Fattura n. 12/2024"
+    assert (item["amount"], item["document_attached"]) == ("300.00", False)
+    assert parent.last_name not in item["description"] and item["description"].startswith("Trasporto al gruppo di")
+    assert finance["other_costs"] == {"period": "300.00", "cumulative": "800.00"}
+    # Staff 220 € (10 validated hours) + other costs 800 € = 1.020 €: 0.48 % of 211.500 €.
+    assert finance["total_spent"] == "1020.00"
+    assert finance["total_percent"] == 0.5
+    assert finance["remaining"] == "210480.00"
 
 
 def test_sedt_hours_and_interventions(world, fixture):

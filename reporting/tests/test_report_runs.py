@@ -18,7 +18,7 @@ from families.models import Member
 from reporting import reports
 from reporting.models import ReportRun
 
-from .test_indicators import fixture  # noqa: F401 — the hand-built families, hours and outcomes
+from .test_indicators import add_cost_items, fixture  # noqa: F401 — the hand-built families, hours and outcomes
 
 
 def run_worker() -> None:
@@ -69,6 +69,27 @@ def test_a_run_freezes_the_figures_and_renders_the_pdf(world, run):
     assert "0 / 3" not in text and "3 / 3" in text  # referred
     for value in identities():
         assert value not in text, value
+
+
+def test_the_pdf_shows_the_periods_other_costs_and_the_total_against_the_amount(
+    world,
+    fixture,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    parent = add_cost_items(world)
+    with django_capture_on_commit_callbacks(execute=False):
+        started = reports.report_start(
+            project=world.project, kind="semester", label="2024-S1", by=world.users.ufficio_piano
+        )
+    with reports.run_report(started.pk).pdf.open("rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())  # the table's cells wrap
+    assert "Altre voci di costo del periodo" in text
+    assert "05/03/2024" in text and "Fattura n. 12/2024 (documento non caricato)" in text and "€ 300,00" in text
+    assert "Fattura n. 3/2023" not in text and "01/08/2024" not in text  # outside the semester
+    assert parent.last_name not in text
+    # Staff 220 € + the other costs to the end of the semester 800 €, against the financed 211.500 €.
+    for figure in ("€ 800,00", "€ 1.020,00", "€ 211.500,00", "€ 210.480,00"):
+        assert figure in text, figure
 
 
 def test_the_hash_printed_in_the_pdf_matches_the_stored_snapshot(run):

@@ -483,6 +483,20 @@ class TestBudget:
         for item in CostItem.objects.filter(project=seregno):
             assert reverse("interventions:cost-item-edit", args=[item.pk]) in page
 
+    def test_the_final_report_sets_staff_and_other_costs_against_the_financed_211500(self, seregno):
+        """The notice names no cost other than the professionals' hours; the demo's one (invented) reaches the
+        final report with its document, beside the staff costs, against the whole financed amount."""
+        finance = ReportRun.objects.get(project=seregno, kind=ReportRun.Kind.FINAL).snapshot["finance"]
+        items = CostItem.objects.filter(project=seregno)
+        assert [(i["description"], i["amount"]) for i in finance["cost_items"]] == [
+            (item.description, str(item.amount)) for item in items
+        ]
+        assert all(i["document_reference"] and i["document_attached"] for i in finance["cost_items"])
+        other = sum(item.amount for item in items)
+        assert Decimal(finance["other_costs"]["cumulative"]) == other
+        assert Decimal(finance["total_spent"]) == Decimal(finance["spent"]) + other
+        assert finance["amount"] == "211500.00"
+
 
 # Seed 001 (Ambito di Seregno, co-design notice of P.I.P.P.I.), commitment by commitment.
 

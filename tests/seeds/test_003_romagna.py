@@ -509,6 +509,45 @@ class TestDemoRecords:
         faentina = Group.objects.filter(project=romagna, ambito=ambiti[0], participants__isnull=False).distinct()
         assert faentina.filter(sessions__attendances__present=True).exists()
 
+    def test_ten_target_families_in_each_implementation_thirty_in_all_from_both_ambiti(self, romagna, ambiti):
+        """ "almeno n. 10 famiglie target in ciascuna implementazione" and "Famiglie target beneficiarie: n.30": the
+        demo has ten per implementation, six of the Romagna Faentina and four of the Bassa Romagna (an invented
+        split), so neither target shows a shortfall."""
+        for implementation in romagna.implementations.all():
+            per_ambito = [included_in(implementation=implementation, ambito=ambito) for ambito in ambiti]
+            assert per_ambito == [6, 4], implementation
+        for scope in (TargetScope.IMPLEMENTAZIONE, TargetScope.PROGETTO):
+            _project, progress = romagna_progress(TargetKind.FAMIGLIE_INCLUSE, scope)
+            assert not any(c.missing for c in progress.checks), scope
+        assert included_in(implementation__project=romagna) == 30
+
+    def test_the_families_of_the_earlier_implementations_ended_their_path_within_it(self, romagna, ambiti):
+        """The first two implementations are over (the second with the BASE module, "fin dalla seconda"): in both
+        ambiti their families were referred and ended their path between the implementation's first and last
+        day; those of the third are still on it."""
+        *earlier, last = romagna.implementations.order_by("number")
+        assert [i.module for i in romagna.implementations.order_by("number")][1:] == ["BASE", "BASE"]
+        for implementation in earlier:
+            for ambito in ambiti:
+                families = Family.objects.filter(implementation=implementation, ambito=ambito)
+                assert families.exists()
+                assert set(families.values_list("state", flat=True)) <= {State.CONCLUSA, State.INTERROTTA}
+                for family in families.select_related("referral"):
+                    ended = family.transitions.get(to_state=family.state).effective_on
+                    assert implementation.start_date <= family.referral.date < ended <= implementation.end_date
+        for ambito in ambiti:
+            assert Family.objects.filter(implementation=last, ambito=ambito, state=State.IN_CORSO).exists()
+
+    def test_every_group_of_every_implementation_meets_with_its_ambitos_families(self, romagna, ambiti):
+        """ "almeno 1 gruppo di genitori e 1 di bambini per ogni implementazione" in each ambito: with the
+        families there, every module has participants and sessions."""
+        from interventions.models import Group
+
+        groups = Group.objects.filter(project=romagna)
+        assert groups.count() == 2 * romagna.implementations.count() * len(ambiti)
+        assert not groups.filter(participants__isnull=True).exists()
+        assert not groups.filter(sessions__isnull=True).exists()
+
     def test_each_ambito_has_a_structured_collaboration_with_the_schools(self, romagna, ambiti):
         from interventions.models import SchoolPartnership
 

@@ -114,6 +114,47 @@ class TestDemoRecords:
         assert on_path.exists()
         assert not on_path.exclude(interventions__type__code="sedt").exists()
 
+    def test_ten_families_are_taken_in_charge_in_every_implementation(self, somma):
+        """ "Presa in carico di 10 famiglie per ogni implementazione del programma": the demo has them, so the
+        target shows no shortfall."""
+        for implementation in somma.implementations.all():
+            assert included(implementation=implementation, ambito=somma.ambito).count() == 10, implementation
+        _project, progress = somma_progress(TargetKind.FAMIGLIE_INCLUSE, TargetScope.IMPLEMENTAZIONE)
+        assert [c.value for c in progress.checks] == [10, 10, 10]
+        assert not any(c.missing for c in progress.checks)
+
+    def test_the_families_of_the_earlier_implementations_ended_their_path_within_it(self, somma):
+        """The first two implementations are over: their families were referred and ended their path (closed or
+        interrupted) between the implementation's first and last day; those of the last one are still on it."""
+        *earlier, last = somma.implementations.order_by("number")
+        for implementation in earlier:
+            families = Family.objects.filter(implementation=implementation)
+            assert families.exists()
+            assert set(families.values_list("state", flat=True)) <= {State.CONCLUSA, State.INTERROTTA}
+            for family in families.select_related("referral"):
+                ended = family.transitions.get(to_state=family.state).effective_on
+                assert implementation.start_date <= family.referral.date < ended <= implementation.end_date, family
+        assert Family.objects.filter(implementation=last, state=State.IN_CORSO).exists()
+
+    def test_at_least_half_of_the_ended_paths_have_a_positive_outcome(self, somma):
+        """ "con esito positivo di almeno la metà": met in the two implementations that are over (in the third,
+        still under way, only an interruption has ended so far: the target warns of it, as it should)."""
+        _project, progress = somma_progress(TargetKind.ESITI_POSITIVI, TargetScope.IMPLEMENTAZIONE)
+        *over, under_way = progress.checks
+        for check in over:
+            assert check.denominator == 10 and 2 * check.numerator >= check.denominator and not check.missing
+        assert (under_way.numerator, under_way.denominator) == (0, 1) and under_way.warning
+
+    def test_every_family_taken_in_charge_had_a_home_educational_project(self, somma):
+        """ "Attivazione di progetti educativi domiciliari per ogni famiglia coinvolta nel programma": each SEDT
+        ends with the family's path."""
+        _project, progress = somma_progress(TargetKind.FAMIGLIE_CON_SEDT, TargetScope.PROGETTO)
+        (check,) = progress.checks
+        assert check.denominator == 30 and not check.missing
+        for family in Family.objects.filter(implementation__project=somma, state=State.CONCLUSA):
+            sedt = family.interventions.get(type__code="sedt")
+            assert sedt.end_date == family.transitions.get(to_state=State.CONCLUSA).effective_on
+
     def test_somma_lombardo_offers_the_parents_a_group_in_each_implementation(self, somma):
         from families.models import Member
         from interventions.models import Group
