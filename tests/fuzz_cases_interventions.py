@@ -13,6 +13,7 @@ from interventions.forms import (
     BudgetLineForm,
     CostItemForm,
     GroupForm,
+    GroupObjectivesForm,
     GroupParticipantsForm,
     GroupSessionForm,
     InterventionForm,
@@ -30,6 +31,12 @@ from tests.fuzz_cases import Case, cm, fresh, narrow, op, plain_save, save_with,
 def participants_save(s, form, user):
     group = fresh(s.group)
     group.participants.set(form.cleaned_data["members"])
+
+
+def objectives_save(s, form, user):
+    """What the group's page does with a valid choice: the service, which may still refuse it."""
+    with contextlib.suppress(hour_services.GroupRefused):
+        hour_services.group_set_objectives(group=fresh(s.group), objectives=form.cleaned_data["objectives"], by=user)
 
 
 def reopen_save(s, form, user):
@@ -74,6 +81,14 @@ def cases() -> list[Case]:
             user=op,
             url=lambda s: reverse("interventions:group-detail", args=[s.group.pk]),
             save=participants_save,
+        ),
+        Case(
+            "GroupObjectivesForm",
+            GroupObjectivesForm,
+            lambda s, d, fl: GroupObjectivesForm(d, group=fresh(s.group), user=s.users.operatore),
+            user=op,
+            url=lambda s: reverse("interventions:group-objectives", args=[s.group.pk]),
+            save=objectives_save,
         ),
         Case(
             "GroupSessionForm",

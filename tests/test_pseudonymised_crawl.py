@@ -57,6 +57,7 @@ NOT_REACHED = {
     "interventions:timesheet-validate": "POST",
     "interventions:timesheet-reopen": "POST",
     "interventions:session-create": "POST",
+    "interventions:group-objectives": "POST",
     "interventions:attendance-toggle": "POST (htmx)",
     "interventions:school-meeting-create": "POST",
     "reporting:report-narrative": "POST",
