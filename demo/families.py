@@ -1,12 +1,13 @@
 """The families of the synthetic demo: about ten included families per Seregno implementation spread over the
 path (walked there by `demo.path.walk`, through the real services), and a few referred, not included,
 suspended and interrupted ones; ten included families per implementation of Somma Lombardo's project and of the
-Romagna project (`OTHER_PLANS`), those of the first two implementations at the end of their path.
+Romagna project (`OTHER_PLANS`), all at the end of their path: both projects ended on 31/03/2026 and no project
+follows them.
 
 Every person is invented: names from Faker it_IT with a fixed seed, codici fiscali computed from those names.
 Invented too, since no document gives them: every referral, assessment, closure and interruption date (the
-referrals from the tenth day of the implementation, a week apart or closer, so that the paths of the first two
-implementations close before the implementation ends), the outcomes of the closed paths, and the split of the
+referrals from the tenth day of the implementation, a week apart or closer, so that the paths of the other
+projects close before their implementation ends), the outcomes of the closed paths, and the split of the
 Romagna project's ten families per implementation between its two ambiti (six and four).
 """
 
@@ -263,14 +264,16 @@ def seed(ambiti: dict[str, Ambito]) -> None:
 # asks "almeno n. 10 famiglie target in ciascuna implementazione" of the Romagna project (30 in all) and counts
 # its two ambiti together: six families of the Romagna Faentina and four of the Bassa Romagna per implementation
 # (the split is invented). 004: "Presa in carico di 10 famiglie per ogni implementazione del programma, con esito
-# positivo di almeno la metà". The families of the first two implementations have finished their path within
-# them (closed, a few interrupted); those of the third are still on it.
-CLOSED, STOPPED, ONGOING, AT_T2 = State.CONCLUSA, State.INTERROTTA, State.IN_CORSO, State.VALUTAZIONE_T2
+# positivo di almeno la metà". Both projects ended on 31/03/2026 and no project follows them to take over their
+# families (003: "avviare e portare a termine tre implementazioni"): the families of every implementation, the
+# last one included, have finished their path within it (closed, a few interrupted).
+CLOSED, STOPPED = State.CONCLUSA, State.INTERROTTA
 OTHER_PLANS: dict[str, dict[int, list[str]]] = {
-    "SOM": {11: [CLOSED] * 9 + [STOPPED], 12: [CLOSED] * 10, 13: [ONGOING] * 5 + [AT_T2] * 4 + [STOPPED]},
-    "URF": {11: [CLOSED] * 5 + [STOPPED], 12: [CLOSED] * 6, 13: [ONGOING] * 4 + [AT_T2] * 2},
-    "UBR": {11: [CLOSED] * 4, 12: [CLOSED] * 3 + [STOPPED], 13: [ONGOING] * 3 + [AT_T2]},
+    "SOM": {11: [CLOSED] * 9 + [STOPPED], 12: [CLOSED] * 10, 13: [CLOSED] * 9 + [STOPPED]},
+    "URF": {11: [CLOSED] * 5 + [STOPPED], 12: [CLOSED] * 6, 13: [CLOSED] * 6},
+    "UBR": {11: [CLOSED] * 4, 12: [CLOSED] * 3 + [STOPPED], 13: [CLOSED] * 4},
 }
+PATH_ENDS = {CLOSED, STOPPED}
 OTHER_STAFF = {
     "SOM": ("assistente_somma", "educatore_somma"),
     "URF": ("assistente_faenza", "educatore_faenza"),
@@ -305,7 +308,7 @@ def _other_projects(
         implementations = {i.number: i for i in Implementation.objects.of_ambito(ambiti[code].pk)}
         for number, finals in plans.items():
             implementation = implementations[number]
-            days = referral_days(implementation, len(finals), to_close=number != max(plans))
+            days = referral_days(implementation, len(finals), to_close=set(finals) <= PATH_ENDS)
             for i, (final, referral) in enumerate(zip(finals, days, strict=True)):
                 family = _new_family(
                     faker,

@@ -36,6 +36,10 @@ PROJECT_TITLE = (
 D = datetime.date
 FOLLOW_ON_TITLE = "P.I.P.P.I. come livello essenziale (LEPS) nell'Ambito di Seregno"
 FOLLOW_ON_START = D(2026, 6, 1)
+# T2 of P.I.P.P.I. 13 in the Romagna and Somma Lombardo projects, in months after T0 (invented): 15 rather than the
+# default 18, so that the paths of an implementation of nineteen months, in a project that ended on 31/03/2026
+# with nothing after it, reach T2 and close within it (003: "portare a termine tre implementazioni").
+LAST_T2_OFFSET = 15
 
 
 @dataclass(frozen=True)
@@ -178,12 +182,12 @@ def _project(ambito: Ambito, cup: str, start: datetime.date, end: datetime.date,
 
 
 def _implementation(
-    project: Project, number: int, module: str, start: datetime.date, end: datetime.date
+    project: Project, number: int, module: str, start: datetime.date, end: datetime.date, t2_offset_months: int = 18
 ) -> Implementation:
     implementation, _ = Implementation.objects.update_or_create(
         project=project,
         number=number,
-        defaults={"module": module, "start_date": start, "end_date": end},
+        defaults={"module": module, "start_date": start, "end_date": end, "t2_offset_months": t2_offset_months},
     )
     return implementation
 
@@ -388,7 +392,7 @@ def _faentina(faker: Faker) -> Ambito:
     )
     _implementation(project, 11, Implementation.Module.AVANZATO, D(2022, 10, 11), D(2024, 6, 30))
     _implementation(project, 12, Implementation.Module.BASE, D(2023, 9, 1), D(2025, 6, 30))
-    _implementation(project, 13, Implementation.Module.BASE, D(2024, 9, 1), D(2026, 3, 31))
+    _implementation(project, 13, Implementation.Module.BASE, D(2024, 9, 1), D(2026, 3, 31), LAST_T2_OFFSET)
     educatore = _user(
         faker,
         "educatore_faenza",
@@ -468,7 +472,7 @@ def _somma(faker: Faker) -> Ambito:
     )
     _implementation(project, 11, Implementation.Module.BASE, D(2022, 10, 1), D(2024, 6, 30))
     _implementation(project, 12, Implementation.Module.BASE, D(2023, 9, 1), D(2025, 6, 30))
-    _implementation(project, 13, Implementation.Module.BASE, D(2024, 9, 1), D(2026, 3, 31))
+    _implementation(project, 13, Implementation.Module.BASE, D(2024, 9, 1), D(2026, 3, 31), LAST_T2_OFFSET)
     educatore = _user(
         faker,
         "educatore_somma",

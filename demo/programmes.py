@@ -1,7 +1,8 @@
 """The programmes of Somma Lombardo (`004_…`) and of the Romagna project (`003_…`: the Romagna Faentina, lead,
 with the Bassa Romagna) as their documents describe them: groups, support families and pairings, school
 collaborations, staff training, governance meetings, budget lines, quality records (surveys, complaints,
-controls) and the impact indicators the portal computes. Called by `seed_demo` after the other steps;
+controls) and the impact indicators the portal computes. Called by `seed_demo` after the other steps and
+before the projects' conclusion (`demo.quality.conclude_other_projects`), whose final reports count all this;
 idempotent (each record is found by its natural key before it is made, each project's quality records are
 skipped once there).
 

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from equipes import services as project_services
-from equipes.models import Ambito, Organisation, Project, Role, User
+from equipes.models import Ambito, Organisation, Project, User
 from families.models import Member
 from reporting import services
 from reporting.indicators import semester_bounds, year_bounds
@@ -79,8 +79,7 @@ YEARS = [
 
 
 def seed(ambiti: dict[str, Ambito]) -> None:
-    """Quality data of the Seregno project; the other ambiti have none. Then the end of the projects."""
-    _conclude_romagna()
+    """Quality data of the Seregno project (the other projects' are `demo.programmes`'). Then its end."""
     project = Project.objects.filter(cup=SEREGNO_CUP).first()
     if project is None:
         return
@@ -110,27 +109,37 @@ def _conclude_seregno(project: Project, udp: User) -> None:
     approved (a month later, as the semester reports); then the families still on their path pass to the
     follow-on project (`demo.organisation`), with their history. Last, because the reports above count the
     families where they were. Idempotent: a second passage moves nobody."""
-    if not project.is_concluded:
-        project = project_services.project_conclude(project=project, on=project.end_date, by=udp)
-    if not ReportRun.objects.filter(project=project, kind=ReportRun.Kind.FINAL).exists():
-        _approved_run(project, ReportRun.Kind.FINAL, FINAL_REPORT_LABEL, project.start_date, project.concluded_on, udp)
+    project = _conclude(project, udp)
     follow_on = Project.objects.filter(predecessor=project).first()
     if follow_on is not None:
         implementation = follow_on.implementations.order_by("number").first()
         services.project_take_over_families(implementation=implementation, by=udp)
 
 
-def _conclude_romagna() -> None:
-    """The Romagna project (CUP F14H22000020006) ended on 31/03/2026: concluded on that day. The demo has no
-    Ufficio di Piano login of its own there, so the administrator records it."""
-    romagna = Project.objects.filter(cup="F14H22000020006").first()
-    if romagna is None or romagna.is_concluded:
-        return
-    by = (
-        User.objects.filter(ambito_id=romagna.ambito_id, role=Role.UFFICIO_PIANO).order_by("pk").first()
-        or User.objects.filter(role=Role.ADMIN).order_by("pk").first()
-    )
-    project_services.project_conclude(project=romagna, on=romagna.end_date, by=by)
+def _conclude(project: Project, udp: User) -> Project:
+    """The project concluded on its end date by its lead Ufficio di Piano, and its final report approved by it a
+    month later (as the semester reports). Idempotent."""
+    if not project.is_concluded:
+        project = project_services.project_conclude(project=project, on=project.end_date, by=udp)
+    if not ReportRun.objects.filter(project=project, kind=ReportRun.Kind.FINAL).exists():
+        _approved_run(project, ReportRun.Kind.FINAL, FINAL_REPORT_LABEL, project.start_date, project.concluded_on, udp)
+    return project
+
+
+#: The projects that ended on 31/03/2026 with no project after them, and the login of their lead ambito's Ufficio
+#: di Piano, who concludes them and approves their final report.
+ENDED_WITHOUT_FOLLOW_ON = {"F14H22000020006": "udp_faenza", "B24H22000050006": "udp_somma"}
+
+
+def conclude_other_projects() -> None:
+    """The Romagna project (CUP F14H22000020006, lead the Romagna Faentina) and Somma Lombardo's ended on
+    31/03/2026: each concluded on that day, every family of it at the end of its path (`demo.families`), and its
+    final report approved by the lead ambito's Ufficio di Piano. Called by `seed_demo` after the programmes and
+    the targets, which the final report counts."""
+    for cup, username in ENDED_WITHOUT_FOLLOW_ON.items():
+        project = Project.objects.filter(cup=cup).first()
+        if project is not None and project.end_date < timezone.localdate():
+            _conclude(project, User.objects.get(username=username))
 
 
 def _curricula(coop: Organisation) -> None:

@@ -16,12 +16,12 @@ from django.utils import timezone
 from demo.path import walk
 from equipes.models import Implementation, Project, TargetKind, TargetScope, User
 from families.forms import FamilyForm
-from families.models import Family, State
+from families.models import ENDED_STATES, Family, State
 from interventions import services
 from interventions.models import BudgetLine, Group, InterventionType, SchoolPartnership
 from interventions.selectors import project_for
 from reporting import exports, indicators, reports
-from reporting.models import ReportRun
+from reporting.models import FINAL_REPORT_LABEL, ReportRun
 from reporting.report_forms import ReportStartForm
 from reporting.targets import project_target_progress
 from tests import factories as f
@@ -462,6 +462,40 @@ class TestProjectLifecycle:
         assert romagna.concluded_on == datetime.date(2026, 3, 31)
         assert not romagna.implementations.filter(project__concluded_on__isnull=True).exists()
 
+    def test_a_concluded_project_has_no_family_still_on_its_path_without_a_following_project(self, db, seeded_demo):
+        """ "avviare e portare a termine tre implementazioni": the project ended with no project after it to take
+        its families over, so every family of it, those of the last implementation included, had ended its path
+        (closed or interrupted, T2 and closure within the implementation) by the project's end. The same holds
+        for every concluded project of the demo that nothing follows (Somma Lombardo's too)."""
+        concluded = Project.objects.filter(concluded_on__isnull=False, successors__isnull=True)
+        assert set(concluded.values_list("cup", flat=True)) >= {ROMAGNA, "B24H22000050006"}
+        for project in concluded:
+            families = Family.objects.filter(implementation__project=project)
+            assert families.exists(), project
+            assert not families.exclude(state__in=ENDED_STATES).exists(), project
+            for family in families.select_related("implementation"):
+                ended = family.transitions.get(to_state=family.state).effective_on
+                assert ended <= family.implementation.end_date <= project.concluded_on, family
+        last = Project.objects.get(cup=ROMAGNA).implementations.order_by("number").last()
+        assert set(Family.objects.filter(implementation=last).values_list("state", flat=True)) == {State.CONCLUSA}
+
+    def test_romagnas_final_report_is_approved_by_the_lead_ufficio_di_piano(self, db, seeded_demo, client):
+        """The concluded project's final report, over its whole duration, approved by the lead ambito's Ufficio di
+        Piano (demo login udp_faenza); the associated ambito's (udp_bassa) reads it."""
+        romagna = Project.objects.get(cup=ROMAGNA)
+        run = ReportRun.objects.get(project=romagna, kind=ReportRun.Kind.FINAL)
+        assert run.state == ReportRun.State.APPROVATO
+        assert run.approved_by.username == "udp_faenza"
+        assert (run.period_start, run.period_end) == (romagna.start_date, romagna.concluded_on)
+        assert run.approved_at.date() > romagna.concluded_on
+        snapshot = run.snapshot
+        assert snapshot["cover"]["concluded_on"] == "2026-03-31"
+        assert [r["code"] for r in snapshot["ambiti"]["rows"]] == ["URF", "UBR"]
+        assert snapshot["physical"]["families"]["totals"]["included"]["cumulative"] == 30
+        assert snapshot["targets"], "the final report shows the progress of the project's targets"
+        client.force_login(User.objects.get(username="udp_bassa"))
+        assert client.get(run.get_absolute_url()).status_code == 200
+
 
 # Seed `003_…`: the project of the Unione della Romagna Faentina with the Unione dei Comuni della Bassa Romagna
 # (CUP F14H22000020006), as the portal and its demo hold it.
@@ -521,13 +555,13 @@ class TestDemoRecords:
             assert not any(c.missing for c in progress.checks), scope
         assert included_in(implementation__project=romagna) == 30
 
-    def test_the_families_of_the_earlier_implementations_ended_their_path_within_it(self, romagna, ambiti):
-        """The first two implementations are over (the second with the BASE module, "fin dalla seconda"): in both
-        ambiti their families were referred and ended their path between the implementation's first and last
-        day; those of the third are still on it."""
-        *earlier, last = romagna.implementations.order_by("number")
+    def test_the_families_of_every_implementation_ended_their_path_within_it(self, romagna, ambiti):
+        """ "avviare e portare a termine tre implementazioni adottando fin dalla seconda il modulo BASE": the three
+        implementations are over, the project ended on 31/03/2026 and none follows it. In both ambiti the families
+        of each were referred and ended their path between the implementation's first and last day; those that
+        closed it had their T2 assessment in it too."""
         assert [i.module for i in romagna.implementations.order_by("number")][1:] == ["BASE", "BASE"]
-        for implementation in earlier:
+        for implementation in romagna.implementations.order_by("number"):
             for ambito in ambiti:
                 families = Family.objects.filter(implementation=implementation, ambito=ambito)
                 assert families.exists()
@@ -535,8 +569,9 @@ class TestDemoRecords:
                 for family in families.select_related("referral"):
                     ended = family.transitions.get(to_state=family.state).effective_on
                     assert implementation.start_date <= family.referral.date < ended <= implementation.end_date
-        for ambito in ambiti:
-            assert Family.objects.filter(implementation=last, ambito=ambito, state=State.IN_CORSO).exists()
+                    if family.state == State.CONCLUSA:
+                        t2 = family.assessments.get(time_point="T2").date
+                        assert t2 < ended, family
 
     def test_every_group_of_every_implementation_meets_with_its_ambitos_families(self, romagna, ambiti):
         """ "almeno 1 gruppo di genitori e 1 di bambini per ogni implementazione" in each ambito: with the
@@ -630,7 +665,8 @@ class TestSharedProjectPagesOnTheDemo:
         return client
 
     def test_udp_bassa_reads_that_the_faentina_starts_and_approves_the_reports_and_reads_them(self, romagna, client):
-        # The demo records no report of this project: udp_faenza starts one, as the lead does.
+        # The demo records the project's final report, approved by udp_faenza; udp_faenza starts a semester report
+        # too, as the lead does.
         reports.report_start(
             project=romagna, kind="semester", label="2025-S1", by=User.objects.get(username="udp_faenza")
         )
@@ -642,9 +678,11 @@ class TestSharedProjectPagesOnTheDemo:
             "I rapporti del progetto sono avviati e approvati dall'Ufficio di Piano capofila: "
             "Unione della Romagna Faentina." in page
         )
-        (run,) = response.context["page"]
-        assert run.project == romagna and run.label == "2025-S1"
-        assert run.get_absolute_url() in page
+        runs = {run.label: run for run in response.context["page"]}
+        assert set(runs) == {FINAL_REPORT_LABEL, "2025-S1"}
+        assert runs[FINAL_REPORT_LABEL].state == ReportRun.State.APPROVATO
+        for run in runs.values():
+            assert run.project == romagna and run.get_absolute_url() in page
 
     def test_udp_faenza_starts_the_reports_of_the_project(self, romagna, client):
         response = self.login(client, "udp_faenza").get(reverse("reporting:report-list"))

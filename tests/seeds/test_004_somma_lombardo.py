@@ -1,6 +1,8 @@
 """Seed 004: the project of the Ambito Distrettuale di Somma Lombardo (CUP B24H22000050006), as its document
 reads."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -107,12 +109,21 @@ class TestDemoRecords:
         assert SupportFamily.objects.filter(ambito=somma.ambito).count() >= 2
         assert Pairing.objects.filter(family__implementation__project=somma).exists()
 
-    def test_every_family_on_its_path_has_a_home_educational_project(self, somma):
-        from families.models import Family, State
+    def test_the_project_ended_on_31_march_2026_with_no_family_left_on_its_path(self, somma):
+        """The project's end date is past and no project follows it: the demo keeps it concluded on that day by
+        its Ufficio di Piano, every family of it at the end of its path (closed or interrupted), and its final
+        report, over the whole project, approved."""
+        from families.models import ENDED_STATES
+        from reporting.models import ReportRun
 
-        on_path = Family.objects.filter(implementation__project=somma, state=State.IN_CORSO)
-        assert on_path.exists()
-        assert not on_path.exclude(interventions__type__code="sedt").exists()
+        assert somma.end_date == datetime.date(2026, 3, 31) < timezone.localdate()
+        assert somma.concluded_on == somma.end_date and not somma.successors.exists()
+        assert somma.concluded_by.username == "udp_somma"
+        families = Family.objects.filter(implementation__project=somma)
+        assert families.count() == 30 and not families.exclude(state__in=ENDED_STATES).exists()
+        run = ReportRun.objects.get(project=somma, kind=ReportRun.Kind.FINAL)
+        assert (run.state, run.approved_by) == (ReportRun.State.APPROVATO, somma.concluded_by)
+        assert (run.period_start, run.period_end) == (somma.start_date, somma.concluded_on)
 
     def test_ten_families_are_taken_in_charge_in_every_implementation(self, somma):
         """ "Presa in carico di 10 famiglie per ogni implementazione del programma": the demo has them, so the
@@ -123,27 +134,27 @@ class TestDemoRecords:
         assert [c.value for c in progress.checks] == [10, 10, 10]
         assert not any(c.missing for c in progress.checks)
 
-    def test_the_families_of_the_earlier_implementations_ended_their_path_within_it(self, somma):
-        """The first two implementations are over: their families were referred and ended their path (closed or
-        interrupted) between the implementation's first and last day; those of the last one are still on it."""
-        *earlier, last = somma.implementations.order_by("number")
-        for implementation in earlier:
+    def test_the_families_of_every_implementation_ended_their_path_within_it(self, somma):
+        """The three implementations are over, as the project is: the families of each were referred and ended
+        their path (closed, T2 included, or interrupted) between the implementation's first and last day."""
+        for implementation in somma.implementations.order_by("number"):
             families = Family.objects.filter(implementation=implementation)
             assert families.exists()
             assert set(families.values_list("state", flat=True)) <= {State.CONCLUSA, State.INTERROTTA}
             for family in families.select_related("referral"):
                 ended = family.transitions.get(to_state=family.state).effective_on
                 assert implementation.start_date <= family.referral.date < ended <= implementation.end_date, family
-        assert Family.objects.filter(implementation=last, state=State.IN_CORSO).exists()
+                if family.state == State.CONCLUSA:
+                    assert family.assessments.get(time_point="T2").date < ended, family
 
     def test_at_least_half_of_the_ended_paths_have_a_positive_outcome(self, somma):
-        """ "con esito positivo di almeno la metà": met in the two implementations that are over (in the third,
-        still under way, only an interruption has ended so far: the target warns of it, as it should)."""
+        """ "con esito positivo di almeno la metà": met in each of the three implementations, all over, where every
+        family's path has ended: the target shows neither a shortfall nor a warning."""
         _project, progress = somma_progress(TargetKind.ESITI_POSITIVI, TargetScope.IMPLEMENTAZIONE)
-        *over, under_way = progress.checks
-        for check in over:
-            assert check.denominator == 10 and 2 * check.numerator >= check.denominator and not check.missing
-        assert (under_way.numerator, under_way.denominator) == (0, 1) and under_way.warning
+        assert len(progress.checks) == 3
+        for check in progress.checks:
+            assert check.denominator == 10 and 2 * check.numerator >= check.denominator
+            assert not check.missing and not check.warning
 
     def test_every_family_taken_in_charge_had_a_home_educational_project(self, somma):
         """ "Attivazione di progetti educativi domiciliari per ogni famiglia coinvolta nel programma": each SEDT

@@ -16,11 +16,13 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             ambiti = organisation.seed()
+            # The targets before anything reports: the reports the demo approves show their progress.
+            targets.seed()
             families.seed(ambiti)
             interventions.seed(ambiti)
             quality.seed(ambiti)
             programmes.seed(ambiti)
-            targets.seed()
+            quality.conclude_other_projects()
             tutela.seed(ambiti)
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
         self.stdout.write(f"Accessi dimostrativi (password: {organisation.DEMO_PASSWORD}):")
