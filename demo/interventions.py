@@ -302,7 +302,7 @@ def _community(seregno, project, faker, rng) -> None:
     school = SchoolPartnership.objects.create(
         ambito=seregno,
         project=project,
-        school="Istituto comprensivo «Aldo Moro» di Seregno (demo)",
+        school="Istituto comprensivo di Seregno (demo)",
         kind=SchoolPartnership.Kind.PROTOCOLLO,
         signed_on=D(2023, 10, 2),
         notes="Referente per ogni plesso, incontri di équipe con gli insegnanti dei bambini in P.I.P.P.I.",
