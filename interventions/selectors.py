@@ -135,7 +135,10 @@ def week_grid(user: User, start: datetime.date) -> WeekGrid:
     groups = list(groups_for_hours(user).order_by("name").values_list("pk", "name", "module_number"))
     rows: list[GridRow] = []
     for pk, code in families:
-        for activity, what in ((Activity.DIRETTA_FAMIGLIA, _("attività diretta")), (Activity.RIUNIONE_EM, _("riunione EM"))):
+        for activity, what in (
+            (Activity.DIRETTA_FAMIGLIA, _("attività diretta")),
+            (Activity.RIUNIONE_EM, _("riunione EM")),
+        ):
             rows.append(
                 GridRow(f"{activity}:{pk}", f"{code} · {what}", activity, family_id=pk, title=code, detail=what)
             )

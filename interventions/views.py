@@ -223,7 +223,9 @@ def week(request):
         {
             "rows": grid.rows,
             "days": grid.days,
-            "day_totals": [{"date": day, "minutes": minutes, "long": day in long} for day, minutes in grid.totals.items()],
+            "day_totals": [
+                {"date": day, "minutes": minutes, "long": day in long} for day, minutes in grid.totals.items()
+            ],
             "warning_hours": format_minutes(selectors.day_warning_minutes()),
             "week_minutes": sum(grid.totals.values()),
             "start": start,

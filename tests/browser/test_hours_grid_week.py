@@ -47,7 +47,9 @@ def axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]
+    ]
 
 
 def test_typing_hours_updates_the_row_day_and_week_totals_without_a_reload(grid):
@@ -139,8 +141,8 @@ def test_the_grid_at_390_px_has_an_input_in_view_and_no_sideways_scroll(grid, li
     page.goto(f"{live_server.url}/interventi/ore/?settimana={WEEK.isoformat()}")
     first = cell(page, "Coordinamento", "02/03")
     box = first.bounding_box()
-    assert 0 <= box["x"] and box["x"] + box["width"] <= 390
-    assert 0 <= box["y"] and box["y"] + box["height"] <= 844
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844
     assert box["height"] >= 44
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
