@@ -154,3 +154,24 @@ def test_saving_a_cell_costs_the_same_queries_at_1_and_at_30_families(world, cli
     assert TimeEntry.objects.get(family=family).minutes == 180
     assert len(one) == len(thirty) <= 15  # 14 before the totals came back with the cell
     assert sum('FILTER (WHERE ("interventions_timeentry"."activity"' in sql for sql in one) == 1  # the totals
+
+
+def test_hours_typed_as_1_40_read_1_40_on_the_timesheet_its_pdf_and_the_family_pages(world, client_for, sedt):
+    """One display everywhere: the timesheet page and its PDF, the family's interventions page (hours per activity,
+    SEDT weeks) and the family timeline's hours of the month; never "1,67" or "1,7"."""
+    from .test_pdf import pdf_text
+
+    educator = world.users.operatore
+    services.time_entry_set(user=educator, day=DAY, activity="diretta_famiglia", minutes=100, family=sedt.family)
+    sheet = TimeEntry.objects.get().timesheet
+    owner = client_for(educator)
+    page = owner.get(sheet.get_absolute_url()).content.decode()
+    pdf = pdf_text(owner.get(reverse("interventions:timesheet-pdf", args=[sheet.pk])).getvalue())
+    case_manager = client_for(world.users.case_manager)
+    interventions = case_manager.get(reverse("interventions:family", args=[sedt.family.pk])).content.decode()
+    timeline = case_manager.get(reverse("families:family-detail", args=[sedt.family.pk])).content.decode()
+    assert ">1:40<" in page and "Totale ore del mese" in pdf and "1:40" in pdf
+    assert ">1:40<" in interventions  # the hours per activity and the SEDT week of 18/03/2024
+    assert "1:40 h" in timeline
+    for shown in (page, pdf, interventions, timeline):
+        assert "1,67" not in shown and "1,7" not in shown
