@@ -21,7 +21,7 @@ from families.models import PATH_STATES, Family
 from families.pseudonymisation import member_labels_across_families, objective_labels_across_families
 from families.selectors import TimelineEntry, family_rules
 from families.timeline import Source, as_date, rows
-from pippi_portal.formatting import format_number
+from pippi_portal.formatting import format_minutes, format_number
 
 from .models import (
     Activity,
@@ -113,6 +113,8 @@ class GridRow:
     group_id: int | None = None
     cells: list[dict] = field(default_factory=list)
     total_minutes: int = 0
+    title: str = ""  # the row's header in two parts, so that a narrow screen can stack them (the label is whole)
+    detail: str = ""
 
 
 @dataclass
@@ -133,23 +135,28 @@ def week_grid(user: User, start: datetime.date) -> WeekGrid:
     groups = list(groups_for_hours(user).order_by("name").values_list("pk", "name", "module_number"))
     rows: list[GridRow] = []
     for pk, code in families:
+        for activity, what in (
+            (Activity.DIRETTA_FAMIGLIA, _("attività diretta")),
+            (Activity.RIUNIONE_EM, _("riunione EM")),
+        ):
+            rows.append(
+                GridRow(f"{activity}:{pk}", f"{code} · {what}", activity, family_id=pk, title=code, detail=what)
+            )
+    for pk, name, module in groups:
+        module_text = f"{_('modulo')} {module}"
         rows.append(
             GridRow(
-                f"{Activity.DIRETTA_FAMIGLIA}:{pk}",
-                f"{code} · {_('attività diretta')}",
-                Activity.DIRETTA_FAMIGLIA,
-                family_id=pk,
+                f"{Activity.GRUPPO}:{pk}",
+                f"{name} ({module_text})",
+                Activity.GRUPPO,
+                group_id=pk,
+                title=name,
+                detail=module_text,
             )
         )
-        rows.append(
-            GridRow(f"{Activity.RIUNIONE_EM}:{pk}", f"{code} · {_('riunione EM')}", Activity.RIUNIONE_EM, family_id=pk)
-        )
-    for pk, name, module in groups:
-        rows.append(
-            GridRow(f"{Activity.GRUPPO}:{pk}", f"{name} ({_('modulo')} {module})", Activity.GRUPPO, group_id=pk)
-        )
     for activity in (Activity.COORDINAMENTO, Activity.DOCUMENTAZIONE, Activity.FORMAZIONE, Activity.SUPERVISIONE):
-        rows.append(GridRow(f"{activity}:", Activity(activity).label, activity))
+        label = Activity(activity).label
+        rows.append(GridRow(f"{activity}:", label, activity, title=label))
     entries = TimeEntry.objects.filter(user=user, date__range=(start, end)).values(
         "date", "activity", "family_id", "group_id", "minutes"
     )
@@ -168,6 +175,20 @@ def week_grid(user: User, start: datetime.date) -> WeekGrid:
             row.total_minutes += value
     totals = {day: sum(r.cells[i]["minutes"] for r in rows) for i, day in enumerate(days)}
     return WeekGrid(rows, days, totals, first_day)
+
+
+def week_cell_totals(
+    user: User, day: datetime.date, activity: str, family_id: int | None, group_id: int | None
+) -> dict[str, int]:
+    """The totals the grid shows around a cell just saved, in minutes: its row over the week (`row`), its day
+    (`day`) and the whole week (`week`). One query."""
+    start = week_start(day)
+    totals = TimeEntry.objects.filter(user=user, date__range=(start, start + datetime.timedelta(days=6))).aggregate(
+        row=Sum("minutes", filter=Q(activity=activity, family_id=family_id, group_id=group_id)),
+        day=Sum("minutes", filter=Q(date=day)),
+        week=Sum("minutes"),
+    )
+    return {name: minutes or 0 for name, minutes in totals.items()}
 
 
 def long_days(minutes_by_day: dict[datetime.date, int]) -> list[tuple[datetime.date, int]]:
@@ -257,6 +278,7 @@ class SedtWeek:
     week: datetime.date
     hours: Decimal
     threshold: Decimal
+    minutes: int = 0  # the same hours, as shown (h:mm)
 
     @property
     def below_minimum(self) -> bool:
@@ -291,7 +313,8 @@ def sedt_weeks(family: Family, today: datetime.date | None = None) -> list[SedtW
         week = week_start(start) + (datetime.timedelta(days=7) if start.weekday() else datetime.timedelta())
         last = min(end or today, today)
         while week + datetime.timedelta(days=6) <= last and week < current_week:
-            weeks.append(SedtWeek(week, hours_of(delivered.get(week, 0)), threshold))
+            minutes = delivered.get(week, 0)
+            weeks.append(SedtWeek(week, hours_of(minutes), threshold, minutes))
             week += datetime.timedelta(days=7)
     return sorted(weeks, key=lambda w: w.week)
 
@@ -742,7 +765,7 @@ def _timeline_entries(user: User, family: Family) -> list[TimelineEntry]:
             TimelineEntry(
                 as_date(row["month"]),
                 _("Ore dedicate nel mese"),
-                _("%(h)s ore") % {"h": format_number(hours_of(row["minutes"]), None)},
+                _("%(h)s h") % {"h": format_minutes(row["minutes"])},
                 kind="hours",
             )
         )

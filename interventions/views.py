@@ -224,11 +224,10 @@ def week(request):
             "rows": grid.rows,
             "days": grid.days,
             "day_totals": [
-                {"date": day, "hours": format_minutes(minutes), "long": day in long}
-                for day, minutes in grid.totals.items()
+                {"date": day, "minutes": minutes, "long": day in long} for day, minutes in grid.totals.items()
             ],
             "warning_hours": format_minutes(selectors.day_warning_minutes()),
-            "week_total": format_minutes(sum(grid.totals.values())),
+            "week_minutes": sum(grid.totals.values()),
             "start": start,
             "previous": start - datetime.timedelta(days=7) if start > week_start(grid.first_day) else None,
             "next": start + datetime.timedelta(days=7),
@@ -267,8 +266,9 @@ def _cell_date(text: str) -> datetime.date:
 
 @require_POST
 def cell_save(request):
-    """Save one cell of the grid (htmx) and answer with the cell re-rendered, with the refusal's message in
-    it; a cell the grid never makes answers 400."""
+    """Save one cell of the grid (htmx) and answer with the cell re-rendered, saved or with the refusal's
+    message in it, and its row's, day's and week's totals swapped in place (out of band); a cell the grid never
+    makes answers 400."""
     require_hours_user(request.user)
     key = request.POST.get("row", "")
     row_label = request.POST.get("row_label", "")[:200]
@@ -295,6 +295,10 @@ def cell_save(request):
         if error:
             messages.error(request, error)
         return redirect(f"{reverse('interventions:week')}?settimana={week_start(day).isoformat()}")
+    totals = selectors.week_cell_totals(
+        request.user, day, activity, family.pk if family else None, group.pk if group else None
+    )
+    warning = selectors.day_warning_minutes()
     context = {
         "row_key": key,
         "row_label": row_label,
@@ -302,8 +306,14 @@ def cell_save(request):
         "value": value,
         "error": error,
         "saved": not error,
+        "row_total": totals["row"],
+        "day": day,
+        "day_minutes": totals["day"],
+        "long": totals["day"] > warning,
+        "week_minutes": totals["week"],
+        "warning_hours": format_minutes(warning),
     }
-    return render(request, "interventions/week.html#cell", context)
+    return render(request, "interventions/week.html#cell-saved", context)
 
 
 @require_POST

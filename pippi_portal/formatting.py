@@ -1,5 +1,6 @@
 """Numbers the Italian way, for pages, PDFs and exports alike: Django's `number_format` with the project's
-language (LANGUAGE_CODE "it": decimal comma, a dot between thousands, USE_THOUSAND_SEPARATOR)."""
+language (LANGUAGE_CODE "it": decimal comma, a dot between thousands, USE_THOUSAND_SEPARATOR); recorded time
+as h:mm (`format_minutes`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ def format_number(value: Decimal | float | int, places: int | None = 2) -> str:
 
 
 def format_minutes(minutes: int | None) -> str:
-    """90 -> '1,5': minutes as hours with the decimal comma (up to two decimals); '' for 0 or None."""
+    """90 -> '1:30', 100 -> '1:40', 1500 -> '25:00': minutes as hours and minutes (h:mm), the one way the portal
+    shows recorded time (the hours grid, timesheets and their PDF, the family's pages); '' for 0 or None. Exact
+    for any number of minutes, so hours typed as 1:40 never come back as '1,67'."""
     if not minutes:
         return ""
-    return format_number((Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize(), None)
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(int(minutes)), 60)
+    return f"{sign}{hours}:{rest:02d}"

@@ -44,7 +44,7 @@ def test_four_cells_of_24_hours_on_one_day_are_refused_after_the_first(world):
         with pytest.raises(services.HoursRefused) as refused:
             set_general(educator, activity, 24 * 60)
         assert str(refused.value) == (
-            "In un giorno non si possono registrare più di 24 ore: il totale del 19/03 sarebbe 48 h."
+            "In un giorno non si possono registrare più di 24 ore: il totale del 19/03 sarebbe 48:00 h."
         )
     assert list(TimeEntry.objects.values_list("activity", "minutes")) == [("coordinamento", 1440)]
 
@@ -53,7 +53,7 @@ def test_a_day_may_reach_24_hours_exactly_and_a_cell_may_be_lowered_or_changed_w
     educator = world.users.operatore
     for activity in GENERAL:
         set_general(educator, activity, 6 * 60)
-    with pytest.raises(services.HoursRefused, match="sarebbe 24,5 h"):
+    with pytest.raises(services.HoursRefused, match="sarebbe 24:30 h"):
         set_general(educator, "formazione", 6 * 60 + 30)
     set_general(educator, "formazione", 5 * 60)  # lowering is fine
     set_general(educator, "supervisione", 7 * 60)  # and so is raising another within the 24 hours
@@ -74,7 +74,7 @@ def test_the_ceiling_refusal_is_shown_in_the_cell(world, client_for):
     assert response.status_code == 200
     body = response.content.decode().replace("&#x27;", "'")
     assert "is-invalid" in body
-    assert "In un giorno non si possono registrare più di 24 ore: il totale del 19/03 sarebbe 25 h." in body
+    assert "In un giorno non si possono registrare più di 24 ore: il totale del 19/03 sarebbe 25:00 h." in body
     assert TimeEntry.objects.count() == 1
 
 
@@ -137,7 +137,7 @@ def test_the_database_refusal_reaches_the_person_in_italian(world, monkeypatch):
     educator = world.users.operatore
     set_general(educator, "coordinamento", 20 * 60)
     monkeypatch.setattr(services, "DAY_CEILING_MINUTES", 10**6)  # the service's own check let through
-    with pytest.raises(services.HoursRefused, match="il totale del 19/03 sarebbe 26 h"):
+    with pytest.raises(services.HoursRefused, match="il totale del 19/03 sarebbe 26:00 h"):
         set_general(educator, "documentazione", 6 * 60)
     assert TimeEntry.objects.count() == 1
 
@@ -148,7 +148,7 @@ def test_the_admin_form_refuses_a_day_above_24_hours(world):
     entry = TimeEntry(timesheet=Timesheet.objects.get(), user=educator, date=DAY, activity="formazione", minutes=300)
     with pytest.raises(ValidationError) as error:
         entry.full_clean()
-    assert "sarebbe 25 h" in str(error.value.message_dict["minutes"])
+    assert "sarebbe 25:00 h" in str(error.value.message_dict["minutes"])
     existing = TimeEntry.objects.get()
     existing.minutes = 23 * 60
     existing.full_clean()  # its own minutes are not counted twice
@@ -208,7 +208,7 @@ def test_two_concurrent_saves_of_the_same_day_cannot_both_pass(world):
     assert "error" not in a, a
     assert waited, "the second save did not wait for the first"
     assert isinstance(b.get("error"), services.HoursRefused), b
-    assert "sarebbe 28 h" in str(b["error"])
+    assert "sarebbe 28:00 h" in str(b["error"])
     assert list(TimeEntry.objects.values_list("activity", flat=True)) == ["coordinamento"]
     assert Timesheet.objects.count() == 1
 
@@ -240,15 +240,15 @@ def test_days_above_the_warning_are_flagged_on_the_grid_not_refused(world, clien
     set_general(educator, "documentazione", 5 * 60)  # 11 h: accepted
     set_general(educator, "coordinamento", 9 * 60, day=DAY + datetime.timedelta(days=1))  # 9 h
     page = week_page(client_for(educator))
-    assert page.count("giornata oltre 10 h") == 1
-    assert page.index("giornata oltre 10 h") > page.index(">11<")
+    assert page.count("giornata oltre 10:00 h") == 1
+    assert page.index("giornata oltre 10:00 h") > page.index(">11:00<")
 
 
 def test_the_warning_threshold_comes_from_the_settings(world, client_for, settings):
     settings.HOURS_DAY_WARNING = 8.5
     educator = world.users.operatore
     set_general(educator, "coordinamento", 9 * 60)
-    assert "giornata oltre 8,5 h" in week_page(client_for(educator))
+    assert "giornata oltre 8:30 h" in week_page(client_for(educator))
 
 
 def test_the_validator_sees_the_long_days_before_validating(world, client_for):
@@ -260,11 +260,11 @@ def test_the_validator_sees_the_long_days_before_validating(world, client_for):
     sheet = services.timesheet_confirm(timesheet=Timesheet.objects.get(), by=educator)
     page = client_for(world.users.referente_ente).get(sheet.get_absolute_url()).content.decode()
     alert = page[page.index('id="long-days"') : page.index("</div>", page.index('id="long-days"'))]
-    assert "2 giornate oltre 10 ore" in alert
-    assert "19/03 (12,5 h), 21/03 (11 h)" in alert
+    assert "2 giornate oltre 10:00 h" in alert
+    assert "19/03 (12:30 h), 21/03 (11:00 h)" in alert
     assert "Controllale prima di validare" in alert
     assert page.index('id="long-days"') < page.index("Ore registrate")  # above the entries
     assert page.count('class="table-warning"') == 3  # the entries of the two long days
     # The owner sees the same list, without the validator's hint.
     own = client_for(educator).get(sheet.get_absolute_url()).content.decode()
-    assert "2 giornate oltre 10 ore" in own and "Controllale prima di validare" not in own
+    assert "2 giornate oltre 10:00 h" in own and "Controllale prima di validare" not in own

@@ -61,15 +61,15 @@ def get_item(mapping, key):
 
 @register.filter
 def minutes_as_hours(minutes) -> str:
-    """90 -> '1,5' (hours with the decimal comma); 0 or None -> '0'."""
+    """90 -> '1:30' (h:mm, see `format_minutes`); 0 or None -> '0:00'."""
     if not minutes:
-        return "0"
+        return "0:00"
     return format_minutes(minutes)
 
 
 @register.filter
 def minutes_as_hours_blank(minutes) -> str:
-    """Like minutes_as_hours, but an empty string for 0 (the empty cells of the hours grid)."""
+    """Like minutes_as_hours, but an empty string for 0 (the empty cells of the hours grid): 90 -> '1:30'."""
     return format_minutes(minutes) if minutes else ""
 
 

@@ -30,6 +30,61 @@
     }
   });
 
+  // The weekly hours grid: the arrow keys move between its cells as in a spreadsheet (left and right only once
+  // the caret is at the edge of the text, so that it can still be moved inside a cell), skipping locked days;
+  // Enter saves the cell it is in, not the whole week (the form's button does that, and a page without
+  // JavaScript still has it).
+  function enabledCell(td) {
+    var input = td && td.querySelector(".hours-cell");
+    return input && !input.disabled ? input : null;
+  }
+
+  function cellBeside(td, step) {
+    for (var other = step < 0 ? td.previousElementSibling : td.nextElementSibling; other;
+      other = step < 0 ? other.previousElementSibling : other.nextElementSibling) {
+      if (enabledCell(other)) return enabledCell(other);
+    }
+    return null;
+  }
+
+  function cellAbove(td, step) {
+    var rows = td.parentElement.parentElement.rows;
+    for (var i = td.parentElement.sectionRowIndex + step; i >= 0 && i < rows.length; i += step) {
+      var found = enabledCell(rows[i].cells[td.cellIndex]);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  function caretAt(input, edge) {
+    var start = input.selectionStart, end = input.selectionEnd, length = input.value.length;
+    if (start === 0 && end === length) return true;  // the whole value selected, as after Tab or an arrow
+    return edge === "start" ? end === 0 : start === length;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("hours-cell")) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing) return;
+    var td = input.closest("td");
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (input.value !== input.defaultValue) input.dispatchEvent(new Event("change", { bubbles: true }));
+      return;
+    }
+    var target = null;
+    if (event.key === "ArrowUp") target = cellAbove(td, -1);
+    else if (event.key === "ArrowDown") target = cellAbove(td, 1);
+    else if (event.key === "ArrowLeft" && caretAt(input, "start")) target = cellBeside(td, -1);
+    else if (event.key === "ArrowRight" && caretAt(input, "end")) target = cellBeside(td, 1);
+    else return;
+    if (event.key === "ArrowUp" || event.key === "ArrowDown" || target) event.preventDefault();
+    if (target) {
+      target.focus();
+      target.select();
+    }
+  });
+
   // Print buttons.
   document.addEventListener("click", function (event) {
     var target = event.target.closest && event.target.closest("[data-print]");

@@ -68,7 +68,7 @@ def test_week_of_hours_confirmed_validated_and_counted(world, page, live_server,
         with page.expect_response(lambda r: "/interventi/ore/cella/" in r.url):
             cell.press("Tab")
     page.reload()
-    assert page.locator("tfoot").inner_text().strip().endswith("9")
+    assert page.locator("tfoot").inner_text().strip().endswith("9:00")
     page.goto(f"{base}/interventi/ore/2026/3/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Conferma il mese").click()

@@ -31,11 +31,11 @@ def test_the_ceiling_and_a_broken_cell_show_their_message_in_the_cell(world, pag
     save(page, documentation, "5")
     alert = page.get_by_role("alert")
     assert alert.inner_text() == (
-        "In un giorno non si possono registrare più di 24 ore: il totale del 03/03 sarebbe 25 h."
+        "In un giorno non si possono registrare più di 24 ore: il totale del 03/03 sarebbe 25:00 h."
     )
     save(page, page.get_by_label(re.compile(r"Ore Documentazione, .* 03/03")), "1")
     page.reload()
-    assert "giornata oltre 10 h" in page.locator("tfoot").inner_text()
+    assert "giornata oltre 10:00 h" in page.locator("tfoot").inner_text()
 
     # A cell whose row has been tampered with: the server answers 400 and the message replaces the cell.
     formation = page.get_by_label(re.compile(r"Ore Formazione, .* 04/03"))
