@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from demo.path import ratings
 from families import services as family_services
 from families.models import Family, Member, State, TimePoint
 from families.tests.test_selectors import families_by_deadline
@@ -159,7 +158,7 @@ def test_the_projects_deadline_window_decides_what_is_due(world, client_for, adv
     assert pending_of(client_for(world.users.coordinatore))["valutazioni T1/T2 in scadenza"][0] == 2
 
 
-def test_plans_to_verify_at_t1_and_at_t2(world, client_for, advance):
+def test_plans_to_verify_at_t1_and_at_t2(world, client_for, advance, ratings):
     today = TODAY
     at_t1 = on_path(world, advance, State.IN_CORSO)
     family_services.assessment_save(
