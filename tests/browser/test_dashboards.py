@@ -38,7 +38,8 @@ def pending_for_every_role(world, advance):
     run_in_review(world.project, udp)
     returned = survey_report_sent(world, referent)
     services.survey_report_back_to_draft(report=returned, by=udp)
-    on_path(world, advance, State.VALUTAZIONE_T2)
+    on_path(world, advance, State.VALUTAZIONE_T2)  # its T2 objectives to verify
+    on_path(world, advance, State.IN_CORSO)  # its T1 overdue
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
