@@ -25,10 +25,13 @@ class FamilyFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Solo con T1/T2 scaduti"), method="filter_overdue", widget=forms.CheckboxInput
     )
+    to_verify = django_filters.BooleanFilter(
+        label=_("Solo con obiettivi da verificare"), method="filter_to_verify", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Family
-        fields = ["q", "state", "comune", "implementation", "case_manager", "overdue"]
+        fields = ["q", "state", "comune", "implementation", "case_manager", "overdue", "to_verify"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,4 +55,9 @@ class FamilyFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value:
             return queryset.filter(next_due__lt=timezone.localdate())
+        return queryset
+
+    def filter_to_verify(self, queryset, name, value):
+        if value:
+            return queryset.plans_to_verify()
         return queryset

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from equipes.models import Ambito, Equipe, Implementation, Project, Role
@@ -12,6 +13,7 @@ from families.models import ACTIVE_STATES, Family, State
 from families.selectors import implementation_stats
 from interventions.selectors import sedt_flagged_families
 
+from .pending import pending_work
 from .targets import project_target_progress
 
 
@@ -46,18 +48,21 @@ def dashboard(request):
     }
     if user.role != Role.REFERENTE_ENTE:
         context.update(_family_sections(user))
+    context["pending"] = pending_work(user, deadlines=context.get("deadlines"), today=timezone.localdate())
     return render(request, "reporting/dashboard.html", context)
 
 
 def _family_sections(user) -> dict:
     """My caseload, the deadlines (T1/T2 overdue or due within the project's window, 30 days unless it says
-    otherwise) and the method's warnings."""
+    otherwise: a case manager's own families, every visible family for the other roles) and the method's
+    warnings."""
     visible = Family.objects.visible_to(user).select_related("comune", "implementation", "case_manager")
     caseload = None
+    # A case manager's deadlines are those of its own families; the other roles see those of every family they may.
+    followed = visible.filter(case_manager=user) if user.role == Role.CASE_MANAGER else visible
     if user.role in (Role.CASE_MANAGER, Role.OPERATORE):
-        mine = visible.filter(case_manager=user) if user.role == Role.CASE_MANAGER else visible
-        caseload = mine.filter(state__in=[*ACTIVE_STATES, State.SOSPESA]).with_due_dates().order_by("code")
-    deadlines = visible.due_within().order_by("next_due")
+        caseload = followed.filter(state__in=[*ACTIVE_STATES, State.SOSPESA]).with_due_dates().order_by("code")
+    deadlines = list(followed.due_within().order_by("next_due"))
     warnings = []
     if user.role in (Role.UFFICIO_PIANO, Role.COORDINATORE) or user.is_admin_role:
         implementations = Implementation.objects.visible_to(user).select_related("project")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from equipes.models import Organisation, Project, User
 from pippi_portal.forms import DateInput
 
-from .models import Audience, Complaint, QualityControl, SatisfactionSurvey
+from .models import Audience, Complaint, QualityControl, SatisfactionSurvey, SurveyResultsReport
 from .selectors import organisations_for, projects_for
 
 
@@ -47,10 +47,16 @@ def date_filter(field: str, lookup: str, label):
 class SurveyFilter(ScopedFilterSet):
     audience = django_filters.ChoiceFilter(label=_("Destinatari"), choices=Audience.choices, empty_label=_("tutti"))
     project = project_filter()
+    relazione = django_filters.ChoiceFilter(
+        field_name="results_report__state",
+        label=_("Relazione sugli esiti"),
+        choices=SurveyResultsReport.State.choices,
+        empty_label=_("tutte"),
+    )
 
     class Meta:
         model = SatisfactionSurvey
-        fields = ["audience", "project"]
+        fields = ["audience", "project", "relazione"]
 
 
 class ComplaintFilter(ScopedFilterSet):

@@ -69,10 +69,14 @@ def report_list(request):
     runs = (
         ReportRun.objects.visible_to(user).select_related("project", "approved_by").order_by("-period_end", "-version")
     )
+    state = request.GET.get("stato")
+    if state in ReportRun.State.values:
+        runs = runs.filter(state=state)
     return render(
         request,
         "reporting/report_list.html",
         {
+            "state": ReportRun.State(state) if state in ReportRun.State.values else None,
             "page": paginate(request, runs, request.GET.get("page")),
             "form": form,
             "reported_by_lead": list(projects_reported_by_their_lead(user)) if can_start else [],

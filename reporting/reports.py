@@ -212,8 +212,8 @@ def report_submit(*, run: ReportRun, by: User) -> ReportRun:
             )
         if run.render_status != ReportRun.Render.PRONTO:
             raise ReportRefused(_("Attendi che il PDF sia pronto."))
-        run.state, run.submitted_at = ReportRun.State.IN_REVISIONE, timezone.now()
-        run.save(update_fields=["state", "submitted_at"])
+        run.state, run.submitted_at, run.returned_at = ReportRun.State.IN_REVISIONE, timezone.now(), None
+        run.save(update_fields=["state", "submitted_at", "returned_at"])
         _enqueue(run)
     return run
 
@@ -222,8 +222,8 @@ def report_back_to_draft(*, run: ReportRun, by: User) -> ReportRun:
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run.pk)
         _require_state(run, ReportRun.State.IN_REVISIONE)
-        run.state, run.submitted_at = ReportRun.State.BOZZA, None
-        run.save(update_fields=["state", "submitted_at"])
+        run.state, run.submitted_at, run.returned_at = ReportRun.State.BOZZA, None, timezone.now()
+        run.save(update_fields=["state", "submitted_at", "returned_at"])
         _enqueue(run)
     return run
 

@@ -165,8 +165,8 @@ def survey_report_submit(*, report: SurveyResultsReport, by: User) -> SurveyResu
     _survey_report_in(report, SurveyResultsReport.State.BOZZA)
     if not report.findings:
         raise SurveyReportRefused(_("Prima di inviare la relazione scrivi gli esiti della rilevazione."))
-    report.state, report.submitted_at = SurveyResultsReport.State.INVIATA, timezone.now()
-    report.save(update_fields=["state", "submitted_at"])
+    report.state, report.submitted_at, report.returned_at = SurveyResultsReport.State.INVIATA, timezone.now(), None
+    report.save(update_fields=["state", "submitted_at", "returned_at"])
     return report
 
 
@@ -175,8 +175,8 @@ def survey_report_back_to_draft(*, report: SurveyResultsReport, by: User) -> Sur
     """The Ufficio di Piano sends the report back to its author for changes."""
     report = SurveyResultsReport.objects.select_for_update().get(pk=report.pk)
     _survey_report_in(report, SurveyResultsReport.State.INVIATA)
-    report.state, report.submitted_at = SurveyResultsReport.State.BOZZA, None
-    report.save(update_fields=["state", "submitted_at"])
+    report.state, report.submitted_at, report.returned_at = SurveyResultsReport.State.BOZZA, None, timezone.now()
+    report.save(update_fields=["state", "submitted_at", "returned_at"])
     return report
 
 

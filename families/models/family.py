@@ -135,6 +135,31 @@ class FamilyQuerySet(models.QuerySet):
             )
         return self.with_due_dates().filter(next_due__lte=horizon).exclude(state__in=ENDED_STATES)
 
+    def plans_to_verify(self):
+        """Families whose Progetto Quadro in force waits for the verification their next step needs: the T1
+        verification once the T1 evaluation is complete and the path is in progress (`guard_start_t2`), the T2
+        verification during the final evaluation (`guard_close`). `verify_point` says which."""
+        from .assessments import Assessment  # they import this module: looked up when the method runs
+        from .plan import Objective
+
+        def unverified(time_point: str) -> Exists:
+            current = Objective.objects.filter(plan__family=OuterRef("pk"), plan__superseded_at__isnull=True)
+            return Exists(current.exclude(verifications__time_point=time_point))
+
+        t1_complete = Exists(
+            Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T1, is_complete=True)
+        )
+        return self.filter(
+            Q(t1_complete, unverified(TimePoint.T1), state=State.IN_CORSO)
+            | Q(unverified(TimePoint.T2), state=State.VALUTAZIONE_T2)
+        ).annotate(
+            verify_point=models.Case(
+                models.When(state=State.IN_CORSO, then=models.Value("T1")),
+                default=models.Value("T2"),
+                output_field=models.CharField(),
+            )
+        )
+
     def search(self, text: str, *, with_names: bool):
         """Search by code; by a member's name only for roles that may see names."""
         text = text.strip()

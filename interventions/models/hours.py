@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Project, Role
@@ -55,6 +56,19 @@ class TimesheetQuerySet(models.QuerySet):
                 Q(user__ambito_id=user.ambito_id, user__organisation_id=user.organisation_id) | Q(user=user)
             )
         return self.filter(user=user)
+
+    def to_validate_by(self, user):
+        """Months confirmed by their owner that `user` validates (`services.can_validate`): the ambito's for the
+        Ufficio di Piano, its staff's for a partner's referent; never the user's own."""
+        if user.role not in (Role.UFFICIO_PIANO, Role.REFERENTE_ENTE) or user.ambito_id is None:
+            return self.none()
+        return self.visible_to(user).exclude(user=user).filter(state=Timesheet.State.CONFERMATO)
+
+    def to_confirm_by(self, user, today: datetime.date | None = None):
+        """The user's own past months with hours, still in draft."""
+        this_month = month_start(today or timezone.localdate())
+        with_hours = TimeEntry.objects.filter(timesheet=models.OuterRef("pk"))
+        return self.filter(models.Exists(with_hours), user=user, state=Timesheet.State.BOZZA, month__lt=this_month)
 
 
 class Timesheet(models.Model):

@@ -35,7 +35,14 @@ from .surveys import (
     hash_token,
     normalise_token,
 )
-from .complaints import DAYS_TO_CLOSE, Complaint, ComplaintQuerySet, open_on_q
+from .complaints import (
+    COMPLAINT_RESPONSE_DAYS,
+    DAYS_TO_CLOSE,
+    Complaint,
+    ComplaintQuerySet,
+    answer_due_received_on,
+    open_on_q,
+)
 from .quality_controls import QualityControl
 from .impact import (
     FORMULA_UNITS,
@@ -54,6 +61,7 @@ __all__ = [
     "LIKERT_MAX",
     "LIKERT_MIN",
     "Audience",
+    "COMPLAINT_RESPONSE_DAYS",
     "Complaint",
     "ComplaintQuerySet",
     "Direction",
@@ -83,6 +91,7 @@ __all__ = [
     "hash_token",
     "indicator_progress",
     "normalise_token",
+    "answer_due_received_on",
     "open_on_q",
     "report_upload_to",
 ]

@@ -30,6 +30,25 @@ class ComplaintQuerySet(ProjectScopedQuerySet):
     def open_on(self, day: datetime.date):
         return self.filter(open_on_q(day))
 
+    def unanswered_by(self, user, today: datetime.date | None = None):
+        """Complaints of the projects `user`'s ambito leads (its Ufficio di Piano closes them) still open after
+        the response time (`COMPLAINT_RESPONSE_DAYS`)."""
+        if user.role != Role.UFFICIO_PIANO or user.ambito_id is None:
+            return self.none()
+        return self.visible_to(user).filter(
+            project__ambito_id=user.ambito_id, closed_on__isnull=True, received_on__lte=answer_due_received_on(today)
+        )
+
+
+#: Days within which a complaint is answered: no seed sets a time, so the general term of an administrative
+#: procedure (law 241/1990, art. 2) applies.
+COMPLAINT_RESPONSE_DAYS = 30
+
+
+def answer_due_received_on(today: datetime.date | None = None) -> datetime.date:
+    """The last day of receipt of a complaint whose response time is over by `today`."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=COMPLAINT_RESPONSE_DAYS + 1)
+
 
 def open_on_q(day: datetime.date) -> Q:
     """Complaints received by that day and not closed by it."""

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from equipes.models import Project
+from equipes.models import Project, Role
 
 from .project_scoped import ProjectScoped, ProjectScopedQuerySet
 
@@ -28,7 +28,23 @@ FINAL_REPORT_LABEL = "finale"
 
 
 class ReportRunQuerySet(ProjectScopedQuerySet):
-    pass
+    def to_approve_by(self, user):
+        """Runs in review of the projects `user`'s ambito leads: its Ufficio di Piano approves them."""
+        if user.role != Role.UFFICIO_PIANO or user.ambito_id is None:
+            return self.none()
+        return self.visible_to(user).filter(project__ambito_id=user.ambito_id, state=ReportRun.State.IN_REVISIONE)
+
+    def returned_to(self, user):
+        """Draft runs whose texts the partner's referent `user` (or a colleague of its organisation) wrote, sent
+        back by the Ufficio di Piano and not rewritten since."""
+        if user.role != Role.REFERENTE_ENTE or user.organisation_id is None:
+            return self.none()
+        return self.visible_to(user).filter(
+            state=ReportRun.State.BOZZA,
+            returned_at__isnull=False,
+            narrative_by__organisation_id=user.organisation_id,
+            narrative_at__lte=F("returned_at"),
+        )
 
 
 class ReportRun(ProjectScoped):
@@ -90,6 +106,7 @@ class ReportRun(ProjectScoped):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("inviato in revisione il"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("riportato in bozza il"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

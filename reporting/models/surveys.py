@@ -304,6 +304,25 @@ class SurveyResultsReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(survey__in=SatisfactionSurvey.objects.visible_to(user))
 
+    def to_approve_by(self, user):
+        """Reports sent to the Ufficio di Piano of `user`, which approves those of its ambito's surveys."""
+        if user.role != Role.UFFICIO_PIANO or user.ambito_id is None:
+            return self.none()
+        return self.visible_to(user).filter(
+            survey__project__ambito_id=user.ambito_id, state=SurveyResultsReport.State.INVIATA
+        )
+
+    def returned_to(self, user):
+        """Reports written by the partner's referent `user` (or a colleague of its organisation) that the Ufficio di
+        Piano sent back: they wait to be corrected and sent again."""
+        if user.role != Role.REFERENTE_ENTE or user.organisation_id is None:
+            return self.none()
+        return self.visible_to(user).filter(
+            state=SurveyResultsReport.State.BOZZA,
+            returned_at__isnull=False,
+            written_by__organisation_id=user.organisation_id,
+        )
+
 
 class SurveyResultsReport(models.Model):
     """The report on the results of a survey (001, "Rilevazione del grado di soddisfazione": the partner
@@ -328,6 +347,7 @@ class SurveyResultsReport(models.Model):
     )
     written_at = models.DateTimeField(_("scritta il"))
     submitted_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("rimandata in bozza il"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
