@@ -272,7 +272,9 @@ class MemberForm(PortalForm):
         if family is not None:
             self.set_help_text(
                 "confirm_duplicate",
-                format_html('{} <a href="{}">{}</a>', _("Famiglia già registrata:"), family.get_absolute_url(), family.code),
+                format_html(
+                    '{} <a href="{}">{}</a>', _("Famiglia già registrata:"), family.get_absolute_url(), family.code
+                ),
             )
         if not cleaned.get("confirm_duplicate"):
             if family is not None:

@@ -7,28 +7,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('families', '0006_family_judicial_authority_court'),
+        ("families", "0006_family_judicial_authority_court"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DuplicateConfirmation',
+            name="DuplicateConfirmation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='motivo')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('existing_family', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='families.family', verbose_name='famiglia già registrata')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duplicate_confirmations', to='families.family')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duplicate_confirmations', to='families.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField(verbose_name="motivo")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "existing_family",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="families.family",
+                        verbose_name="famiglia già registrata",
+                    ),
+                ),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duplicate_confirmations",
+                        to="families.family",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duplicate_confirmations",
+                        to="families.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conferma di codice fiscale già registrato',
-                'verbose_name_plural': 'conferme di codici fiscali già registrati',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "conferma di codice fiscale già registrato",
+                "verbose_name_plural": "conferme di codici fiscali già registrati",
+                "ordering": ["at", "pk"],
             },
         ),
     ]

@@ -191,7 +191,9 @@ def test_adding_a_member_already_in_another_family_asks_for_confirmation(world, 
     assert confirmation.reason == "Affido condiviso."
 
 
-def test_the_admin_adding_a_member_sees_which_family_has_the_codice_fiscale(world, client_for, family, colleague_family):
+def test_the_admin_adding_a_member_sees_which_family_has_the_codice_fiscale(
+    world, client_for, family, colleague_family
+):
     member = colleague_family.nives
     url = reverse("families:member-create", args=[family.pk])
     page = client_for(world.users.admin).post(url, member_data(member)).content.decode()

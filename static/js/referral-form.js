@@ -66,6 +66,8 @@
     block.querySelector("input[name$='-DELETE']").checked = true;
     block.hidden = true;
     refresh();
-    addButton.focus();
+    // Focus goes to the button that adds a block, or to the last block once no more can be added.
+    var blocks = visibleBlocks();
+    (addButton.hidden && blocks.length ? blocks[blocks.length - 1].querySelector("select") : addButton).focus();
   });
 })();
