@@ -252,3 +252,12 @@ def test_the_search_by_codice_fiscale_keeps_its_query_count_at_1_and_30_families
         f.make_family(world)
     thirty = count_queries(lambda: client.get(url))
     assert one == thirty <= 12
+
+
+def test_the_administrator_reads_the_confirmations_in_the_admin(world, client_for, family, colleague_family):
+    member = colleague_family.nives
+    url = reverse("families:member-create", args=[family.pk])
+    client_for(world.users.case_manager).post(url, member_data(member, confirm_duplicate="on", duplicate_reason="X"))
+    page = client_for(world.users.admin).get(reverse("admin:families_duplicateconfirmation_changelist"))
+    assert page.status_code == 200
+    assert family.code in page.content.decode() and colleague_family.code in page.content.decode()
