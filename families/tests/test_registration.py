@@ -223,6 +223,7 @@ def test_the_list_finds_a_family_by_a_members_full_codice_fiscale(world, client_
     code = add_child(family, "Nives", "Colombo", datetime.date(2018, 2, 11)).codice_fiscale
     page = search(client_for(world.users.case_manager), f" {code.lower()} ")
     assert family.code in page and other.code not in page
+    assert "Cerca per codice, nome o codice fiscale" in page
 
 
 def test_part_of_a_codice_fiscale_finds_nothing(world, client_for, family):
