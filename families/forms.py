@@ -45,6 +45,7 @@ from .models import (
     implementation_open_to,
 )
 from .pseudonymisation import member_labels, team_views
+from .services import DuplicateConfirmed
 
 
 def not_in_future(day: datetime.date | None, field: str, form: forms.Form) -> None:
@@ -305,11 +306,11 @@ class MemberForm(PortalForm):
         # Cleaning has already made the bound field, which keeps its own copy of the help text.
         self.fields[name].help_text = self[name].help_text = text
 
-    def duplicate_confirmation(self) -> tuple[int, str] | None:
-        """(the family that already had the codice fiscale, the reason) when the user confirmed, else None."""
+    def duplicate_confirmation(self) -> DuplicateConfirmed | None:
+        """The family that already had the codice fiscale and the reason, when the user confirmed."""
         if self.confirmed_duplicate_of is None:
             return None
-        return self.confirmed_duplicate_of, self.cleaned_data["duplicate_reason"].strip()
+        return DuplicateConfirmed(self.confirmed_duplicate_of, self.cleaned_data["duplicate_reason"].strip())
 
 
 class BaseMemberFormSet(forms.BaseInlineFormSet):

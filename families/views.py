@@ -127,7 +127,7 @@ def family_create(request):
             referral=referral_form.save(commit=False),
             members=[f.save(commit=False) for f in new_members],
             duplicates={
-                position: services.DuplicateConfirmed(*confirmed)
+                position: confirmed
                 for position, f in enumerate(new_members)
                 if (confirmed := f.duplicate_confirmation())
             },
@@ -279,12 +279,7 @@ def member_create(request, pk: int):
     require_perm(request.user, "families.change_family", family)
     form = MemberForm(request.POST or None, instance=Member(family=family), user=request.user)
     if form.is_valid():
-        confirmed = form.duplicate_confirmation()
-        services.member_add(
-            member=form.save(commit=False),
-            by=request.user,
-            duplicate=services.DuplicateConfirmed(*confirmed) if confirmed else None,
-        )
+        services.member_add(member=form.save(commit=False), by=request.user, duplicate=form.duplicate_confirmation())
         messages.success(request, _("Componente aggiunto."))
         return redirect(family)
     return form_page(request, family, form, _("Nuovo componente"))
@@ -297,12 +292,7 @@ def member_edit(request, pk: int, member_pk: int):
     member = get_member_for(request.user, family, member_pk)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     if form.is_valid():
-        confirmed = form.duplicate_confirmation()
-        services.member_add(
-            member=form.save(commit=False),
-            by=request.user,
-            duplicate=services.DuplicateConfirmed(*confirmed) if confirmed else None,
-        )
+        services.member_add(member=form.save(commit=False), by=request.user, duplicate=form.duplicate_confirmation())
         messages.success(request, _("Componente aggiornato."))
         return redirect(family)
     return form_page(request, family, form, _("Modifica componente"))
