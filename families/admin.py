@@ -13,6 +13,7 @@ from .models import (
     ClosureOutcome,
     Consent,
     DiaryNote,
+    DuplicateConfirmation,
     Family,
     Framework,
     Member,
@@ -259,6 +260,14 @@ class ProjectTakeoverAdmin(ReadOnlyAdmin):
     list_display = ["family", "from_implementation", "to_implementation", "state", "effective_on", "by"]
     search_fields = ["family__code"]
     list_select_related = ["family", "from_implementation", "to_implementation", "by"]
+
+
+@admin.register(DuplicateConfirmation)
+class DuplicateConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ["family", "existing_family", "by", "at"]
+    search_fields = ["family__code", "existing_family__code"]
+    date_hierarchy = "at"
+    list_select_related = ["family", "existing_family", "by"]
 
 
 @admin.register(AccessLog)

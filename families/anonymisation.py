@@ -34,6 +34,7 @@ from .models import (
     Closure,
     Consent,
     DiaryNote,
+    DuplicateConfirmation,
     Family,
     Member,
     Objective,
@@ -68,6 +69,7 @@ FREE_TEXTS = {
     TeamMeeting: ("family", ["minutes", "decisions"]),
     Closure: ("family", ["notes"]),
     TransitionLog: ("family", ["reason"]),
+    DuplicateConfirmation: ("family", ["reason"]),
 }
 # Columns of the same models that stay: codes, states, choices and short functional labels that name no one.
 KEPT = {

@@ -40,7 +40,9 @@ class FamilyFilter(django_filters.FilterSet):
         self.filters["comune"].queryset = Comune.objects.filter(**scope)
         self.filters["implementation"].queryset = Implementation.objects.visible_to(user).select_related("project")
         self.filters["case_manager"].queryset = User.objects.filter(role=Role.CASE_MANAGER, **scope)
-        self.filters["q"].label = _("Cerca per codice o nome") if user.sees_identities else _("Cerca per codice")
+        self.filters["q"].label = (
+            _("Cerca per codice, nome o codice fiscale") if user.sees_identities else _("Cerca per codice")
+        )
         for field in self.form.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Comune, Equipe, Implementation, Profile, Role, User
@@ -44,6 +45,7 @@ from .models import (
     implementation_open_to,
 )
 from .pseudonymisation import member_labels, team_views
+from .services import DuplicateConfirmed
 
 
 def not_in_future(day: datetime.date | None, field: str, form: forms.Form) -> None:
@@ -139,6 +141,11 @@ class ReferralForm(PortalForm):
         fields = ["date", "source", "reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Most referrals are registered the day they arrive.
+        self.initial.setdefault("date", timezone.localdate())
+
     def clean_date(self):
         day = self.cleaned_data["date"]
         not_in_future(day, "date", self)
@@ -186,11 +193,27 @@ class MemberForm(PortalForm):
             "is_reference_child",
         ]
 
-    def __init__(self, *args, **kwargs):
+    # Shown only when the codice fiscale is already in another family of the ambito (`check_duplicate`).
+    confirm_duplicate = forms.BooleanField(
+        label=_("Confermo: va registrato qui anche se il codice fiscale è già presente nell'ambito"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    duplicate_reason = forms.CharField(
+        label=_("Motivo della conferma"), required=False, max_length=1000, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, user: User | None = None, ambito_id: int | None = None, **kwargs):
+        """`user` and `ambito_id` (the ambito of the family, by default the instance's) switch on the check for
+        a codice fiscale already registered in another family of the ambito; without them it is skipped."""
         super().__init__(*args, **kwargs)
         self.fields["codice_fiscale"].help_text = _(
             "Facoltativo. Se indicato, la data di nascita e il sesso devono corrispondere."
         )
+        self.user = user
+        self.ambito_id = ambito_id or (self.instance.family.ambito_id if self.instance.family_id else None)
+        #: The family that already has this codice fiscale, when the user confirmed registering it again.
+        self.confirmed_duplicate_of: int | None = None
 
     def clean_codice_fiscale(self) -> str:
         return (self.cleaned_data.get("codice_fiscale") or "").replace(" ", "").upper()
@@ -203,6 +226,17 @@ class MemberForm(PortalForm):
         if code:
             for field, message in check_codice_fiscale(code, birth_date, cleaned.get("sex")):
                 self.add_error(field, message)
+        if code and "codice_fiscale" not in self.errors:
+            self.check_duplicate(code, cleaned)
+        if (
+            code
+            and self.instance.family_id
+            and Member.objects.with_codice_fiscale(code)
+            .filter(family_id=self.instance.family_id)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("codice_fiscale", _("Un altro componente della famiglia ha già questo codice fiscale."))
         if cleaned.get("is_reference_child") and cleaned.get("kind") != Member.Kind.MINORE:
             self.add_error("is_reference_child", _("Il bambino di riferimento deve essere un minore."))
         # The family is not a field of the form, so Django leaves the one-reference-child constraint out of
@@ -218,8 +252,70 @@ class MemberForm(PortalForm):
             self.add_error("is_reference_child", _("La famiglia ha già un bambino di riferimento."))
         return cleaned
 
+    def check_duplicate(self, code: str, cleaned: dict) -> None:
+        """A codice fiscale already in another family of the same ambito (never another ambito's: nothing is
+        said about those) is refused until the user confirms with a reason. The warning names the family
+        when the user may open it; otherwise it only says the person is registered and who to ask."""
+        if self.user is None or self.ambito_id is None or "codice_fiscale" not in self.changed_data:
+            return
+        existing = (
+            Member.objects.with_codice_fiscale(code)
+            .filter(family__ambito_id=self.ambito_id)
+            .exclude(family_id=self.instance.family_id)
+            .order_by("family_id")
+            .values_list("family_id", flat=True)
+            .first()
+        )
+        if existing is None:
+            return
+        self.show_duplicate_confirmation()
+        family = Family.objects.visible_to(self.user).filter(pk=existing).only("pk", "code").first()
+        if family is not None:
+            self.set_help_text(
+                "confirm_duplicate",
+                format_html(
+                    '{} <a href="{}">{}</a>', _("Famiglia già registrata:"), family.get_absolute_url(), family.code
+                ),
+            )
+        if not cleaned.get("confirm_duplicate"):
+            if family is not None:
+                message = _(
+                    "Questo codice fiscale è già registrato nella famiglia %(code)s. Se va registrato anche qui, "
+                    "spunta la conferma e scrivi il motivo."
+                ) % {"code": family.code}
+            else:
+                message = _(
+                    "Questo codice fiscale è già registrato nell'ambito: chiedi al coordinatore. Se va registrato "
+                    "anche qui, spunta la conferma e scrivi il motivo."
+                )
+            self.add_error("codice_fiscale", message)
+        elif not (cleaned.get("duplicate_reason") or "").strip():
+            self.add_error("duplicate_reason", _("Scrivi il motivo per cui registri di nuovo questa persona."))
+        else:
+            self.confirmed_duplicate_of = existing
+
+    def show_duplicate_confirmation(self) -> None:
+        self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+        self.fields["duplicate_reason"].widget = forms.Textarea(attrs={"rows": 2})
+        self.set_help_text(
+            "duplicate_reason",
+            _("Resta registrato con la famiglia, per il coordinatore (es. la madre è segnalata con un nuovo nucleo)."),
+        )
+
+    def set_help_text(self, name: str, text: str) -> None:
+        # Cleaning has already made the bound field, which keeps its own copy of the help text.
+        self.fields[name].help_text = self[name].help_text = text
+
+    def duplicate_confirmation(self) -> DuplicateConfirmed | None:
+        """The family that already had the codice fiscale and the reason, when the user confirmed."""
+        if self.confirmed_duplicate_of is None:
+            return None
+        return DuplicateConfirmed(self.confirmed_duplicate_of, self.cleaned_data["duplicate_reason"].strip())
+
 
 class BaseMemberFormSet(forms.BaseInlineFormSet):
+    """The members of a new family: one block to start with, blocks added and removed one at a time."""
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -233,9 +329,28 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
         if len(codes) != len(set(codes)):
             raise ValidationError(_("Lo stesso codice fiscale compare due volte."))
 
+    def numbered(self) -> list[tuple[int | None, MemberForm]]:
+        """Each block with its number as the page shows it ("Componente 2"); removed blocks (still on the page,
+        hidden, after an error) have none."""
+        numbered, number = [], 0
+        for form in self.forms:
+            removed = bool(form["DELETE"].value())
+            number += 0 if removed else 1
+            numbered.append((None if removed else number, form))
+        return numbered
+
+    def new_members(self) -> list[MemberForm]:
+        """The filled-in blocks that were not removed."""
+        return [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Togli questo componente")
+
 
 MemberFormSet = inlineformset_factory(
-    Family, Member, form=MemberForm, formset=BaseMemberFormSet, extra=4, can_delete=False, max_num=12, absolute_max=12
+    Family, Member, form=MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True, max_num=12, absolute_max=12
 )
 
 

@@ -27,6 +27,7 @@ from .models import (
     Assessment,
     AssessmentRating,
     Consent,
+    DuplicateConfirmation,
     Family,
     Framework,
     Member,
@@ -392,9 +393,43 @@ def next_family_code(ambito: Ambito, year: int) -> tuple[str, int]:
     return f"{ambito.code}-{year % 100:02d}-{sequence:03d}", sequence
 
 
-def family_refer(*, by: User, family: Family, referral: Referral, members: Iterable[Member]) -> Family:
+@dataclass(frozen=True)
+class DuplicateConfirmed:
+    """The user's confirmation that a member whose codice fiscale another family of the ambito already has is
+    registered all the same (`MemberForm.duplicate_confirmation`)."""
+
+    existing_family_id: int
+    reason: str
+
+
+def member_add(*, member: Member, by: User, duplicate: DuplicateConfirmed | None = None) -> Member:
+    """Save a member of a family; when its codice fiscale was confirmed as already registered in another
+    family of the ambito, record who confirmed it, why and which family had it, in the same transaction."""
+    with transaction.atomic():
+        member.save()
+        if duplicate is not None:
+            DuplicateConfirmation.objects.create(
+                family_id=member.family_id,
+                member=member,
+                existing_family_id=duplicate.existing_family_id,
+                reason=duplicate.reason,
+                by=by,
+            )
+    return member
+
+
+def family_refer(
+    *,
+    by: User,
+    family: Family,
+    referral: Referral,
+    members: Iterable[Member],
+    duplicates: dict[int, DuplicateConfirmed] | None = None,
+) -> Family:
     """Register a referral: the family (with a new code), its referral and its members, in one transaction.
-    The user who registers it is the case manager unless the form named another."""
+    The user who registers it is the case manager unless the form named another. `duplicates` maps the
+    position of a member in `members` to the confirmation that its codice fiscale is registered again."""
+    duplicates = duplicates or {}
     if family.implementation_id is not None and family.implementation.project.is_concluded:
         raise TransitionRefused([_("un'implementazione di un progetto non concluso")])
     with transaction.atomic():
@@ -406,9 +441,9 @@ def family_refer(*, by: User, family: Family, referral: Referral, members: Itera
         referral.family = family
         referral.received_by = by
         referral.save()
-        for member in members:
+        for position, member in enumerate(members):
             member.family = family
-            member.save()
+            member_add(member=member, by=by, duplicate=duplicates.get(position))
         # The case manager leads the family's équipe from the first day.
         TeamMember.objects.create(family=family, user=family.case_manager, role=_("Case manager"))
     return family

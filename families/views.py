@@ -118,21 +118,54 @@ def family_create(request):
     data = request.POST or None
     family_form = FamilyForm(data, user=user, prefix="family", embedded=True)
     referral_form = ReferralForm(data, prefix="referral", embedded=True)
-    members = MemberFormSet(data, prefix="members")
+    members = MemberFormSet(data, prefix="members", form_kwargs={"user": user, "ambito_id": user.ambito_id})
     if request.method == "POST" and all([family_form.is_valid(), referral_form.is_valid(), members.is_valid()]):
+        new_members = members.new_members()
         family = services.family_refer(
             by=user,
             family=family_form.save(commit=False),
             referral=referral_form.save(commit=False),
-            members=[f.save(commit=False) for f in members.forms if f.has_changed()],
+            members=[f.save(commit=False) for f in new_members],
+            duplicates={
+                position: confirmed
+                for position, f in enumerate(new_members)
+                if (confirmed := f.duplicate_confirmation())
+            },
         )
         messages.success(request, _("Segnalazione registrata: famiglia %(code)s.") % {"code": family.code})
         return redirect(family)
+    forms = [("referral", referral_form, None), ("family", family_form, None)]
+    forms += [("member", form, number) for number, form in members.numbered() if number is not None]
     return render(
         request,
         "families/family_create.html",
-        {"family_form": family_form, "referral_form": referral_form, "members": members},
+        {
+            "family_form": family_form,
+            "referral_form": referral_form,
+            "members": members,
+            "error_summary": error_summary(forms, members.non_form_errors()),
+        },
     )
+
+
+def error_summary(forms, non_form_errors) -> list[dict]:
+    """The referral page's errors, in page order, each with the id of the field it is about (the summary at
+    the top links to them). A member's errors are named with its block ("Componente 2 — Codice fiscale")."""
+    entries = [{"href": "#componenti", "label": _("Componenti"), "message": e} for e in non_form_errors]
+    for kind, form, number in forms:
+        if not form.is_bound:
+            continue
+        where = _("Componente %(n)s") % {"n": number} if kind == "member" else ""
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            if field is not None and field.is_hidden:
+                field = None
+            label = field.label if field is not None else where or _("Dati generali")
+            if where and field is not None:
+                label = f"{where} — {label}"
+            href = f"#{field.id_for_label}" if field is not None else f"#{form.prefix}-block"
+            entries.extend({"href": href, "label": label, "message": message} for message in errors)
+    return entries
 
 
 @require_GET
@@ -244,9 +277,9 @@ def family_transition(request, pk: int, name: str):
 def member_create(request, pk: int):
     family = get_family_for(request.user, pk)
     require_perm(request.user, "families.change_family", family)
-    form = MemberForm(request.POST or None, instance=Member(family=family))
+    form = MemberForm(request.POST or None, instance=Member(family=family), user=request.user)
     if form.is_valid():
-        form.save()
+        services.member_add(member=form.save(commit=False), by=request.user, duplicate=form.duplicate_confirmation())
         messages.success(request, _("Componente aggiunto."))
         return redirect(family)
     return form_page(request, family, form, _("Nuovo componente"))
@@ -257,9 +290,9 @@ def member_edit(request, pk: int, member_pk: int):
     family = get_family_for(request.user, pk)
     require_perm(request.user, "families.change_family", family)
     member = get_member_for(request.user, family, member_pk)
-    form = MemberForm(request.POST or None, instance=member)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
     if form.is_valid():
-        form.save()
+        services.member_add(member=form.save(commit=False), by=request.user, duplicate=form.duplicate_confirmation())
         messages.success(request, _("Componente aggiornato."))
         return redirect(family)
     return form_page(request, family, form, _("Modifica componente"))

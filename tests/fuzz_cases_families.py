@@ -42,7 +42,7 @@ def referral_page(s, data, files):
     return [
         FamilyForm(data, user=user, prefix="family", embedded=True),
         ReferralForm(data, prefix="referral", embedded=True),
-        MemberFormSet(data, prefix="members"),
+        MemberFormSet(data, prefix="members", form_kwargs={"user": user, "ambito_id": user.ambito_id}),
     ]
 
 
@@ -170,7 +170,9 @@ def cases() -> list[Case]:
         Case(
             "MemberFormSet",
             MemberFormSet,
-            lambda s, d, fl: MemberFormSet(d, prefix="members"),
+            lambda s, d, fl: MemberFormSet(
+                d, prefix="members", form_kwargs={"user": cm(s), "ambito_id": cm(s).ambito_id}
+            ),
             user=cm,
             url=lambda s: reverse("families:family-create"),
             page=referral_page,
@@ -180,7 +182,7 @@ def cases() -> list[Case]:
         Case(
             "MemberForm",
             MemberForm,
-            lambda s, d, fl: MemberForm(d, instance=Member(family=fresh(s.family))),
+            lambda s, d, fl: MemberForm(d, instance=Member(family=fresh(s.family)), user=cm(s)),
             user=cm,
             url=family_url("member-create"),
             save=plain_save,

@@ -31,7 +31,14 @@ from .referral import ConcernLevel, Preassessment, PreassessmentConcern, Referra
 from .assessments import Assessment, AssessmentRating, SDQScore
 from .plan import Action, Objective, PlanComment, ProgettoQuadro, Verification
 from .team import Closure, Consent, DiaryNote, DiaryNoteQuerySet, TeamMeeting, TeamMember, consent_upload_to
-from .logs import TRACKED_MODELS, AccessLog, AnonymisationLog, ProjectTakeover, TransitionLog
+from .logs import (
+    TRACKED_MODELS,
+    AccessLog,
+    AnonymisationLog,
+    DuplicateConfirmation,
+    ProjectTakeover,
+    TransitionLog,
+)
 # isort: on
 
 __all__ = [
@@ -53,6 +60,7 @@ __all__ = [
     "Consent",
     "DiaryNote",
     "DiaryNoteQuerySet",
+    "DuplicateConfirmation",
     "Family",
     "FamilyQuerySet",
     "FamilyScopedQuerySet",

@@ -161,17 +161,24 @@ class FamilyQuerySet(models.QuerySet):
         )
 
     def search(self, text: str, *, with_names: bool):
-        """Search by code; by a member's name only for roles that may see names."""
+        """Search by code; by a member's name or full codice fiscale only for roles that may see them. The
+        codice fiscale is encrypted, so it is matched whole through its keyed hash, never by a part of it."""
         text = text.strip()
         if not text:
             return self
         condition = Q(code__icontains=text)
         if with_names:
-            names = Member.objects.filter(
-                Q(first_name__icontains=text) | Q(last_name__icontains=text), family=OuterRef("pk")
-            )
-            condition |= Exists(names)
+            people = Member.objects.filter(Q(first_name__icontains=text) | Q(last_name__icontains=text))
+            if looks_like_codice_fiscale(text):
+                people = people | Member.objects.with_codice_fiscale(text)
+            condition |= Exists(people.filter(family=OuterRef("pk")))
         return self.filter(condition)
+
+
+def looks_like_codice_fiscale(text: str) -> bool:
+    """Sixteen letters and digits once spaces are gone: worth a look-up through the keyed hash."""
+    compact = text.replace(" ", "")
+    return len(compact) == 16 and compact.isascii() and compact.isalnum()
 
 
 class Family(models.Model):
@@ -302,6 +309,11 @@ class MemberQuerySet(models.QuerySet):
 
     def children(self):
         return self.filter(kind=Member.Kind.MINORE)
+
+    def with_codice_fiscale(self, code: str):
+        """Members whose codice fiscale is `code`, found through its keyed hash (the column is encrypted)."""
+        code = code.replace(" ", "")
+        return self.filter(codice_fiscale_hash=keyed_hash(code)) if code else self.none()
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:

@@ -75,6 +75,31 @@ class ProjectTakeover(models.Model):
         return f"{self.family_id}: {self.from_implementation_id} → {self.to_implementation_id}"
 
 
+class DuplicateConfirmation(models.Model):
+    """A member registered although their codice fiscale was already in another family of the same ambito:
+    who confirmed it, when, why, and which family already had it (issue 14 §2). The existing family is
+    recorded even when the user could not see it, so that the coordinator can follow it up."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="duplicate_confirmations")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="duplicate_confirmations")
+    existing_family = models.ForeignKey(
+        Family, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("famiglia già registrata")
+    )
+    reason = models.TextField(_("motivo"))
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = FamilyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conferma di codice fiscale già registrato")
+        verbose_name_plural = _("conferme di codici fiscali già registrati")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.family_id}: {self.member_id} (già in {self.existing_family_id})"
+
+
 # Every change to personal data is recorded with who, when, old and new values (DESIGN.md §4): database
 # triggers catch ORM saves, QuerySet.update() and raw SQL alike.
 TRACKED_MODELS = (

@@ -62,6 +62,8 @@ def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_se
         ("minore", "Ugo", "Esempio", datetime.date(2019, 2, 20), "M", False),
     ]
     for i, (kind, first, last, birth, sex, reference) in enumerate(members):
+        if i:
+            page.get_by_role("button", name="Aggiungi un componente").click()
         page.select_option(f"#id_members-{i}-kind", kind)
         page.fill(f"#id_members-{i}-first_name", first)
         page.fill(f"#id_members-{i}-last_name", last)
