@@ -136,7 +136,10 @@ class FamilyForm(PortalForm):
             )
         if changed and implementation.has_ended_on(self.today):
             raise forms.ValidationError(
-                _("%(implementation)s è terminata il %(day)s: non accoglie nuove famiglie. Scegli un'implementazione in corso.")
+                _(
+                    "%(implementation)s è terminata il %(day)s: non accoglie nuove famiglie. "
+                    "Scegli un'implementazione in corso."
+                )
                 % {
                     "implementation": implementation,
                     "day": f"{min(implementation.end_date, implementation.project.end_date):%d/%m/%Y}",

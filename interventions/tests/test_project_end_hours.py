@@ -121,7 +121,9 @@ NOVEMBER = datetime.date(2026, 11, 16)  # a Monday
 def test_hours_after_the_projects_end_date_are_kept_and_not_charged(world, sedt):
     with freeze_time("2026-12-02"):
         family_hours = set_hours(world, sedt.family, NOVEMBER)
-        general = services.time_entry_set(user=world.users.operatore, day=NOVEMBER, activity="coordinamento", minutes=60)
+        general = services.time_entry_set(
+            user=world.users.operatore, day=NOVEMBER, activity="coordinamento", minutes=60
+        )
     assert not world.project.is_concluded
     assert family_hours.timesheet.project is None  # no project of the ambito covers November 2026
     assert (family_hours.eligible, general.eligible) == (False, False)
@@ -148,7 +150,9 @@ def test_hours_for_a_family_of_an_ended_project_are_not_charged_to_the_project_r
     running = running_implementation(world.ambito)
     with freeze_time("2026-12-02"):
         family_hours = set_hours(world, sedt.family, NOVEMBER)
-        general = services.time_entry_set(user=world.users.operatore, day=NOVEMBER, activity="coordinamento", minutes=60)
+        general = services.time_entry_set(
+            user=world.users.operatore, day=NOVEMBER, activity="coordinamento", minutes=60
+        )
     assert family_hours.timesheet.project == running.project
     assert (family_hours.eligible, general.eligible) == (False, True)
 
