@@ -14,7 +14,8 @@ to do afterwards; SCREENS_RESEED=1 drops it and seeds again). The development se
 (127.0.0.1:SCREENS_PORT, 8765 by default) with DEBUG off, as `make run`; Playwright drives Debian's Chromium
 (/usr/bin/chromium, or PIPPI_CHROMIUM), logs in through the login form with the demo password and takes each
 page once it has loaded. The server is stopped whatever happens. The demo is the portal as it is on the day
-the script runs, so the pictures change with the calendar and with the pages.
+the script runs, so the pictures change with the calendar and with the pages. Chromium draws the empty date
+fields in Italian ("gg/mm/aaaa") only with Debian's `chromium-l10n` installed; without it, "mm/dd/yyyy".
 """
 
 from __future__ import annotations
