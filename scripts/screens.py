@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench import _connect, base_url, with_database  # noqa: E402  (scripts/bench.py: the same server)
+from bench import ensure_database  # noqa: E402  (scripts/bench.py: a database beside the configured one)
 
 SCREENS_DATABASE = os.environ.get("SCREENS_DATABASE", "pippi_screens")
 PORT = int(os.environ.get("SCREENS_PORT", "8765"))
@@ -40,24 +40,6 @@ CHROMIUM = Path(os.environ.get("PIPPI_CHROMIUM", "/usr/bin/chromium"))
 STATE = ROOT / "var" / "screens"
 PASSWORD = "demo-pippi-2026"  # demo/organisation.py DEMO_PASSWORD
 VIEWPORTS = {1366: 900, 390: 844}
-
-
-def ensure_database(*, reset: bool) -> str:
-    """Create the screens database if it does not exist (drop it first with `reset`); return its URL."""
-    url = base_url()
-    try:
-        admin = _connect(url)
-    except Exception:  # the configured database may not exist yet: any database of the server will do
-        admin = _connect(with_database(url, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        if reset:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{SCREENS_DATABASE}" WITH (FORCE)')
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCREENS_DATABASE])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{SCREENS_DATABASE}"')
-    admin.close()
-    return with_database(url, SCREENS_DATABASE)
 
 
 def environment(url: str) -> dict[str, str]:
@@ -158,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"screens: Chromium not found at {CHROMIUM}: `sudo apt-get install -y chromium`")
-    url = ensure_database(reset=os.environ.get("SCREENS_RESEED") == "1")
+    url = ensure_database(reset=os.environ.get("SCREENS_RESEED") == "1", name=SCREENS_DATABASE)
     env = environment(url)
     STATE.mkdir(parents=True, exist_ok=True)
     manage(env, "migrate", "--noinput", "--verbosity", "0")
