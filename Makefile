@@ -22,7 +22,7 @@ export PYTHONWARNINGS ?= ignore::RuntimeWarning:platformdirs.api
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint security format check manage venv db-stop backup restore clean bench load help
+.PHONY: run test test-fast lint security format check manage venv db-stop backup restore clean bench load screens help
 
 help:
 	@echo "make run      serve the synthetic demo on http://$(HOST):$(PORT)"
@@ -33,6 +33,7 @@ help:
 	@echo "make db-stop  stop the embedded PostgreSQL"
 	@echo "make bench    page timings, queries and PDFs at regional scale (docs/benchmarks.md)"
 	@echo "make load     Locust load test against gunicorn on the bench database"
+	@echo "make screens  screenshots of the grid, a family's page and the referral form into docs/screens/"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -119,3 +120,10 @@ bench: $(STAMP)
 load: export MFA_REQUIRED ?= false
 load: $(STAMP)
 	$(WITH_DB) $(PY) scripts/loadtest/run.py
+
+# Screenshots for the README (docs/screens/*.png): the hours grid, a family's page and the referral form at 1366
+# and 390 px, taken with Playwright and Chromium from the demo, seeded once in its own database pippi_screens and
+# served by the development server on 127.0.0.1:8765 (SCREENS_PORT). SCREENS_RESEED=1 seeds it again.
+screens: export MFA_REQUIRED ?= false
+screens: $(STAMP)
+	$(WITH_DB) $(PY) scripts/screens.py

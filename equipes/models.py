@@ -561,6 +561,11 @@ class ImplementationQuerySet(AmbitoScopedQuerySet):
         """The implementations of the projects an ambito takes part in."""
         return self.filter(project__in=Project.objects.of_ambito(ambito_id))
 
+    def taking_families_on(self, day: datetime.date):
+        """Implementations a new family may be registered under on `day`: not ended (running, or about to start)
+        and of a project neither concluded nor past its end date."""
+        return self.filter(end_date__gte=day, project__end_date__gte=day, project__concluded_on__isnull=True)
+
 
 class Implementation(models.Model):
     """An edition of the programme inside a project (P.I.P.P.I. 11, 12, 13 …). How many families it takes at
@@ -613,6 +618,15 @@ class Implementation(models.Model):
     @property
     def phase(self) -> str:
         return self.phase_on(timezone.localdate())
+
+    def has_ended_on(self, day: datetime.date) -> bool:
+        """Whether the implementation is over on `day`: its end date, or its project's, is before it."""
+        return self.end_date < day or self.project.end_date < day
+
+    @property
+    def label(self) -> str:
+        """How a choice names it: the edition, its project when the ambito has several, and its dates."""
+        return f"{self} · {self.project.short_label} ({self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y})"
 
     def phase_on(self, day: datetime.date) -> str:
         if day < self.start_date:

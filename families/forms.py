@@ -95,9 +95,12 @@ class FamilyForm(PortalForm):
         scope = {"ambito_id": ambito_id} if ambito_id else {}
         self.fields["comune"].queryset = Comune.objects.filter(**scope)
         self.fields["equipe"].queryset = Equipe.objects.filter(**scope)
-        # The implementations of every project the ambito takes part in, as lead or associated.
+        # The implementations of every project the ambito takes part in, as lead or associated: all of them
+        # validate (an ended one gets its own error below), only those taking families today are offered.
         implementations = Implementation.objects.of_ambito(ambito_id) if ambito_id else Implementation.objects.all()
         self.fields["implementation"].queryset = implementations.select_related("project")
+        self.today = timezone.localdate()
+        self._offer_implementations(implementations)
         self.ambito_id = ambito_id
         self.fields["case_manager"].queryset = User.objects.filter(role=Role.CASE_MANAGER, is_active=True, **scope)
         if not self.instance.pk and user.role == Role.CASE_MANAGER:
@@ -106,15 +109,43 @@ class FamilyForm(PortalForm):
             if equipe:
                 self.initial.setdefault("equipe", equipe.pk)
 
+    def _offer_implementations(self, implementations) -> None:
+        """The choices: the implementations taking families today (running or about to start), and the family's
+        own when it has one, whatever its dates. With none to offer, the field says so."""
+        field = self.fields["implementation"]
+        offered = implementations.taking_families_on(self.today)
+        if self.instance.implementation_id:
+            offered = offered | implementations.filter(pk=self.instance.implementation_id)
+        choices = [(i.pk, i.label) for i in offered.select_related("project").order_by("start_date", "number")]
+        field.widget.choices = [("", "---------"), *choices]
+        if not any(pk != self.instance.implementation_id for pk, _label in choices):
+            field.help_text = _(
+                "Nessuna implementazione in corso accoglie nuove famiglie: la segnalazione si registra senza "
+                "implementazione e la si assegna quando ne partirà una."
+            )
+        else:
+            field.help_text = _("Le implementazioni in corso o in partenza; quelle terminate non accolgono famiglie.")
+
     def clean_implementation(self):
-        """A concluded project takes no new families: its implementations are offered only to the families
-        already in them."""
+        """An ended implementation, or one of a concluded project, takes no new families: they stay only for the
+        families already in them."""
         implementation = self.cleaned_data.get("implementation")
         changed = implementation is not None and implementation.pk != self.instance.implementation_id
         if changed and implementation.project.is_concluded:
             raise forms.ValidationError(
                 _("Il progetto di questa implementazione si è concluso il %(day)s: non accoglie nuove famiglie.")
                 % {"day": f"{implementation.project.concluded_on:%d/%m/%Y}"}
+            )
+        if changed and implementation.has_ended_on(self.today):
+            raise forms.ValidationError(
+                _(
+                    "%(implementation)s è terminata il %(day)s: non accoglie nuove famiglie. "
+                    "Scegli un'implementazione in corso."
+                )
+                % {
+                    "implementation": implementation,
+                    "day": f"{min(implementation.end_date, implementation.project.end_date):%d/%m/%Y}",
+                }
             )
         return implementation
 

@@ -431,6 +431,15 @@ class ProjectBudget:
     # Minutes delivered per (ambito id of the professional, profile): the same query as the lines' hours, grouped
     # finer, for the per-ambito table of a project of several ambiti (`ambito_budgets_for`).
     minutes_by_ambito: dict[tuple[int | None, str], int] = field(default_factory=dict)
+    # The calendar as it is today: the days from today to the project's end (0 once it is over), and the day it
+    # ended when that is before today (its conclusion, or its end date while it is not formally concluded).
+    days_to_end: int = 0
+    ended_on: datetime.date | None = None
+
+    @property
+    def is_concluded(self) -> bool:
+        """Formally concluded by the Ufficio di Piano (beside having passed its end date)."""
+        return self.project.is_concluded
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
@@ -473,14 +482,25 @@ def cost_items_until(project: Project, until: datetime.date):
 PACE_MONTHS = 6
 
 
-def project_budget(project: Project) -> ProjectBudget:
+def project_calendar(project: Project, today: datetime.date) -> tuple[int, datetime.date | None]:
+    """(days from `today` to the project's last day, the day it ended if before `today`): the budget page's
+    countdown is the calendar's, not the last validated month's."""
+    last_day = project.last_day
+    if last_day < today:
+        return 0, last_day
+    return (last_day - today).days, None
+
+
+def project_budget(project: Project, today: datetime.date | None = None) -> ProjectBudget:
     """Delivered hours vs minimum per profile, spending vs the amount, and the forecast at the current pace.
 
     Hours count when validated (eligible entries of validated timesheets), so everything is observed up to
     the last day of the latest validated month of the project. The current pace is the daily average of the
     hours delivered in the last six months of that observation (or since the project start, if shorter);
     the forecast adds pace × the days left to the project's end date. The other cost items count as spent
-    and, with the lines' minimums at their cost, as committed against the financed amount."""
+    and, with the lines' minimums at their cost, as committed against the financed amount. The days to the end
+    that the page shows are counted from `today` (see `project_calendar`)."""
+    days_to_end, ended_on = project_calendar(project, today or timezone.localdate())
     lines = list(project.budget_lines.all())
     minutes_by_ambito = delivered_minutes_by_ambito(project)
     delivered = _by_profile(minutes_by_ambito)
@@ -560,6 +580,8 @@ def project_budget(project: Project) -> ProjectBudget:
         spent_total_percent=_percent(spent_total, project.amount),
         spent_remaining=project.amount - spent_total,
         minutes_by_ambito=minutes_by_ambito,
+        days_to_end=days_to_end,
+        ended_on=ended_on,
     )
 
 

@@ -75,6 +75,18 @@ def _check_project_takes_hours(family: Family, day: datetime.date) -> None:
         raise HoursRefused(project_concluded_message(project, day))
 
 
+def hours_charged_to_project(*, timesheet: Timesheet, day: datetime.date, family: Family | None = None) -> bool:
+    """Whether hours dated `day` are charged to the timesheet's project: there is one, the day is inside its
+    dates (to its conclusion, or to its end date while it is not formally concluded), and hours for a family
+    are for a family of that project (or of no project). Hours outside are kept, and not charged."""
+    project = timesheet.project
+    if project is None or not project.start_date <= day <= project.last_day:
+        return False
+    if family is None or family.implementation_id is None:
+        return True
+    return family.implementation.project_id == project.pk
+
+
 def _lock_hours_of(user: User) -> None:
     """Serialise the writes of one person's hours until the transaction ends: the day's total read next is
     then the one the write will meet (the database's ceiling trigger takes the same lock)."""
@@ -161,6 +173,7 @@ def time_entry_set(
             if timesheet.project is not None and not timesheet.project.takes_hours_on(day):
                 raise HoursRefused(project_concluded_message(timesheet.project, day))
             intervention = intervention_for_hours(user=user, family=family, day=day) if family else None
+            charged = hours_charged_to_project(timesheet=timesheet, day=day, family=family)
             entry, _created = TimeEntry.objects.update_or_create(
                 **key,
                 defaults={
@@ -168,7 +181,7 @@ def time_entry_set(
                     "minutes": minutes,
                     "intervention": intervention,
                     "note": note,
-                    "eligible": intervention is None or not intervention.type.child_protection,
+                    "eligible": charged and (intervention is None or not intervention.type.child_protection),
                 },
             )
     except IntegrityError as error:

@@ -193,13 +193,27 @@ class LinkBatchForm(PortalForm):
     class Meta:
         model = SurveyLinkBatch
         fields = ["count", "expires_on"]
-        help_texts = {"expires_on": _("Dopo questa data i link non si aprono più.")}
 
     def __init__(self, *args, survey: SatisfactionSurvey, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.survey = survey
-        today = timezone.localdate()
-        self.initial.setdefault("expires_on", max(survey.period_end, today))
+        # The links are valid while the survey collects answers: to the end of its collection period. Once that
+        # is over there is no sensible default: the page warns and the date is chosen on purpose.
+        self.period_over = survey.period_end < timezone.localdate()
+        if not self.period_over:
+            self.initial.setdefault("expires_on", survey.period_end)
+        self.fields["expires_on"].help_text = _(
+            "Dopo questa data i link non si aprono più. La rilevazione va dal %(start)s al %(end)s."
+        ) % {"start": f"{survey.period_start:%d/%m/%Y}", "end": f"{survey.period_end:%d/%m/%Y}"}
+
+    def period_warning(self) -> str:
+        """What the page says above the form when the survey's collection period is over ("" while it is open)."""
+        if not self.period_over:
+            return ""
+        return _(
+            "La rilevazione di questo questionario si è chiusa il %(end)s: i link generati ora raccoglierebbero "
+            "risposte fuori dal periodo. Generali solo se la rilevazione è stata prorogata, con la nuova scadenza."
+        ) % {"end": f"{self.instance.survey.period_end:%d/%m/%Y}"}
 
     def clean_expires_on(self):
         day = self.cleaned_data["expires_on"]

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from qrcode.image.svg import SvgPathImage
@@ -65,9 +66,15 @@ def require_perm(user, perm: str, obj=None) -> None:
     )
 
 
-def form_page(request, form, title: str, cancel_url: str):
-    """The one form page, under the quality section's breadcrumb."""
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "header": "reporting/_breadcrumb.html"}
+def form_page(request, form, title: str, cancel_url: str, warning: str = ""):
+    """The one form page, under the quality section's breadcrumb; `warning` goes above the form."""
+    context = {
+        "form": form,
+        "title": title,
+        "cancel_url": cancel_url,
+        "header": "reporting/_breadcrumb.html",
+        "warning": warning,
+    }
     return render(request, "form_page.html", context)
 
 
@@ -332,13 +339,23 @@ def survey_links_create(request, pk: int):
         batch = services.survey_links_generate(
             batch=form.save(commit=False), count=form.cleaned_data["count"], by=request.user
         )
-        messages.success(request, _("Link generati: stampali e consegnali, uno per persona."))
+        count = form.cleaned_data["count"]
+        messages.success(
+            request,
+            ngettext(
+                "Generato %(count)d link valido fino al %(day)s: stampalo e consegnalo.",
+                "Generati %(count)d link validi fino al %(day)s: stampali e consegnali, uno per persona.",
+                count,
+            )
+            % {"count": count, "day": f"{batch.expires_on:%d/%m/%Y}"},
+        )
         return redirect(batch)
     return form_page(
         request,
         form,
         _("Genera link anonimi per «%(title)s»") % {"title": survey.title},
         survey.get_absolute_url(),
+        warning=form.period_warning(),
     )
 
 

@@ -81,8 +81,9 @@ def _connect(url: str):
     )
 
 
-def ensure_database(*, reset: bool = False) -> str:
-    """Create the bench database if it does not exist (drop it first with `reset`); return its URL."""
+def ensure_database(*, reset: bool = False, name: str = BENCH_DATABASE) -> str:
+    """Create the bench database (or `name`, the screenshots' for scripts/screens.py) on the configured server
+    if it does not exist (drop it first with `reset`); return its URL."""
     url = base_url()
     try:
         admin = _connect(url)
@@ -91,12 +92,12 @@ def ensure_database(*, reset: bool = False) -> str:
     admin.autocommit = True
     with admin.cursor() as cursor:
         if reset:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    return with_database(url, BENCH_DATABASE)
+    return with_database(url, name)
 
 
 def setup_django(url: str) -> None:

@@ -71,6 +71,15 @@ def make_implementation(project: Project, number: int = 11, **kwargs) -> Impleme
     return Implementation.objects.create(project=project, number=number, **defaults)
 
 
+def running_implementation(ambito: Ambito, number: int = 14) -> Implementation:
+    """An implementation taking families today (the world's project ended on 31/05/2026): of a project of the
+    ambito running from 01/06/2026 to 31/12/2027, made the first time it is asked for."""
+    project = Project.objects.filter(ambito=ambito, title="Progetto in corso").first() or make_project(
+        ambito, title="Progetto in corso", start_date=datetime.date(2026, 6, 1), end_date=datetime.date(2027, 12, 31)
+    )
+    return project.implementations.filter(number=number).first() or make_implementation(project, number)
+
+
 def make_equipe(ambito: Ambito, name: str | None = None, members: dict | None = None) -> Equipe:
     equipe = Equipe.objects.create(ambito=ambito, name=name or f"Équipe {next(_sequence)}")
     for user, role in (members or {}).items():

@@ -51,7 +51,7 @@ def referral_fixed(s, but: str):
         "family": {
             "family-comune": str(s.comune.pk),
             "family-equipe": str(s.equipe.pk),
-            "family-implementation": str(s.implementation.pk),
+            "family-implementation": str(s.running_implementation.pk),
             "family-case_manager": str(s.users.case_manager.pk),
         },
         "referral": {"referral-date": "2024-05-02", "referral-source": "scuola", "referral-reason": "Motivo"},

@@ -172,4 +172,6 @@ def build_scene() -> SimpleNamespace:
         link=link,
         indicator=indicator,
         run=run,
+        # The world's implementation ended on 31/05/2026: a new referral goes under one running today.
+        running_implementation=f.running_implementation(ambito),
     )

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from families.models import AccessLog, Assessment, DiaryNote, Family, Member, SDQScore, State
-from tests.factories import synthetic_codice_fiscale
+from tests.factories import running_implementation, synthetic_codice_fiscale
 
 
 def referral_data(world, members):
@@ -15,7 +15,7 @@ def referral_data(world, members):
         "referral-reason": "La scuola segnala assenze ripetute.",
         "family-comune": world.comune.pk,
         "family-equipe": world.equipe.pk,
-        "family-implementation": world.implementation.pk,
+        "family-implementation": running_implementation(world.ambito).pk,
         "family-case_manager": world.users.case_manager.pk,
         "family-address": "Via di Prova 3",
         "family-phone": "000 000",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from freezegun import freeze_time
 
 from equipes import services as project_services
 from equipes.models import FundingSource
@@ -13,6 +14,8 @@ from families import services as family_services
 from interventions import services
 from interventions.forms import InterventionForm
 from interventions.models import InterventionType, TimeEntry, Timesheet
+from interventions.selectors import project_budget
+from tests.factories import running_implementation
 
 END = datetime.date(2026, 5, 31)
 AFTER = datetime.date(2026, 6, 3)
@@ -106,3 +109,55 @@ def test_a_concluded_project_activates_no_new_intervention(world, sedt):
     )
     assert not form.is_valid()
     assert "non si attivano nuovi interventi" in str(form.errors)
+
+
+# --- Hours dated after a project's end date, before (or without) its formal conclusion (issue 14 §5) ----------
+# The issue saw hours typed in November 2026 marked eligible for a project that ended on 31/05/2026. They are
+# kept (the person did the work), and not charged to the project; today is the real calendar's, 02/12/2026.
+
+NOVEMBER = datetime.date(2026, 11, 16)  # a Monday
+
+
+def test_hours_after_the_projects_end_date_are_kept_and_not_charged(world, sedt):
+    with freeze_time("2026-12-02"):
+        family_hours = set_hours(world, sedt.family, NOVEMBER)
+        general = services.time_entry_set(
+            user=world.users.operatore, day=NOVEMBER, activity="coordinamento", minutes=60
+        )
+    assert not world.project.is_concluded
+    assert family_hours.timesheet.project is None  # no project of the ambito covers November 2026
+    assert (family_hours.eligible, general.eligible) == (False, False)
+    assert not family_hours.is_pnrr_eligible
+
+
+def test_in_the_month_the_project_ends_only_the_days_up_to_its_end_are_charged(world, sedt, budget_lines):
+    world.project.end_date = datetime.date(2026, 5, 20)
+    world.project.save()
+    with freeze_time("2026-12-02"):
+        inside = set_hours(world, sedt.family, datetime.date(2026, 5, 18))
+        outside = set_hours(world, sedt.family, datetime.date(2026, 5, 25))
+        assert inside.timesheet == outside.timesheet and inside.timesheet.project == world.project
+        assert (inside.eligible, outside.eligible) == (True, False)
+        services.timesheet_confirm(timesheet=inside.timesheet, by=world.users.operatore)
+        services.timesheet_validate(timesheet=inside.timesheet, by=world.users.referente_ente)
+        line = next(b for b in project_budget(world.project).lines if b.profile == "educatore")
+    assert line.delivered_hours == Decimal("2.0")  # the 18th only
+
+
+def test_hours_for_a_family_of_an_ended_project_are_not_charged_to_the_project_running_now(world, sedt):
+    """Another project of the ambito runs in November, and the family was not carried over into it: its hours
+    go on the running project's timesheet, and are not charged to it; the general activities are."""
+    running = running_implementation(world.ambito)
+    with freeze_time("2026-12-02"):
+        family_hours = set_hours(world, sedt.family, NOVEMBER)
+        general = services.time_entry_set(
+            user=world.users.operatore, day=NOVEMBER, activity="coordinamento", minutes=60
+        )
+    assert family_hours.timesheet.project == running.project
+    assert (family_hours.eligible, general.eligible) == (False, True)
+
+
+def test_hours_within_the_project_are_charged_as_before(world, sedt):
+    with freeze_time("2026-12-02"):
+        entry = set_hours(world, sedt.family, BEFORE)
+    assert entry.timesheet.project == world.project and entry.eligible

@@ -7,9 +7,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from reporting.models import SurveyLink, SurveyResponse, hash_token
 from reporting.tests.conftest import make_links, make_survey
+
+D = datetime.date
 
 
 @pytest.fixture
@@ -158,3 +161,51 @@ def test_after_a_key_change_old_links_still_open_but_are_not_reprinted(world, su
     sheet = client_for(world.users.ufficio_piano).get(batch.get_absolute_url()).content.decode()
     assert "<svg" not in sheet
     assert "non si possono ristampare" in sheet
+
+
+# --- "Valid until" and the collection period (issue 14 §5) -----------------------------------------------------
+
+
+def links_page(world, survey, client_for):
+    client = client_for(world.users.ufficio_piano)
+    return client, reverse("reporting:survey-links-create", args=[survey.pk])
+
+
+@freeze_time("2026-12-02")
+def test_valid_until_defaults_to_the_end_of_the_collection_period(world, client_for):
+    survey = make_survey(
+        world.project, world.users.ufficio_piano, period_start=datetime.date(2026, 11, 1), period_end=D(2027, 1, 31)
+    )
+    client, url = links_page(world, survey, client_for)
+    page = client.get(url)
+    assert page.context["form"]["expires_on"].value() == D(2027, 1, 31)
+    html = page.content.decode()
+    assert "La rilevazione va dal 01/11/2026 al 31/01/2027." in html
+    assert "si è chiusa" not in html
+
+
+@freeze_time("2026-12-02")
+def test_the_form_warns_when_the_collection_period_is_over_and_proposes_no_date(world, survey, client_for):
+    client, url = links_page(world, survey, client_for)
+    page = client.get(url)
+    assert page.context["form"]["expires_on"].value() is None
+    html = page.content.decode()
+    assert 'id="form-warning"' in html
+    assert "La rilevazione di questo questionario si è chiusa il 31/05/2024" in html
+
+
+@freeze_time("2026-12-02")
+def test_a_success_message_says_how_many_links_and_until_when(world, client_for):
+    survey = make_survey(
+        world.project, world.users.ufficio_piano, period_start=datetime.date(2026, 11, 1), period_end=D(2027, 1, 31)
+    )
+    client, url = links_page(world, survey, client_for)
+    for count, expected in [
+        ("4", "Generati 4 link validi fino al 31/01/2027: stampali e consegnali, uno per persona."),
+        ("1", "Generato 1 link valido fino al 31/01/2027: stampalo e consegnalo."),
+    ]:
+        token = client.get(url).context["form"]["submission_token"].initial
+        data = {"count": count, "expires_on": "2027-01-31", "submission_token": token}
+        response = client.post(url, data, follow=True)
+        assert [str(m) for m in response.context["messages"]] == [expected]
+    assert sorted(b.links.count() for b in survey.link_batches.all()) == [1, 4]

@@ -41,6 +41,7 @@ def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_se
     for user in (users.case_manager, users.operatore, users.coordinatore):
         user.set_password(PASSWORD)
         user.save()
+    running = f.running_implementation(world.ambito)  # the world's implementation ended on 31/05/2026
     today = timezone.localdate()
     referral_day, t0, t1, t2 = (today - datetime.timedelta(days=d) for d in (90, 60, 30, 5))
     base = live_server.url
@@ -55,7 +56,7 @@ def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_se
     page.select_option("#id_referral-source", "scuola")
     page.fill("#id_referral-reason", "La scuola segnala fatiche nella cura quotidiana.")
     page.select_option("#id_family-comune", str(world.comune.pk))
-    page.select_option("#id_family-implementation", str(world.implementation.pk))
+    page.select_option("#id_family-implementation", str(running.pk))
     members = [
         ("figura_genitoriale", "Nadia", "Esempio", datetime.date(1987, 6, 12), "F", False),
         ("minore", "Pia", "Esempio", datetime.date(2016, 9, 3), "F", True),
