@@ -146,6 +146,7 @@ def family_detail(request, pk: int):
     members = member_views(user, family)
     consents = list(family.consents.all())
     notes = list(diary_notes_for(user, family)) if user.sees_identities else []
+    timeline = family_timeline(user, family, consents=consents, notes=notes)
     return family_page(
         request,
         "families/family_detail.html",
@@ -153,7 +154,8 @@ def family_detail(request, pk: int):
         {
             "members": members,
             "team": team_views(user, family, labels=labels_of(members)),
-            "timeline": family_timeline(user, family, consents=consents, notes=notes),
+            "timeline": timeline.entries,
+            "timeline_years": timeline.years,
             "transitions": transitions,
             "transition_form": TransitionForm(),
             "consents": consents,
