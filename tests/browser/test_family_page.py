@@ -174,3 +174,37 @@ def test_choosing_an_operator_fills_the_role_from_the_profile(
     page.wait_for_load_state()
     assert family.team.get(user=psicologa).role == "Psicologo"
     assert axe_serious_violations(page) == []
+
+
+def test_an_ended_familys_assessment_reads_without_a_way_to_change_it(
+    world, family, advance, page, live_server, login, axe_serious_violations
+):
+    family = advance(family, State.CONCLUSA)
+    world.users.operatore.set_password(PASSWORD)
+    world.users.operatore.save()
+    login("educatore", PASSWORD)
+    page.goto(f"{live_server.url}/famiglie/{family.pk}/valutazioni/")
+    assert page.get_by_text("La famiglia ha concluso il percorso").is_visible()
+    page.get_by_role("link", name="Consulta la valutazione T2").click()
+    page.wait_for_load_state()
+    ratings = page.locator("select[name^=rating_]")
+    assert ratings.count() > 0 and all(ratings.nth(i).is_disabled() for i in range(ratings.count()))
+    assert page.get_by_role("button", name="Salva la valutazione").count() == 0
+    assert axe_serious_violations(page) == []
+    page.set_viewport_size(PHONE)
+    assert page_overflow(page) <= 0
+
+
+def test_an_operator_and_an_external_person_together_are_refused_on_the_field(
+    world, family_on_its_path, page, live_server, login, axe_serious_violations
+):
+    family = family_on_its_path
+    login("assistente", PASSWORD)
+    page.goto(f"{live_server.url}/famiglie/{family.pk}/equipe/")
+    page.select_option("#id_user", str(world.users.case_manager.pk))
+    page.fill("#id_external_name", "Maestra Bianchi")
+    page.get_by_role("button", name="Salva").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Indica una sola persona: hai già scelto un operatore.").is_visible()
+    assert "team_member_is_one_kind" not in page.content()
+    assert axe_serious_violations(page) == []
