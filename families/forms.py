@@ -443,32 +443,78 @@ class ConsentForm(PortalForm):
         return day
 
 
+class OperatorSelect(forms.Select):
+    """The operators of the ambito, each option carrying the person's professional profile (`data-role`), which
+    `static/js/team.js` copies into the team role when the role is still empty."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and instance.profile:
+            option["attrs"]["data-role"] = instance.get_profile_display()
+        return option
+
+
+def operator_label(user: User) -> str:
+    """An operator in the team's picker: the name and the professional profile, so that two namesakes or a
+    psychologist and an educator are told apart."""
+    return f"{user} — {user.get_profile_display()}" if user.profile else str(user)
+
+
 class TeamMemberForm(PortalForm):
     class Meta:
         model = TeamMember
         fields = ["user", "member", "external_name", "role"]
+        widgets = {"user": OperatorSelect(attrs={"data-fills-role": "id_role"})}
+
+    # The three kinds of person, in the order the form shows them, as the errors name them.
+    KINDS = {
+        "user": _("un operatore"),
+        "member": _("un componente della famiglia"),
+        "external_name": _("una persona esterna"),
+    }
 
     def __init__(self, *args, family: Family, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.family = family
-        self.fields["user"].queryset = User.objects.filter(ambito_id=family.ambito_id, is_active=True).exclude(
-            role=Role.REFERENTE_ENTE
+        self.fields["user"].queryset = (
+            User.objects.filter(ambito_id=family.ambito_id, is_active=True)
+            .exclude(role=Role.REFERENTE_ENTE)
+            .order_by("last_name", "first_name", "username")
         )
+        self.fields["user"].label_from_instance = operator_label
         label_members(self.fields["member"], user, family, family.members.all())
-        self.fields["role"].help_text = _("es. educatrice, psicologo, insegnante, pediatra, madre")
+        self.fields["role"].required = False
+        self.fields["role"].help_text = _(
+            "es. educatrice, psicologo, insegnante, pediatra, madre; per un operatore si propone il suo profilo "
+            "professionale."
+        )
 
     def clean(self):
         cleaned = super().clean()
-        chosen = [bool(cleaned.get("user")), bool(cleaned.get("member")), bool(cleaned.get("external_name"))]
-        if sum(chosen) != 1:
-            raise ValidationError(
-                _("Indica una sola persona: un operatore, un componente della famiglia o una persona esterna.")
+        chosen = [name for name in self.KINDS if cleaned.get(name)]
+        operator = cleaned.get("user")  # read now: a field's error below takes it out of `cleaned`
+        # Errors go on the fields (never above the form): a field in error also keeps the database's rule
+        # "one kind of person per row" (team_member_is_one_kind) out of the form's checks, which would
+        # otherwise repeat the refusal under the constraint's name.
+        if not chosen and not any(name in self.errors for name in self.KINDS):
+            self.add_error(
+                "user", _("Indica la persona: un operatore, un componente della famiglia o una persona esterna.")
+            )
+        for name in chosen[1:]:
+            self.add_error(
+                name, _("Indica una sola persona: hai già scelto %(first)s.") % {"first": self.KINDS[chosen[0]]}
             )
         family = self.instance.family
         if cleaned.get("user") and family.team.filter(user=cleaned["user"]).exists():
             self.add_error("user", _("Questo operatore fa già parte dell'équipe della famiglia."))
         if cleaned.get("member") and family.team.filter(member=cleaned["member"]).exists():
             self.add_error("member", _("Questo familiare fa già parte dell'équipe."))
+        if not cleaned.get("role"):
+            if operator is not None and operator.profile and len(chosen) == 1:
+                cleaned["role"] = operator.get_profile_display()
+            elif "role" not in self.errors:
+                self.add_error("role", _("Indica il ruolo nell'équipe."))
         return cleaned
 
     def educators_without_mooc(self) -> list[User]:

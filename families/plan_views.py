@@ -50,8 +50,21 @@ def assessments(request, pk: int):
             "chart": charts.side_chart_svg(ratings),
             "ratings": ratings,
             "sdq": [(labels.get(s.member_id, "—"), s) for s in sdq],
+            "can_read_work": user.has_perm("families.read_work", family),
         },
     )
+
+
+def reads_only(request, family: Family) -> bool:
+    """Whether a page that records the family's work (an assessment, a verification) is shown read-only: a GET
+    by a role that worked on the family, once its path has ended. Anything else needs the right to contribute
+    (the refusal says when it is the ended path that stands in the way)."""
+    user = request.user
+    if request.method == "GET" and not user.has_perm("families.contribute", family):
+        require_perm(user, "families.read_work", family)
+        return True
+    require_perm(user, "families.contribute", family)
+    return False
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,9 +72,14 @@ def assessment_edit(request, pk: int, time_point: str):
     family = get_family_for(request.user, pk)
     if time_point not in TimePoint.values:
         raise Http404
-    require_perm(request.user, "families.contribute", family)
+    read_only = reads_only(request, family)
     assessment = Assessment.objects.filter(family=family, time_point=time_point).first()
+    if read_only and assessment is None:
+        raise Http404
     form = AssessmentForm(request.POST or None, family=family, time_point=time_point, assessment=assessment)
+    if read_only:
+        for field in form.fields.values():
+            field.disabled = True
     if form.is_valid():
         saved = services.assessment_save(
             family=family,
@@ -82,7 +100,7 @@ def assessment_edit(request, pk: int, time_point: str):
         request,
         "families/assessment_form.html",
         family,
-        {"form": form, "time_point": time_point, "assessment": assessment},
+        {"form": form, "time_point": time_point, "assessment": assessment, "read_only": read_only},
     )
 
 
@@ -306,11 +324,13 @@ def action_create(request, pk: int, objective_pk: int):
 @require_http_methods(["GET", "POST"])
 def verification_edit(request, pk: int, objective_pk: int, time_point: str):
     family = get_family_for(request.user, pk)
-    require_perm(request.user, "families.contribute", family)
+    read_only = reads_only(request, family)
     if time_point not in (TimePoint.T1, TimePoint.T2):
         raise Http404
     objective = get_objective_for(family, objective_pk)
     existing = objective.verifications.filter(time_point=time_point).first()
+    if read_only and existing is None:
+        raise Http404
     initial = {"date": existing.date, "outcome": existing.outcome, "notes": existing.notes} if existing else None
     form = VerificationForm(request.POST or None, initial=initial, family=family, time_point=time_point)
     if form.is_valid():
@@ -323,4 +343,5 @@ def verification_edit(request, pk: int, objective_pk: int, time_point: str):
         form,
         _("Verifica %(tp)s: %(o)s") % {"tp": time_point, "o": objective},
         reverse("families:plan", args=[family.pk]),
+        read_only=read_only,
     )

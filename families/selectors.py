@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from equipes.models import Implementation, User
 from equipes.project_rules import ProjectRules, rules_of
@@ -127,6 +128,40 @@ class TimelineEntry:
     kind: str = "event"
 
 
+@dataclass
+class TimelineYear:
+    """The entries of one monthly kind (see `timeline.Source.monthly_kinds`) in one year, newest first: one
+    line of the timeline that opens onto the months."""
+
+    year: int
+    title: str
+    entries: list[TimelineEntry]
+
+
+@dataclass
+class Timeline:
+    """A family's path: its events oldest first, and what recurs every month folded by year, newest first."""
+
+    entries: list[TimelineEntry]
+    years: list[TimelineYear]
+
+
+def fold_monthly(entries: list[TimelineEntry], kinds: set[str]) -> Timeline:
+    """Take the entries of the monthly `kinds` out of the path and gather them by kind and year, newest first."""
+    kept, years = [], {}
+    for entry in entries:
+        if entry.kind in kinds:
+            years.setdefault(
+                (entry.date.year, entry.kind), TimelineYear(entry.date.year, entry.title, [])
+            ).entries.append(entry)
+        else:
+            kept.append(entry)
+    folded = sorted(years.values(), key=lambda fold: fold.year, reverse=True)
+    for fold in folded:
+        fold.entries.sort(key=lambda e: e.date, reverse=True)
+    return Timeline(kept, folded)
+
+
 def _path_annotations(user: User) -> dict:
     """The family's own timeline events (state changes, assessments, plans, EM meetings) as annotations of its
     lookup (see `families.timeline`). The reason of a state change is read only for roles that may see it."""
@@ -166,12 +201,11 @@ def _path_annotations(user: User) -> dict:
     }
 
 
-def family_timeline(
-    user: User, family: Family, *, consents: list[Consent], notes: list[DiaryNote]
-) -> list[TimelineEntry]:
+def family_timeline(user: User, family: Family, *, consents: list[Consent], notes: list[DiaryNote]) -> Timeline:
     """The path as a timeline: referral, state changes, assessments, plans, EM meetings, consents, (for roles
-    that may read them) diary notes and what other apps register, oldest first. `family` comes from
-    `get_family_detail_for`; `consents` and `notes` are those the page shows. No query."""
+    that may read them) diary notes and what other apps register, oldest first; what other apps give every month
+    (the hours) folded by year. `family` comes from `get_family_detail_for`; `consents` and `notes` are those the
+    page shows. No query."""
     entries = []
     referral = getattr(family, "referral", None)
     if referral is not None:
@@ -218,7 +252,7 @@ def family_timeline(
     for source in timeline.SOURCES:
         entries.extend(source.entries(user, family))
     entries.sort(key=lambda e: e.date)
-    return entries
+    return fold_monthly(entries, timeline.monthly_kinds())
 
 
 # --- Warnings the method expects --------------------------------------------------------------------------
@@ -272,7 +306,11 @@ def implementation_stats(implementations) -> list[ImplementationStats]:
         rules = rules_of(implementation.project)
         if _share(stats.older_children, stats.included) > _percent(rules.older_children_share_percent):
             stats.warnings.append(
-                _("%(impl)s: %(n)d famiglie su %(total)d hanno figli sopra gli 11 anni (oltre il %(share)d%% circa).")
+                ngettext(
+                    "%(impl)s: %(n)d famiglia su %(total)d ha figli sopra gli 11 anni (oltre il %(share)d%% circa).",
+                    "%(impl)s: %(n)d famiglie su %(total)d hanno figli sopra gli 11 anni (oltre il %(share)d%% circa).",
+                    stats.older_children,
+                )
                 % {
                     "impl": implementation,
                     "n": stats.older_children,
@@ -282,11 +320,15 @@ def implementation_stats(implementations) -> list[ImplementationStats]:
             )
         if _share(stats.reunification, stats.included) > _percent(rules.reunification_share_percent):
             stats.warnings.append(
-                _("%(impl)s: %(n)d percorsi di riunificazione su %(total)d famiglie (oltre il %(share)d%% circa).")
+                ngettext(
+                    "%(impl)s: %(n)d percorso di riunificazione su %(total)s (oltre il %(share)d%% circa).",
+                    "%(impl)s: %(n)d percorsi di riunificazione su %(total)s (oltre il %(share)d%% circa).",
+                    stats.reunification,
+                )
                 % {
                     "impl": implementation,
                     "n": stats.reunification,
-                    "total": stats.included,
+                    "total": ngettext("%(n)d famiglia", "%(n)d famiglie", stats.included) % {"n": stats.included},
                     "share": rules.reunification_share_percent,
                 }
             )

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from equipes.models import Ambito, Implementation, Project, User
 
@@ -151,7 +151,10 @@ def guard_start_t2(family: Family) -> list[str]:
         missing.append(_("la valutazione T1 completa"))
     unverified = _objectives_without_verification(family, TimePoint.T1)
     if unverified:
-        missing.append(_("la verifica T1 di %(n)d obiettivi") % {"n": unverified})
+        missing.append(
+            ngettext("la verifica T1 di %(n)d obiettivo", "la verifica T1 di %(n)d obiettivi", unverified)
+            % {"n": unverified}
+        )
     return missing
 
 
@@ -161,7 +164,10 @@ def guard_close(family: Family) -> list[str]:
         missing.append(_("la valutazione T2 completa"))
     unverified = _objectives_without_verification(family, TimePoint.T2)
     if unverified:
-        missing.append(_("la verifica T2 di %(n)d obiettivi") % {"n": unverified})
+        missing.append(
+            ngettext("la verifica T2 di %(n)d obiettivo", "la verifica T2 di %(n)d obiettivi", unverified)
+            % {"n": unverified}
+        )
     for child in sdq_children_missing_t2(family):
         missing.append(_("l'SDQ a T2 di %(child)s (compilato a T0)") % {"child": child.first_name})
     if not hasattr(family, "closure"):

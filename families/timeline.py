@@ -20,10 +20,13 @@ from django.db.models.functions import JSONObject
 @dataclass(frozen=True)
 class Source:
     """`annotations(user) -> {name: expression}` (names unique across sources, say prefixed by the app) and
-    `entries(user, family) -> list[TimelineEntry]`, reading only those annotations of the family."""
+    `entries(user, family) -> list[TimelineEntry]`, reading only those annotations of the family.
+    `monthly_kinds`: the kinds of its entries that recur every month (the hours given to the family), which the
+    page folds into one line per year instead of letting them push the rest of the path off the screen."""
 
     annotations: Callable[..., dict[str, Expression]]
     entries: Callable[..., list]
+    monthly_kinds: tuple[str, ...] = ()
 
 
 SOURCES: list[Source] = []
@@ -43,6 +46,11 @@ def annotations(user) -> dict[str, Expression]:
                 raise ValueError(f"Timeline annotation {name!r} is registered twice.")
             merged[name] = expression
     return merged
+
+
+def monthly_kinds() -> set[str]:
+    """The kinds of entry that registered sources give once a month (see `Source.monthly_kinds`)."""
+    return {kind for source in SOURCES for kind in source.monthly_kinds}
 
 
 def rows(queryset: QuerySet, **fields) -> ArraySubquery:

@@ -36,6 +36,7 @@ from .forms import (
 )
 from .history import family_history
 from .models import (
+    ENDED_STATES,
     AccessLog,
     Closure,
     Family,
@@ -43,6 +44,7 @@ from .models import (
     Preassessment,
 )
 from .pseudonymisation import FamilyView, family_redactor, labels_of, member_views, team_views
+from .rules import ended_path_notice, ended_path_refusal
 from .selectors import (
     diary_notes_for,
     family_timeline,
@@ -56,10 +58,12 @@ from .selectors import (
 
 
 def require_perm(user, perm: str, obj=None) -> None:
-    """`pippi_portal.shortcuts.require_perm`, saying that the refusal is about this family."""
-    shortcuts.require_perm(
-        user, perm, obj, message=_("Il tuo ruolo non consente questa operazione su questa famiglia.")
+    """`pippi_portal.shortcuts.require_perm`, saying that the refusal is about this family, and why when it is
+    its ended path rather than the role."""
+    message = ended_path_refusal(user, perm, obj) or _(
+        "Il tuo ruolo non consente questa operazione su questa famiglia."
     )
+    shortcuts.require_perm(user, perm, obj, message=message)
 
 
 def family_page(request, template: str, family: Family, context: dict | None = None, action=AccessLog.Action.VIEW):
@@ -71,14 +75,20 @@ def family_page(request, template: str, family: Family, context: dict | None = N
         "redactor": family_redactor(user, family),
         "can_change": user.has_perm("families.change_family", family),
         "can_contribute": user.has_perm("families.contribute", family),
+        "ended_notice": ended_path_notice(family) if family.state in ENDED_STATES else "",
     }
     page_context.update(context or {})
     return render(request, template, page_context)
 
 
-def form_page(request, family: Family, form, title: str, back: str | None = None):
-    """The one form page (`form_page.html`), under the family's header."""
-    context = {"form": form, "title": title, "cancel_url": back or family.get_absolute_url()}
+def form_page(request, family: Family, form, title: str, back: str | None = None, *, read_only: bool = False):
+    """The one form page (`form_page.html`), under the family's header. `read_only`: what was recorded, shown in
+    the form's own fields, disabled and without its button (an ended family's data are read, not changed)."""
+    if read_only:
+        for field in form.fields.values():
+            field.disabled = True
+        form.helper.inputs = []
+    context = {"form": form, "title": title, "cancel_url": back or family.get_absolute_url(), "read_only": read_only}
     return family_page(request, "form_page.html", family, context)
 
 
@@ -179,6 +189,7 @@ def family_detail(request, pk: int):
     members = member_views(user, family)
     consents = list(family.consents.all())
     notes = list(diary_notes_for(user, family)) if user.sees_identities else []
+    timeline = family_timeline(user, family, consents=consents, notes=notes)
     return family_page(
         request,
         "families/family_detail.html",
@@ -186,7 +197,8 @@ def family_detail(request, pk: int):
         {
             "members": members,
             "team": team_views(user, family, labels=labels_of(members)),
-            "timeline": family_timeline(user, family, consents=consents, notes=notes),
+            "timeline": timeline.entries,
+            "timeline_years": timeline.years,
             "transitions": transitions,
             "transition_form": TransitionForm(),
             "consents": consents,

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from equipes.models import Profile, Project, Role, StaffTraining, User
 from equipes.project_rules import DEFAULT_RULES, ProjectRules
@@ -778,7 +779,8 @@ def _timeline_entries(user: User, family: Family) -> list[TimelineEntry]:
             TimelineEntry(
                 as_date(row["date"]),
                 _("Incontro di gruppo: %(g)s") % {"g": row["group"]},
-                _("%(n)d presenti della famiglia") % {"n": row["present"]},
+                ngettext("%(n)d presente della famiglia", "%(n)d presenti della famiglia", row["present"])
+                % {"n": row["present"]},
                 kind="group",
             )
         )
@@ -795,7 +797,7 @@ def _timeline_entries(user: User, family: Family) -> list[TimelineEntry]:
 
 
 # Registered on the family's timeline by this app's AppConfig.
-family_timeline_entries = Source(annotations=_timeline_annotations, entries=_timeline_entries)
+family_timeline_entries = Source(annotations=_timeline_annotations, entries=_timeline_entries, monthly_kinds=("hours",))
 
 
 def family_pairings(family: Family):

@@ -34,7 +34,7 @@ def test_warns_when_more_than_a_fifth_of_families_have_a_child_over_11(world, ad
             )
     (stats,) = implementation_stats([world.implementation])
     assert stats.older_children == 1 and stats.warnings  # 1 of 4 = 25 %
-    assert "sopra gli 11 anni" in stats.warnings[0]
+    assert "1 famiglia su 4 ha figli sopra gli 11 anni" in stats.warnings[0]
 
 
 def test_a_child_who_is_exactly_11_is_still_in_the_target(world, advance):
@@ -53,7 +53,7 @@ def test_warns_on_reunification_paths_over_a_fifth(world, advance):
         included_family(world, advance)
     (stats,) = implementation_stats([world.implementation])
     assert stats.reunification == 1
-    assert any("riunificazione" in w for w in stats.warnings)
+    assert any("1 percorso di riunificazione su 4 famiglie" in w for w in stats.warnings)
 
 
 def test_more_families_than_the_target_is_no_warning(world, advance):

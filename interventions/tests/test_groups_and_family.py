@@ -100,7 +100,7 @@ def test_the_family_page_shows_attendance_and_the_timeline_shows_sessions(world,
     Attendance.objects.create(session=session, member=group.participants.first(), present=True)
     client = client_for(world.users.case_manager)
     page = client.get(reverse("interventions:family", args=[sedt.family.pk])).content.decode()
-    assert "presenti a 1 incontri su 2" in page
+    assert "presenti a 1 incontro su 2" in page
     detail = client.get(reverse("families:family-detail", args=[sedt.family.pk])).content.decode()
     assert "Incontro di gruppo: Genitori insieme" in detail
     assert "Avvio: Educativa domiciliare e territoriale (SEDT)" in detail
