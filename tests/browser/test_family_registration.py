@@ -19,6 +19,7 @@ NIVES = ("Nives", "Colombo", datetime.date(2018, 2, 11), "F")
 def open_referral(page, live_server, login, world):
     world.users.case_manager.set_password(PASSWORD)
     world.users.case_manager.save()
+    f.running_implementation(world.ambito)  # offered by the form (the world's own ended on 31/05/2026)
     login("assistente", PASSWORD)
     page.goto(f"{live_server.url}/famiglie/nuova/")
 
@@ -27,7 +28,8 @@ def fill_family(page, world):
     page.select_option("#id_referral-source", "scuola")
     page.fill("#id_referral-reason", "La scuola segnala assenze ripetute.")
     page.select_option("#id_family-comune", str(world.comune.pk))
-    page.select_option("#id_family-implementation", str(world.implementation.pk))
+    # The world's implementation ended on 31/05/2026: a new family goes into one taking families today.
+    page.select_option("#id_family-implementation", str(f.running_implementation(world.ambito).pk))
 
 
 def fill_member(page, i, kind, first, last, birth, sex, code=""):
