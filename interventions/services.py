@@ -68,23 +68,29 @@ def project_concluded_message(project: Project, day: datetime.date) -> str:
     ) % {"project": project.title, "end": f"{project.concluded_on:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
 
 
-def _check_project_takes_hours(family: Family, day: datetime.date) -> None:
-    """A family of a concluded project takes no hours after the conclusion (until it is carried over)."""
+def _check_project_takes_hours(family: Family, day: datetime.date) -> Project | None:
+    """A family of a concluded project takes no hours after the conclusion (until it is carried over). Returns
+    the family's project (None for a family in no implementation)."""
     project = Project.objects.filter(implementations__families=family.pk).first()
     if project is not None and not project.takes_hours_on(day):
         raise HoursRefused(project_concluded_message(project, day))
+    return project
 
 
-def hours_charged_to_project(*, timesheet: Timesheet, day: datetime.date, family: Family | None = None) -> bool:
+def hours_charged_to_project(
+    *, timesheet: Timesheet, day: datetime.date, family: Family | None = None, family_project: Project | None = None
+) -> bool:
     """Whether hours dated `day` are charged to the timesheet's project: there is one, the day is inside its
     dates (to its conclusion, or to its end date while it is not formally concluded), and hours for a family
-    are for a family of that project (or of no project). Hours outside are kept, and not charged."""
+    are for a family of that project (or of no project). Hours outside are kept, and not charged.
+    `family_project` is the family's project when the caller has already read it (no query then)."""
     project = timesheet.project
     if project is None or not project.start_date <= day <= project.last_day:
         return False
     if family is None or family.implementation_id is None:
         return True
-    return family.implementation.project_id == project.pk
+    project_id = family_project.pk if family_project is not None else family.implementation.project_id
+    return project_id == project.pk
 
 
 def _lock_hours_of(user: User) -> None:
@@ -137,7 +143,7 @@ def time_entry_set(
     if activity in FAMILY_ACTIVITIES:
         if family is None or not families_for_hours(user, day).filter(pk=family.pk).exists():
             raise HoursRefused(_("Puoi registrare ore solo per le famiglie a cui sei assegnato."))
-        _check_project_takes_hours(family, day)
+        family_project = _check_project_takes_hours(family, day)
         group = None
     elif activity == Activity.GRUPPO:
         if group is None or not groups_for_hours(user).filter(pk=group.pk).exists():
@@ -145,11 +151,18 @@ def time_entry_set(
         family = None
     else:
         family = group = None
+    if family is None:
+        family_project = None
     key = {"user": user, "date": day, "activity": activity, "family": family, "group": group}
     try:
         with transaction.atomic():
             _lock_hours_of(user)
-            timesheet = Timesheet.objects.select_for_update().filter(user=user, month=month_start(day)).first()
+            timesheet = (
+                Timesheet.objects.select_for_update(of=("self",))
+                .select_related("project")
+                .filter(user=user, month=month_start(day))
+                .first()
+            )
             if timesheet is not None and timesheet.state == Timesheet.State.VALIDATO:
                 raise HoursRefused(
                     _("Il mese di %(month)s è validato: le ore non si possono modificare. Chiedi la riapertura.")
@@ -173,7 +186,9 @@ def time_entry_set(
             if timesheet.project is not None and not timesheet.project.takes_hours_on(day):
                 raise HoursRefused(project_concluded_message(timesheet.project, day))
             intervention = intervention_for_hours(user=user, family=family, day=day) if family else None
-            charged = hours_charged_to_project(timesheet=timesheet, day=day, family=family)
+            charged = hours_charged_to_project(
+                timesheet=timesheet, day=day, family=family, family_project=family_project
+            )
             entry, _created = TimeEntry.objects.update_or_create(
                 **key,
                 defaults={

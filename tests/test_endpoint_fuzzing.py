@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from families.filters import FamilyFilter
 from interventions.models import Timesheet
 from reporting.filters import ComplaintFilter, QualityControlFilter, SurveyFilter
+from reporting.models import ReportRun
 from tests.fuzz_scene import SEDT_START, scene_for_module
 from tests.fuzzing import (
     BAD_PKS,
@@ -146,7 +147,9 @@ def _endpoints() -> list[Endpoint]:
         ),
         Endpoint("interventions:group-list", cm, {"page": PAGE}),
         Endpoint("interventions:event-list", udp, {"page": PAGE}),
-        Endpoint("reporting:report-list", udp, {"page": PAGE}),
+        Endpoint(
+            "reporting:report-list", udp, {"stato": hostile(st.sampled_from(ReportRun.State.values)), "page": PAGE}
+        ),
         Endpoint(
             "reporting:indicators",
             udp,

@@ -25,10 +25,13 @@ NOT_FREE_TEXT = {"render_error", "path"}
 ALLOWED = {
     # Numbers that share a name with a text field: minutes of work, a count of participants.
     ("interventions/family_interventions.html", "i.minutes"),
+    ("interventions/family_interventions.html", "w.minutes"),
     ("reporting/_report_sections.html", "s.physical.parenting_events.participants"),
     # A project target's note: the wording of the project's document ("almeno n. 10 famiglie target"), not people.
     ("equipes/project_detail.html", "target.note"),
     ("reporting/_target_progress.html", "t.note"),
+    # A line of the dashboard's pending work: the portal's own wording ("fogli ore da validare"), with a count.
+    ("reporting/dashboard.html", "item.text"),
     # The label of a semester in a select ("1° semestre 2025").
     ("reporting/indicators.html", "text"),
 }
