@@ -39,10 +39,6 @@ def save(page, input_, value: str, key: str = "Tab") -> None:
         input_.press(key)
 
 
-def text_of(page, selector: str) -> str:
-    return page.locator(selector).inner_text().strip()
-
-
 def axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -55,27 +51,27 @@ def axe_violations(page) -> list[str]:
 def test_typing_hours_updates_the_row_day_and_week_totals_without_a_reload(grid):
     page = grid
     page.evaluate("window.notReloaded = true")
-    assert text_of(page, "#total-coordinamento") == "0:00"
+    expect(page.locator("#total-coordinamento")).to_have_text("0:00")
 
     save(page, cell(page, "Coordinamento", "03/03"), "1,5")
-    assert cell(page, "Coordinamento", "03/03").input_value() == "1:30"
-    assert text_of(page, "#total-coordinamento") == "1:30"
-    assert text_of(page, "#day-total-20260303") == "1:30"
-    assert text_of(page, "#week-total") == "1:30"
+    expect(cell(page, "Coordinamento", "03/03")).to_have_value("1:30")
+    expect(page.locator("#total-coordinamento")).to_have_text("1:30")
+    expect(page.locator("#day-total-20260303")).to_have_text("1:30")
+    expect(page.locator("#week-total")).to_have_text("1:30")
 
     save(page, cell(page, "Documentazione", "03/03"), "1:40")
     save(page, cell(page, "Coordinamento", "05/03"), "2")
-    assert text_of(page, "#total-documentazione") == "1:40"
-    assert text_of(page, "#total-coordinamento") == "3:30"
-    assert text_of(page, "#day-total-20260303") == "3:10"
-    assert text_of(page, "#day-total-20260305") == "2:00"
-    assert text_of(page, "#week-total") == "5:10"
+    expect(page.locator("#total-documentazione")).to_have_text("1:40")
+    expect(page.locator("#total-coordinamento")).to_have_text("3:30")
+    expect(page.locator("#day-total-20260303")).to_have_text("3:10")
+    expect(page.locator("#day-total-20260305")).to_have_text("2:00")
+    expect(page.locator("#week-total")).to_have_text("5:10")
     assert page.evaluate("window.notReloaded") is True
 
     # The totals are the saved ones: the page drawn again shows the same.
     page.reload()
-    assert text_of(page, "#week-total") == "5:10"
-    assert cell(page, "Documentazione", "03/03").input_value() == "1:40"
+    expect(page.locator("#week-total")).to_have_text("5:10")
+    expect(cell(page, "Documentazione", "03/03")).to_have_value("1:40")
 
 
 def test_a_saved_cell_and_a_refused_cell_show_their_state_in_the_cell(grid):
@@ -96,8 +92,8 @@ def test_a_saved_cell_and_a_refused_cell_show_their_state_in_the_cell(grid):
     alert = page.locator("td", has=refused).get_by_role("alert")
     assert alert.is_visible() and alert.inner_text() == "Scrivi le ore come 1,5 oppure 1:30."
     assert refused.get_attribute("aria-invalid") == "true"
-    assert refused.input_value() == "tre ore"  # kept, to be corrected
-    assert text_of(page, "#day-total-20260304") == "2:15"  # the refused cell changed nothing
+    expect(refused).to_have_value("tre ore")  # kept, to be corrected
+    expect(page.locator("#day-total-20260304")).to_have_text("2:15")  # the refused cell changed nothing
 
     assert axe_violations(page) == []
 
@@ -130,8 +126,8 @@ def test_arrows_move_between_cells_and_enter_saves_only_the_cell(grid):
     assert [url for url in requests if not url.endswith(CELL_SAVE)] == []  # the week's form was not sent
     assert len(requests) == 1
     assert focused().startswith("Ore Coordinamento") and focused().endswith("03/03")  # focus stays
-    assert cell(page, "Coordinamento", "03/03").input_value() == "2:30"
-    assert text_of(page, "#week-total") == "2:30"
+    expect(cell(page, "Coordinamento", "03/03")).to_have_value("2:30")
+    expect(page.locator("#week-total")).to_have_text("2:30")
     assert page.get_by_text("Ore salvate.").count() == 0
 
 
