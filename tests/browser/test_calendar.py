@@ -1,5 +1,5 @@
 """The calendar of the programme as it is today (issue 14 §5), in a real browser: the new page states keep axe at 0
-serious violations. The world's project ended on 31/05/2026, before the portal's real calendar (02/12/2026)."""
+violations. The world's project ended on 31/05/2026, before the portal's real calendar (02/12/2026)."""
 
 import datetime
 
@@ -17,7 +17,7 @@ PASSWORD = "una-password-di-prova-2026"
 
 
 def test_the_ended_project_the_over_survey_and_the_referral_form_read_well(
-    world, page, live_server, login, axe_serious_violations
+    world, page, live_server, login, axe_violations
 ):
     users = world.users
     for user in (users.ufficio_piano, users.case_manager):
@@ -40,25 +40,25 @@ def test_the_ended_project_the_over_survey_and_the_referral_form_read_well(
     login("udp", PASSWORD)
     page.goto(f"{live_server.url}{reverse('interventions:budget', args=[world.project.pk])}")
     assert page.locator("#project-calendar").inner_text() == f"Progetto terminato il {ended:%d/%m/%Y}"
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
     page.goto(f"{live_server.url}{reverse('reporting:survey-links-create', args=[survey.pk])}")
     assert "si è chiusa il 31/05/2025" in page.locator("#form-warning").inner_text()
     assert page.get_by_label("Valido fino al").input_value() == ""
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_label("Quanti link").fill("3")
     page.get_by_label("Valido fino al").fill((timezone.localdate() + datetime.timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Genera i link").click()
     page.wait_for_load_state()
     assert page.get_by_text("Generati 3 link validi fino al").is_visible()
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
     page.context.clear_cookies()
     login("assistente", PASSWORD)
     page.goto(f"{live_server.url}{reverse('families:family-create')}")
     assert page.locator("#id_family-implementation option").all_inner_texts() == ["---------"]
     assert page.get_by_text("Nessuna implementazione in corso accoglie nuove famiglie").is_visible()
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
     running = f.running_implementation(world.ambito)
     page.reload()
     assert page.locator("#id_family-implementation option").all_inner_texts() == ["---------", running.label]

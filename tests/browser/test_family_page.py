@@ -1,7 +1,7 @@
 """The family's page and its sub-pages in a real browser, at a desk (1366 px) and on a phone (390 × 844): the
 members table fits with its edit links, the page never scrolls sideways, the monthly hours fold into one line
 per year that opens, a step that cannot be taken yet is a disabled button that says why, and the team form
-fills the role from the operator's profile. axe finds no serious violation in any of these states."""
+fills the role from the operator's profile. axe finds no violation in any of these states."""
 
 import datetime
 from decimal import Decimal
@@ -64,7 +64,7 @@ def page_overflow(page) -> int:
 
 
 def test_the_family_page_at_a_desk_shows_every_members_edit_link(
-    world, family_on_its_path, page, live_server, login, axe_serious_violations
+    world, family_on_its_path, page, live_server, login, axe_violations
 ):
     family = family_on_its_path
     page.set_viewport_size(DESK)
@@ -80,11 +80,11 @@ def test_the_family_page_at_a_desk_shows_every_members_edit_link(
         assert box["x"] + box["width"] <= DESK["width"]
         assert edits.nth(i).is_visible()
     assert page_overflow(page) <= 0
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_monthly_hours_fold_into_one_line_per_year_that_opens(
-    world, family_on_its_path, page, live_server, login, axe_serious_violations
+    world, family_on_its_path, page, live_server, login, axe_violations
 ):
     family = family_on_its_path
     page.set_viewport_size(DESK)
@@ -107,11 +107,11 @@ def test_the_monthly_hours_fold_into_one_line_per_year_that_opens(
     assert months.last.inner_text().startswith("Gennaio 2026")
     # The diary is no longer pushed far below: it starts within the second screen.
     assert page.locator("#notes-title").bounding_box()["y"] < 2 * DESK["height"]
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_family_page_and_its_sub_pages_on_a_phone_do_not_scroll_sideways(
-    world, family_on_its_path, page, live_server, login, axe_serious_violations
+    world, family_on_its_path, page, live_server, login, axe_violations
 ):
     family = family_on_its_path
     page.set_viewport_size(PHONE)
@@ -127,15 +127,15 @@ def test_the_family_page_and_its_sub_pages_on_a_phone_do_not_scroll_sideways(
     assert page.get_by_text(SCHOOL + ", 3ª B").first.is_visible()
     page.locator(".timeline-years summary").first.click()
     assert page_overflow(page) <= 0
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
     for sub_page in ("equipe/", "valutazioni/", "progetto/"):
         page.goto(f"{base}/{sub_page}")
         assert page_overflow(page) <= 0, sub_page
-        assert axe_serious_violations(page) == [], sub_page
+        assert axe_violations(page) == [], sub_page
 
 
 def test_a_step_not_yet_possible_is_a_disabled_button_that_says_why(
-    world, family_on_its_path, page, live_server, login, axe_serious_violations
+    world, family_on_its_path, page, live_server, login, axe_violations
 ):
     family = family_on_its_path
     family.plans.get().objectives.order_by("pk").last().delete()  # one objective left to verify at T1
@@ -148,11 +148,11 @@ def test_a_step_not_yet_possible_is_a_disabled_button_that_says_why(
     assert "la verifica T1 di 1 obiettivo" in reason.inner_text()
     # A step with nothing missing stays open: suspending asks for its reason.
     assert page.locator("summary", has_text="Sospendi").is_visible()
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_choosing_an_operator_fills_the_role_from_the_profile(
-    world, family_on_its_path, page, live_server, login, axe_serious_violations
+    world, family_on_its_path, page, live_server, login, axe_violations
 ):
     family = family_on_its_path
     psicologa = f.make_user(
@@ -173,11 +173,11 @@ def test_choosing_an_operator_fills_the_role_from_the_profile(
     page.get_by_role("button", name="Salva").click()
     page.wait_for_load_state()
     assert family.team.get(user=psicologa).role == "Psicologo"
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_an_ended_familys_assessment_reads_without_a_way_to_change_it(
-    world, family, advance, page, live_server, login, axe_serious_violations
+    world, family, advance, page, live_server, login, axe_violations
 ):
     family = advance(family, State.CONCLUSA)
     world.users.operatore.set_password(PASSWORD)
@@ -190,13 +190,13 @@ def test_an_ended_familys_assessment_reads_without_a_way_to_change_it(
     ratings = page.locator("select[name^=rating_]")
     assert ratings.count() > 0 and all(ratings.nth(i).is_disabled() for i in range(ratings.count()))
     assert page.get_by_role("button", name="Salva la valutazione").count() == 0
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
     page.set_viewport_size(PHONE)
     assert page_overflow(page) <= 0
 
 
 def test_an_operator_and_an_external_person_together_are_refused_on_the_field(
-    world, family_on_its_path, page, live_server, login, axe_serious_violations
+    world, family_on_its_path, page, live_server, login, axe_violations
 ):
     family = family_on_its_path
     login("assistente", PASSWORD)
@@ -207,4 +207,4 @@ def test_an_operator_and_an_external_person_together_are_refused_on_the_field(
     page.wait_for_load_state()
     assert page.get_by_text("Indica una sola persona: hai già scelto un operatore.").is_visible()
     assert "team_member_is_one_kind" not in page.content()
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []

@@ -35,7 +35,7 @@ def transition(page, label):
     page.wait_for_load_state()
 
 
-def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_server, login, axe_serious_violations):
+def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_server, login, axe_violations):
     users = world.users
     psicologo = f.make_user(world.ambito, Role.OPERATORE, world.coop, username="psicologo", profile=Profile.PSICOLOGO)
     for user in (users.case_manager, users.operatore, users.coordinatore):
@@ -48,7 +48,7 @@ def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_se
 
     login("assistente", PASSWORD)
     page.goto(f"{base}/famiglie/")
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Registra una segnalazione").click()
 
     # Referral of a family with two children.
@@ -79,7 +79,7 @@ def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_se
     family = Family.objects.get()
     assert page.url == f"{base}/famiglie/{family.pk}/"
     assert page.get_by_text(f"Segnalazione registrata: famiglia {family.code}").is_visible()
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
     # Pre-assessment.
     transition(page, "Avvia il pre-assessment")
@@ -141,7 +141,7 @@ def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_se
     page.fill("#id_shared_on", iso(t0 + datetime.timedelta(days=4)))
     page.get_by_role("button", name="Registra la condivisione").click()
     page.wait_for_load_state()
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
     page.goto(f"{base}/famiglie/{family.pk}/")
     transition(page, "Avvia il percorso")
     assert Family.objects.get().state == State.IN_CORSO
@@ -162,7 +162,7 @@ def test_assistente_takes_a_family_from_referral_to_closure(world, page, live_se
     page.goto(f"{base}/famiglie/{family.pk}/valutazioni/T2/")
     fill_assessment(page, t2)
     page.goto(f"{base}/famiglie/{family.pk}/valutazioni/")
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
     page.goto(f"{base}/famiglie/{family.pk}/progetto/obiettivi/{objective.pk}/verifica/T2/")
     page.fill("#id_date", iso(t2))
     page.select_option("#id_outcome", "raggiunto")

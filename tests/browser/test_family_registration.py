@@ -1,6 +1,6 @@
 """Registering a family in a real browser (issue 14 §2): the error summary takes the focus and leads to the
 field in error, members are added and removed one block at a time, and a codice fiscale already registered
-in the ambito is warned about; axe finds nothing serious in either state."""
+in the ambito is warned about; axe finds no violation in either state."""
 
 import datetime
 
@@ -48,12 +48,12 @@ def submit(page):
 
 
 def test_an_error_in_a_member_block_is_summarised_at_the_top_with_the_focus_on_it(
-    world, page, live_server, login, axe_serious_violations
+    world, page, live_server, login, axe_violations
 ):
     open_referral(page, live_server, login, world)
     assert page.input_value("#id_referral-date") == timezone.localdate().isoformat()
     assert page.locator("[data-member-block]:visible").count() == 1
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
     fill_family(page, world)
     fill_member(page, 0, "figura_genitoriale", "Ada", "Esempio", datetime.date(1985, 4, 2), "F")
@@ -72,14 +72,14 @@ def test_an_error_in_a_member_block_is_summarised_at_the_top_with_the_focus_on_i
     assert summary.is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert "Componente 2 — Codice fiscale: Il codice fiscale non è valido" in summary.inner_text()
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
     summary.get_by_role("link", name="Componente 2 — Codice fiscale", exact=False).click()
     assert page.evaluate("document.activeElement.id") == "id_members-2-codice_fiscale"
     assert not Family.objects.exists()
 
 
 def test_a_codice_fiscale_already_in_the_ambito_is_warned_about_and_confirmed_with_a_reason(
-    world, page, live_server, login, axe_serious_violations
+    world, page, live_server, login, axe_violations
 ):
     existing = f.make_family(world)
     first, last, birth, sex = NIVES
@@ -96,7 +96,7 @@ def test_a_codice_fiscale_already_in_the_ambito_is_warned_about_and_confirmed_wi
     assert f"Questo codice fiscale è già registrato nella famiglia {existing.code}." in block.inner_text()
     assert block.get_by_role("link", name=existing.code).get_attribute("href") == f"/famiglie/{existing.pk}/"
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
     page.check("#id_members-0-confirm_duplicate")
     page.fill("#id_members-0-duplicate_reason", "La madre è segnalata con il nuovo compagno.")

@@ -18,14 +18,14 @@ def test_wrong_password_keeps_the_user_on_the_login_page_with_an_italian_message
     assert page.get_by_text("non sono corretti").is_visible()
 
 
-def test_login_page_has_no_serious_accessibility_violations(db, page, live_server, axe_serious_violations):
+def test_login_page_has_no_accessibility_violation(db, page, live_server, axe_violations):
     page.goto(f"{live_server.url}/accounts/login/")
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
-def test_dashboard_has_no_serious_accessibility_violations(world, page, login, axe_serious_violations):
+def test_dashboard_has_no_accessibility_violation(world, page, login, axe_violations):
     user = world.users.case_manager
     user.set_password(PASSWORD)
     user.save()
     login("assistente", PASSWORD)
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []

@@ -14,7 +14,7 @@ PASSWORD = "una-password-di-prova-2026"
 
 
 def test_udp_creates_a_survey_prints_links_and_reads_an_anonymous_answer(
-    world, browser, page, live_server, login, axe_serious_violations
+    world, browser, page, live_server, login, axe_violations
 ):
     udp = world.users.ufficio_piano
     udp.set_password(PASSWORD)
@@ -49,7 +49,7 @@ def test_udp_creates_a_survey_prints_links_and_reads_an_anonymous_answer(
     anonymous = visitor.new_page()
     anonymous.goto(link_url)
     assert anonymous.get_by_role("heading", name="Soddisfazione delle famiglie").is_visible()
-    assert axe_serious_violations(anonymous) == []
+    assert axe_violations(anonymous) == []
     anonymous.get_by_role("group", name="1. Mi sono sentito ascoltato.").get_by_label("5 · del tutto d'accordo").check()
     anonymous.get_by_role("group", name="2. Consiglierei il percorso.").get_by_label("4 · abbastanza d'accordo").check()
     anonymous.get_by_label("Vuoi aggiungere un commento? (facoltativo)").fill("Grazie per l'aiuto.")
@@ -70,4 +70,4 @@ def test_udp_creates_a_survey_prints_links_and_reads_an_anonymous_answer(
     first_row = page.get_by_role("row", name="1. Mi sono sentito ascoltato.")
     assert "5,00" in first_row.inner_text()
     assert "4,50" in page.content()  # the overall mean of 5 and 4
-    assert axe_serious_violations(page) == []
+    assert axe_violations(page) == []
