@@ -369,8 +369,13 @@ def _timesheet_context(timesheet: Timesheet) -> dict:
     for e in entries:
         by_day[e.date] += e.minutes
     long = dict(long_days(by_day))
+    # What the charged hours are called: PNRR-eligible on a PNRR project, charged to the project on one funded
+    # otherwise (the LEPS follow-on), so that a non-PNRR month never reads "PNRR: sì".
+    pnrr = timesheet.project is not None and timesheet.project.is_pnrr
     return {
         "timesheet": timesheet,
+        "charged_header": _("Rendicontabile PNRR") if pnrr else _("Imputata al progetto"),
+        "charged_total": _("rendicontabili PNRR") if pnrr else _("imputate al progetto"),
         "entries": [
             {
                 "entry": e,

@@ -161,3 +161,20 @@ def test_hours_within_the_project_are_charged_as_before(world, sedt):
     with freeze_time("2026-12-02"):
         entry = set_hours(world, sedt.family, BEFORE)
     assert entry.timesheet.project == world.project and entry.eligible
+
+
+def test_the_timesheet_names_the_charged_hours_by_the_projects_funding(world, sedt, client_for):
+    """A month of the PNRR project reads "Rendicontabile PNRR"; a month of the LEPS follow-on never says PNRR."""
+    conclude(world)
+    project = follow_on(world)
+    family_services.families_take_over(implementation=project.implementations.get(), by=world.users.ufficio_piano)
+    before, after = (
+        services.time_entry_set(user=world.users.operatore, day=day, activity="coordinamento", minutes=120)
+        for day in (BEFORE, AFTER)
+    )
+    client = client_for(world.users.operatore)
+    pnrr = client.get(before.timesheet.get_absolute_url()).content.decode()
+    leps = client.get(after.timesheet.get_absolute_url()).content.decode()
+    assert '<th scope="col">Rendicontabile PNRR</th>' in pnrr and "di cui rendicontabili PNRR: 2:00" in pnrr
+    assert '<th scope="col">Imputata al progetto</th>' in leps and "di cui imputate al progetto: 2:00" in leps
+    assert "PNRR" not in leps.split("<main", 1)[1].split("</main>")[0]
