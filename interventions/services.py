@@ -70,8 +70,8 @@ def project_concluded_message(project: Project, day: datetime.date) -> str:
 
 def _check_project_takes_hours(family: Family, day: datetime.date) -> Project | None:
     """A family of a concluded project takes no hours after the conclusion (until it is carried over). Returns
-    the family's project (None for a family in no implementation)."""
-    project = Project.objects.filter(implementations__families=family.pk).first()
+    the family's project (None for a family in no implementation); read it with the family."""
+    project = family.implementation.project if family.implementation_id else None
     if project is not None and not project.takes_hours_on(day):
         raise HoursRefused(project_concluded_message(project, day))
     return project
@@ -141,9 +141,15 @@ def time_entry_set(
         raise HoursRefused(_("Le ore di un giorno vanno da 0 a 24."))
     _check_day(user, day)
     if activity in FAMILY_ACTIVITIES:
-        if family is None or not families_for_hours(user, day).filter(pk=family.pk).exists():
+        # The family, if the user may record hours for it, read with its project (one query).
+        allowed = (
+            families_for_hours(user, day).filter(pk=family.pk).select_related("implementation__project").first()
+            if family is not None
+            else None
+        )
+        if allowed is None:
             raise HoursRefused(_("Puoi registrare ore solo per le famiglie a cui sei assegnato."))
-        family_project = _check_project_takes_hours(family, day)
+        family_project = _check_project_takes_hours(allowed, day)
         group = None
     elif activity == Activity.GRUPPO:
         if group is None or not groups_for_hours(user).filter(pk=group.pk).exists():
@@ -189,16 +195,21 @@ def time_entry_set(
             charged = hours_charged_to_project(
                 timesheet=timesheet, day=day, family=family, family_project=family_project
             )
-            entry, _created = TimeEntry.objects.update_or_create(
-                **key,
-                defaults={
-                    "timesheet": timesheet,
-                    "minutes": minutes,
-                    "intervention": intervention,
-                    "note": note,
-                    "eligible": charged and (intervention is None or not intervention.type.child_protection),
-                },
-            )
+            values = {
+                "timesheet": timesheet,
+                "minutes": minutes,
+                "intervention": intervention,
+                "note": note,
+                "eligible": charged and (intervention is None or not intervention.type.child_protection),
+            }
+            # The cell's row was read under the lock above: updated in place, or created.
+            if current is None:
+                entry = TimeEntry.objects.create(**key, **values)
+            else:
+                for name, value in values.items():
+                    setattr(current, name, value)
+                current.save(update_fields=[*values, "updated_at"])
+                entry = current
     except IntegrityError as error:
         if not _is_day_ceiling(error):
             raise

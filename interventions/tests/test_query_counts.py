@@ -50,8 +50,8 @@ def test_query_count_does_not_grow_with_families(world, client_for, count_querie
     one = count_queries(lambda: client.get(url))
     add_sedt_families(world, 29, advance)
     thirty = count_queries(lambda: client.get(url))
-    # 13: the family page also looks up the SEDT educators without the programme's MOOC (one query).
-    assert one == thirty <= 13
+    # The page budget is 12; the family page also looks up the SEDT educators without the programme's MOOC (13).
+    assert one == thirty <= (13 if name == "family" else 12)
 
 
 @pytest.fixture
