@@ -75,7 +75,7 @@ class TransitionRefused(Exception):
 # --- Guards: each returns the list of what is still missing (empty when the step may be taken) ---------
 
 
-def _needs_minor(family: Family) -> list[str]:
+def _needs_minor(family: Family, on: datetime.date | None = None) -> list[str]:
     if not family.members.filter(kind=Member.Kind.MINORE).exists():
         return [_("almeno un minore tra i componenti della famiglia")]
     return []
@@ -85,7 +85,7 @@ def _valid_consent(family: Family, kind: str) -> bool:
     return family.consents.filter(kind=kind, revoked_on__isnull=True).exists()
 
 
-def guard_include(family: Family) -> list[str]:
+def guard_include(family: Family, on: datetime.date | None = None) -> list[str]:
     missing = []
     preassessment = Preassessment.objects.filter(family=family).first()
     if preassessment is None:
@@ -100,14 +100,23 @@ def guard_include(family: Family) -> list[str]:
         missing.append(_("l'implementazione a cui assegnare la famiglia"))
     elif family.implementation.project.is_concluded:
         missing.append(_("un'implementazione di un progetto non concluso"))
+    elif family.implementation.has_ended_on(on or timezone.localdate()):
+        implementation = family.implementation
+        missing.append(
+            _("un'implementazione non terminata (%(name)s è terminata il %(day)s)")
+            % {
+                "name": implementation,
+                "day": f"{min(implementation.end_date, implementation.project.end_date):%d/%m/%Y}",
+            }
+        )
     return missing
 
 
-def guard_exclude(family: Family) -> list[str]:
+def guard_exclude(family: Family, on: datetime.date | None = None) -> list[str]:
     return [] if Preassessment.objects.filter(family=family).exists() else [_("il pre-assessment")]
 
 
-def guard_start_t0(family: Family) -> list[str]:
+def guard_start_t0(family: Family, on: datetime.date | None = None) -> list[str]:
     team = list(family.team.all())
     missing = []
     if not any(m.user_id == family.case_manager_id for m in team):
@@ -123,7 +132,7 @@ def _complete_assessment(family: Family, time_point: str) -> bool:
     return family.assessments.filter(time_point=time_point, is_complete=True).exists()
 
 
-def guard_start_path(family: Family) -> list[str]:
+def guard_start_path(family: Family, on: datetime.date | None = None) -> list[str]:
     missing = []
     if not _complete_assessment(family, TimePoint.T0):
         missing.append(_("la valutazione T0 completa (tutte le sottodimensioni valutate)"))
@@ -145,7 +154,7 @@ def _objectives_without_verification(family: Family, time_point: str) -> int:
     return plan.objectives.exclude(verifications__time_point=time_point).count()
 
 
-def guard_start_t2(family: Family) -> list[str]:
+def guard_start_t2(family: Family, on: datetime.date | None = None) -> list[str]:
     missing = []
     if not _complete_assessment(family, TimePoint.T1):
         missing.append(_("la valutazione T1 completa"))
@@ -158,7 +167,7 @@ def guard_start_t2(family: Family) -> list[str]:
     return missing
 
 
-def guard_close(family: Family) -> list[str]:
+def guard_close(family: Family, on: datetime.date | None = None) -> list[str]:
     missing = []
     if not _complete_assessment(family, TimePoint.T2):
         missing.append(_("la valutazione T2 completa"))
@@ -184,7 +193,7 @@ def sdq_children_missing_t2(family: Family) -> list[Member]:
     )
 
 
-def no_guard(family: Family) -> list[str]:
+def no_guard(family: Family, on: datetime.date | None = None) -> list[str]:
     return []
 
 
@@ -194,7 +203,8 @@ class Transition:
     label: str
     sources: tuple[str, ...]
     target: str | None  # None: back to the state the family left (resume)
-    guard: Callable[[Family], list[str]] = no_guard
+    # What the transition still needs, were it dated `on` (today when None).
+    guard: Callable[..., list[str]] = no_guard
     needs_reason: bool = False
     style: str = "primary"
     description: str = field(default="", compare=False)
@@ -284,7 +294,7 @@ def _transition(
             raise TransitionRefused(
                 [_("lo stato giusto: la famiglia è «%(state)s»") % {"state": locked.get_state_display()}]
             )
-        missing = transition.guard(locked)
+        missing = transition.guard(locked, on)
         if on > timezone.localdate():
             missing.append(_("una data non futura"))
         last = locked.transitions.order_by("-effective_on").values_list("effective_on", flat=True).first()
@@ -422,6 +432,16 @@ def member_add(*, member: Member, by: User, duplicate: DuplicateConfirmed | None
                 by=by,
             )
     return member
+
+
+def duplicate_review(*, confirmation: DuplicateConfirmation, by: User) -> DuplicateConfirmation:
+    """The Referente di Ambito has checked a codice fiscale registered twice: it leaves the list to review.
+    Reviewing one already reviewed changes nothing (a second click, or two people at once)."""
+    DuplicateConfirmation.objects.filter(pk=confirmation.pk, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now(), reviewed_by=by
+    )
+    confirmation.refresh_from_db()
+    return confirmation
 
 
 def family_refer(

@@ -7,6 +7,7 @@ app_name = "families"
 urlpatterns = [
     path("", views.family_list, name="family-list"),
     path("nuova/", views.family_create, name="family-create"),
+    path("codici-fiscali-ripetuti/", views.duplicate_list, name="duplicate-list"),
     path("<int:pk>/", views.family_detail, name="family-detail"),
     path("<int:pk>/modifica/", views.family_edit, name="family-edit"),
     path("<int:pk>/registro/", views.family_audit, name="family-audit"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from equipes.models import Role
 from equipes.project_rules import missing_mooc_warning
 from pippi_portal import shortcuts
 from pippi_portal.idempotency import once_per_submission
@@ -39,11 +40,12 @@ from .models import (
     ENDED_STATES,
     AccessLog,
     Closure,
+    DuplicateConfirmation,
     Family,
     Member,
     Preassessment,
 )
-from .pseudonymisation import FamilyView, family_redactor, labels_of, member_views, team_views
+from .pseudonymisation import FamilyView, ambito_redactor, family_redactor, labels_of, member_views, team_views
 from .rules import ended_path_notice, ended_path_refusal
 from .selectors import (
     diary_notes_for,
@@ -446,3 +448,32 @@ def note_create(request, pk: int):
         messages.success(request, _("Nota aggiunta al diario."))
         return redirect(family)
     return form_page(request, family, form, _("Nuova nota di diario"))
+
+
+@require_http_methods(["GET", "POST"])
+def duplicate_list(request):
+    """The codici fiscali registered again after a confirmation, for the Referente di Ambito to check: the two
+    families' codes, who confirmed and why (the names in the reason hidden, as on every page of the role)."""
+    user = request.user
+    if user.role != Role.COORDINATORE:
+        raise PermissionDenied(
+            _("Le conferme di codici fiscali già registrati sono verificate dal Referente di Ambito.")
+        )
+    to_review = DuplicateConfirmation.objects.to_review_by(user)
+    if request.method == "POST":
+        raw = request.POST.get("conferma", "")
+        confirmation = to_review.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) <= 9 else None
+        if confirmation is None:
+            messages.info(request, _("La conferma era già stata verificata."))
+        else:
+            services.duplicate_review(confirmation=confirmation, by=user)
+            messages.success(
+                request, _("Conferma %(family)s segnata come verificata.") % {"family": confirmation.family.code}
+            )
+        return redirect("families:duplicate-list")
+    redactor = ambito_redactor(user)
+    rows = [
+        {"confirmation": c, "reason": redactor(c.reason)}
+        for c in to_review.select_related("family", "existing_family", "by").order_by("at", "pk")
+    ]
+    return render(request, "families/duplicate_list.html", {"rows": rows})

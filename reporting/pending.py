@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from equipes.models import Role, User
-from families.models import Family
+from families.models import DuplicateConfirmation, Family
 from interventions.models import Timesheet
 from pippi_portal.queries import count_each
 
@@ -63,6 +63,8 @@ def pending_work(user: User, *, deadlines: list[Family] | None, today: datetime.
         if user.role == Role.CASE_MANAGER:
             families = families.filter(case_manager=user)
         querysets["plans"] = families.plans_to_verify()
+    if user.role == Role.COORDINATORE:
+        querysets["duplicates"] = DuplicateConfirmation.objects.to_review_by(user)
     counts = count_each(querysets)
 
     items: list[PendingItem] = []
@@ -79,6 +81,12 @@ def pending_work(user: User, *, deadlines: list[Family] | None, today: datetime.
         n = counts["plans"]
         text = ngettext("Progetto Quadro con obiettivi da verificare", "Progetti Quadro con obiettivi da verificare", n)
         items.append(PendingItem(n, text, _families_url(user, to_verify="on")))
+    if counts.get("duplicates"):
+        n = counts["duplicates"]
+        text = ngettext(
+            "codice fiscale registrato due volte da verificare", "codici fiscali registrati due volte da verificare", n
+        )
+        items.append(PendingItem(n, text, _url("families:duplicate-list")))
     if counts.get("timesheets"):
         n = counts["timesheets"]
         text = ngettext("foglio ore da validare", "fogli ore da validare", n)

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from equipes.models import Role
+
 from .assessments import Assessment, AssessmentRating, SDQScore
 from .family import Family, FamilyScopedQuerySet, Member, State
 from .plan import Action, Objective, ProgettoQuadro, Verification
@@ -75,6 +77,14 @@ class ProjectTakeover(models.Model):
         return f"{self.family_id}: {self.from_implementation_id} → {self.to_implementation_id}"
 
 
+class DuplicateConfirmationQuerySet(FamilyScopedQuerySet):
+    def to_review_by(self, user):
+        """The confirmations the Referente di Ambito has still to check, in the families it sees."""
+        if user.role != Role.COORDINATORE:
+            return self.none()
+        return self.visible_to(user).filter(reviewed_at__isnull=True)
+
+
 class DuplicateConfirmation(models.Model):
     """A member registered although their codice fiscale was already in another family of the same ambito:
     who confirmed it, when, why, and which family already had it (issue 14 §2). The existing family is
@@ -88,8 +98,14 @@ class DuplicateConfirmation(models.Model):
     reason = models.TextField(_("motivo"))
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The Referente di Ambito's follow-up: the two registrations checked (same person in two families, or a
+    # mistake corrected), so that the confirmation leaves the list of those to review.
+    reviewed_at = models.DateTimeField(_("verificata il"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
-    objects = FamilyScopedQuerySet.as_manager()
+    objects = DuplicateConfirmationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("conferma di codice fiscale già registrato")

@@ -144,3 +144,48 @@ def test_a_family_cannot_be_moved_into_another_ended_implementation(world):
     )
     assert not form.is_valid()
     assert "P.I.P.P.I. 11 è terminata il 31/05/2026" in form.errors["implementation"][0]
+
+
+def test_inclusion_into_an_ended_implementation_is_refused_and_the_button_says_why(
+    world, advance, client_for, signed_pdf
+):
+    from django.core.files.base import ContentFile
+
+    from families import services
+    from families.models import Consent, Preassessment, State
+
+    family = advance(f.make_family(world, referral_date=datetime.date(2026, 5, 4)), State.PREASSESSMENT)
+    advance(family, State.INCLUSA, t0=datetime.date(2026, 5, 25))  # dated before the end: accepted
+    family.refresh_from_db()
+    assert family.state == State.INCLUSA
+
+    late = advance(f.make_family(world, referral_date=datetime.date(2026, 5, 4)), State.PREASSESSMENT)
+    services.preassessment_save(
+        family=late,
+        preassessment=Preassessment(
+            date=datetime.date(2026, 11, 30),
+            orientation=Preassessment.Orientation.INCLUDE,
+            motivation="Famiglia motivata.",
+        ),
+        concerns={},
+        by=world.users.case_manager,
+    )
+    parent = late.members.first()
+    for kind in (Consent.Kind.PRIVACY, Consent.Kind.ADESIONE):
+        consent = Consent(family=late, kind=kind, signed_on=datetime.date(2026, 11, 30), signed_by=parent)
+        consent.file.save("consenso.pdf", ContentFile(signed_pdf), save=True)
+    why = "un'implementazione non terminata (P.I.P.P.I. 11 è terminata il 31/05/2026)"
+    assert services.guard_include(late) == [why]
+    with pytest.raises(services.TransitionRefused, match="non terminata"):
+        services.family_include(family=late, by=world.users.case_manager)
+
+    page = client_for(world.users.case_manager).get(late.get_absolute_url()).content.decode()
+    assert why.replace("'", "&#x27;") in page
+    late.refresh_from_db()
+    assert late.state == State.PREASSESSMENT
+
+    late.implementation = f.running_implementation(world.ambito)
+    late.save()
+    services.family_include(family=late, by=world.users.case_manager)
+    late.refresh_from_db()
+    assert late.state == State.INCLUSA

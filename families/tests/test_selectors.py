@@ -103,8 +103,12 @@ def families_by_deadline(world, advance) -> tuple[Family, Family, Family]:
     upcoming = advance(
         f.make_family(world, referral_date=t0_soon - datetime.timedelta(days=60)), State.IN_CORSO, t0=t0_soon
     )
-    later = advance(
-        f.make_family(world, referral_date=today - datetime.timedelta(days=60)),
+    later = advance(  # referred after the world's implementation ended (31/05/2026): on a running one
+        f.make_family(
+            world,
+            referral_date=today - datetime.timedelta(days=60),
+            implementation=f.running_implementation(world.ambito),
+        ),
         State.IN_CORSO,
         t0=today - datetime.timedelta(days=20),
     )

@@ -109,7 +109,9 @@ def test_inclusion_needs_the_privacy_notice(in_preassessment, consent):
     family = in_preassessment
     preassessment(family, family.case_manager)
     consent(family, Consent.Kind.ADESIONE)
-    error = refused(lambda: services.family_include(family=family, by=family.case_manager), "privacy")
+    error = refused(
+        lambda: services.family_include(family=family, by=family.case_manager, on=datetime.date(2024, 1, 26)), "privacy"
+    )
     assert len(error.missing) == 1
 
 
@@ -117,7 +119,10 @@ def test_inclusion_needs_the_adhesion(in_preassessment, consent):
     family = in_preassessment
     preassessment(family, family.case_manager)
     consent(family, Consent.Kind.PRIVACY)
-    error = refused(lambda: services.family_include(family=family, by=family.case_manager), "adesione")
+    error = refused(
+        lambda: services.family_include(family=family, by=family.case_manager, on=datetime.date(2024, 1, 26)),
+        "adesione",
+    )
     assert len(error.missing) == 1
 
 

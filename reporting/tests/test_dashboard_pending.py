@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from equipes.models import Project
 from families import services as family_services
-from families.models import Family, Member, State, TimePoint
+from families.models import DuplicateConfirmation, Family, Member, State, TimePoint
 from families.tests.test_selectors import families_by_deadline
 from interventions import services as hours_services
 from interventions.models import Timesheet
@@ -153,8 +154,8 @@ def test_a_colleagues_overdue_family_is_not_the_case_managers_deadline(world, cl
 
 def test_the_projects_deadline_window_decides_what_is_due(world, client_for, advance):
     families_by_deadline(world, advance)
-    world.project.deadline_window_days = 400
-    world.project.save(update_fields=["deadline_window_days"])
+    # The window is each project's: the world's, and the running one of the family referred after it ended.
+    Project.objects.filter(ambito=world.ambito).update(deadline_window_days=400)
     assert pending_of(client_for(world.users.coordinatore))["valutazioni T1/T2 in scadenza"][0] == 2
 
 
@@ -287,6 +288,10 @@ def add_pending(world, advance, n, start):
         returned = survey_report_sent(world, referent, title=f"Questionario rimandato {i}")
         services.survey_report_back_to_draft(report=returned, by=udp)
         on_path(world, advance, State.VALUTAZIONE_T2)
+        twice = f.make_family(world)
+        DuplicateConfirmation.objects.create(
+            family=twice, member=twice.members.first(), existing_family=twice, reason="Prova", by=udp
+        )
 
 
 @pytest.mark.parametrize("role", ["ufficio_piano", "coordinatore", "case_manager", "operatore", "referente_ente"])
