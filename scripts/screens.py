@@ -102,8 +102,12 @@ def shoot(base: str, shots: list[tuple[str, str, str]], out: Path) -> list[Path]
 
     written = []
     with sync_playwright() as playwright:
+        # Chromium on Linux takes its language (and the date inputs' gg/mm/aaaa) from LANGUAGE, with the Italian
+        # strings of the chromium-l10n package; --lang alone leaves the inputs in the American order.
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--lang=it-IT"]
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--lang=it-IT"],
+            env={**os.environ, "LANGUAGE": "it", "LANG": "it_IT.UTF-8"},
         )
         try:
             for width, height in VIEWPORTS.items():
