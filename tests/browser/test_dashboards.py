@@ -59,3 +59,33 @@ def test_each_roles_dashboard_lists_its_pending_work(world, advance, page, login
     page.wait_for_load_state()
     if heading:
         assert page.get_by_role("heading", name=heading, exact=True).first.is_visible()
+
+
+def test_the_referente_di_ambito_checks_a_codice_fiscale_registered_twice(world, page, login, axe_violations):
+    from families.models import DuplicateConfirmation
+    from tests import factories as f
+
+    existing, family = f.make_family(world), f.make_family(world)
+    DuplicateConfirmation.objects.create(
+        family=family,
+        member=family.members.first(),
+        existing_family=existing,
+        reason="Stessa bambina, affido condiviso tra i due nuclei.",
+        by=world.users.case_manager,
+    )
+    world.users.coordinatore.set_password(PASSWORD)
+    world.users.coordinatore.save()
+    login("coordinatore", PASSWORD)
+    page.get_by_role("region", name="Da fare").get_by_role(
+        "link", name="codice fiscale registrato due volte da verificare"
+    ).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Codici fiscali registrati due volte").is_visible()
+    row = page.get_by_role("row", name=family.code)
+    assert existing.code in row.inner_text() and "affido condiviso" in row.inner_text()
+    assert axe_violations(page) == []
+    row.get_by_role("button", name="Segna come verificata").click()
+    page.wait_for_load_state()
+    assert page.get_by_text(f"Conferma {family.code} segnata come verificata.").is_visible()
+    assert page.get_by_text("Nessuna conferma da verificare.").is_visible()
+    assert axe_violations(page) == []
