@@ -179,6 +179,7 @@ LABELS = {
 LABELS_UNDER = {
     ("ambiti", "rows"): "per ambito",
     ("complaints", "closed"): "Chiusi",
+    ("cost_items", "amount"): "Importo (€)",
     ("sdq_total_difficulties", "children"): "Bambini con T2",
     ("rows", "children"): "Bambini",
     ("totals", "children"): "Bambini",
