@@ -148,10 +148,10 @@ SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """An XLSX workbook with one sheet per `Sheet`: the header in bold and frozen (it stays in view while
-    scrolling), the columns at their widths, then the rows with every text cell neutralised; numbers, dates
-    and percentages are typed cells in Italian formats, text is always a text cell (never a formula or an
-    error code)."""
+    """An XLSX workbook with one sheet per `Sheet`: the header in bold, frozen (it stays in view while
+    scrolling) and with filters, the columns at their widths, then the rows with every text cell neutralised;
+    numbers, dates and percentages are typed cells in Italian formats, text is always a text cell (never a
+    formula or an error code)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     titles: set[str] = set()
@@ -166,6 +166,9 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
             worksheet.column_dimensions[get_column_letter(index)].width = column.width
         for row in sheet.rows:
             worksheet.append([_cell(worksheet, value) for value in row])
+        if sheet.columns:
+            # The header's filter buttons: an office narrows a section to one indicator or one period.
+            worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{worksheet.max_row}"
     if not workbook.worksheets:
         workbook.create_sheet("Dati")
     buffer = io.BytesIO()

@@ -151,7 +151,7 @@ def test_a_datetime_is_written_in_local_time():
     assert read_csv(csv_bytes(["x"], [[moment]]))[1] == ["01/07/2024 00:15"]
 
 
-def test_each_sheet_has_its_bold_frozen_header_and_its_column_widths():
+def test_each_sheet_has_its_bold_frozen_header_with_filters_and_its_column_widths():
     book = read_xlsx(
         [
             Sheet("Copertina", [Column("Indicatore", 40), Column("Valore", 18)], [["CUP", "B24H22000190001"]]),
@@ -162,6 +162,7 @@ def test_each_sheet_has_its_bold_frozen_header_and_its_column_widths():
     first, second = book.worksheets
     assert [c.value for c in first[1]] == ["Indicatore", "Valore"] and all(c.font.bold for c in first[1])
     assert (first.freeze_panes, second.freeze_panes) == ("A2", "A2")
+    assert (first.auto_filter.ref, second.auto_filter.ref) == ("A1:B2", "A1:A1")
     assert (first.column_dimensions["A"].width, first.column_dimensions["B"].width) == (40, 18)
     assert second.column_dimensions["A"].width == 30
 
