@@ -189,12 +189,7 @@ def report_download(request, pk: int, fmt: str):
     if fmt == "csv":
         return _download(run, exports.to_csv(run.snapshot), spreadsheets.CSV_CONTENT_TYPE, "csv")
     if fmt == "xlsx":
-        return _download(
-            run,
-            exports.to_xlsx(run.snapshot, title=run.label),
-            spreadsheets.XLSX_CONTENT_TYPE,
-            "xlsx",
-        )
+        return _download(run, exports.to_xlsx(run.snapshot), spreadsheets.XLSX_CONTENT_TYPE, "xlsx")
     raise Http404
 
 

@@ -81,11 +81,18 @@ def csv_cells(content: bytes) -> list[str]:
 
 
 def is_number(text: str) -> bool:
+    """A figure as the CSV writes it for Italian spreadsheets: "-8,38", "3", "12,5%"."""
     try:
-        float(text)
+        float(text.removesuffix("%").replace(",", "."))
     except ValueError:
         return False
-    return True
+    return "." not in text
+
+
+def xlsx_cells(content: bytes) -> list:
+    """The cells of every sheet of the workbook (one per section of the report)."""
+    sheets = load_workbook(io.BytesIO(content)).worksheets
+    return [cell for sheet in sheets for row in sheet.iter_rows() for cell in row]
 
 
 def neutralised_from(cell: str, texts) -> bool:
@@ -106,16 +113,17 @@ def test_the_csv_neutralises_every_text_that_would_start_a_formula(world, client
     assert world.project.cup in cells
 
 
-def test_the_csv_prints_negative_figures_as_numbers(world, client_for, hostile_run):
+def test_the_csv_prints_negative_figures_as_numbers_with_a_decimal_comma(world, client_for, hostile_run):
     cells = csv_cells(download(client_for(world.users.coordinatore), hostile_run, "csv"))
-    assert "-8.38" in cells and "-5.5" in cells
-    assert "'-8.38" not in cells
+    assert "-8,38" in cells and "-5,5" in cells  # the baseline and the latest value: figures
+    assert "'-8,38" in cells  # the unit, typed as text: neutralised
+    assert "-8.38" not in cells
 
 
 @pytest.mark.parametrize("role", ["coordinatore", "referente_ente"])
 def test_no_xlsx_cell_is_a_formula_and_hostile_texts_are_neutralised(world, client_for, hostile_run, role):
-    sheet = load_workbook(io.BytesIO(download(client_for(getattr(world.users, role)), hostile_run, "xlsx"))).active
-    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    content = download(client_for(getattr(world.users, role)), hostile_run, "xlsx")
+    cells = [cell for cell in xlsx_cells(content) if cell.value is not None]
     assert all(cell.data_type != "f" for cell in cells), [c.value for c in cells if c.data_type == "f"]
     texts = [cell.value for cell in cells if cell.data_type == "s"]
     for text in HOSTILE_READ_FROM_XLSX:
@@ -127,14 +135,14 @@ def test_no_xlsx_cell_is_a_formula_and_hostile_texts_are_neutralised(world, clie
 
 
 def test_xlsx_figures_are_numbers_negative_ones_included(world, client_for, hostile_run):
-    sheet = load_workbook(io.BytesIO(download(client_for(world.users.coordinatore), hostile_run, "xlsx"))).active
-    rows = list(sheet.iter_rows(min_row=2))
+    book = load_workbook(io.BytesIO(download(client_for(world.users.coordinatore), hostile_run, "xlsx")))
+    rows = list(book["Sezione del partner"].iter_rows(min_row=2))
     by_detail = {
-        (row[2].value or "").rsplit(" / ", 1)[-1]: row[4] for row in rows if row[1].value == "impact_indicators"
+        (row[1].value or "").rsplit(" / ", 1)[-1]: row[3] for row in rows if row[0].value == "Indicatori di impatto"
     }
-    for detail, value in [("baseline", -8.38), ("target", -2.0), ("latest_value", -5.5)]:
+    for detail, value in [("Valore di partenza", -8.38), ("Valore atteso", -2.0), ("Ultimo valore", -5.5)]:
         assert (by_detail[detail].data_type, by_detail[detail].value) == ("n", value), detail
-    responses = [row[4] for row in rows if (row[2].value or "").endswith("surveys / responses")]
+    responses = [row[3] for row in rows if (row[1].value or "").endswith("-2+3 / Risposte")]
     assert [(cell.data_type, cell.value) for cell in responses] == [("n", 3)]
 
 
@@ -143,6 +151,5 @@ def test_a_report_of_ordinary_data_has_no_neutralised_cell(world, client_for, ru
     as it is, negative changes of the scores included."""
     client = client_for(world.users.coordinatore)
     assert not [cell for cell in csv_cells(download(client, run, "csv")) if cell.startswith("'")]
-    sheet = load_workbook(io.BytesIO(download(client, run, "xlsx"))).active
-    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    values = [cell.value for cell in xlsx_cells(download(client, run, "xlsx"))]
     assert not [value for value in values if isinstance(value, str) and value.startswith("'")]

@@ -113,13 +113,14 @@ def test_csv_and_xlsx_carry_the_same_figures_and_no_identity(world, client_for, 
     client = client_for(world.users.ufficio_piano)
     csv_response = client.get(reverse("reporting:report-download", args=[run.pk, "csv"]))
     rows = list(csv.reader(io.StringIO(csv_response.getvalue().decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["sezione", "indicatore", "dettaglio", "periodo", "valore"]
-    assert ["Copertina", "cup", "", "", world.project.cup] in rows
-    included = [r for r in rows if r[1] == "families" and r[2].endswith("included")]
-    assert ["semestre", "2"] in [r[3:] for r in included]
+    assert rows[0] == ["Sezione", "Indicatore", "Dettaglio", "Periodo", "Valore"]
+    assert ["Copertina", "CUP", "", "", world.project.cup] in rows
+    included = [r for r in rows if r[1] == "Famiglie" and r[2].endswith("Incluse")]
+    assert ["nel periodo", "2"] in [r[3:] for r in included]
     xlsx = load_workbook(io.BytesIO(client.get(reverse("reporting:report-download", args=[run.pk, "xlsx"])).getvalue()))
-    cells = [[c.value for c in row] for row in xlsx.active.iter_rows()]
-    assert ["Copertina", "cup", "", "", world.project.cup] in [[v or "" for v in row] for row in cells]
+    cells = [[c.value for c in row] for row in xlsx["Copertina"].iter_rows()]
+    assert ["CUP", "", "", world.project.cup] in [[v or "" for v in row] for row in cells]
+    cells += [[c.value for c in row] for sheet in xlsx.worksheets for row in sheet.iter_rows()]
     flat = " ".join(str(v) for row in cells for v in row if v) + " ".join(";".join(r) for r in rows)
     for value in identities():
         assert value not in flat, value
