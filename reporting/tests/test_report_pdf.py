@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
@@ -224,3 +225,13 @@ def test_amounts_and_figures_do_not_wrap_even_in_a_narrow_column():
     lines = page_texts(content)[0].splitlines()
     assert sum(line.strip().endswith("€ 167.742,67") for line in lines) == 2
     assert "167.742,67" in lines and any(line.endswith("€") for line in lines)  # the unprotected one breaks
+
+
+def test_the_commands_pdf_carries_the_json_it_writes(world, tmp_path):
+    """`manage.py semester_report` renders an unsaved run: its PDF embeds the canonical JSON it also writes."""
+    out, data = tmp_path / "report.pdf", tmp_path / "report.json"
+    call_command("semester_report", cup=world.project.cup, semester="2024-S1", out=str(out), json=str(data))
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    (attached,) = reader.attachments["dati-2024-S1-v0.json"]
+    assert attached == data.read_bytes()
+    assert hashlib.sha256(attached).hexdigest() in "\n".join(page_texts(out.read_bytes()))
