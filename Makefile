@@ -34,6 +34,7 @@ help:
 	@echo "make bench    page timings, queries and PDFs at regional scale (docs/benchmarks.md)"
 	@echo "make load     Locust load test against gunicorn on the bench database"
 	@echo "make screens  screenshots of the grid, a family's page and the referral form into docs/screens/"
+	@echo "make screens-report  the pages of the demo's semester report as PNG into docs/screens/ (pdftoppm)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -127,3 +128,11 @@ load: $(STAMP)
 screens: export MFA_REQUIRED ?= false
 screens: $(STAMP)
 	$(WITH_DB) $(PY) scripts/screens.py
+
+# The pages of the demo's semester report as PNG (docs/screens/report-semester-<page>.png): the latest approved
+# semester report rendered again from its snapshot, converted by pdftoppm (Debian's poppler-utils), on the screens
+# database of `make screens`.
+.PHONY: screens-report
+screens-report: export MFA_REQUIRED ?= false
+screens-report: $(STAMP)
+	$(WITH_DB) $(PY) scripts/report_pages.py

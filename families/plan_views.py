@@ -189,9 +189,10 @@ def plan_detail(request, pk: int):
 def plan_print(request, pk: int):
     family = get_family_for(request.user, pk)
     plan = get_plan_for(family)
-    return family_page(
-        request, "families/plan_print.html", family, _plan_context(request, family, plan), AccessLog.Action.PRINT
-    )
+    context = _plan_context(request, family, plan)
+    # The printed plan carries the funding line of the family's project (the EU emblem for a PNRR project).
+    context["project"] = family.implementation.project if family.implementation_id else None
+    return family_page(request, "families/plan_print.html", family, context, AccessLog.Action.PRINT)
 
 
 @require_POST

@@ -24,7 +24,7 @@ from families.selectors import family_rules, get_family_for
 from families.services import record_access, record_accesses
 from pippi_portal.formatting import format_minutes
 from pippi_portal.idempotency import once_per_submission
-from pippi_portal.pdf import render_pdf
+from pippi_portal.pdf import PdfMetadata, render_pdf
 from pippi_portal.shortcuts import download, paginate, require_perm
 from pippi_portal.uploads import protected_file_response
 
@@ -489,7 +489,14 @@ def timesheet_pdf(request, pk: int):
     timesheet = get_timesheet_for(request.user, pk)
     context = _timesheet_context(timesheet)
     context["generated_at"] = timezone.localtime()
-    pdf = render_pdf("interventions/timesheet_pdf.html", context)
+    project = timesheet.project
+    subject = _("Foglio ore di %(user)s, %(month)s") % {"user": timesheet.user, "month": f"{timesheet.month:%m/%Y}"}
+    if project is not None:
+        subject += f" — {project.short_label}"
+    metadata = PdfMetadata(
+        author=str(project.ambito if project is not None else timesheet.user.ambito or ""), subject=subject
+    )
+    pdf = render_pdf("interventions/timesheet_pdf.html", context, metadata=metadata)
     # The PDF names families by code only.
     families = {e["entry"].family_id for e in context["entries"] if e["entry"].family_id}
     record_accesses(request.user, families, request.get_full_path(), AccessLog.Action.PRINT, identities_shown=False)

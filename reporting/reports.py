@@ -18,7 +18,7 @@ from django_tasks import task
 from equipes.models import Project, User
 from families.models import Family
 from families.pseudonymisation import families_redactor
-from pippi_portal.pdf import render_pdf
+from pippi_portal.pdf import PdfAttachment, PdfMetadata, render_pdf
 
 from . import charts, indicators
 from .models import FINAL_REPORT_LABEL, ReportRun
@@ -82,21 +82,52 @@ def title_of(run: ReportRun) -> str:
     return _("Sintesi annuale %(year)s: reclami, soddisfazione, controlli e valutazione") % {"year": run.label}
 
 
+def snapshot_bytes(run: ReportRun) -> bytes:
+    """The frozen figures' bytes as stored (the ones the SHA-256 covers); for an unsaved run (`manage.py
+    semester_report`) the canonical JSON of the snapshot it carries."""
+    if run.snapshot_file:
+        with run.snapshot_file.open("rb") as handle:
+            return handle.read()
+    return canonical_json(run.snapshot)
+
+
+def attachment_name(run: ReportRun) -> str:
+    return f"dati-{run.label}-v{run.version}.json"
+
+
 def pdf_bytes(run: ReportRun) -> bytes:
+    """The report as a tagged PDF/A-3b that carries its own data: the snapshot JSON is embedded as an
+    attachment and the document prints its SHA-256, so an officer can check the figures against the file."""
     snapshot = run.snapshot
+    data = snapshot_bytes(run)
+    title = title_of(run)
+    cover = snapshot.get("cover", {})
     context = {
         "run": run,
         "s": snapshot,
         "kind": run.kind,
         "label": run.label,
-        "title": title_of(run),
+        "title": title,
+        "attachment_name": attachment_name(run),
+        "attachment_sha256": sha256(data),
         "generated_at": timezone.localtime(),
         "mdb_chart": charts.mondo_del_bambino_chart(snapshot) if run.kind != ReportRun.Kind.ANNUAL else "",
         "hours_chart": charts.hours_chart(snapshot) if run.kind != ReportRun.Kind.ANNUAL else "",
         # The report leaves the portal: the Ufficio di Piano's texts go out without the names of the families.
         "redactor": families_redactor(Family.objects.filter(ambito_id__in=run.project.ambito_ids).values("pk")),
     }
-    return render_pdf("reporting/report_pdf.html", context)
+    subject = _("%(title)s — %(project)s") % {"title": title, "project": cover.get("project_title", "")}
+    if cover.get("cup"):
+        subject += f" — CUP {cover['cup']}"
+    keywords = ["P.I.P.P.I.", run.label]
+    if cover.get("funding", "pnrr") == "pnrr":
+        keywords += ["PNRR", cover.get("measure") or "M5C2 I1.1.1", "NextGenerationEU"]
+    if cover.get("cup"):
+        keywords.append(f"CUP {cover['cup']}")
+    metadata = PdfMetadata(author=cover.get("ambito", ""), subject=subject, keywords=tuple(keywords))
+    description = _("Dati congelati della rendicontazione (JSON), impronta SHA-256 %(hash)s") % {"hash": sha256(data)}
+    attachment = PdfAttachment(name=attachment_name(run), content=data, description=description)
+    return render_pdf("reporting/report_pdf.html", context, metadata=metadata, attachments=(attachment,))
 
 
 # --- The background job -----------------------------------------------------------------------------------

@@ -69,3 +69,32 @@ def test_a_template_asking_for_an_outside_resource_does_not_render():
     html = '<html><body><img src="https://example.org/tracker.png"></body></html>'
     with pytest.raises(RefusedResource):
         HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+
+
+def test_the_timesheet_pdf_follows_the_reports_layout_rules(world, client_for, sedt):
+    """Issue 15 §1: the EU emblem and statement with the measure and the CUP, a tagged PDF/A-3b in Italian with its
+    metadata, the draft label until the sheet is validated, and the signature block."""
+    educator = world.users.operatore
+    services.time_entry_set(user=educator, day=SEDT_START, activity="diretta_famiglia", minutes=90, family=sedt.family)
+    sheet = Timesheet.objects.get()
+    url = reverse("interventions:timesheet-pdf", args=[sheet.pk])
+    content = client_for(educator).get(url).getvalue()
+    reader = PdfReader(io.BytesIO(content))
+    text = pdf_text(content)
+    assert "Finanziato dall'Unione europea — NextGenerationEU" in text
+    assert "M5C2 I1.1.1" in text and f"CUP {world.project.cup}" in text
+    assert "BOZZA — non validato" in text
+    assert "Conferme e firme" in text and "Firma dell'operatore" in text and "Firma del responsabile" in text
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "it"
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp
+    info = reader.metadata
+    assert info.title.startswith("Foglio ore") and info.author == str(world.project.ambito)
+    assert world.project.cup in info.subject and info.creation_date is not None
+
+    services.timesheet_confirm(timesheet=sheet, by=educator)
+    services.timesheet_validate(timesheet=sheet, by=world.users.referente_ente)
+    text = pdf_text(client_for(educator).get(url).getvalue())
+    assert "BOZZA" not in text
+    assert f"{world.users.referente_ente}, {world.users.referente_ente.get_role_display()}" in " ".join(text.split())
