@@ -2,11 +2,14 @@
 conclusion, in the service and in the database; after the takeover the hours go to the follow-on by date."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from freezegun import freeze_time
+from pypdf import PdfReader
 
 from equipes import services as project_services
 from equipes.models import FundingSource
@@ -178,3 +181,12 @@ def test_the_timesheet_names_the_charged_hours_by_the_projects_funding(world, se
     assert '<th scope="col">Rendicontabile PNRR</th>' in pnrr and "di cui rendicontabili PNRR: 2:00" in pnrr
     assert '<th scope="col">Imputata al progetto</th>' in leps and "di cui imputate al progetto: 2:00" in leps
     assert "PNRR" not in leps.split("<main", 1)[1].split("</main>")[0]
+
+    def pdf_text(timesheet) -> str:
+        pdf = client.get(reverse("interventions:timesheet-pdf", args=[timesheet.pk])).getvalue()
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "Rendicontabile PNRR" in pdf_text(before.timesheet)
+    leps_pdf = pdf_text(after.timesheet)
+    assert "Imputata al progetto" in leps_pdf and "di cui imputate al progetto: 2:00" in leps_pdf
+    assert "PNRR" not in leps_pdf
