@@ -115,6 +115,7 @@ def family_list(request):
             "filter": family_filter,
             "page": shortcuts.paginate(request, family_filter.qs, request.GET.get("page")),
             "can_add": user.has_perm("families.add_family"),
+            "reviews_duplicates": user.role == Role.COORDINATORE,
         },
     )
 

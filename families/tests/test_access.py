@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "family-list": ("GET", "list"),
     "family-create": ("GET", "create"),
+    "duplicate-list": ("GET", "review_duplicates"),
     "family-detail": ("GET", "view"),
     "family-edit": ("GET", "change"),
     "family-audit": ("GET", "audit"),
@@ -57,7 +58,7 @@ PAGES = {
 CAPABILITIES = {
     "admin": {"list", "view", "change", "contribute", "identities", "comment", "note", "audit"},
     "ufficio_piano": {"list", "view"},
-    "coordinatore": {"list", "view", "comment"},
+    "coordinatore": {"list", "view", "comment", "review_duplicates"},
     # The family's own case manager: the only role besides the admin that sees its register ("audit").
     "case_manager": {"list", "create", "view", "change", "contribute", "identities", "comment", "note", "audit"},
     "operatore": {"list", "view", "contribute", "identities", "note"},
@@ -82,7 +83,7 @@ CAPABILITIES = {
 }
 ASSOCIATED = {"associated_ufficio_piano", "associated_case_manager"}
 # Pages that are not about one family.
-NO_OBJECT = {"family-list", "family-create"}
+NO_OBJECT = {"family-list", "family-create", "duplicate-list"}
 
 
 def url_for(name: str, family) -> str:
