@@ -5,6 +5,7 @@ from collections import Counter
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Implementation
@@ -136,9 +137,10 @@ class YearFilter(admin.SimpleListFilter):
 
 @admin.register(Family)
 class FamilyAdmin(admin.ModelAdmin):
-    # Six columns, short ones: the list fits a 1366 px screen beside the filters (the reunification and the
-    # last change are filters or on the family's page).
-    list_display = ["code", "state", "ambito", "comune", "implementation", "case_manager"]
+    # Five columns that wrap: the list fits a 1366 px screen beside the admin's menu and the filters. The
+    # ambito is written under the comune, the reunification is a filter, the last change is on the family's
+    # page. Columns of foreign keys would not wrap (Django marks them "nowrap"): they are shown through methods.
+    list_display = ["code", "state", "place", "edition", "manager"]
     list_filter = [
         "state",
         "ambito",
@@ -158,6 +160,21 @@ class FamilyAdmin(admin.ModelAdmin):
     raw_id_fields = ["case_manager"]
     inlines = [MemberInline, TeamMemberInline]
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ["families/admin.css"]}
+
+    @admin.display(description=_("comune e ambito"), ordering="comune__name")
+    def place(self, obj):
+        return format_html('{}<br><span class="family-ambito">{}</span>', obj.comune, obj.ambito)
+
+    @admin.display(description=_("implementazione"), ordering="implementation__number")
+    def edition(self, obj) -> str:
+        return str(obj.implementation) if obj.implementation else "-"
+
+    @admin.display(description=_("case manager"), ordering="case_manager__last_name")
+    def manager(self, obj) -> str:
+        return obj.case_manager.get_full_name() or obj.case_manager.username
 
     @admin.display(description=_("anno"), ordering="year")
     def year_display(self, obj) -> str:

@@ -76,6 +76,6 @@ def test_a_bad_year_in_the_filter_is_refused_without_an_error(world, family, adm
     assert response.status_code == 302 and "e=1" in response.url
 
 
-def test_the_changelist_is_six_short_columns(world, family, admin_client_):
+def test_the_changelist_is_five_columns(world, family, admin_client_):
     response = admin_client_.get(reverse(CHANGELIST))
-    assert len(response.context["cl"].list_display) <= 7  # the selection box and six columns
+    assert len(response.context["cl"].list_display) <= 6  # the selection box and five columns
