@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from pippi_portal.admin import ItalianPermissionsMixin
+
 from .models import (
     Ambito,
     Comune,
@@ -47,7 +49,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ItalianPermissionsMixin, DjangoUserAdmin):
     list_display = ["username", "last_name", "first_name", "role", "profile", "ambito", "organisation", "is_active"]
     list_filter = ["role", "profile", "ambito", "organisation", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]

@@ -277,8 +277,10 @@ class EquipeMembership(models.Model):
         OPERATORE = "operatore", _("Operatore")
         COACH = "coach", _("Coach")
 
-    equipe = models.ForeignKey(Equipe, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="equipe_memberships")
+    equipe = models.ForeignKey(Equipe, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("équipe"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="equipe_memberships", verbose_name=_("utente")
+    )
     role = models.CharField(_("ruolo nell'équipe"), max_length=20, choices=MemberRole.choices)
 
     class Meta:

@@ -1,7 +1,14 @@
 """The Django admin for the family path. Identities are shown to administrators only (DESIGN.md §1), and
 the reference data of the method (triangle, scale, outcomes) is edited here."""
 
+from collections import Counter
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from equipes.models import Implementation
 
 from .models import (
     AccessLog,
@@ -33,6 +40,7 @@ from .models import (
     TransitionLog,
     Verification,
 )
+from .models.family import looks_like_codice_fiscale
 
 
 class SubDimensionInline(admin.TabularInline):
@@ -89,25 +97,98 @@ class TeamMemberInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user", "member")
 
 
+class ImplementationFilter(admin.RelatedFieldListFilter):
+    """The implementations named with their ambito ("P.I.P.P.I. 11 · Ambito X"): every ambito has its P.I.P.P.I. 11,
+    and the bare edition would be the same line repeated. The project is added where an ambito has the same
+    edition in two projects."""
+
+    def field_choices(self, field, request, model_admin):
+        implementations = list(
+            Implementation.objects.select_related("project__ambito").order_by("project__ambito__name", "number")
+        )
+        seen = Counter((i.project.ambito_id, i.number) for i in implementations)
+        choices = []
+        for implementation in implementations:
+            label = f"{implementation} · {implementation.project.ambito}"
+            if seen[implementation.project.ambito_id, implementation.number] > 1:
+                label += f" ({implementation.project.short_label})"
+            choices.append((implementation.pk, label))
+        return choices
+
+
+class YearFilter(admin.SimpleListFilter):
+    """The year of registration, written as a year ("2026"), not as a number with a thousands separator."""
+
+    title = _("anno")
+    parameter_name = "anno"
+
+    def lookups(self, request, model_admin):
+        years = Family.objects.order_by("-year").values_list("year", flat=True).distinct()
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isascii() or not value.isdigit() or len(value) != 4:
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(year=int(value))
+
+
 @admin.register(Family)
 class FamilyAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
+    # Five columns that wrap: the list fits a 1366 px screen beside the admin's menu and the filters. The
+    # ambito is written under the comune, the reunification is a filter, the last change is on the family's
+    # page. Columns of foreign keys would not wrap (Django marks them "nowrap"): they are shown through methods.
+    list_display = ["code", "state", "place", "edition", "manager"]
+    list_filter = [
         "state",
         "ambito",
-        "comune",
-        "implementation",
-        "case_manager",
+        ("implementation", ImplementationFilter),
+        YearFilter,
         "reunification",
-        "updated_at",
+        "under_judicial_authority",
     ]
-    list_filter = ["state", "ambito", "implementation", "reunification", "under_judicial_authority"]
-    search_fields = ["code", "members__last_name"]
+    # The search box looks in the code, the comune and the members' names (get_search_results); a full
+    # codice fiscale is matched through its keyed hash, since the stored one is encrypted.
+    search_fields = ["code", "comune__name", "members__last_name", "members__first_name"]
+    search_help_text = _(
+        "Codice della famiglia, comune, nome o cognome di un componente, codice fiscale completo di un componente."
+    )
     list_select_related = ["ambito", "comune", "implementation", "case_manager"]
-    readonly_fields = ["code", "year", "sequence", "state", "suspended_from", "created_at", "updated_at"]
+    readonly_fields = ["code", "year_display", "sequence", "state", "suspended_from", "created_at", "updated_at"]
     raw_id_fields = ["case_manager"]
     inlines = [MemberInline, TeamMemberInline]
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ["families/admin.css"]}
+
+    @admin.display(description=_("comune e ambito"), ordering="comune__name")
+    def place(self, obj):
+        return format_html('{}<br><span class="family-ambito">{}</span>', obj.comune, obj.ambito)
+
+    @admin.display(description=_("implementazione"), ordering="implementation__number")
+    def edition(self, obj) -> str:
+        return str(obj.implementation) if obj.implementation else "-"
+
+    @admin.display(description=_("case manager"), ordering="case_manager__last_name")
+    def manager(self, obj) -> str:
+        return obj.case_manager.get_full_name() or obj.case_manager.username
+
+    @admin.display(description=_("anno"), ordering="year")
+    def year_display(self, obj) -> str:
+        return str(obj.year) if obj.year else ""
+
+    def get_search_results(self, request, queryset, search_term):
+        term = " ".join(search_term.split())
+        if not term:
+            return queryset, False
+        if looks_like_codice_fiscale(term):
+            # The keyed hash normalises case; the spaces a pasted code may carry are taken out first.
+            term = term.replace(" ", "")
+        found = queryset.search(term, with_names=True) | queryset.filter(comune__name__icontains=term)
+        return found, False
 
 
 @admin.register(Member)

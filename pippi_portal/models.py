@@ -11,10 +11,16 @@ class SubmittedForm(models.Model):
     """A form submission that was processed, by its one-time token, so that a second submission of the same
     page (a double click, a reload, a retry) is recognised and not processed again."""
 
-    token = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    redirect_url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    token = models.CharField(_("codice monouso"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("utente")
+    )
+    redirect_url = models.CharField(_("pagina successiva"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("inviato il"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("modulo già inviato")
+        verbose_name_plural = _("moduli già inviati")
 
     def __str__(self) -> str:
         return self.token

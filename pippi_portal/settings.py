@@ -20,22 +20,24 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Third-party apps the admin shows are named through their Italian configurations (pippi_portal/apps_italian.py):
+# django.contrib.contenttypes, allauth.account, allauth.mfa, axes, pghistory, django_tasks_db.
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
-    "django.contrib.contenttypes",
+    "pippi_portal.apps_italian.ItalianContentTypesConfig",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
-    "axes",
+    "pippi_portal.apps_italian.ItalianAccountConfig",
+    "pippi_portal.apps_italian.ItalianMFAConfig",
+    "pippi_portal.apps_italian.ItalianAxesConfig",
     "csp",
     "pgtrigger",
-    "pghistory",
+    "pippi_portal.apps_italian.ItalianPGHistoryConfig",
     "django_tasks",
-    "django_tasks_db",
+    "pippi_portal.apps_italian.ItalianTasksConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",

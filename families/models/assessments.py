@@ -15,13 +15,17 @@ from .reference import Framework, SubDimension
 class Assessment(models.Model):
     """A Mondo del Bambino assessment at T0, T1 or T2. Complete when every sub-dimension is rated."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="assessments")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("famiglia"))
     time_point = models.CharField(_("tempo"), max_length=2, choices=TimePoint.choices)
     date = models.DateField(_("data"))
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="+", verbose_name=_("versione del Mondo del Bambino")
+    )
     is_complete = models.BooleanField(_("completa"), default=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("aggiornata da")
+    )
+    updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
     objects = FamilyScopedQuerySet.as_manager()
 
@@ -36,8 +40,12 @@ class Assessment(models.Model):
 
 
 class AssessmentRating(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
-    subdimension = models.ForeignKey(SubDimension, on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("valutazione")
+    )
+    subdimension = models.ForeignKey(
+        SubDimension, on_delete=models.PROTECT, related_name="+", verbose_name=_("sottodimensione")
+    )
     rating = models.PositiveSmallIntegerField(
         _("valutazione"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(6)]
     )
@@ -46,6 +54,8 @@ class AssessmentRating(models.Model):
     operators_voice = models.TextField(_("voce degli operatori"), blank=True)
 
     class Meta:
+        verbose_name = _("valutazione di una sottodimensione")
+        verbose_name_plural = _("valutazioni delle sottodimensioni")
         ordering = ["subdimension__side__number", "subdimension__order"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "subdimension"], name="rating_subdimension_unique"),
@@ -75,7 +85,9 @@ class SDQScore(models.Model):
         Respondent.AUTOVALUTAZIONE: (15, 19),
     }
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="sdq_scores")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="sdq_scores", verbose_name=_("componente")
+    )
     time_point = models.CharField(_("tempo"), max_length=2, choices=TimePoint.choices)
     respondent = models.CharField(_("compilato da"), max_length=20, choices=Respondent.choices)
     date = models.DateField(_("data"))

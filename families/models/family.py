@@ -330,12 +330,14 @@ class Member(models.Model):
         F = "F", _("Femmina")
         M = "M", _("Maschio")
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members", verbose_name=_("famiglia"))
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
     first_name = models.CharField(_("nome"), max_length=80)
     last_name = models.CharField(_("cognome"), max_length=80)
     codice_fiscale = EncryptedCharField(_("codice fiscale"), max_length=16, blank=True, null=True)
-    codice_fiscale_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    codice_fiscale_hash = models.CharField(
+        _("impronta del codice fiscale"), max_length=64, blank=True, editable=False, db_index=True
+    )
     birth_date = models.DateField(_("data di nascita"))
     sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices)
     relationship = models.CharField(_("relazione"), max_length=60, blank=True, help_text=_("es. madre, figlio, nonna"))

@@ -23,14 +23,16 @@ from .team import Closure, Consent, DiaryNote, TeamMeeting, TeamMember
 class TransitionLog(models.Model):
     """Every change of state: who, when, from, to and why. Written only by `families.services`."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=20, choices=State.choices)
-    to_state = models.CharField(max_length=20, choices=State.choices)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("famiglia"))
+    from_state = models.CharField(_("dallo stato"), max_length=20, choices=State.choices)
+    to_state = models.CharField(_("allo stato"), max_length=20, choices=State.choices)
     # The day the step happened (what reports count by), which may precede the day it was recorded (`at`).
-    effective_on = models.DateField(default=timezone.localdate)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(blank=True)
+    effective_on = models.DateField(_("con effetto dal"), default=timezone.localdate)
+    at = models.DateTimeField(_("quando"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eseguito da")
+    )
+    reason = models.TextField(_("motivo"), blank=True)
 
     objects = FamilyScopedQuerySet.as_manager()
 
@@ -49,7 +51,7 @@ class ProjectTakeover(models.Model):
     follows it (`families.services.families_take_over`). The family keeps its state, assessments, plans and
     interventions; this row says when it changed project, from which implementation, and who did it."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="takeovers")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="takeovers", verbose_name=_("famiglia"))
     from_implementation = models.ForeignKey(
         "equipes.Implementation", on_delete=models.PROTECT, related_name="+", verbose_name=_("dall'implementazione")
     )
@@ -58,8 +60,10 @@ class ProjectTakeover(models.Model):
     )
     state = models.CharField(_("stato al passaggio"), max_length=20, choices=State.choices)
     effective_on = models.DateField(_("dal"))
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("quando"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eseguito da")
+    )
 
     objects = FamilyScopedQuerySet.as_manager()
 
@@ -90,19 +94,30 @@ class DuplicateConfirmation(models.Model):
     who confirmed it, when, why, and which family already had it (issue 14 §2). The existing family is
     recorded even when the user could not see it, so that the coordinator can follow it up."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="duplicate_confirmations")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="duplicate_confirmations")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="duplicate_confirmations", verbose_name=_("famiglia")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="duplicate_confirmations", verbose_name=_("componente")
+    )
     existing_family = models.ForeignKey(
         Family, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("famiglia già registrata")
     )
     reason = models.TextField(_("motivo"))
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("quando"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eseguito da")
+    )
     # The Referente di Ambito's follow-up: the two registrations checked (same person in two families, or a
     # mistake corrected), so that the confirmation leaves the list of those to review.
     reviewed_at = models.DateTimeField(_("verificata il"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verificata da"),
     )
 
     objects = DuplicateConfirmationQuerySet.as_manager()
@@ -150,12 +165,14 @@ class AccessLog(models.Model):
         PRINT = "print", _("Stampa")
         EXPORT = "export", _("Esportazione")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="access_log")
-    action = models.CharField(max_length=20, choices=Action.choices, default=Action.VIEW)
-    path = models.CharField(max_length=300)
-    identities_shown = models.BooleanField(default=False)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("utente")
+    )
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("famiglia"))
+    action = models.CharField(_("azione"), max_length=20, choices=Action.choices, default=Action.VIEW)
+    path = models.CharField(_("indirizzo della pagina"), max_length=300)
+    identities_shown = models.BooleanField(_("identità mostrate"), default=False)
+    at = models.DateTimeField(_("quando"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("accesso ai dati")

@@ -15,7 +15,7 @@ from .reference import SubDimension
 class ProgettoQuadro(models.Model):
     """The family plan. Versioned: a revision is a new row; earlier versions stay readable and frozen."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="plans")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="plans", verbose_name=_("famiglia"))
     version = models.PositiveSmallIntegerField(_("versione"), default=1)
     date = models.DateField(_("data"))
     general_aims = models.TextField(_("finalità generali"))
@@ -56,7 +56,9 @@ class Objective(models.Model):
         NON_RAGGIUNTO = "non_raggiunto", _("Non raggiunto")
         RIDEFINITO = "ridefinito", _("Ridefinito")
 
-    plan = models.ForeignKey(ProgettoQuadro, on_delete=models.CASCADE, related_name="objectives")
+    plan = models.ForeignKey(
+        ProgettoQuadro, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("Progetto Quadro")
+    )
     subdimension = models.ForeignKey(
         SubDimension, on_delete=models.PROTECT, related_name="+", verbose_name=_("sottodimensione")
     )
@@ -65,7 +67,13 @@ class Objective(models.Model):
     deadline = models.DateField(_("scadenza"), null=True, blank=True)
     status = models.CharField(_("stato"), max_length=20, choices=Status.choices, default=Status.APERTO)
     previous = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("obiettivo precedente"),
     )
 
     class Meta:
@@ -80,7 +88,9 @@ class Objective(models.Model):
 class Action(models.Model):
     """Who does what, when, for an objective: a professional, a family member or an informal resource."""
 
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="actions", verbose_name=_("obiettivo")
+    )
     description = models.TextField(_("che cosa"))
     responsible_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -121,7 +131,9 @@ class Verification(models.Model):
         PARZIALMENTE = "parzialmente", _("Parzialmente raggiunto")
         NON_RAGGIUNTO = "non_raggiunto", _("Non raggiunto")
 
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="verifications")
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="verifications", verbose_name=_("obiettivo")
+    )
     time_point = models.CharField(_("tempo"), max_length=2, choices=[(TimePoint.T1, "T1"), (TimePoint.T2, "T2")])
     date = models.DateField(_("data"))
     outcome = models.CharField(_("esito"), max_length=20, choices=Outcome.choices)
@@ -143,12 +155,18 @@ class Verification(models.Model):
 class PlanComment(models.Model):
     """A comment of the coach or the Referente di Ambito on a plan."""
 
-    plan = models.ForeignKey(ProgettoQuadro, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        ProgettoQuadro, on_delete=models.CASCADE, related_name="comments", verbose_name=_("Progetto Quadro")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("autore")
+    )
     text = models.TextField(_("commento"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("scritto il"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("commento al Progetto Quadro")
+        verbose_name_plural = _("commenti ai Progetti Quadro")
         ordering = ["created_at"]
 
     def __str__(self) -> str:

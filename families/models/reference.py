@@ -31,7 +31,9 @@ class Framework(models.Model):
 
 
 class Side(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="sides")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="sides", verbose_name=_("versione del Mondo del Bambino")
+    )
     number = models.PositiveSmallIntegerField(_("lato"))
     title = models.CharField(_("titolo"), max_length=200)
     short_title = models.CharField(_("titolo breve"), max_length=60)
@@ -47,7 +49,7 @@ class Side(models.Model):
 
 
 class SubDimension(models.Model):
-    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="subdimensions")
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="subdimensions", verbose_name=_("lato"))
     order = models.PositiveSmallIntegerField(_("ordine"))
     name = models.CharField(_("nome"), max_length=200)
 

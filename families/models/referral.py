@@ -23,7 +23,7 @@ class Referral(models.Model):
         AUTOSEGNALAZIONE = "autosegnalazione", _("Autosegnalazione")
         ALTRO = "altro", _("Altro")
 
-    family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="referral")
+    family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="referral", verbose_name=_("famiglia"))
     date = models.DateField(_("data della segnalazione"))
     source = models.CharField(_("fonte"), max_length=30, choices=Source.choices)
     reason = models.TextField(_("motivo"))
@@ -47,13 +47,17 @@ class Preassessment(models.Model):
         ORDINARIO = "ordinario", _("Intervento ordinario")
         TUTELA = "tutela", _("Percorso di tutela")
 
-    family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="preassessment")
+    family = models.OneToOneField(
+        Family, on_delete=models.CASCADE, related_name="preassessment", verbose_name=_("famiglia")
+    )
     date = models.DateField(_("data"))
     risk_factors = models.TextField(_("fattori di rischio"), blank=True)
     protective_factors = models.TextField(_("fattori di protezione"), blank=True)
     orientation = models.CharField(_("orientamento"), max_length=20, choices=Orientation.choices)
     motivation = models.TextField(_("motivazione"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrato da")
+    )
 
     objects = FamilyScopedQuerySet.as_manager()
 
@@ -75,11 +79,15 @@ class ConcernLevel(models.IntegerChoices):
 class PreassessmentConcern(models.Model):
     """Level of concern for one side of the Mondo del Bambino in a pre-assessment."""
 
-    preassessment = models.ForeignKey(Preassessment, on_delete=models.CASCADE, related_name="concerns")
-    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="+")
+    preassessment = models.ForeignKey(
+        Preassessment, on_delete=models.CASCADE, related_name="concerns", verbose_name=_("pre-assessment")
+    )
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="+", verbose_name=_("lato"))
     level = models.PositiveSmallIntegerField(_("livello di preoccupazione"), choices=ConcernLevel.choices)
 
     class Meta:
+        verbose_name = _("preoccupazione per un lato")
+        verbose_name_plural = _("preoccupazioni per lato")
         ordering = ["side__number"]
         constraints = [models.UniqueConstraint(fields=["preassessment", "side"], name="preassessment_side_unique")]
 

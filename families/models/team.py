@@ -19,7 +19,7 @@ class TeamMember(models.Model):
     """A member of the family's équipe multidisciplinare: a professional, a family member or an outside
     person (teacher, paediatrician) named with a role."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="team")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="team", verbose_name=_("famiglia"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -61,7 +61,9 @@ class TeamMember(models.Model):
 class TeamMeeting(models.Model):
     """An EM meeting, the family included."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="team_meetings")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="team_meetings", verbose_name=_("famiglia")
+    )
     date = models.DateField(_("data"))
     participants = models.ManyToManyField(TeamMember, related_name="meetings", verbose_name=_("partecipanti"))
     minutes = models.TextField(_("verbale"), blank=True)
@@ -91,7 +93,7 @@ class Consent(models.Model):
         SANITA = "condivisione_sanita", _("Condivisione dati con i servizi sanitari")
         PARTNER = "condivisione_partner", _("Condivisione dati con l'ente partner")
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="consents")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="consents", verbose_name=_("famiglia"))
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)
     signed_on = models.DateField(_("firmato il"))
     signed_by = models.ForeignKey(
@@ -142,14 +144,16 @@ class DiaryNote(models.Model):
         ORDINARIA = "ordinaria", _("Ordinaria")
         RISERVATA = "riservata", _("Riservata (solo la stessa professione e il case manager)")
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="notes", verbose_name=_("famiglia"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("autore")
+    )
     date = models.DateField(_("data"))
     text = EncryptedTextField(_("testo"))
     sensitivity = models.CharField(
         _("riservatezza"), max_length=20, choices=Sensitivity.choices, default=Sensitivity.ORDINARIA
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("scritta il"), auto_now_add=True)
 
     objects = DiaryNoteQuerySet.as_manager()
 
@@ -163,7 +167,7 @@ class DiaryNote(models.Model):
 
 
 class Closure(models.Model):
-    family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="closure")
+    family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="closure", verbose_name=_("famiglia"))
     date = models.DateField(_("data di chiusura"))
     outcome = models.ForeignKey(ClosureOutcome, on_delete=models.PROTECT, related_name="+", verbose_name=_("esito"))
     child_at_home = models.BooleanField(_("il bambino vive ancora in famiglia"))

@@ -109,7 +109,9 @@ def _check_within_amount(project: Project, amount: Decimal, **excluding) -> None
 class BudgetLine(models.Model):
     """The minimum hours a professional profile must deliver on a project, and its hourly cost."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("progetto")
+    )
     profile = models.CharField(_("profilo professionale"), max_length=30, choices=Profile.choices)
     minimum_hours = models.PositiveIntegerField(
         _("monte ore minimo"),
@@ -169,7 +171,9 @@ class CostItem(models.Model):
         ATTREZZATURE = "attrezzature", _("Attrezzature e software")
         ALTRO = "altro", _("Altro")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="cost_items")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="cost_items", verbose_name=_("progetto")
+    )
     description = models.CharField(_("descrizione"), max_length=200)
     category = models.CharField(_("categoria"), max_length=20, choices=Category.choices)
     amount = models.DecimalField(

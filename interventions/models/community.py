@@ -43,8 +43,10 @@ class PairingQuerySet(PeriodQuerySet):
 
 
 class Pairing(models.Model):
-    support_family = models.ForeignKey(SupportFamily, on_delete=models.PROTECT, related_name="pairings")
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="pairings")
+    support_family = models.ForeignKey(
+        SupportFamily, on_delete=models.PROTECT, related_name="pairings", verbose_name=_("famiglia d'appoggio")
+    )
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="pairings", verbose_name=_("famiglia"))
     start_date = models.DateField(_("inizio"))
     end_date = models.DateField(_("fine"), null=True, blank=True)
     notes = models.TextField(_("note"), blank=True)
@@ -96,7 +98,9 @@ class SchoolPartnership(models.Model):
 
 
 class SchoolMeeting(models.Model):
-    partnership = models.ForeignKey(SchoolPartnership, on_delete=models.CASCADE, related_name="meetings")
+    partnership = models.ForeignKey(
+        SchoolPartnership, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("partenariato")
+    )
     date = models.DateField(_("data"))
     participants = models.CharField(_("partecipanti"), max_length=300)
     notes = models.TextField(_("note"), blank=True)

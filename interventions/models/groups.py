@@ -119,7 +119,7 @@ class Group(models.Model):
 
 
 class GroupSession(models.Model):
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("gruppo"))
     date = models.DateField(_("data"))
     duration_minutes = models.PositiveSmallIntegerField(
         _("durata (minuti)"), validators=[MinValueValidator(15), MaxValueValidator(600)]
@@ -137,8 +137,12 @@ class GroupSession(models.Model):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendances")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(
+        GroupSession, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("incontro")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("componente")
+    )
     present = models.BooleanField(_("presente"), default=False)
 
     class Meta:

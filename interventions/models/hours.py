@@ -80,7 +80,9 @@ class Timesheet(models.Model):
         CONFERMATO = "confermato", _("Confermato dall'operatore")
         VALIDATO = "validato", _("Validato")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="timesheets")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="timesheets", verbose_name=_("utente")
+    )
     month = models.DateField(_("mese"), help_text=_("Il primo giorno del mese."))
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, null=True, blank=True, related_name="timesheets", verbose_name=_("progetto")
@@ -133,11 +135,13 @@ class TimesheetLog(models.Model):
         VALIDAZIONE = "validazione", _("Validazione")
         RIAPERTURA = "riapertura", _("Riapertura")
 
-    timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="log")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="log", verbose_name=_("foglio ore"))
+    kind = models.CharField(_("evento"), max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eseguito da")
+    )
+    at = models.DateTimeField(_("quando"), auto_now_add=True)
+    reason = models.TextField(_("motivo"), blank=True)
 
     class Meta:
         verbose_name = _("evento del foglio ore")
@@ -233,8 +237,12 @@ class TimeEntryQuerySet(models.QuerySet):
 class TimeEntry(models.Model):
     """Minutes a professional spent on one activity on one day, for a family, a group or neither."""
 
-    timesheet = models.ForeignKey(Timesheet, on_delete=models.PROTECT, related_name="entries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
+    timesheet = models.ForeignKey(
+        Timesheet, on_delete=models.PROTECT, related_name="entries", verbose_name=_("foglio ore")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("utente")
+    )
     date = models.DateField(_("data"))
     minutes = models.PositiveSmallIntegerField(
         _("minuti"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
@@ -244,14 +252,19 @@ class TimeEntry(models.Model):
         Family, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries", verbose_name=_("famiglia")
     )
     intervention = models.ForeignKey(
-        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries"
+        Intervention,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+        verbose_name=_("intervento"),
     )
     group = models.ForeignKey(
         Group, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries", verbose_name=_("gruppo")
     )
     eligible = models.BooleanField(_("rendicontabile sul PNRR"), default=True)
     note = models.CharField(_("nota"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
 
     objects = TimeEntryQuerySet.as_manager()
 

@@ -132,7 +132,9 @@ class InterventionQuerySet(PeriodQuerySet):
 class Intervention(models.Model):
     """A device activated for a family."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="interventions")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="interventions", verbose_name=_("famiglia")
+    )
     type = models.ForeignKey(
         InterventionType, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("tipo")
     )

@@ -127,7 +127,9 @@ def indicator_progress(
 class IndicatorValue(models.Model):
     """The value an indicator had over a period (usually a semester)."""
 
-    indicator = models.ForeignKey(ImpactIndicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(
+        ImpactIndicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicatore")
+    )
     period_start = models.DateField(_("inizio del periodo"))
     period_end = models.DateField(_("fine del periodo"))
     value = models.DecimalField(_("valore"), max_digits=12, decimal_places=2)

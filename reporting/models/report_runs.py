@@ -103,8 +103,10 @@ class ReportRun(ProjectScoped):
         verbose_name=_("testi scritti da"),
     )
     narrative_at = models.DateTimeField(_("testi scritti il"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("creata da")
+    )
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("inviato in revisione il"), null=True, blank=True)
     returned_at = models.DateTimeField(_("riportato in bozza il"), null=True, blank=True)
     approved_by = models.ForeignKey(

@@ -112,7 +112,9 @@ class SurveyItemQuerySet(models.QuerySet):
 class SurveyItem(models.Model):
     """One statement of a survey, rated from 1 (per niente d'accordo) to the top of the project's scale."""
 
-    survey = models.ForeignKey(SatisfactionSurvey, on_delete=models.CASCADE, related_name="items")
+    survey = models.ForeignKey(
+        SatisfactionSurvey, on_delete=models.CASCADE, related_name="items", verbose_name=_("questionario")
+    )
     order = models.PositiveSmallIntegerField(_("numero"))
     text = models.CharField(_("affermazione"), max_length=300)
 
@@ -144,7 +146,9 @@ class SurveyResponse(models.Model):
         CARTA = "carta", _("Cartaceo (inserito dal personale)")
         LINK = "link", _("Link anonimo")
 
-    survey = models.ForeignKey(SatisfactionSurvey, on_delete=models.PROTECT, related_name="responses")
+    survey = models.ForeignKey(
+        SatisfactionSurvey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("questionario")
+    )
     channel = models.CharField(_("modalità"), max_length=10, choices=Channel.choices)
     submitted_on = models.DateField(_("data di compilazione"))
     comment = models.TextField(_("commento libero"), blank=True)
@@ -179,8 +183,12 @@ class SurveyResponse(models.Model):
 class SurveyAnswer(models.Model):
     """The score given to one statement. A statement left blank has no answer (it is not a zero)."""
 
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(SurveyItem, on_delete=models.PROTECT, related_name="answers")
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers", verbose_name=_("risposta")
+    )
+    item = models.ForeignKey(
+        SurveyItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("affermazione")
+    )
     score = models.PositiveSmallIntegerField(
         _("punteggio"), validators=[MinValueValidator(LIKERT_MIN), MaxValueValidator(LIKERT_MAX)]
     )
@@ -207,7 +215,9 @@ class SurveyLinkBatchQuerySet(models.QuerySet):
 class SurveyLinkBatch(models.Model):
     """A set of single-use links the Ufficio di Piano prints (with QR codes) and hands out."""
 
-    survey = models.ForeignKey(SatisfactionSurvey, on_delete=models.CASCADE, related_name="link_batches")
+    survey = models.ForeignKey(
+        SatisfactionSurvey, on_delete=models.CASCADE, related_name="link_batches", verbose_name=_("questionario")
+    )
     created_on = models.DateField(_("generato il"), default=timezone.localdate)
     expires_on = models.DateField(_("valido fino al"))
     created_by = models.ForeignKey(
@@ -254,10 +264,10 @@ class SurveyLink(models.Model):
 
     TOKEN_LENGTH = 20  # base32 characters: 100 bits
 
-    batch = models.ForeignKey(SurveyLinkBatch, on_delete=models.CASCADE, related_name="links")
+    batch = models.ForeignKey(SurveyLinkBatch, on_delete=models.CASCADE, related_name="links", verbose_name=_("lotto"))
     number = models.PositiveSmallIntegerField(_("numero"))
-    nonce = models.CharField(max_length=32, editable=False)
-    token_hash = models.CharField(max_length=64, editable=False)
+    nonce = models.CharField(_("valore casuale"), max_length=32, editable=False)
+    token_hash = models.CharField(_("impronta del link"), max_length=64, editable=False)
     # A flag, not a date: the answer has its date, and a date here could tie a numbered link to it.
     used = models.BooleanField(_("usato"), default=False)
 
