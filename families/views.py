@@ -472,9 +472,7 @@ def duplicate_list(request):
                 request, _("Conferma %(family)s segnata come verificata.") % {"family": confirmation.family.code}
             )
         return redirect("families:duplicate-list")
-    redactor = ambito_redactor(user)
-    rows = [
-        {"confirmation": c, "reason": redactor(c.reason)}
-        for c in to_review.select_related("family", "existing_family", "by").order_by("at", "pk")
-    ]
-    return render(request, "families/duplicate_list.html", {"rows": rows})
+    confirmations = to_review.select_related("family", "existing_family", "by").order_by("at", "pk")
+    return render(
+        request, "families/duplicate_list.html", {"confirmations": confirmations, "redactor": ambito_redactor(user)}
+    )

@@ -119,11 +119,14 @@ def grid_rows(s) -> st.SearchStrategy:
 
 
 def _endpoints() -> list[Endpoint]:
-    udp, cm, op = (attrgetter(f"users.{role}") for role in ("ufficio_piano", "case_manager", "operatore"))
+    udp, cm, op, coord = (
+        attrgetter(f"users.{role}") for role in ("ufficio_piano", "case_manager", "operatore", "coordinatore")
+    )
     week_date = hostile(iso_dates(), st.sampled_from(["0001-01-01", "9999-12-31", "1900-01-01"]))
     hours = hostile(st.sampled_from(["1,5", "2", "0", "1:30", "24", "", "25", "23:59"]))
     return [
         Endpoint("equipes:equipe-list", udp, {"page": PAGE}),
+        Endpoint("families:duplicate-list", coord, {"conferma": hostile(st.integers(1, 5).map(str))}, method="POST"),
         Endpoint("equipes:staff-list", udp, {"page": PAGE}),
         Endpoint("equipes:meeting-list", udp, {"page": PAGE}),
         Endpoint(
