@@ -220,6 +220,8 @@ EMAIL_FILE_PATH = BASE_DIR / email_config["EMAIL_FILE_PATH"]
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PIPPI Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write about the portal's accessibility (the accessibility statement's feedback mechanism, AgID model).
+ACCESSIBILITY_FEEDBACK_EMAIL = env.str("ACCESSIBILITY_FEEDBACK_EMAIL", default="accessibilita@pippi-portal.example")
 
 # --- Forms -----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,10 +1,15 @@
-"""The health check. (The dashboard, which gathers every app, is `reporting.dashboard_views`.)"""
+"""The health check and the accessibility statement. (The dashboard, which gathers every app, is
+`reporting.dashboard_views`.)"""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -22,3 +27,25 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# The accessibility statement's dates: when it was written and when the self-assessment behind it was last done.
+# A change of the portal's look or of its known limits updates both (AgID asks for a yearly review, by 23 September).
+ACCESSIBILITY_STATEMENT_WRITTEN = date(2026, 12, 2)
+ACCESSIBILITY_STATEMENT_REVIEWED = date(2026, 12, 2)
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request):
+    """The accessibility statement (AgID model): conformity status, known limits, feedback contact. Public, as the
+    law asks: anybody reaches it from the footer, logged in or not."""
+    return render(
+        request,
+        "accessibility_statement.html",
+        {
+            "written_on": ACCESSIBILITY_STATEMENT_WRITTEN,
+            "reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED,
+            "feedback_email": settings.ACCESSIBILITY_FEEDBACK_EMAIL,
+        },
+    )

@@ -57,7 +57,7 @@ def get_link_for_token(token: str) -> SurveyLink:
     """The link a respondent opened, whoever they are (no login): 404 when the token is unknown or its batch
     has expired. A used link is returned: the page says so kindly."""
     link = (
-        SurveyLink.objects.select_related("batch__survey")
+        SurveyLink.objects.select_related("batch__survey__project__ambito")
         .filter(token_hash=hash_token(token), batch__expires_on__gte=timezone.localdate())
         .first()
     )

@@ -407,16 +407,18 @@ def survey_answer(request, token: str):
     """The anonymous questionnaire behind a single-use link: no login, nothing about who answers."""
     link = get_link_for_token(token)
     survey = link.batch.survey
+    # The header names the survey's ambito: the respondent is not logged in, so the page has no user's to show.
+    context = {"survey": survey, "header_ambito": survey.project.ambito}
     if link.used:
-        return render(request, "reporting/survey_link_used.html", {"survey": survey}, status=410)
+        return render(request, "reporting/survey_link_used.html", context, status=410)
     form = LinkAnswerForm(request.POST or None, survey=survey)
     if form.is_valid():
         try:
             services.survey_answer_by_link(link=link, scores=form.scores(), comment=form.cleaned_data["comment"])
         except services.LinkAlreadyUsed:
-            return render(request, "reporting/survey_link_used.html", {"survey": survey}, status=410)
+            return render(request, "reporting/survey_link_used.html", context, status=410)
         return redirect("reporting:survey-thanks")
-    return render(request, "reporting/survey_answer.html", {"survey": survey, "form": form})
+    return render(request, "reporting/survey_answer.html", {**context, "form": form})
 
 
 @login_not_required

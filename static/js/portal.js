@@ -85,6 +85,29 @@
     }
   });
 
+  // A table wider than the screen scrolls inside its .table-responsive box. When nothing inside it takes the
+  // keyboard focus (a list without links or fields), the box itself does while it scrolls, so that the arrows can
+  // scroll it, and says what it is. Boxes whose template already made them focusable are left alone.
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+  function scrollableTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var managed = box.hasAttribute("data-scroll-focus");
+      if (!managed && box.hasAttribute("tabindex")) return;
+      var needed = box.scrollWidth > box.clientWidth + 1 && !box.querySelector(FOCUSABLE);
+      if (needed && !managed) {
+        box.setAttribute("data-scroll-focus", "");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Tabella: scorri in orizzontale");
+      } else if (!needed && managed) {
+        ["data-scroll-focus", "tabindex", "role", "aria-label"].forEach(function (name) { box.removeAttribute(name); });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollableTables);
+  document.addEventListener("htmx:afterSettle", scrollableTables);
+  window.addEventListener("resize", scrollableTables);
+
   // Print buttons.
   document.addEventListener("click", function (event) {
     var target = event.target.closest && event.target.closest("[data-print]");

@@ -31,6 +31,7 @@ def test_pages_and_the_admin_raise_no_csp_violation(world, page, live_server, lo
     login("admin", PASSWORD)
     for path in (
         "/",
+        "/accessibilita/",
         "/famiglie/",
         family.get_absolute_url(),
         f"/famiglie/{family.pk}/registro/",
