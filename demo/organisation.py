@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from faker import Faker
 
+from equipes import national_comuni
 from equipes.models import (
     Ambito,
     Comune,
@@ -121,7 +122,13 @@ def seed() -> dict[str, Ambito]:
 def _ambito(code: str, name: str, lead: str, comuni: list[str]) -> Ambito:
     ambito, _ = Ambito.objects.update_or_create(code=code, defaults={"name": name, "lead_municipality": lead})
     for comune in comuni:
-        Comune.objects.get_or_create(ambito=ambito, name=comune)
+        # Real places: their cadastral code and province come from the national list, as in the admin.
+        place = national_comuni.find(comune)
+        if place is None:
+            raise ValueError(f"{comune}: not one current comune of the national list")
+        Comune.objects.update_or_create(
+            ambito=ambito, name=comune, defaults={"cadastral_code": place.code, "province": place.province}
+        )
     return ambito
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pippi_portal.admin import ItalianPermissionsMixin
 
+from .forms import BaseComuneFormSet, ComuneForm
 from .models import (
     Ambito,
     Comune,
@@ -21,7 +22,13 @@ from .models import (
 
 
 class ComuneInline(admin.TabularInline):
+    """An ambito's comuni, chosen from the national list (`equipes.national_comuni`)."""
+
     model = Comune
+    form = ComuneForm
+    formset = BaseComuneFormSet
+    fields = ["national_code", "name", "province", "cadastral_code", "istat_code"]
+    readonly_fields = ["name", "province", "cadastral_code"]
     extra = 0
 
 
@@ -34,9 +41,12 @@ class AmbitoAdmin(admin.ModelAdmin):
 
 @admin.register(Comune)
 class ComuneAdmin(admin.ModelAdmin):
-    list_display = ["name", "istat_code", "ambito"]
-    list_filter = ["ambito"]
-    search_fields = ["name", "istat_code"]
+    form = ComuneForm
+    fields = ["ambito", "national_code", "name", "province", "cadastral_code", "istat_code"]
+    readonly_fields = ["name", "province", "cadastral_code"]
+    list_display = ["name", "province", "cadastral_code", "istat_code", "ambito"]
+    list_filter = ["ambito", "province"]
+    search_fields = ["name", "cadastral_code", "istat_code"]
     list_select_related = ["ambito"]
 
 

@@ -9,12 +9,16 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.contrib.admin.widgets import AutocompleteMixin, get_select2_language
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pippi_portal.forms import DateInput, PortalForm
 
+from . import national_comuni
 from .models import (
+    Comune,
     FundingSource,
     GovernanceMeeting,
     Implementation,
@@ -339,3 +343,96 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].label = _("Nome utente")
         self.fields["login"].widget.attrs["placeholder"] = ""
         self.fields["password"].widget.attrs["placeholder"] = ""
+
+
+class NationalPlaceSelect(forms.Select):
+    """A chooser over the national list of comuni (`national_comuni`), searched as one types with the admin's
+    select2 against `equipes:comuni-search`; only the chosen place is in the page, not the 8,000 comuni."""
+
+    def __init__(self, attrs=None, *, foreign: bool = False):
+        super().__init__(attrs)
+        self.foreign = foreign
+        self.i18n_name = get_select2_language()
+
+    media = AutocompleteMixin.media
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        url = str(reverse_lazy("equipes:comuni-search")) + ("?estero=1" if self.foreign else "")
+        attrs.update(
+            {
+                "data-ajax--cache": "true",
+                "data-ajax--delay": 250,
+                "data-ajax--type": "GET",
+                "data-ajax--url": url,
+                "data-theme": "admin-autocomplete",
+                "data-allow-clear": "true",
+                "data-placeholder": "",
+                "lang": self.i18n_name,
+                "class": (attrs.get("class", "") + " admin-autocomplete").strip(),
+            }
+        )
+        return attrs
+
+    def optgroups(self, name, value, attrs=None):
+        place = national_comuni.by_code(value[0]) if value and value[0] else None
+        self.choices = [("", "")] + ([(place.code, place.label)] if place else [])
+        return super().optgroups(name, value, attrs)
+
+
+class ComuneForm(forms.ModelForm):
+    """A comune of an ambito, chosen from the national list: name, cadastral code and province come from it."""
+
+    national_code = forms.CharField(
+        label=_("Comune (elenco nazionale)"),
+        max_length=4,
+        widget=NationalPlaceSelect,
+        help_text=_(
+            "Scrivi il nome o il codice catastale e scegli il comune: nome, codice e provincia sono presi "
+            "dall'elenco nazionale."
+        ),
+    )
+
+    class Meta:
+        model = Comune
+        fields = ["national_code", "istat_code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.cadastral_code:
+            self.initial.setdefault("national_code", self.instance.cadastral_code)
+
+    def clean_national_code(self) -> str:
+        place = national_comuni.comune(self.cleaned_data["national_code"])
+        if place is None:
+            raise forms.ValidationError(_("Scegli un comune attuale dall'elenco nazionale."))
+        return place.code
+
+    def clean(self):
+        cleaned = super().clean()
+        place = national_comuni.comune(cleaned.get("national_code") or "")
+        if place is None:
+            return cleaned
+        ambito_id = self.instance.ambito_id or (cleaned.get("ambito").pk if cleaned.get("ambito") else None)
+        if ambito_id:
+            same = Comune.objects.filter(ambito_id=ambito_id).exclude(pk=self.instance.pk)
+            if same.filter(cadastral_code=place.code).exists() or same.filter(name=place.name).exists():
+                self.add_error("national_code", _("Questo comune è già nell'ambito."))
+        self.instance.name = place.name
+        self.instance.cadastral_code = place.code
+        self.instance.province = place.province
+        return cleaned
+
+
+class BaseComuneFormSet(forms.BaseInlineFormSet):
+    """The comuni of an ambito in its admin page: the same comune cannot be chosen twice."""
+
+    def clean(self):
+        super().clean()
+        codes = [
+            f.cleaned_data.get("national_code")
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("national_code")
+        ]
+        if len(codes) != len(set(codes)):
+            raise forms.ValidationError(_("Lo stesso comune è scelto due volte."))

@@ -102,6 +102,11 @@ class Comune(models.Model):
     istat_code = models.CharField(
         _("codice ISTAT"), max_length=6, blank=True, validators=[istat_validator], help_text=_("6 cifre")
     )
+    #: Filled from the national list (`equipes.national_comuni`), never typed by hand.
+    cadastral_code = models.CharField(
+        _("codice catastale"), max_length=4, blank=True, help_text=_("codice Belfiore, es. I625")
+    )
+    province = models.CharField(_("provincia"), max_length=2, blank=True, help_text=_("sigla, es. MB"))
 
     objects = AmbitoScopedQuerySet.as_manager()
 
@@ -116,6 +121,15 @@ class Comune(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(istat_code="") | Q(istat_code__regex=r"^[0-9]{6}$"), name="comune_istat_code_format"
+            ),
+            models.UniqueConstraint(
+                fields=["ambito", "cadastral_code"],
+                condition=~Q(cadastral_code=""),
+                name="comune_cadastral_code_unique_in_ambito",
+            ),
+            models.CheckConstraint(
+                condition=Q(cadastral_code="") | Q(cadastral_code__regex=r"^[A-Z][0-9]{3}$"),
+                name="comune_cadastral_code_format",
             ),
         ]
 

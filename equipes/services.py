@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Ambito, FundingSource, Implementation, Organisation, Project, User
+from . import national_comuni
+from .models import Ambito, Comune, FundingSource, Implementation, Organisation, Project, User
 
 
 class ProjectRefused(Exception):
@@ -99,3 +100,27 @@ def project_start_follow_on(
             end_date=end_date,
         )
     return project
+
+
+def fill_comuni_codes(*, dry_run: bool = False) -> tuple[list, list]:
+    """Give the comuni without a cadastral code the code and province of the one current comune of the national
+    list with their name (and province, when set). Returns ([(comune, place)], [(comune, reason)])."""
+    filled, left = [], []
+    with transaction.atomic():
+        for comune in (
+            Comune.objects.filter(cadastral_code="").select_related("ambito").order_by("ambito__code", "name")
+        ):
+            place = national_comuni.find(comune.name, comune.province)
+            if place is None:
+                several = national_comuni.count_named(comune.name)
+                left.append((comune, _("più comuni con questo nome") if several > 1 else _("nome non trovato")))
+            elif Comune.objects.filter(ambito=comune.ambito, cadastral_code=place.code).exists():
+                left.append(
+                    (comune, _("il codice %(code)s è già di un altro comune dell'ambito") % {"code": place.code})
+                )
+            else:
+                comune.cadastral_code, comune.province = place.code, place.province
+                if not dry_run:
+                    comune.save(update_fields=["cadastral_code", "province"])
+                filled.append((comune, place))
+    return filled, left

@@ -25,4 +25,5 @@ urlpatterns = [
     path("profilo/", views.profile, name="profile"),
     path("governance/", views.meeting_list, name="meeting-list"),
     path("governance/nuovo/", views.meeting_create, name="meeting-create"),
+    path("comuni/cerca/", views.comuni_search, name="comuni-search"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Sum
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from pippi_portal.idempotency import once_per_submission
 from pippi_portal.shortcuts import paginate, require_perm
 from pippi_portal.uploads import protected_file_response
 
-from . import services
+from . import national_comuni, services
 from .forms import (
     FollowOnProjectForm,
     GovernanceMeetingForm,
@@ -364,4 +365,17 @@ def meeting_create(request):
         request,
         "form_page.html",
         {"form": form, "title": _("Nuovo incontro di governance"), "cancel_url": reverse("equipes:meeting-list")},
+    )
+
+
+@require_GET
+def comuni_search(request):
+    """The national list of comuni, searched by name or cadastral code, for the choosers of the admin (select2's
+    `term`) and of the portal; `estero=1` adds the foreign states (a place of birth). Public data, any user."""
+    term = request.GET.get("term", "")
+    foreign = request.GET.get("estero") == "1"
+    places = national_comuni.search(term, foreign=foreign)
+    return JsonResponse(
+        {"results": [{"id": p.code, "text": p.label} for p in places], "pagination": {"more": False}},
+        json_dumps_params={"ensure_ascii": False},
     )

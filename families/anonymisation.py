@@ -151,6 +151,7 @@ def family_anonymise(*, due: DueFamily, by: str = "system", dry_run: bool = Fals
                 last_name=PLACEHOLDER,
                 codice_fiscale=None,
                 codice_fiscale_hash="",
+                birth_comune_code="",
                 relationship="",
                 school="",
                 birth_date=mid_year("birth_date"),

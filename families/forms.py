@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from equipes import national_comuni
 from equipes.models import Comune, Equipe, Implementation, Profile, Role, User
 from pippi_portal.forms import DateInput, PortalForm
 
@@ -208,6 +209,29 @@ def check_codice_fiscale(code: str, birth_date: datetime.date | None, sex: str |
     return errors
 
 
+def check_birth_place(code: str, birth_place: str) -> list[tuple[str, str]]:
+    """Cross-check the comune (or foreign state, "Z...") of birth chosen with the one a valid codice fiscale
+    encodes. A code no longer current (a comune since merged) cannot be chosen from the list: not checked."""
+    encoded = national_comuni.belfiore_of_codice_fiscale(code)
+    place = national_comuni.by_code(encoded)
+    if place is None or encoded == birth_place:
+        return []
+    return [
+        (
+            "birth_comune_code",
+            _("Il luogo di nascita non corrisponde al codice fiscale, che indica %(place)s.") % {"place": place.label},
+        )
+    ]
+
+
+class PlaceInput(forms.TextInput):
+    """A place of birth: shows the stored Belfiore code as the place's name, e.g. "Seregno (MB)"."""
+
+    def format_value(self, value):
+        place = national_comuni.by_code(value) if value and len(str(value)) == 4 else None
+        return place.label if place else super().format_value(value)
+
+
 class MemberForm(PortalForm):
     class Meta:
         model = Member
@@ -218,6 +242,7 @@ class MemberForm(PortalForm):
             "codice_fiscale",
             "birth_date",
             "sex",
+            "birth_comune_code",
             "relationship",
             "school",
             "school_class",
@@ -241,6 +266,16 @@ class MemberForm(PortalForm):
         self.fields["codice_fiscale"].help_text = _(
             "Facoltativo. Se indicato, la data di nascita e il sesso devono corrispondere."
         )
+        self.fields["birth_comune_code"] = forms.CharField(
+            label=_("Comune o stato di nascita"),
+            required=False,
+            max_length=100,
+            widget=PlaceInput,
+            help_text=_(
+                "Facoltativo. Dall'elenco nazionale: il nome del comune, es. «Seregno (MB)», o dello stato estero, "
+                "o il codice catastale. Deve corrispondere al codice fiscale."
+            ),
+        )
         self.user = user
         self.ambito_id = ambito_id or (self.instance.family.ambito_id if self.instance.family_id else None)
         #: The family that already has this codice fiscale, when the user confirmed registering it again.
@@ -248,6 +283,16 @@ class MemberForm(PortalForm):
 
     def clean_codice_fiscale(self) -> str:
         return (self.cleaned_data.get("codice_fiscale") or "").replace(" ", "").upper()
+
+    def clean_birth_comune_code(self) -> str:
+        """The Belfiore code of the place typed or chosen, which must be in the national list."""
+        text = self.cleaned_data.get("birth_comune_code") or ""
+        if not text.strip():
+            return ""
+        place, problem = national_comuni.resolve(text)
+        if place is None:
+            raise ValidationError(problem)
+        return place.code
 
     def clean(self):
         cleaned = super().clean()
@@ -257,6 +302,10 @@ class MemberForm(PortalForm):
         if code:
             for field, message in check_codice_fiscale(code, birth_date, cleaned.get("sex")):
                 self.add_error(field, message)
+            birth_place = cleaned.get("birth_comune_code")
+            if birth_place and "codice_fiscale" not in self.errors:
+                for field, message in check_birth_place(code, birth_place):
+                    self.add_error(field, message)
         if code and "codice_fiscale" not in self.errors:
             self.check_duplicate(code, cleaned)
         if (

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from equipes import services as project_services
 from equipes.forms import (
+    ComuneForm,
     FollowOnProjectForm,
     GovernanceMeetingForm,
     ImplementationForm,
@@ -22,6 +23,7 @@ from equipes.forms import (
     StaffCvForm,
     StaffTrainingForm,
 )
+from equipes.models import Comune
 from tests.fuzz_cases import Case, fresh, iso_dates, login_request, narrow, op, plain_save, udp
 from tests.fuzz_scene import PASSWORD
 from tests.fuzzing import FieldSpec, FormShape
@@ -58,6 +60,16 @@ def follow_on_save(s, form, user):
 
 def cases() -> list[Case]:
     return [
+        Case(
+            "ComuneForm",
+            ComuneForm,
+            lambda s, d, fl: ComuneForm(d, instance=Comune(ambito=s.ambito)),
+            # The admin's chooser sends a cadastral code of the national list; a few taken, foreign or unknown.
+            shape=narrow(
+                national_code=st.sampled_from(["I625", "E063", "F078", "Z100", "X999", "i625", "seregno", ""]),
+            ),
+            save=plain_save,
+        ),
         Case(
             "ProjectForm",
             ProjectForm,

@@ -128,6 +128,14 @@ def _endpoints() -> list[Endpoint]:
         Endpoint("equipes:equipe-list", udp, {"page": PAGE}),
         Endpoint("families:duplicate-list", coord, {"conferma": hostile(st.integers(1, 5).map(str))}, method="POST"),
         Endpoint("equipes:staff-list", udp, {"page": PAGE}),
+        Endpoint(
+            "equipes:comuni-search",
+            cm,
+            {
+                "term": hostile(st.sampled_from(["ser", "Seregno (MB)", "I625", "castro", "z100", "", "(", "%"])),
+                "estero": hostile(st.sampled_from(["1", "0"])),
+            },
+        ),
         Endpoint("equipes:meeting-list", udp, {"page": PAGE}),
         Endpoint(
             "families:family-list",

@@ -75,6 +75,8 @@ EXCLUDED = {
     "pippi_portal.forms.PortalForm": "abstract base of the model forms (no Meta.model): fuzzed through each subclass",
     "interventions.admin.InterventionTypeForm": "the Django admin's form of the catalogue (admin role only); its "
     "checks are tested in tests/seeds/test_002_tutela_minori.py",
+    "equipes.forms.BaseComuneFormSet": "the admin's inline of an ambito's comuni (admin role only): each row is "
+    "ComuneForm, fuzzed; its one check (a comune chosen twice) is tested in equipes/tests/test_national_comuni.py",
     "pippi_portal.admin.AuthenticatorForm": "the Django admin's form of allauth's second factors (admin role only): "
     "Italian labels over allauth's model, no check of its own",
 }

@@ -36,6 +36,7 @@ PAGES = {
     "training-create": (STAFF_REGISTER, 404),
     "training-certificate": (STAFF_REGISTER, 404),
     "profile": (set(ROLES),),
+    "comuni-search": (set(ROLES),),  # the national list of comuni: public data
     "meeting-list": ({"ufficio_piano", "coordinatore", "referente_ente", "admin"},),
     "meeting-create": ({"ufficio_piano", "coordinatore"},),
     # A project's targets are its (lead ambito's) Ufficio di Piano's.

@@ -339,6 +339,8 @@ class Member(models.Model):
         _("impronta del codice fiscale"), max_length=64, blank=True, editable=False, db_index=True
     )
     birth_date = models.DateField(_("data di nascita"))
+    #: Belfiore code of the comune (or "Z..." foreign state) of birth, chosen from `equipes.national_comuni`.
+    birth_comune_code = models.CharField(_("comune o stato di nascita"), max_length=4, blank=True)
     sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices)
     relationship = models.CharField(_("relazione"), max_length=60, blank=True, help_text=_("es. madre, figlio, nonna"))
     school = models.CharField(_("scuola"), max_length=120, blank=True)

@@ -80,6 +80,7 @@ def test_identities_and_free_texts_are_erased_and_report_data_kept(
     family = ended_family(world)
     child = family.members.filter(kind=Member.Kind.MINORE).order_by("pk").first()
     birth_year = child.birth_date.year
+    family.members.update(birth_comune_code="I625")
     ratings_before = list(AssessmentRating.objects.filter(assessment__family=family).values_list("rating", flat=True))
     sdq_before = SDQScore.objects.filter(member__family=family).count()
     transitions_before = list(TransitionLog.objects.filter(family=family).values_list("to_state", "effective_on"))
@@ -95,6 +96,7 @@ def test_identities_and_free_texts_are_erased_and_report_data_kept(
     for member in Member.objects.filter(family=family):
         assert member.first_name == PLACEHOLDER and member.last_name == PLACEHOLDER
         assert member.codice_fiscale is None and member.codice_fiscale_hash == ""
+        assert member.birth_comune_code == ""
         assert (member.birth_date.month, member.birth_date.day) == (7, 1)
     assert Member.objects.get(pk=child.pk).birth_date.year == birth_year
     assert Referral.objects.get(family=family).reason == PLACEHOLDER
@@ -191,7 +193,8 @@ def test_every_text_column_of_a_family_is_either_erased_or_deliberately_kept():
     special = {(Family, "address"), (Family, "phone"), (DiaryNote, "text"), (Consent, "file")}
     special |= {
         (Member, c)
-        for c in ("first_name", "last_name", "codice_fiscale", "codice_fiscale_hash", "relationship", "school")
+        for c in ("first_name", "last_name", "codice_fiscale", "codice_fiscale_hash", "birth_comune_code")
+        + ("relationship", "school")
     }
     # Reference data and the audit logs (the anonymisation's own log names no family member: a code, a state
     # and the staff user who ran it).
