@@ -291,8 +291,9 @@ class TestProjectRules:
 
         overdue, upcoming, later = families_by_deadline(world, advance)
         assert set(Family.objects.due_within()) == {overdue, upcoming}
-        world.project.deadline_window_days = 400
-        world.project.save()
+        # The window is each project's: `later` was referred after the world's project ended, on a running one.
+        later.implementation.project.deadline_window_days = 400
+        later.implementation.project.save()
         assert set(Family.objects.due_within()) == {overdue, upcoming, later}
 
     def test_an_educator_without_the_mooc_is_flagged_when_assigned(self, world, client_for, family):
