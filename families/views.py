@@ -116,6 +116,8 @@ def family_list(request):
             "page": shortcuts.paginate(request, family_filter.qs, request.GET.get("page")),
             "can_add": user.has_perm("families.add_family"),
             "reviews_duplicates": user.role == Role.COORDINATORE,
+            # Once per page, not once per row (`is_past` asked for the date of each row).
+            "today": timezone.localdate(),
         },
     )
 

@@ -198,7 +198,7 @@ def indicators_page(request):
     """The figures of the semester report, computed live for a project and a semester."""
     user = request.user
     require_perm(user, "reporting.view_report")
-    projects = list(Project.objects.visible_to(user).order_by("-start_date"))
+    projects = list(Project.objects.visible_to(user).select_related("ambito").order_by("-start_date"))
     if not projects:
         raise Http404
     project = next((p for p in projects if str(p.pk) == request.GET.get("progetto")), projects[0])

@@ -101,23 +101,34 @@ def sdq_total_change(project: Project, end: datetime.date) -> dict:
     }
 
 
-def closures_by_outcome(project: Project, start: datetime.date, end: datetime.date) -> dict[str, dict[str, int]]:
-    """Closures per outcome ("A — label"), in the order of the codes: in the period and to `end`."""
+def closures_by_outcome_and_home(project: Project, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Closures by `end` per outcome, in the order of the codes, in one query: `label` ("A — label"), `period`,
+    `cumulative`, and how many of them left the child at home (`yes`) or not (`no`)."""
     rows = (
         Closure.objects.filter(family__in=project_families(project), date__lte=end)
         .values("outcome__code", "outcome__label")
-        .annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
+        .annotate(
+            period=Count("pk", filter=Q(date__gte=start)),
+            cumulative=Count("pk"),
+            yes=Count("pk", filter=Q(child_at_home=True)),
+            no=Count("pk", filter=Q(child_at_home=False)),
+        )
         .order_by("outcome__code")
     )
-    return {
-        f"{r['outcome__code']} — {r['outcome__label']}": {"period": r["period"], "cumulative": r["cumulative"]}
-        for r in rows
-    }
+    return [{**r, "label": f"{r['outcome__code']} — {r['outcome__label']}"} for r in rows]
 
 
-def children_at_home(project: Project, end: datetime.date) -> dict[str, int]:
-    """Closures by `end` whose child still lives in the family ("sì") or not ("no")."""
-    at_home = Closure.objects.filter(family__in=project_families(project), date__lte=end).aggregate(
-        yes=Count("pk", filter=Q(child_at_home=True)), no=Count("pk", filter=Q(child_at_home=False))
-    )
-    return {"sì": at_home["yes"], "no": at_home["no"]}
+def closures_by_outcome(
+    project: Project, start: datetime.date, end: datetime.date, rows: list[dict] | None = None
+) -> dict[str, dict[str, int]]:
+    """Closures per outcome ("A — label"), in the order of the codes: in the period and to `end` (from the
+    rows of `closures_by_outcome_and_home` when given)."""
+    rows = closures_by_outcome_and_home(project, start, end) if rows is None else rows
+    return {r["label"]: {"period": r["period"], "cumulative": r["cumulative"]} for r in rows}
+
+
+def children_at_home(project: Project, end: datetime.date, rows: list[dict] | None = None) -> dict[str, int]:
+    """Closures by `end` whose child still lives in the family ("sì") or not ("no") (from the rows of
+    `closures_by_outcome_and_home` when given)."""
+    rows = closures_by_outcome_and_home(project, end, end) if rows is None else rows
+    return {"sì": sum(r["yes"] for r in rows), "no": sum(r["no"] for r in rows)}

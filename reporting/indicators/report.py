@@ -15,7 +15,7 @@ from django.utils import timezone
 from equipes.models import Comune, Equipe, GovernanceMeeting, Implementation, Profile, Project, StaffTraining, User
 from families.models import Family, State
 from families.pseudonymisation import families_redactor
-from interventions.selectors import cost_items_until, delivered_minutes_by_profile, project_budget
+from interventions.selectors import cost_items_until, delivered_minutes_by_profile_in_period, project_budget
 
 from ..models import Audience, Complaint, QualityControl
 from ..quality import quality_section
@@ -32,6 +32,7 @@ from .cells import columns, hours, rate, rounded, suppress
 from .outcome_figures import (
     children_at_home,
     closures_by_outcome,
+    closures_by_outcome_and_home,
     families_with_t0_and_t2,
     mdb_change_by_side,
     objectives_by_outcome,
@@ -49,13 +50,11 @@ from .path_figures import (
 )
 from .work_figures import (
     active_pairings,
+    attendance_rate,
     families_by_intervention_type,
-    group_attendance_rate,
-    group_modules,
-    group_sessions,
+    group_activity,
     parenting_events,
-    school_agreements,
-    school_meetings,
+    school_activity,
     sedt_hours,
 )
 
@@ -126,7 +125,9 @@ def procedural(project: Project, implementations: list[Implementation], start, e
     """Section 2: the implementations and their phase, the équipes, the staff trained, governance meetings (the
     project's, not its ambiti's: a second project of the same ambito must not count them again)."""
     ambito_ids = project.ambito_ids
-    trained = project_trainings(project, ambito_ids, end)
+    trained = project_trainings(project, ambito_ids, end).aggregate(
+        people=Count("user", distinct=True), hours=Coalesce(Sum("hours"), Decimal(0))
+    )
     meetings = project_meetings(project, ambito_ids, end)
     by_kind = meetings.values("kind").annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
     kinds = dict(GovernanceMeeting.Kind.choices)
@@ -144,8 +145,8 @@ def procedural(project: Project, implementations: list[Implementation], start, e
         ],
         "equipes": Equipe.objects.filter(ambito__in=ambito_ids, memberships__isnull=False).distinct().count(),
         "staff": {
-            "trained_people": trained.values("user").distinct().count(),
-            "training_hours": rounded(trained.aggregate(h=Coalesce(Sum("hours"), Decimal(0)))["h"], 1),
+            "trained_people": trained["people"],
+            "training_hours": rounded(trained["hours"], 1),
             "staff_in_register": User.objects.filter(ambito__in=ambito_ids, is_active=True, is_superuser=False)
             .exclude(role="admin")
             .count(),
@@ -206,6 +207,8 @@ def physical(project: Project, implementations: list[Implementation], start, end
     by_band = children_by_age_band(project, end)
     by_comune = children_by_comune(project, end)
     by_type = families_by_intervention_type(project, start, end)
+    groups = group_activity(project, start, end)
+    schools = school_activity(project, start, end)
     return {
         "families": {"rows": rows, "totals": totals},
         "interrupted_by_reason": suppress({str(reasons[k]): v for k, v in interrupted.items() if k}),
@@ -218,14 +221,14 @@ def physical(project: Project, implementations: list[Implementation], start, end
         "families_by_intervention": suppress(dict(sorted(by_type.items()))),
         "sedt_hours": sedt_hours(project, start, end),
         "groups": {
-            "modules": group_modules(project, start, end),
-            "sessions": group_sessions(project, start, end),
-            "attendance_rate": group_attendance_rate(project, start, end),
+            "modules": groups["modules"],
+            "sessions": groups["sessions"],
+            "attendance_rate": attendance_rate(groups),
         },
         "pairings": {"active_in_period": active_pairings(project, start, end)},
         "school_partnerships": {
-            "agreements": school_agreements(project, end),
-            "meetings_in_period": school_meetings(project, start, end),
+            "agreements": schools["agreements"],
+            "meetings_in_period": schools["meetings"],
         },
         "parenting_events": parenting_events(project, start, end),
     }
@@ -235,7 +238,8 @@ def outcomes(project: Project, start, end) -> dict:
     """Section 4: objectives verified at T2, Mondo del Bambino and SDQ changes, closures and children at home,
     all by the end of the period."""
     with_both = families_with_t0_and_t2(project, end)
-    closures = closures_by_outcome(project, start, end)
+    closure_rows = closures_by_outcome_and_home(project, start, end)
+    closures = closures_by_outcome(project, start, end, rows=closure_rows)
     return {
         "objectives_at_t2": objectives_by_outcome(project, end),
         "families_with_t0_t2": len(with_both),
@@ -245,7 +249,7 @@ def outcomes(project: Project, start, end) -> dict:
             {label: counts["period"] for label, counts in closures.items()},
             {label: counts["cumulative"] for label, counts in closures.items()},
         ),
-        "children_at_home": suppress(children_at_home(project, end)),
+        "children_at_home": suppress(children_at_home(project, end, rows=closure_rows)),
     }
 
 
@@ -298,8 +302,7 @@ def finance(project: Project, start, end) -> dict:
     """Section 5: validated hours per professional profile against the minimum, spending and the forecast; the
     other cost items of the period with their document, and staff and other costs to the end of the period
     against the financed amount (for the final report, whose period is the project's, every item)."""
-    in_period = delivered_minutes_by_profile(project, since=start, until=end)
-    cumulative = delivered_minutes_by_profile(project, until=end)
+    in_period, cumulative = delivered_minutes_by_profile_in_period(project, since=start, until=end)
     budget = project_budget(project)
     forecast = {line.profile: line for line in budget.lines}
     profiles = []

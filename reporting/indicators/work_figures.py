@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from equipes.models import Project
 from interventions.models import (
-    Attendance,
-    Group,
     GroupSession,
     Intervention,
     Pairing,
     ParentingEvent,
-    SchoolMeeting,
     SchoolPartnership,
     TimeEntry,
 )
@@ -53,26 +50,35 @@ def sedt_hours(project: Project, start: datetime.date, end: datetime.date) -> di
     return {"period": hours(minutes["period"]), "cumulative": hours(minutes["cumulative"])}
 
 
-def _group_sessions(project: Project, start: datetime.date, end: datetime.date) -> QuerySet[GroupSession]:
-    return GroupSession.objects.filter(group__project=project, date__gte=start, date__lte=end)
+def group_activity(project: Project, start: datetime.date, end: datetime.date) -> dict:
+    """The project's group sessions in the period, the modules that met and the attendance, in one query:
+    `sessions`, `modules`, `expected` (participants on the registers) and `present`."""
+    return GroupSession.objects.filter(group__project=project, date__gte=start, date__lte=end).aggregate(
+        sessions=Count("pk", distinct=True),
+        modules=Count("group", distinct=True),
+        expected=Count("attendances"),
+        present=Count("attendances", filter=Q(attendances__present=True)),
+    )
 
 
 def group_modules(project: Project, start: datetime.date, end: datetime.date) -> int:
     """Group modules of the project that met in the period."""
-    return Group.objects.filter(sessions__in=_group_sessions(project, start, end)).distinct().count()
+    return group_activity(project, start, end)["modules"]
 
 
 def group_sessions(project: Project, start: datetime.date, end: datetime.date) -> int:
     """Group sessions of the project's groups in the period."""
-    return _group_sessions(project, start, end).count()
+    return group_activity(project, start, end)["sessions"]
 
 
 def group_attendance_rate(project: Project, start: datetime.date, end: datetime.date) -> float | None:
     """Participants present as a percentage of those expected, over the period's sessions (None without any)."""
-    attendance = Attendance.objects.filter(session__in=_group_sessions(project, start, end)).aggregate(
-        rows=Count("pk"), present=Count("pk", filter=Q(present=True))
-    )
-    return rate(attendance["present"], attendance["rows"])
+    return attendance_rate(group_activity(project, start, end))
+
+
+def attendance_rate(activity: dict) -> float | None:
+    """The attendance of a `group_activity` as a percentage (None without anyone expected)."""
+    return rate(activity["present"], activity["expected"])
 
 
 def active_pairings(project: Project, start: datetime.date, end: datetime.date) -> int:
@@ -80,20 +86,23 @@ def active_pairings(project: Project, start: datetime.date, end: datetime.date) 
     return Pairing.objects.active_between(start, end).filter(family__in=project_families(project)).count()
 
 
-def _school_partnerships(project: Project, end: datetime.date) -> QuerySet[SchoolPartnership]:
-    return SchoolPartnership.objects.filter(project=project, signed_on__lte=end)
+def school_activity(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """The project's school partnerships signed by `end` (`agreements`) and the meetings held under them in the
+    period (`meetings`), in one query."""
+    return SchoolPartnership.objects.filter(project=project, signed_on__lte=end).aggregate(
+        agreements=Count("pk", distinct=True),
+        meetings=Count("meetings", filter=Q(meetings__date__gte=start, meetings__date__lte=end), distinct=True),
+    )
 
 
 def school_agreements(project: Project, end: datetime.date) -> int:
     """School partnerships of the project signed by `end`."""
-    return _school_partnerships(project, end).count()
+    return school_activity(project, end, end)["agreements"]
 
 
 def school_meetings(project: Project, start: datetime.date, end: datetime.date) -> int:
     """Meetings held in the period under the school partnerships signed by `end`."""
-    return SchoolMeeting.objects.filter(
-        partnership__in=_school_partnerships(project, end), date__gte=start, date__lte=end
-    ).count()
+    return school_activity(project, start, end)["meetings"]
 
 
 def parenting_events(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
