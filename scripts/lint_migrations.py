@@ -27,6 +27,10 @@ IGNORED = {
     # families' minimum now lives in the project's targets, which the same migration fills, and the release
     # before is not kept running beside this one.
     "0008_implementation_target_families_to_targets": "implementations: target_families becomes a project target",
+    # A text column added NOT NULL with the constant default '' (PostgreSQL 11 and later add it without rewriting
+    # the table); the comuni's unique constraint and index are on a table of a few dozen rows per ambito.
+    "0010_comune_cadastral_code": "comuni: the cadastral code and province, unique per ambito",
+    "0010_member_birth_comune_code": "members: the optional code of the comune of birth, default ''",
 }
 
 
