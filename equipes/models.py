@@ -226,6 +226,16 @@ class User(AbstractUser):
     profile = models.CharField(_("profilo professionale"), max_length=30, choices=Profile.choices, blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     cv = models.FileField(_("curriculum"), upload_to=cv_upload_to, blank=True, validators=[validate_document])
+    #: The staff register's hourly cost of the person (what the partner charges, or the comune's cost), as the
+    #: ambito's spreadsheets carry it; the budget's lines keep their own cost per profile.
+    hourly_cost = models.DecimalField(
+        _("costo orario (€)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1000.00"))],
+    )
 
     objects = PortalUserManager()
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "equipes",
     "families",
     "interventions",
+    "imports",
     "reporting",
     "demo",  # synthetic data (seed_demo, seed_scale): last, since it uses every app
 ]

@@ -1,0 +1,104 @@
+"""Pages of the imports: upload and history, the dry-run report of a run, its confirmation, progress and undo,
+and the templates to fill in."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pippi_portal import spreadsheets
+from pippi_portal.shortcuts import download, paginate, require_perm
+
+from . import services
+from .forms import ImportUploadForm
+from .importers import IMPORTERS
+from .models import ImportRun
+from .readers import FileRefused
+
+
+def get_run_for(user, pk: int) -> ImportRun:
+    """A run of the user's ambito for the Ufficio di Piano (any for admins); 404 otherwise."""
+    return get_object_or_404(ImportRun.objects.imported_by(user).select_related("by", "undone_by", "ambito"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def run_list(request):
+    user = request.user
+    require_perm(user, "imports.add_importrun")
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = services.import_dry_run(
+                ambito=form.cleaned_data["ambito"],
+                by=user,
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except FileRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            return redirect(run)
+    runs = ImportRun.objects.imported_by(user).select_related("by", "ambito").defer("content", "refused", "preview")
+    page = paginate(request, runs, request.GET.get("page"))
+    return render(request, "imports/run_list.html", {"form": form, "page": page, "kinds": ImportRun.Kind.choices})
+
+
+def _detail_context(run: ImportRun) -> dict:
+    return {"run": run}
+
+
+@require_GET
+def run_detail(request, pk: int):
+    run = get_run_for(request.user, pk)
+    return render(request, "imports/run_detail.html", _detail_context(run))
+
+
+@require_GET
+def run_status(request, pk: int):
+    """The progress fragment the detail page polls while the run is in the worker."""
+    run = get_run_for(request.user, pk)
+    return render(request, "imports/run_detail.html#status", _detail_context(run))
+
+
+@require_POST
+def run_confirm(request, pk: int):
+    run = get_run_for(request.user, pk)
+    try:
+        services.import_confirm(run=run, by=request.user, base_url=request.build_absolute_uri("/"))
+    except services.ImportRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Importazione confermata: è in corso."))
+    return redirect(run)
+
+
+@require_POST
+def run_undo(request, pk: int):
+    run = get_run_for(request.user, pk)
+    try:
+        services.import_undo(run=run, by=request.user)
+    except services.ImportRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Importazione annullata: quanto aveva creato è stato rimosso."))
+    return redirect(run)
+
+
+@require_GET
+def template_download(request, kind: str):
+    """The XLSX template of a kind: the Italian column names and one synthetic example row."""
+    require_perm(request.user, "imports.add_importrun")
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        raise Http404
+    sheet = spreadsheets.Sheet(
+        title=str(ImportRun.Kind(kind).label)[:31],
+        columns=[spreadsheets.Column(name) for name in importer.columns],
+        rows=[importer.example],
+    )
+    return download(spreadsheets.xlsx_bytes([sheet]), f"modello-{kind}.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
