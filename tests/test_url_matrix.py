@@ -15,12 +15,13 @@ from django.urls import reverse
 from equipes.tests.test_access import TABLE as EQUIPES
 from families.models import Family
 from families.tests.test_access import TABLE as FAMILIES
+from imports.tests.test_access import TABLE as IMPORTS
 from interventions.tests.test_access import TABLE as INTERVENTIONS
 from reporting.tests.test_access import TABLE as REPORTING
 from tests.access_harness import url_names
 
 # The persona × page matrices of the apps (tests/access_harness.py).
-TABLES = [EQUIPES, FAMILIES, INTERVENTIONS, REPORTING]
+TABLES = [EQUIPES, FAMILIES, INTERVENTIONS, IMPORTS, REPORTING]
 
 # Pages anybody may open without logging in, with what an anonymous GET answers.
 PUBLIC = {

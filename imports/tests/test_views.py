@@ -1,0 +1,132 @@
+"""The import pages as the Ufficio di Piano uses them: upload a real file, read the dry-run report, confirm (the job
+is queued and runs in the worker), watch the result, undo; a bad file is a form error, never a 500; the pages' query
+counts stay flat."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+from openpyxl import load_workbook
+
+from imports import services
+from imports.importers import HoursImporter, StaffImporter
+from imports.models import ImportRun
+from interventions.models import TimeEntry
+
+from .helpers import csv_file, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, kind, content, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("imports:run-list"), {"kind": kind, "file": SimpleUploadedFile(name, content)})
+
+
+def run_worker() -> None:
+    """What the background worker does with the queued import jobs: each runs its body, once."""
+    queued = DBTaskResult.objects.filter(status="READY", task_path="imports.services.apply_import")
+    assert queued.exists(), "no import job was queued"
+    for job in queued:
+        services.import_apply(*job.args_kwargs["args"])
+    queued.delete()
+
+
+def test_upload_dry_run_confirm_and_undo(world, client_for, django_capture_on_commit_callbacks):
+    client = client_for(world.users.ufficio_piano)
+    rows = [
+        ["educatore", "10/11/2026", "Coordinamento", "", "2", ""],
+        ["educatore", "10/11/2026", "Gruppo", "", "1", ""],
+    ]
+    response = upload(client, "hours", csv_file(HoursImporter.columns, rows), "ore.csv")
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response.url == run.get_absolute_url()
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "La prova non ha scritto nulla" in page and "Le ore dei gruppi si registrano nel portale" in page
+    assert TimeEntry.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:run-confirm", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.QUEUED
+    assert "hx-get" in client.get(reverse("imports:run-status", args=[run.pk])).content.decode()
+    run_worker()
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.APPLIED and TimeEntry.objects.count() == 1
+    assert "Importazione eseguita" in client.get(run.get_absolute_url()).content.decode()
+    client.post(reverse("imports:run-confirm", args=[run.pk]))  # a second click queues nothing
+    assert not DBTaskResult.objects.filter(task_path="imports.services.apply_import").exists()
+    client.post(reverse("imports:run-undo", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.UNDONE and TimeEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (xlsx(["Persona", "Data"], [["educatore", "10/11/2026"]]), "ore.xlsx", "mancano le colonne"),
+        (b"\x00\x01\x02 not a workbook", "ore.xlsx", "non si può leggere"),
+        ((";".join(HoursImporter.columns) + "\n").encode(), "ore.csv", "non ha righe"),
+        (b"qualcosa", "ore.pdf", "Si caricano solo file XLSX o CSV"),
+    ],
+)
+def test_a_bad_file_is_a_form_error(world, client_for, content, name, message):
+    response = upload(client_for(world.users.ufficio_piano), "hours", content, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_template_has_the_italian_headers_and_an_example(world, client_for):
+    response = client_for(world.users.ufficio_piano).get(reverse("imports:template-download", args=["staff"]))
+    sheet = load_workbook(filename=__import__("io").BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert list(rows[0]) == StaffImporter.columns
+    assert list(rows[1])[2] == "giulia.esempio@example.org"
+
+
+def test_the_template_of_each_kind_reads_back_as_a_clean_dry_run_of_its_columns(world, client_for):
+    client = client_for(world.users.ufficio_piano)
+    for kind in ("staff", "families", "hours"):
+        content = b"".join(client.get(reverse("imports:template-download", args=[kind])).streaming_content)
+        run = services.import_dry_run(
+            ambito=world.ambito, by=world.users.ufficio_piano, kind=kind, file_name="modello.xlsx", content=content
+        )
+        assert run.rows == 1
+
+
+def add_runs(world, n):
+    for _ in range(n):
+        run = ImportRun.objects.create(
+            ambito=world.ambito, kind="hours", by=world.users.ufficio_piano, file_name="ore.csv", file_sha256="0" * 64
+        )
+        run.refused = [{"row": i, "column": "Ore", "value": "30", "reason": "Troppe"} for i in range(2, 2 + n)]
+        run.save()
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_query_count_is_the_same_at_1_and_30_runs(world, client_for, count_queries, page):
+    client = client_for(world.users.ufficio_piano)
+
+    def url():
+        return reverse("imports:run-list") if page == "list" else ImportRun.objects.last().get_absolute_url()
+
+    add_runs(world, 1)
+    client.get(url())
+    with_one = count_queries(lambda: client.get(url()))
+    add_runs(world, 30)
+    with_thirty = count_queries(lambda: client.get(url()))
+    assert with_one == with_thirty <= 12
+
+
+def test_a_day_in_the_future_is_refused(world):
+    tomorrow = datetime.date(2026, 12, 4)
+    run = services.import_dry_run(
+        ambito=world.ambito,
+        by=world.users.ufficio_piano,
+        kind="hours",
+        file_name="ore.csv",
+        content=csv_file(HoursImporter.columns, [["educatore", f"{tomorrow:%d/%m/%Y}", "Coordinamento", "", "1", ""]]),
+    )
+    assert run.refused[0]["reason"] == "Non si registrano ore per giorni futuri."
