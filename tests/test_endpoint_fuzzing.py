@@ -158,6 +158,7 @@ def _endpoints() -> list[Endpoint]:
         ),
         Endpoint("interventions:group-list", cm, {"page": PAGE}),
         Endpoint("interventions:event-list", udp, {"page": PAGE}),
+        Endpoint("imports:run-list", udp, {"page": PAGE}),
         Endpoint(
             "reporting:report-list", udp, {"stato": hostile(st.sampled_from(ReportRun.State.values)), "page": PAGE}
         ),

@@ -33,7 +33,13 @@ from django.utils.safestring import SafeData
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests import fuzz_cases_equipes, fuzz_cases_families, fuzz_cases_interventions, fuzz_cases_reporting
+from tests import (
+    fuzz_cases_equipes,
+    fuzz_cases_families,
+    fuzz_cases_imports,
+    fuzz_cases_interventions,
+    fuzz_cases_reporting,
+)
 from tests.fuzz_cases import FORM_EXAMPLES, Case
 from tests.fuzz_scene import scene_for_module
 from tests.fuzzing import (
@@ -65,6 +71,7 @@ CASES = [
     *fuzz_cases_equipes.cases(),
     *fuzz_cases_families.cases(),
     *fuzz_cases_interventions.cases(),
+    *fuzz_cases_imports.cases(),
     *fuzz_cases_reporting.cases(),
 ]
 CASE_IDS = [case.id for case in CASES]
