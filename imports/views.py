@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from families.pseudonymisation import ambito_redactor
 from pippi_portal import spreadsheets
 from pippi_portal.shortcuts import download, paginate, require_perm
 
@@ -48,21 +49,22 @@ def run_list(request):
     return render(request, "imports/run_list.html", {"form": form, "page": page, "kinds": ImportRun.Kind.choices})
 
 
-def _detail_context(run: ImportRun) -> dict:
-    return {"run": run}
+def _detail_context(request, run: ImportRun) -> dict:
+    # The reasons and values come from the file: redacted for the roles that see families pseudonymised.
+    return {"run": run, "redactor": ambito_redactor(request.user, run.ambito_id)}
 
 
 @require_GET
 def run_detail(request, pk: int):
     run = get_run_for(request.user, pk)
-    return render(request, "imports/run_detail.html", _detail_context(run))
+    return render(request, "imports/run_detail.html", _detail_context(request, run))
 
 
 @require_GET
 def run_status(request, pk: int):
     """The progress fragment the detail page polls while the run is in the worker."""
     run = get_run_for(request.user, pk)
-    return render(request, "imports/run_detail.html#status", _detail_context(run))
+    return render(request, "imports/run_detail.html#status", _detail_context(request, run))
 
 
 @require_POST

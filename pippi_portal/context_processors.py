@@ -17,6 +17,7 @@ def navigation(request) -> dict:
             "timesheets": user.has_perm("interventions.validate_timesheets"),
             "staff_register": user.has_perm("equipes.view_staff_register"),
             "governance": user.has_perm("equipes.view_governancemeeting"),
+            "imports": user.has_perm("imports.add_importrun"),
             "quality": user.has_perm("reporting.view_quality"),
             "reports": user.has_perm("reporting.view_report"),
             "admin": user.is_staff,

@@ -70,6 +70,11 @@ NOT_REACHED = {
     "equipes:target-delete": "POST",
     "interventions:budget-line-delete": "POST",
     "interventions:cost-item-delete": "POST",
+    "imports:run-confirm": "POST",
+    "imports:run-undo": "POST",
+    # The demo has no import: a run's report is tested in imports/tests (its values and reasons are redacted).
+    "imports:run-detail": "no import in the demo",
+    "imports:run-status": "no import in the demo",
     # Pages of the roles that see identities (the two roles get 403 or 404 there).
     "families:family-create": "case managers only",
     "families:family-edit": "case managers only",
@@ -106,6 +111,8 @@ NOT_REACHED = {
 # The Referente di Ambito's own pages (the Ufficio di Piano gets 403).
 COORDINATORE_ONLY = {"families:duplicate-list"}
 UFFICIO_PIANO_ONLY = {
+    "imports:run-list",
+    "imports:template-download",
     "equipes:target-create",
     "equipes:target-edit",
     "interventions:budget-line-create",
