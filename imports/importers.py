@@ -117,7 +117,7 @@ def choice(text: str, choices) -> str | None:
     """The value of a TextChoices given by its Italian label or its code."""
     wanted = plain(text)
     for value, label in choices.choices:
-        if wanted in (plain(value), plain(str(label))):
+        if wanted in (plain(value), plain(value.replace("_", " ")), plain(str(label))):
             return value
     return None
 

@@ -5,6 +5,7 @@ through django-import-export's formats (tablib, openpyxl). Whatever the bytes, t
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -54,7 +55,9 @@ def cell_text(value) -> str:
 
 
 def _normalise(header) -> str:
-    return " ".join(cell_text(header).split()).casefold()
+    """A column name as compared: no accents, no case, single spaces («Equipe» is «Équipe»)."""
+    text = unicodedata.normalize("NFKD", cell_text(header))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
 
 
 def _dataset(content: bytes, file_name: str):
@@ -96,8 +99,8 @@ def read_rows(content: bytes, file_name: str, columns: list[str], required: list
         raise FileRefused(_("Il file è troppo grande: al massimo 5 MB."))
     dataset = _dataset(content, file_name)
     headers = [_normalise(h) for h in (dataset.headers or [])]
-    known = {column.casefold(): column for column in columns}
-    missing = [column for column in required if column.casefold() not in headers]
+    known = {_normalise(column): column for column in columns}
+    missing = [column for column in required if _normalise(column) not in headers]
     if missing:
         raise FileRefused(
             _("Nella prima riga mancano le colonne: %(columns)s. Scarica il modello per vedere i nomi giusti.")

@@ -273,3 +273,39 @@ def test_ten_thousand_rows_of_hours_take_under_a_minute(world):
     assert TimeEntry.objects.count() == 10_000
     print(f"10,000 rows of hours: dry run and real run in {elapsed:.1f} s")
     assert elapsed < 60
+
+
+def test_undo_of_staff_restores_the_counts_until_someone_logs_in(world):
+    before = counts()
+    run = apply(dry(world, "staff", xlsx(StaffImporter.columns, staff_rows())))
+    assert counts()["users"] == before["users"] + 2
+    services.import_undo(run=run, by=world.users.ufficio_piano)
+    assert counts() == before
+    again = apply(dry(world, "staff", xlsx(StaffImporter.columns, staff_rows())))
+    User.objects.filter(username="anna.prova@example.org").update(
+        last_login=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    )
+    with pytest.raises(services.ImportRefused, match="accesso"):
+        services.import_undo(run=again, by=world.users.ufficio_piano)
+
+
+def test_headers_and_states_are_read_as_people_write_them(world):
+    header = [c.upper().replace("É", "E") for c in FamiliesImporter.columns]
+    row = member_row("F1", "Lia", "Prova", datetime.date(2019, 4, 4), "F", state="in corso")
+    run = dry(world, "families", csv_file(header, [row]), "famiglie.csv")
+    assert [r["column"] for r in run.refused] == ["Stato"]
+    assert "non può essere «Percorso in corso»" in run.refused[0]["reason"]
+
+
+def test_an_administrator_imports_into_the_ambito_chosen(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_for(world.users.admin)
+    content = xlsx(HoursImporter.columns, [["outsider", "10/11/2026", "Coordinamento", "", "1", ""]])
+    client.post(
+        reverse("imports:run-list"),
+        {"ambito": world.other.ambito.pk, "kind": "hours", "file": SimpleUploadedFile("ore.xlsx", content)},
+    )
+    run = ImportRun.objects.get()
+    assert run.ambito == world.other.ambito and run.created_count == 1
