@@ -5,7 +5,9 @@ through django-import-export's formats (tablib, openpyxl). Whatever the bytes, t
 from __future__ import annotations
 
 import datetime
+import io
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +16,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from .models import MAX_FILE_BYTES
 
+#: An XLSX is a zip: its sheets, unpacked, may be at most this big (a "zip bomb" is refused before it is read).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 #: Rows beyond this are refused whole: a file of an ambito's history is far below it.
 MAX_ROWS = 20_000
 
@@ -63,6 +67,13 @@ def _normalise(header) -> str:
 def _dataset(content: bytes, file_name: str):
     name = file_name.lower()
     if name.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except Exception:
+            unpacked = 0  # not a zip: openpyxl says so below
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise FileRefused(_("Il file XLSX è troppo grande una volta aperto: dividilo in più file."))
         try:
             return XLSX().create_dataset(content)
         except StopIteration:
