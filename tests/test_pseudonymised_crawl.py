@@ -64,6 +64,7 @@ NOT_REACHED = {
     "reporting:report-submit": "POST",
     "reporting:report-back": "POST",
     "reporting:report-approve": "POST",
+    "reporting:report-retry": "POST",
     "reporting:survey-report-submit": "POST",
     "reporting:survey-report-back": "POST",
     "reporting:survey-report-approve": "POST",
