@@ -260,7 +260,8 @@ class JobProgress:
 def job_progress(job: DBTaskResult | None, now: datetime.datetime | None = None) -> JobProgress:
     now = now or timezone.now()
     waited = now - job.enqueued_at if job else datetime.timedelta(0)
-    timed_out = job is None or waited.total_seconds() > settings.TASK_POLL_TIMEOUT_SECONDS
+    over = job is None or job.status not in (READY, RUNNING)  # nothing will move the page any more
+    timed_out = over or waited.total_seconds() > settings.TASK_POLL_TIMEOUT_SECONDS
     return JobProgress(
         attempt=max(1, attempts(job)) if job else 0,
         max_attempts=settings.TASK_MAX_ATTEMPTS,

@@ -100,7 +100,7 @@ def _detail_context(request, run: ReportRun) -> dict:
         "can_change": can_change,
         # The page polls while the job goes on, and stops after TASK_POLL_TIMEOUT_SECONDS saying why.
         "job": progress,
-        "job_lost": run.is_rendering and job is None,
+        "job_lost": run.is_rendering and (job is None or job.status not in (tasks.READY, tasks.RUNNING)),
         "worker_alive": worker_alive,
         "narrative_form": NarrativeForm(instance=run, redactor=redactor) if editable else None,
         "redactor": redactor,

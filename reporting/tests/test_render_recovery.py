@@ -179,7 +179,12 @@ def test_the_page_polls_then_stops_after_the_timeout_and_says_why(
     assert "hx-trigger" not in page
     assert "Il PDF non è pronto dopo 11 minuti: la preparazione richiede più tempo del previsto." in page
 
-    # No job follows the run any more (the queue was emptied): the page says so and offers Riprova.
+    # The job ended without touching the run (e.g. failed under a worker of another kind), or no job follows the
+    # run any more (the queue was emptied): the page says so at once and offers Riprova.
+    DBTaskResult.objects.filter(pk=job.pk).update(status="FAILED", enqueued_at=timezone.now())
+    page = client.get(url).content.decode()
+    assert "hx-trigger" not in page
+    assert "Nessuna preparazione del PDF è in corso per questa versione." in page and "Riprova" in page
     DBTaskResult.objects.all().delete()
     page = client.get(url).content.decode()
     assert "Nessuna preparazione del PDF è in corso per questa versione." in page and "Riprova" in page
