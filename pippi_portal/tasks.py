@@ -33,6 +33,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django_tasks.signals import task_finished
+from django_tasks_db.compat import TaskContext, task_started
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -193,8 +194,6 @@ class PortalWorker(Worker):
     # --- running a job --------------------------------------------------------------------------------------
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
-        from django_tasks_db.compat import TaskContext, task_started
-
         self.running_task = True
         try:
             task = db_task_result.task
