@@ -48,11 +48,12 @@ venv: $(STAMP)
 # DEBUG stays off, as in production (Italian error pages, WhiteNoise serving the static files): `DEBUG=true
 # make run` for Django's debug pages.
 run: export MFA_REQUIRED ?= false
-# The background worker (report PDFs) runs beside the development server and stops with it.
+# The background worker (report PDFs) runs beside the development server and stops with it; if it dies it is
+# started again (scripts/supervise.sh), and the job it was running is taken up within TASK_LEASE_SECONDS.
 run: $(STAMP)
 	$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput && \
 		$(PY) manage.py seed_demo && \
-		{ $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+		{ sh scripts/supervise.sh $(PY) manage.py run_worker --interval 1 & worker=$$!; \
 		  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		  $(PY) manage.py runserver $(HOST):$(PORT); }'
 

@@ -48,3 +48,22 @@ class LoginLockout(AccessAttempt):
         proxy = True
         verbose_name = _("tentativi falliti e blocco")
         verbose_name_plural = _("tentativi falliti e blocchi")
+
+
+class BackgroundWorker(models.Model):
+    """A running background worker (`manage.py run_worker`), as it last reported itself alive. Its row is written
+    every few seconds while it runs and deleted when it stops cleanly; a job whose worker has not been seen for
+    `TASK_LEASE_SECONDS` is taken up again by another worker (pippi_portal.tasks)."""
+
+    worker_id = models.CharField(_("identificativo"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("server"), max_length=255)
+    pid = models.PositiveIntegerField(_("processo"))
+    started_at = models.DateTimeField(_("avviato il"))
+    seen_at = models.DateTimeField(_("ultimo segnale"), db_index=True)
+
+    class Meta:
+        verbose_name = _("processo in background")
+        verbose_name_plural = _("processi in background")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

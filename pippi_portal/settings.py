@@ -268,8 +268,22 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 # Key of the HMAC that lets the codice fiscale be looked up without decrypting it.
 HASH_KEY = env.str("HASH_KEY")
 
-# Long work (report PDFs) runs in the background worker: `python manage.py db_worker` (started by `make run`).
+# Long work (report PDFs) runs in the background worker: `python manage.py run_worker` (started by `make run`),
+# which takes up the jobs of a worker that died (pippi_portal/tasks.py): a running job whose worker has not been
+# seen for TASK_LEASE_SECONDS is queued again, a job claimed or failed TASK_MAX_ATTEMPTS times fails for good, a
+# failed job is tried again after TASK_RETRY_DELAY_SECONDS, SIGTERM waits TASK_SHUTDOWN_GRACE_SECONDS for the job
+# to end before releasing it, and a page stops polling a job after TASK_POLL_TIMEOUT_SECONDS.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASK_LEASE_SECONDS = env.float("TASK_LEASE_SECONDS", default=60.0)
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
+TASK_RETRY_DELAY_SECONDS = env.float("TASK_RETRY_DELAY_SECONDS", default=10.0)
+TASK_SHUTDOWN_GRACE_SECONDS = env.int("TASK_SHUTDOWN_GRACE_SECONDS", default=30)
+TASK_POLL_TIMEOUT_SECONDS = env.int("TASK_POLL_TIMEOUT_SECONDS", default=600)
+if TASK_LEASE_SECONDS <= 0 or TASK_MAX_ATTEMPTS < 1 or TASK_POLL_TIMEOUT_SECONDS <= 0:
+    raise environ.ImproperlyConfigured("TASK_LEASE_SECONDS, TASK_MAX_ATTEMPTS and TASK_POLL_TIMEOUT_SECONDS: > 0")
+# Tests only: the report job sleeps this long once its figures are frozen, so that a test can kill its worker
+# in the middle of a render (reporting/tests/test_worker_crash.py).
+REPORT_RENDER_PAUSE_SECONDS = env.float("REPORT_RENDER_PAUSE_SECONDS", default=0.0)
 
 # Changes are recorded with the request's user and URL; pages that only read set no context.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

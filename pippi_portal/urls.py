@@ -16,6 +16,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/queue", views.healthz_queue, name="healthz-queue"),
     path("accessibilita/", views.accessibility_statement, name="accessibility-statement"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

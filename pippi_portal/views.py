@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import tasks
+
 
 @login_not_required
 @never_cache
@@ -27,6 +29,27 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+@never_cache
+@transaction.non_atomic_requests
+@require_GET
+def healthz_queue(request):
+    """The background queue, for monitoring: jobs waiting and running, the oldest waiting job's age (seconds), the
+    workers alive and how long ago one was last seen. 503 when no worker is alive or a job has waited longer than
+    a page follows it (TASK_POLL_TIMEOUT_SECONDS): a dead or stuck worker to alert on."""
+    try:
+        queue = tasks.queue_health()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    problems = []
+    if not queue["workers_alive"]:
+        problems.append(f"no worker seen in the last {settings.TASK_LEASE_SECONDS:g} seconds")
+    if queue["oldest_waiting_seconds"] > settings.TASK_POLL_TIMEOUT_SECONDS:
+        problems.append(f"a job has waited more than {settings.TASK_POLL_TIMEOUT_SECONDS} seconds")
+    body = {"status": "error" if problems else "ok", **queue, "problems": problems}
+    return JsonResponse(body, status=503 if problems else 200)
 
 
 # The accessibility statement's dates: when it was written and when the self-assessment behind it was last done.

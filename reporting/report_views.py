@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from equipes.models import Project, Role
 from families.pseudonymisation import ambito_redactor
-from pippi_portal import spreadsheets
+from pippi_portal import spreadsheets, tasks
 from pippi_portal.shortcuts import download, paginate, require_perm
 
 from . import charts, exports, indicators, reports
@@ -89,10 +89,19 @@ def _detail_context(request, run: ReportRun) -> dict:
     can_change = user.has_perm("reporting.change_reportrun", run)
     editable = run.state == ReportRun.State.BOZZA and user.has_perm("reporting.write_report_narrative", run)
     redactor = ambito_redactor(user, run.project.ambito_id)
+    job = progress = None
+    worker_alive = True
+    if run.is_rendering:
+        progress = tasks.job_progress(job := reports.render_job(run))
+        worker_alive = not progress.timed_out or tasks.worker_seen_recently()
     return {
         "run": run,
         "title": reports.title_of(run),
         "can_change": can_change,
+        # The page polls while the job goes on, and stops after TASK_POLL_TIMEOUT_SECONDS saying why.
+        "job": progress,
+        "job_lost": run.is_rendering and (job is None or job.status not in (tasks.READY, tasks.RUNNING)),
+        "worker_alive": worker_alive,
         "narrative_form": NarrativeForm(instance=run, redactor=redactor) if editable else None,
         "redactor": redactor,
     }
@@ -156,6 +165,16 @@ def report_back(request, pk: int):
         pk,
         lambda run: reports.report_back_to_draft(run=run, by=request.user),
         _("Rendicontazione riportata in bozza."),
+    )
+
+
+@require_POST
+def report_retry(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda run: reports.report_retry_render(run=run, by=request.user),
+        _("Preparazione del PDF avviata di nuovo."),
     )
 
 

@@ -6,18 +6,25 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django.utils.translation import ngettext
+from django_tasks import TaskResultStatus, task
+from django_tasks.signals import task_finished
+from django_tasks_db.models import DBTaskResult
 
 from equipes.models import Project, User
 from families.models import Family
 from families.pseudonymisation import families_redactor
+from pippi_portal import tasks
 from pippi_portal.pdf import PdfAttachment, PdfMetadata, render_pdf
 
 from . import charts, indicators
@@ -135,35 +142,74 @@ def pdf_bytes(run: ReportRun) -> bytes:
 
 @task()
 def render_report(run_id: int) -> None:
-    """Freeze the figures (once) and render the PDF from them, reporting progress on the run."""
+    """Freeze the figures (once) and render the PDF from them, reporting progress on the run. Idempotent: after a
+    crash it runs again from the start, on the figures already frozen (pippi_portal.tasks)."""
     run_report(run_id)
 
 
+RENDER_TASK = render_report.module_path
+
+
 def run_report(run_id: int) -> ReportRun:
-    """The body of the background job, also called directly by `manage.py semester_report` and the demo."""
+    """The body of the background job, also called directly by `manage.py semester_report` and the demo. An
+    error leaves the run "in preparazione": the worker tries the job again, and records the error on the run
+    when it gives up (`_record_failure`)."""
     run = ReportRun.objects.select_related("project__ambito", "approved_by").get(pk=run_id)
     _progress(run, ReportRun.Render.IN_CORSO, 5)
-    try:
-        if not run.snapshot_sha256:
-            snapshot = compute_snapshot(run.project, run.kind, run.period_start, run.period_end)
-            content = canonical_json(snapshot)
-            run.snapshot_sha256 = sha256(content)
-            run.snapshot_file.save("dati.json", ContentFile(content), save=False)
-            run.save(update_fields=["snapshot_sha256", "snapshot_file"])
-            run.__dict__.pop("snapshot", None)
-            _progress(run, ReportRun.Render.IN_CORSO, 40)
-        content = pdf_bytes(run)
-        _progress(run, ReportRun.Render.IN_CORSO, 90)
-        run.pdf.save("rendicontazione.pdf", ContentFile(content), save=False)
-        run.pdf_sha256 = sha256(content)
-        run.render_status, run.progress, run.render_error = ReportRun.Render.PRONTO, 100, ""
-        run.save(update_fields=["pdf", "pdf_sha256", "render_status", "progress", "render_error"])
-    except Exception as error:  # the page must show that the job failed, and why
-        ReportRun.objects.filter(pk=run.pk).update(
-            render_status=ReportRun.Render.ERRORE, render_error=str(error)[:2000]
-        )
-        raise
+    if not run.snapshot_sha256:
+        snapshot = compute_snapshot(run.project, run.kind, run.period_start, run.period_end)
+        content = canonical_json(snapshot)
+        run.snapshot_sha256 = sha256(content)
+        run.snapshot_file.save("dati.json", ContentFile(content), save=False)
+        run.save(update_fields=["snapshot_sha256", "snapshot_file"])
+        run.__dict__.pop("snapshot", None)
+    _progress(run, ReportRun.Render.IN_CORSO, 40)
+    if settings.REPORT_RENDER_PAUSE_SECONDS:  # tests only: time to kill the worker in the middle of a render
+        time.sleep(settings.REPORT_RENDER_PAUSE_SECONDS)
+    content = pdf_bytes(run)
+    _progress(run, ReportRun.Render.IN_CORSO, 90)
+    run.pdf.save("rendicontazione.pdf", ContentFile(content), save=False)
+    run.pdf_sha256 = sha256(content)
+    run.render_status, run.progress, run.render_error = ReportRun.Render.PRONTO, 100, ""
+    run.save(update_fields=["pdf", "pdf_sha256", "render_status", "progress", "render_error"])
     return run
+
+
+def render_job(run: ReportRun) -> DBTaskResult | None:
+    """The run's last render job (the one its page follows)."""
+    return tasks.latest_job(RENDER_TASK, run.pk)
+
+
+def failure_message(task_result) -> str:
+    """What the run's page says when the worker gave up its render job, in Italian."""
+    attempts = len(task_result.worker_ids)
+    error = task_result.errors[-1] if task_result.errors else None
+    if error is not None and error.exception_class_path == f"{tasks.WorkerLost.__module__}.WorkerLost":
+        return ngettext(
+            "il processo che lo preparava si è interrotto (riavvio del server o memoria esaurita).",
+            "il processo che lo preparava si è interrotto %(count)d volte (riavvio del server o memoria esaurita).",
+            attempts,
+        ) % {"count": attempts}
+    detail = error.exception_class_path.rsplit(".", 1)[-1] if error is not None else ""
+    return ngettext(
+        "si è verificato un errore interno (%(detail)s).",
+        "si è verificato un errore interno %(count)d volte di seguito (%(detail)s).",
+        attempts,
+    ) % {"count": attempts, "detail": detail}
+
+
+@receiver(task_finished, dispatch_uid="reporting-render-failed")
+def _record_failure(sender, task_result, **kwargs) -> None:
+    """The worker gave up a render job: the run's page shows the error and the "Riprova" button. An older job of
+    the run (a later one was enqueued since) changes nothing."""
+    if task_result.task.module_path != RENDER_TASK or task_result.status != TaskResultStatus.FAILED:
+        return
+    (run_id,) = task_result.args
+    if (job := tasks.latest_job(RENDER_TASK, run_id)) is None or str(job.pk) != str(task_result.id):
+        return
+    ReportRun.objects.filter(pk=run_id).exclude(render_status=ReportRun.Render.PRONTO).update(
+        render_status=ReportRun.Render.ERRORE, render_error=failure_message(task_result)
+    )
 
 
 def _progress(run: ReportRun, status: str, percent: int) -> None:
@@ -270,5 +316,19 @@ def report_approve(*, run: ReportRun, by: User) -> ReportRun:
         run.state, run.approved_by, run.approved_at = ReportRun.State.APPROVATO, by, timezone.now()
         run.pdf_sha256 = ""  # the final PDF replaces the reviewed one
         run.save(update_fields=["state", "approved_by", "approved_at", "pdf_sha256"])
+        _enqueue(run)
+    return run
+
+
+def report_retry_render(*, run: ReportRun, by: User) -> ReportRun:
+    """Prepare the PDF again after the worker gave up (or when no job is following the run any more): a new job,
+    with its attempts counted from zero."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run.pk)
+        if run.render_status == ReportRun.Render.PRONTO:
+            raise ReportRefused(_("Il PDF è già pronto."))
+        job = render_job(run)
+        if run.is_rendering and job is not None and job.status in (tasks.READY, tasks.RUNNING):
+            raise ReportRefused(_("Il PDF è già in preparazione: attendi che sia pronto."))
         _enqueue(run)
     return run

@@ -15,6 +15,7 @@ urlpatterns = [
     path("report/<int:pk>/revisione/", report_views.report_submit, name="report-submit"),
     path("report/<int:pk>/bozza/", report_views.report_back, name="report-back"),
     path("report/<int:pk>/approva/", report_views.report_approve, name="report-approve"),
+    path("report/<int:pk>/riprova/", report_views.report_retry, name="report-retry"),
     path("report/<int:pk>/scarica.<str:fmt>", report_views.report_download, name="report-download"),
     path("indicatori/", report_views.indicators_page, name="indicators"),
     path("progetti/<int:pk>/obiettivi/", target_views.project_targets, name="project-targets"),

@@ -64,6 +64,7 @@ NOT_REACHED = {
     "reporting:report-submit": "POST",
     "reporting:report-back": "POST",
     "reporting:report-approve": "POST",
+    "reporting:report-retry": "POST",
     "reporting:survey-report-submit": "POST",
     "reporting:survey-report-back": "POST",
     "reporting:survey-report-approve": "POST",
@@ -102,6 +103,7 @@ NOT_REACHED = {
     "reporting:survey-answer": "anonymous link",
     "reporting:survey-thanks": "anonymous link",
     "healthz": "machine check",
+    "healthz-queue": "machine check",
     "equipes:comuni-search": "JSON of the admin's chooser of comuni (public data, linked from no page)",
     # Staff documents, not family data: the demo's staff have no CV or certificate file to download.
     "equipes:staff-cv": "no file in the demo",

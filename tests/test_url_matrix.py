@@ -26,6 +26,7 @@ TABLES = [EQUIPES, FAMILIES, INTERVENTIONS, IMPORTS, REPORTING]
 # Pages anybody may open without logging in, with what an anonymous GET answers.
 PUBLIC = {
     "healthz": 200,
+    "healthz-queue": 503,  # no worker runs beside the tests
     "accessibility-statement": 200,  # the law wants it public: linked from every page's footer
     "account_login": 200,
     "account_logout": 302,  # nobody to log out: back to the start

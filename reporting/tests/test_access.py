@@ -49,6 +49,7 @@ LEAD_ONLY = {
     "reporting:report-submit",
     "reporting:report-back",
     "reporting:report-approve",
+    "reporting:report-retry",
     "reporting:survey-report-submit",
     "reporting:survey-report-back",
     "reporting:survey-report-approve",
@@ -97,6 +98,8 @@ PAGES = {
     "reporting:report-submit": ("POST", CHANGE_REPORTS),
     "reporting:report-back": ("POST", CHANGE_REPORTS),
     "reporting:report-approve": ("POST", CHANGE_REPORTS),
+    # A PDF ready is not prepared again (a message, 302): the same answer as when the worker gave up.
+    "reporting:report-retry": ("POST", CHANGE_REPORTS),
     # The passage of the families to the project that follows (a project of the ambito).
     "reporting:project-takeover": ("GET", CHANGE_REPORTS),
     # The anonymous questionnaire: the thanks page, and a link whose token does not exist (the valid ones are in
@@ -128,7 +131,15 @@ def object_urls(q, run) -> dict[str, list[str]]:
         "control": ["control-detail", "control-edit"],
         "indicator": ["indicator-detail", "indicator-edit", "indicator-value-create"],
         "value": ["indicator-value-edit"],
-        "run": ["report-detail", "report-status", "report-narrative", "report-submit", "report-back", "report-approve"],
+        "run": [
+            "report-detail",
+            "report-status",
+            "report-narrative",
+            "report-submit",
+            "report-back",
+            "report-approve",
+            "report-retry",
+        ],
     }
     objects = {
         "survey": q.survey,

@@ -202,7 +202,7 @@ def test_report_pages_by_role(world, client_for, run):
 
 def test_starting_a_run_from_the_page(world, client_for, fixture, django_capture_on_commit_callbacks):  # noqa: F811
     client = client_for(world.users.ufficio_piano)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(
             reverse("reporting:report-list"), {"project": world.project.pk, "kind": "semester", "semester": "2024-S1"}
         )

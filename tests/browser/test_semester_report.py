@@ -33,10 +33,10 @@ def database_url() -> str:
 
 @pytest.fixture
 def worker():
-    """`manage.py db_worker` in its own process, on the test database and the test's media folder."""
+    """`manage.py run_worker` in its own process, on the test database and the test's media folder."""
     env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2", "--no-reload"],
+        [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
