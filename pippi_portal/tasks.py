@@ -145,6 +145,8 @@ class PortalWorker(Worker):
         while not self.stopped.is_set():
             close_old_connections()
             try:
+                if self.stopped.is_set():
+                    break
                 beat(self.worker_id)
                 reclaim()
             except Exception:  # the database is away: try again at the next beat
@@ -165,7 +167,8 @@ class PortalWorker(Worker):
             super().run()
         finally:
             self.stopped.set()
-            beater.join(timeout=5)
+            # A beat under way (a slow database) must end before the row goes, or it would write the row again.
+            beater.join(timeout=30)
             close_old_connections()
             BackgroundWorker.objects.filter(worker_id=self.worker_id).delete()
 
