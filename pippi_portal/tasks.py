@@ -155,20 +155,23 @@ class PortalWorker(Worker):
         connection.close()
 
     def run(self) -> None:
-        beat(self.worker_id)  # seen before its first claim
-        # A worker started again under the same --worker-id: the jobs the dead one left are not alive.
-        with transaction.atomic():
-            for job in DBTaskResult.objects.running().filter(worker_ids__contains=[self.worker_id]).select_for_update():
-                if job.worker_ids[-1] == self.worker_id:
-                    take_up(job)
         beater = threading.Thread(target=self._beat_forever, name="heartbeat", daemon=True)
-        beater.start()
+        # Everything after the first beat is inside the try: a SIGTERM may arrive at any point once the row exists.
         try:
+            beat(self.worker_id)  # seen before its first claim
+            # A worker started again under the same --worker-id: the jobs the dead one left are not alive.
+            with transaction.atomic():
+                running = DBTaskResult.objects.running().filter(worker_ids__contains=[self.worker_id])
+                for job in running.select_for_update():
+                    if job.worker_ids[-1] == self.worker_id:
+                        take_up(job)
+            beater.start()
             super().run()
         finally:
             self.stopped.set()
             # A beat under way (a slow database) must end before the row goes, or it would write the row again.
-            beater.join(timeout=30)
+            if beater.is_alive():
+                beater.join(timeout=30)
             close_old_connections()
             BackgroundWorker.objects.filter(worker_id=self.worker_id).delete()
 
