@@ -118,7 +118,8 @@ bench: export MFA_REQUIRED ?= false
 bench: $(STAMP)
 	$(WITH_DB) $(PY) scripts/bench.py
 
-# Load test (Locust, headless) against gunicorn with 2 workers on the bench database; after `make bench`.
+# Load test (Locust, headless) against gunicorn with 3 workers on the bench database: 100 requests/s for 2 minutes,
+# a PostgreSQL restart, a capacity curve; after `make bench`.
 load: export MFA_REQUIRED ?= false
 load: $(STAMP)
 	$(WITH_DB) $(PY) scripts/loadtest/run.py

@@ -23,6 +23,7 @@ from families.pseudonymisation import member_labels_across_families, objective_l
 from families.selectors import TimelineEntry, family_rules
 from families.timeline import Source, as_date, rows
 from pippi_portal.formatting import format_minutes, format_number
+from pippi_portal.query_batch import gather
 
 from .models import (
     Activity,
@@ -522,11 +523,15 @@ def project_budget(project: Project, today: datetime.date | None = None) -> Proj
     and, with the lines' minimums at their cost, as committed against the financed amount. The days to the end
     that the page shows are counted from `today` (see `project_calendar`)."""
     days_to_end, ended_on = project_calendar(project, today or timezone.localdate())
-    lines = list(project.budget_lines.all())
-    minutes_by_ambito = delivered_minutes_by_ambito(project)
-    delivered = _by_profile(minutes_by_ambito)
     validated = Timesheet.objects.filter(project=project, state=Timesheet.State.VALIDATO)
-    last_month = validated.aggregate(last=Max("month"))["last"]
+    # Independent reads: one round trip inside a `gather` (the indicators), one query each elsewhere.
+    lines, minutes_by_ambito, last_month, cost_items = gather(
+        lambda: list(project.budget_lines.all()),
+        lambda: delivered_minutes_by_ambito(project),
+        lambda: validated.aggregate(last=Max("month"))["last"],
+        lambda: list(project.cost_items.order_by("date", "pk")),
+    )
+    delivered = _by_profile(minutes_by_ambito)
     if last_month:
         next_month = (last_month + datetime.timedelta(days=32)).replace(day=1)
         observed_until = min(next_month - datetime.timedelta(days=1), project.end_date)
@@ -570,7 +575,6 @@ def project_budget(project: Project, today: datetime.date | None = None) -> Proj
         result_lines.append(budget)
     total_spent = sum((b.spent for b in result_lines), Decimal(0))
     total_minimum_amount = sum((line.amount for line in lines), Decimal(0))
-    cost_items = list(project.cost_items.order_by("date", "pk"))
     other_costs = sum((item.amount for item in cost_items), Decimal(0))
     planned_total = total_minimum_amount + other_costs
     if planned_total > project.amount:

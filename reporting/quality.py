@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 
 from equipes.models import Project
+from pippi_portal.query_batch import gather
 
 from . import impact
 from .models import (
@@ -50,12 +51,18 @@ def quality_section(*, project: Project, start: datetime.date, end: datetime.dat
     - impact indicators: baseline, target and the latest value of a period ending by `end`; a computed
       indicator's value is computed over the period itself (reporting.impact).
     """
+    complaints, satisfaction, controls, impact_indicators = gather(
+        lambda: complaint_figures(project=project, start=start, end=end),
+        lambda: satisfaction_figures(project=project, start=start, end=end),
+        lambda: control_figures(project=project, start=start, end=end),
+        lambda: indicator_figures(project=project, until=end, start=start),
+    )
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "complaints": complaint_figures(project=project, start=start, end=end),
-        "satisfaction": satisfaction_figures(project=project, start=start, end=end),
-        "quality_controls": control_figures(project=project, start=start, end=end),
-        "impact_indicators": indicator_figures(project=project, until=end, start=start),
+        "complaints": complaints,
+        "satisfaction": satisfaction,
+        "quality_controls": controls,
+        "impact_indicators": impact_indicators,
     }
 
 
@@ -89,25 +96,29 @@ def satisfaction_figures(*, project: Project, start: datetime.date, end: datetim
     answers = SurveyAnswer.objects.filter(response__survey__project=project, response__submitted_on__range=(start, end))
 
     audiences = Audience.values
-    response_counts = responses.aggregate(**{a: Count("pk", filter=Q(survey__audience=a)) for a in audiences})
-    scores = answers.aggregate(
-        **{f"{a}_n": Count("pk", filter=Q(response__survey__audience=a)) for a in audiences},
-        **{f"{a}_mean": Avg("score", filter=Q(response__survey__audience=a)) for a in audiences},
-    )
-    surveys = (
-        responses.values("survey_id", "survey__audience", "survey__title", "survey__period_start", "survey__period_end")
-        .annotate(responses=Count("pk"))
-        .order_by("survey__period_start", "survey__title")
-    )
-    survey_scores = {
-        row["response__survey_id"]: row
-        for row in answers.values("response__survey_id").annotate(n=Count("pk"), mean=Avg("score"))
-    }
-    items = (
-        SurveyItem.objects.filter(survey__project=project)
-        .with_statistics(Q(answers__response__submitted_on__range=(start, end)))
-        .values("survey_id", "order", "text", "n", "mean")
-        .order_by("survey_id", "order")
+    response_counts, scores, surveys, survey_scores, items = gather(
+        lambda: responses.aggregate(**{a: Count("pk", filter=Q(survey__audience=a)) for a in audiences}),
+        lambda: answers.aggregate(
+            **{f"{a}_n": Count("pk", filter=Q(response__survey__audience=a)) for a in audiences},
+            **{f"{a}_mean": Avg("score", filter=Q(response__survey__audience=a)) for a in audiences},
+        ),
+        lambda: list(
+            responses.values(
+                "survey_id", "survey__audience", "survey__title", "survey__period_start", "survey__period_end"
+            )
+            .annotate(responses=Count("pk"))
+            .order_by("survey__period_start", "survey__title")
+        ),
+        lambda: {
+            row["response__survey_id"]: row
+            for row in answers.values("response__survey_id").annotate(n=Count("pk"), mean=Avg("score"))
+        },
+        lambda: list(
+            SurveyItem.objects.filter(survey__project=project)
+            .with_statistics(Q(answers__response__submitted_on__range=(start, end)))
+            .values("survey_id", "order", "text", "n", "mean")
+            .order_by("survey_id", "order")
+        ),
     )
     items_by_survey: dict[int, list[dict]] = {}
     for item in items:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from equipes.models import Implementation, Project, ProjectTarget, StaffTraining, TargetKind, TargetScope
 from families.models import Family, State, TransitionLog
 from interventions.models import Group, Intervention, Pairing, SchoolPartnership
+from pippi_portal.query_batch import gather
 
 # Outcomes A (goes on without intensive support) and B (goes on with the ordinary services) are positive: the
 # child stays at home without a protection path. C (a protection path is needed) is not.
@@ -126,30 +127,37 @@ Cell = tuple[int | None, int]  # (implementation id or None for figures not tied
 def _figures(projects: list[Project], as_of: datetime.date) -> dict[int, dict[Cell, Counter]]:
     figures: dict[int, dict[Cell, Counter]] = {p.pk: defaultdict(Counter) for p in projects}
     ids = list(figures)
-    for row in _family_rows(ids, as_of):
+    # Independent reads: one round trip inside a `gather` (the indicators), one query each elsewhere.
+    family_rows, group_rows, school_rows, trained_rows = gather(
+        lambda: list(_family_rows(ids, as_of)),
+        lambda: list(
+            Group.objects.filter(implementation__project__in=ids, start_date__lte=as_of)
+            .values("implementation", "implementation__project", "ambito")
+            .annotate(
+                parent_groups=Count("pk", filter=Q(type__code="gruppo_genitori")),
+                children_groups=Count("pk", filter=Q(type__code="gruppo_bambini")),
+            )
+        ),
+        lambda: list(
+            # "Structured" (003): a protocol, an agreement or a convention, not an informal collaboration.
+            SchoolPartnership.objects.filter(project__in=ids, signed_on__lte=as_of)
+            .exclude(kind=SchoolPartnership.Kind.INFORMALE)
+            .values("project", "ambito")
+            .annotate(n=Count("pk"))
+        ),
+        lambda: list(_trained_rows(projects, as_of)),
+    )
+    for row in family_rows:
         cell = figures[row["implementation__project"]][row["implementation"], row["ambito"]]
         for key in ("included", "with_sedt", "with_support_family", "ended", "positive"):
             cell[key] += row[key]
-    for row in (
-        Group.objects.filter(implementation__project__in=ids, start_date__lte=as_of)
-        .values("implementation", "implementation__project", "ambito")
-        .annotate(
-            parent_groups=Count("pk", filter=Q(type__code="gruppo_genitori")),
-            children_groups=Count("pk", filter=Q(type__code="gruppo_bambini")),
-        )
-    ):
+    for row in group_rows:
         cell = figures[row["implementation__project"]][row["implementation"], row["ambito"]]
         cell["parent_groups"] += row["parent_groups"]
         cell["children_groups"] += row["children_groups"]
-    for row in (
-        # "Structured" (003): a protocol, an agreement or a convention, not an informal collaboration.
-        SchoolPartnership.objects.filter(project__in=ids, signed_on__lte=as_of)
-        .exclude(kind=SchoolPartnership.Kind.INFORMALE)
-        .values("project", "ambito")
-        .annotate(n=Count("pk"))
-    ):
+    for row in school_rows:
         figures[row["project"]][None, row["ambito"]]["schools"] += row["n"]
-    _add_trained(projects, figures, as_of)
+    _add_trained(projects, figures, trained_rows)
     return figures
 
 
@@ -182,15 +190,19 @@ def _family_rows(project_ids: list[int], as_of: datetime.date):
     )
 
 
-def _add_trained(projects: list[Project], figures: dict[int, dict[Cell, Counter]], as_of: datetime.date) -> None:
-    """Operators trained: the people of the project's ambiti with a course completed within the project's period
-    (up to `as_of`), each counted once."""
+def _trained_rows(projects: list[Project], as_of: datetime.date):
+    """(user, ambito, completed on) of the courses completed by the people of the projects' ambiti by `as_of`."""
     ambito_ids = {a for p in projects for a in p.ambito_ids}
-    rows = (
+    return (
         StaffTraining.objects.filter(user__ambito__in=ambito_ids, completed_on__lte=as_of)
         .values_list("user", "user__ambito", "completed_on")
         .distinct()
     )
+
+
+def _add_trained(projects: list[Project], figures: dict[int, dict[Cell, Counter]], rows) -> None:
+    """Operators trained: the people of the project's ambiti with a course completed within the project's period
+    (up to `as_of`, in `rows`), each counted once."""
     trained: dict[int, dict[int, set[int]]] = {p.pk: defaultdict(set) for p in projects}
     for user, ambito, completed_on in rows:
         for project in projects:

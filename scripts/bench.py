@@ -4,13 +4,22 @@ Usage:
     python scripts/bench.py                     prepare the bench database if needed, measure, write docs/benchmarks.md
     python scripts/bench.py --prepare-only      only create, migrate and seed the bench database
     python scripts/bench.py --render-report PK  (internal) render a semester PDF of project PK, print JSON
+    python scripts/bench.py --reports-in-a-row PK N   (internal) N semester runs of project PK in one process
+    python scripts/bench.py --growth-child      (internal) seed if needed and measure the pages of the growth database
 
 The bench database is `pippi_bench` on the same server as DATABASE_URL (as `make test` does, `make bench`
 starts the embedded PostgreSQL when DATABASE_URL is unset). It is migrated and, when it holds no scale data,
 seeded with `seed_scale` (50 ambiti × 100 families, plus a 30-family and a 1,000-family project for the PDFs).
 
 Environment: BENCH_AMBITI (50), BENCH_FAMILIES (100), BENCH_PROJECTS ("30,1000"), BENCH_RUNS (30),
-BENCH_WARMUPS (3), BENCH_RESEED=1 (drop the bench database and seed again), BENCH_NO_DOC=1 (print only).
+BENCH_WARMUPS (3), BENCH_RESEED=1 (drop the bench database and seed again), BENCH_NO_DOC=1 (print only),
+BENCH_DATABASE (pippi_bench),
+BENCH_GROWTH (4: a second database, `pippi_bench4`, with 4× the ambiti of the same size, measured in the same run;
+1 or 0 skips it), BENCH_REPORTS_IN_A_ROW (10: semester runs of the largest project rendered one after the other in
+one process, its resident memory read after each).
+
+Growth: the same pages, as users of the same kind of ambito, on the bigger database (a child process: Django is
+set up once per process, on one database); a scoped page must stay within 1.25× of its time at 1×.
 
 Each page is requested in-process with Django's test Client as a user of one scale ambito: warm-ups, then
 the timed runs (median and 95th percentile), then one more run that counts the queries. The floor is a view
@@ -38,7 +47,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_report import BENCH_END, BENCH_START, DOC, machine, markdown, write_section  # noqa: E402
 
-BENCH_DATABASE = "pippi_bench"
+#: The bench database (BENCH_DATABASE to use another, e.g. a small one beside the real bench); the growth
+#: database is its name followed by the factor (pippi_bench4).
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "pippi_bench")
 STATE = ROOT / "var" / "bench"
 SEED_RECORD = STATE / "seed.json"
 RESULT_RECORD = STATE / "bench.json"
@@ -119,7 +130,7 @@ def setup_django(url: str) -> None:
     django.setup()
 
 
-def prepare(*, log=print) -> dict:
+def prepare(*, log=print, name: str = BENCH_DATABASE) -> dict:
     """Create, migrate and (if it holds no scale data) seed the bench database. Returns the seed record."""
     from django.core.management import call_command
 
@@ -144,7 +155,7 @@ def prepare(*, log=print) -> dict:
         # The bench database is this script's own: seed it again at the size asked for.
         log(f"bench: the bench database holds {found[0]} × {found[1]}, asked {ambiti} × {families}: seeding again")
         connection.close()
-        ensure_database(reset=True)
+        ensure_database(reset=True, name=name)
         call_command("migrate", verbosity=0)
     log(f"bench: seeding {ambiti} ambiti × {families} families (seed_scale)…")
     main = scale.seed_scale(ambiti, families, [], log=log)
@@ -346,27 +357,25 @@ def memory_mb(field: str) -> float:
     raise LookupError(field)
 
 
-def render_report_child(project_pk: int) -> None:
-    """(In a fresh process) a semester run of the project: figures and PDF, timed, with the peak memory."""
+def new_semester_run(project_pk: int):
+    """A new run of the project's last semester, as reports.report_start makes it, without queueing the
+    background job: the calling process is the worker."""
     from django.db.models import Max
     from django.utils import timezone
 
     from demo import scale
     from equipes.models import Project, Role, User
-    from families.models import Family
     from reporting import reports
     from reporting.models import ReportRun
 
-    baseline = memory_mb("VmHWM")
     project = Project.objects.select_related("ambito").get(pk=project_pk)
     udp = User.objects.filter(ambito=project.ambito, role=Role.UFFICIO_PIANO).first()
     label = scale.past_semesters(timezone.localdate(), 1)[0]
     start, end = reports.period_of(ReportRun.Kind.SEMESTER, label)
-    # As reports.report_start, without queueing the background job: this process is the worker.
     last = ReportRun.objects.filter(project=project, kind=ReportRun.Kind.SEMESTER, label=label).aggregate(
         v=Max("version")
     )["v"]
-    run = ReportRun.objects.create(
+    return ReportRun.objects.create(
         project=project,
         kind=ReportRun.Kind.SEMESTER,
         label=label,
@@ -375,6 +384,17 @@ def render_report_child(project_pk: int) -> None:
         version=(last or 0) + 1,
         created_by=udp,
     )
+
+
+def render_report_child(project_pk: int) -> None:
+    """(In a fresh process) a semester run of the project: figures and PDF, timed, with the peak memory."""
+
+    from families.models import Family
+    from reporting import reports
+
+    baseline = memory_mb("VmHWM")
+    run = new_semester_run(project_pk)
+    project, label = run.project, run.label
     timings = {}
 
     def timed(name, fn):
@@ -415,6 +435,119 @@ def render_report_child(project_pk: int) -> None:
     )
 
 
+def reports_in_a_row_child(project_pk: int, count: int) -> None:
+    """(In a fresh process) `count` semester runs of the project one after the other, as one worker would run
+    them: the resident memory after each (after a garbage collection), and the peak."""
+    import gc
+
+    from reporting import reports
+
+    baseline = memory_mb("VmRSS")
+    rss, seconds = [], []
+    for _ in range(count):
+        run = new_semester_run(project_pk)
+        started = time.perf_counter()
+        reports.run_report(run.pk)
+        seconds.append(time.perf_counter() - started)
+        gc.collect()
+        rss.append(memory_mb("VmRSS"))
+    print(
+        json.dumps(
+            {
+                "project": run.project.cup,
+                "label": run.label,
+                "count": count,
+                "baseline_mb": baseline,
+                "rss_mb": rss,
+                "peak_mb": memory_mb("VmHWM"),
+                "seconds": seconds,
+            }
+        )
+    )
+
+
+def run_reports_in_a_row(count: int, log=print) -> dict | None:
+    from demo import scale
+    from equipes.models import Project
+    from families.models import Family
+
+    ambiti = scale.scale_ambiti().filter(code__startswith=scale.PROJECT_PREFIX)
+    projects = list(Project.objects.filter(ambito__in=ambiti))
+    if not projects or count < 2:
+        return None
+    largest = max(projects, key=lambda p: Family.objects.filter(implementation__project=p).count())
+    result = _child(["--reports-in-a-row", str(largest.pk), str(count)], os.environ.copy())
+    result["families"] = Family.objects.filter(implementation__project=largest).count()
+    rss = result["rss_mb"]
+    log(
+        f"  {count} semester runs in a row ({result['families']} families): "
+        + " ".join(f"{mb:.0f}" for mb in rss)
+        + f" MB (peak {result['peak_mb']:.0f} MB)"
+    )
+    return result
+
+
+def _child(args: list[str], env: dict) -> dict:
+    """Run this script with `args` in a fresh process; its last line of output is JSON."""
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def growth_child(runs: int, warmups: int) -> None:
+    """(In a fresh process, on the growth database) seed it if needed, measure the pages, print JSON."""
+    from demo import scale
+
+    name = os.environ["BENCH_GROWTH_DATABASE"]
+    seed = prepare(name=name, log=lambda text: print(text, file=sys.stderr, flush=True))
+    install_floor_url()
+    s = subjects()
+    pages_ = run_pages(s, runs=runs, warmups=warmups, log=lambda text: print(text, file=sys.stderr, flush=True))
+    print(
+        json.dumps(
+            {
+                "database": name,
+                "seed": seed,
+                "counts": scale.table_counts(),
+                "subjects": {
+                    "ambito": s["ambito"].code,
+                    "family": s["family"].code,
+                    "visible_families": s["visible_families"],
+                },
+                "pages": pages_,
+            },
+            default=str,
+        )
+    )
+
+
+def run_growth(factor: int, runs: int, warmups: int, log=print) -> dict | None:
+    """The pages again on a database with `factor` times the ambiti (same size each), seeded the first time."""
+    if factor <= 1:
+        return None
+    name = f"{BENCH_DATABASE}{factor}"
+    ambiti = int(os.environ.get("BENCH_AMBITI", "50")) * factor
+    log(f"bench: growth database {name} ({ambiti} ambiti; seeded the first time, which takes a while)")
+    url = ensure_database(reset=os.environ.get("BENCH_RESEED") == "1", name=name)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BENCH_GROWTH_DATABASE": name,
+        "BENCH_AMBITI": str(ambiti),
+        "BENCH_PROJECTS": "",
+    }
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--growth-child"], stdout=subprocess.PIPE, text=True, env=env, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError("bench: the growth run failed (its output is above)")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result.update(factor=factor, seconds=time.perf_counter() - started)
+    return result
+
+
 def run_pdfs(log=print) -> list[dict]:
     from demo import scale
     from equipes.models import Project
@@ -445,10 +578,21 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prepare-only", action="store_true")
     parser.add_argument("--render-report", type=int, metavar="PROJECT_PK")
+    parser.add_argument("--reports-in-a-row", type=int, nargs=2, metavar=("PROJECT_PK", "COUNT"))
+    parser.add_argument("--growth-child", action="store_true")
     args = parser.parse_args(argv)
+    runs, warmups = int(os.environ.get("BENCH_RUNS", "30")), int(os.environ.get("BENCH_WARMUPS", "3"))
     if args.render_report:
         setup_django(os.environ["DATABASE_URL"])
         render_report_child(args.render_report)
+        return 0
+    if args.reports_in_a_row:
+        setup_django(os.environ["DATABASE_URL"])
+        reports_in_a_row_child(*args.reports_in_a_row)
+        return 0
+    if args.growth_child:
+        setup_django(os.environ["DATABASE_URL"])
+        growth_child(runs, warmups)
         return 0
     url = ensure_database(reset=os.environ.get("BENCH_RESEED") == "1")
     setup_django(url)
@@ -457,7 +601,6 @@ def main(argv: list[str]) -> int:
         return 0
     from demo import scale
 
-    runs, warmups = int(os.environ.get("BENCH_RUNS", "30")), int(os.environ.get("BENCH_WARMUPS", "3"))
     install_floor_url()
     s = subjects()
     print(f"bench: pages ({runs} runs after {warmups} warm-ups)          median      p95   queries")
@@ -477,6 +620,8 @@ def main(argv: list[str]) -> int:
     result["pages"] = run_pages(s, runs=runs, warmups=warmups)
     print("bench: semester PDFs")
     result["pdfs"] = run_pdfs()
+    result["in_a_row"] = run_reports_in_a_row(int(os.environ.get("BENCH_REPORTS_IN_A_ROW", "10")))
+    result["growth"] = run_growth(int(os.environ.get("BENCH_GROWTH", "4")), runs, warmups)
     text = markdown(result)
     print()
     print(text)

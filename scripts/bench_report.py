@@ -122,6 +122,47 @@ def markdown(result: dict) -> str:
             f"| {r['project']} | {r['families']} | {r['label']} | {r['seconds']:.1f} | {r['figures_seconds']:.1f} | "
             f"{r['pdf_seconds']:.1f} | {r['peak_mb']:.0f} | {r['baseline_mb']:.0f} | {r['pages']} |"
         )
+    row = result.get("in_a_row")
+    if row:
+        rss = row["rss_mb"]
+        lines += [
+            "",
+            f"Memory of one worker: {row['count']} semester runs of project {row['project']} ({row['families']} "
+            f"families) one after the other in one process; resident MB after each (after a garbage collection): "
+            + ", ".join(f"{mb:.0f}" for mb in rss)
+            + f" (before the first: {row['baseline_mb']:.0f}; peak {row['peak_mb']:.0f}).",
+        ]
+    growth = result.get("growth")
+    if growth:
+        g, gs = growth["pages"], growth["subjects"]
+        lines += [
+            "",
+            f"### Growth: {growth['factor']}× the data",
+            "",
+            f"The same pages, in the same run, on `{growth['database']}`: "
+            f"{growth['seed'].get('ambiti', '?')} ambiti × {growth['seed'].get('families_per_ambito', '?')} "
+            f"families ({_rows(growth['counts'], 'families.Family')} families, "
+            f"{_rows(growth['counts'], 'interventions.TimeEntry')} time entries), as users of ambito {gs['ambito']} "
+            f"(the case manager sees {gs['visible_families']} families)."
+            + (
+                f" Seeded in {growth['seed']['seconds']:.0f} s on {growth['seed']['date'][:10]}."
+                if growth["seed"].get("seconds")
+                else ""
+            )
+            + " The admin changelist lists every ambito's families: for reference, not a target.",
+            "",
+            f"| Page | Median ms at 1× | Median ms at {growth['factor']}× | Ratio | Queries 1× / {growth['factor']}× |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for key, r in p.items():
+            if key not in g or key == "family-list-one-row":
+                continue
+            ratio = g[key]["median"] / r["median"]
+            flag = "" if key in UNSCOPED else f" {mark(ratio <= GROWTH_RATIO)}"
+            lines.append(
+                f"| {r['label']} | {r['median']:.1f} | {g[key]['median']:.1f} | {ratio:.2f}{flag} | "
+                f"{r['queries']} / {g[key]['queries']} |"
+            )
     lines += ["", "### Targets", ""]
     lines += [f"- {mark(ok)} {text}" for ok, text in targets(result)]
     lines += ["", BENCH_END]
@@ -130,6 +171,20 @@ def markdown(result: dict) -> str:
 
 # The list and detail pages the query budget applies to (the budget and indicators pages are dashboards).
 LIST_AND_DETAIL = ("family-list", "family-list-coord", "family-detail", "week", "report-list")
+# Issue 16: these pages within 8× the one-query floor (median), the indicators within 20× and 12 queries.
+WITHIN_8_FLOORS = ("family-list", "family-detail", "week", "budget")
+# Pages not scoped to one ambito (or not pages): shown in the growth table, no growth target.
+UNSCOPED = ("admin", "floor", "healthz")
+GROWTH_RATIO = 1.25
+GROWTH_SEED_SECONDS = 20 * 60
+PDF_MEMORY_MB = 300
+# How much a worker may grow from the second report to the last of a series (the first one loads the fonts,
+# templates and modules a report needs once per process).
+IN_A_ROW_GROWTH_MB = 10
+
+
+def _rows(counts: dict, table: str) -> str:
+    return f"{counts.get(table, 0):,}".replace(",", ".")
 
 
 def targets(result: dict) -> list[tuple[bool, str]]:
@@ -155,6 +210,56 @@ def targets(result: dict) -> list[tuple[bool, str]]:
         out.append((r["p95"] < 150, f"{r['label']}: p95 under 150 ms ({r['p95']:.1f} ms)."))
     ratio = p["family-list"]["median"] / p["admin"]["median"]
     out.append((ratio <= 1.0, f"Family list no slower than the admin changelist (ratio {ratio:.2f})."))
+    floor = p["floor"]["median"]
+    for key in WITHIN_8_FLOORS:
+        if key in p:
+            times = p[key]["median"] / floor
+            out.append((times <= 8, f"{p[key]['label']}: within 8× the floor ({times:.1f}×)."))
+    if "indicators" in p:
+        r = p["indicators"]
+        out.append((r["queries"] <= 12, f"{r['label']}: at most 12 queries ({r['queries']})."))
+        times = r["median"] / floor
+        out.append((times <= 20, f"{r['label']}: within 20× the floor ({times:.1f}×)."))
+    growth = result.get("growth")
+    if growth:
+        g = growth["pages"]
+        scoped = [k for k in p if k in g and k not in UNSCOPED and k != "family-list-one-row"]
+        worst = max(scoped, key=lambda k: g[k]["median"] / p[k]["median"])
+        ratio = g[worst]["median"] / p[worst]["median"]
+        over = [p[k]["label"] for k in scoped if g[k]["median"] / p[k]["median"] > GROWTH_RATIO]
+        out.append(
+            (
+                not over,
+                f"Growth: every page of one ambito's user within {GROWTH_RATIO}× at {growth['factor']}× the data "
+                f"(worst: {p[worst]['label']}, {ratio:.2f}×" + (f"; over: {', '.join(over)}" if over else "") + ").",
+            )
+        )
+        if growth["seed"].get("seconds"):
+            seconds = growth["seed"]["seconds"]
+            out.append(
+                (
+                    seconds < GROWTH_SEED_SECONDS,
+                    f"Growth: seeding {growth['factor']}× the data under 20 minutes ({seconds / 60:.1f} min).",
+                )
+            )
+    row = result.get("in_a_row")
+    if row and len(row["rss_mb"]) >= 2:
+        grew = row["rss_mb"][-1] - row["rss_mb"][1]
+        out.append(
+            (
+                grew <= IN_A_ROW_GROWTH_MB,
+                f"Memory: {row['count']} semester runs in a row in one worker do not grow (from the 2nd to the last: "
+                f"{grew:+.0f} MB; allowed {IN_A_ROW_GROWTH_MB} MB).",
+            )
+        )
+    for r in result["pdfs"]:
+        if r["families"] >= 1000:
+            out.append(
+                (
+                    r["peak_mb"] < PDF_MEMORY_MB,
+                    f"Semester PDF, {r['families']} families: under {PDF_MEMORY_MB} MB ({r['peak_mb']:.0f} MB).",
+                )
+            )
     for r in result["pdfs"]:
         if r["families"] <= 100:
             out.append((r["seconds"] < 5, f"Semester PDF, {r['families']} families: under 5 s ({r['seconds']:.1f} s)."))

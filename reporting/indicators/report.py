@@ -16,6 +16,7 @@ from equipes.models import Comune, Equipe, GovernanceMeeting, Implementation, Pr
 from families.models import Family, State
 from families.pseudonymisation import families_redactor
 from interventions.selectors import cost_items_until, delivered_minutes_by_profile_in_period, project_budget
+from pippi_portal.query_batch import gather
 
 from ..models import Audience, Complaint, QualityControl
 from ..quality import quality_section
@@ -61,21 +62,46 @@ from .work_figures import (
 
 def compute(project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """All the figures of a report for `project` between `start` and `end` (both included); cumulative
-    figures run from the project's start to `end`."""
-    implementations = list(project.implementations.order_by("number"))
-    figures = {
-        "meta": meta(project, start, end),
-        "cover": cover(project, start, end),
-        "procedural": procedural(project, implementations, start, end),
-        "physical": physical(project, implementations, start, end),
-        "outcomes": outcomes(project, start, end),
-        "finance": finance(project, start, end),
-        "partner": partner(project, start, end),
-        "targets": targets(project, end),
+    figures run from the project's start to `end`.
+
+    The sections' queries are independent: `gather` sends them to PostgreSQL a round at a time (each figure
+    stays a query of its own, the page makes a handful of round trips instead of one per figure)."""
+
+    def implementations():
+        return list(Implementation.objects.filter(project=project).order_by("number"))
+
+    def several_ambiti():
+        # The same query as the cover's list of associated ambiti: answered once.
+        if _associated_names(project):
+            return ambiti(project, start, end)
+        return None
+
+    sections = {
+        "meta": lambda: meta(project, start, end),
+        "cover": lambda: cover(project, start, end),
+        "procedural": lambda: procedural(project, implementations, start, end),
+        "physical": lambda: physical(project, implementations, start, end),
+        "outcomes": lambda: outcomes(project, start, end),
+        "finance": lambda: finance(project, start, end),
+        "partner": lambda: partner(project, start, end),
+        "targets": lambda: targets(project, end),
+        "ambiti": several_ambiti,
     }
-    if "associated_ambiti" in figures["cover"]:
-        figures["ambiti"] = ambiti(project, start, end)
+    figures = dict(zip(sections, gather(*sections.values()), strict=True))
+    if figures["ambiti"] is None:
+        del figures["ambiti"]
     return figures
+
+
+def _implementations(implementations) -> list[Implementation]:
+    """The implementations as given: a list, or a callable returning it (inside `gather`)."""
+    return implementations() if callable(implementations) else implementations
+
+
+def _associated_names(project: Project) -> list[str]:
+    """The associated ambiti's names (the cover's list, and whether the report has a section per ambito)."""
+    links = Project.associated_ambiti.through.objects.filter(project_id=project.pk)
+    return list(links.order_by("ambito__name").values_list("ambito__name", flat=True))
 
 
 def targets(project: Project, end: datetime.date) -> list[dict]:
@@ -97,16 +123,20 @@ def meta(project: Project, start: datetime.date, end: datetime.date) -> dict:
 def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
     """Section 1: the ambito (the lead, for a project of several ambiti, with the associated ones), the project
     and the period."""
-    ambito = project.ambito
-    associated = list(project.associated_ambiti.order_by("name").values_list("name", flat=True))
+    ambito, associated, comuni, partners = gather(
+        lambda: project.ambito,
+        lambda: _associated_names(project),
+        lambda: list(
+            Comune.objects.filter(ambito__in=project.ambiti()).order_by("name").values_list("name", flat=True)
+        ),
+        lambda: list(project.partners.order_by("name").values_list("name", flat=True)),
+    )
     return {
         "ambito": ambito.name,
         # Only a project of several ambiti names them: a single-ambito project's cover is as it always was.
         **({"associated_ambiti": associated} if associated else {}),
         "lead_municipality": ambito.lead_municipality,
-        "comuni": list(
-            Comune.objects.filter(ambito__in=project.ambiti()).order_by("name").values_list("name", flat=True)
-        ),
+        "comuni": comuni,
         "project_title": project.title,
         "measure": project.measure_code,
         "cup": project.cup,
@@ -117,20 +147,32 @@ def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
         "funding_label": str(project.get_funding_source_display()),
         "concluded_on": project.concluded_on.isoformat() if project.concluded_on else "",
         "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "partners": list(project.partners.order_by("name").values_list("name", flat=True)),
+        "partners": partners,
     }
 
 
-def procedural(project: Project, implementations: list[Implementation], start, end) -> dict:
+def procedural(project: Project, implementations, start, end) -> dict:
     """Section 2: the implementations and their phase, the équipes, the staff trained, governance meetings (the
-    project's, not its ambiti's: a second project of the same ambito must not count them again)."""
+    project's, not its ambiti's: a second project of the same ambito must not count them again).
+    `implementations`: the project's, in order (a list, or a callable returning it)."""
     ambito_ids = project.ambito_ids
-    trained = project_trainings(project, ambito_ids, end).aggregate(
-        people=Count("user", distinct=True), hours=Coalesce(Sum("hours"), Decimal(0))
-    )
-    meetings = project_meetings(project, ambito_ids, end)
-    by_kind = meetings.values("kind").annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
     kinds = dict(GovernanceMeeting.Kind.choices)
+    implementations, trained, equipes, staff, by_kind = gather(
+        lambda: _implementations(implementations),
+        lambda: project_trainings(project, ambito_ids, end).aggregate(
+            people=Count("user", distinct=True), hours=Coalesce(Sum("hours"), Decimal(0))
+        ),
+        lambda: Equipe.objects.filter(ambito__in=ambito_ids, memberships__isnull=False).distinct().count(),
+        lambda: (
+            User.objects.filter(ambito__in=ambito_ids, is_active=True, is_superuser=False).exclude(role="admin").count()
+        ),
+        lambda: list(
+            project_meetings(project, ambito_ids, end)
+            .values("kind")
+            .annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
+            .order_by("kind")
+        ),
+    )
     return {
         "implementations": [
             {
@@ -143,17 +185,15 @@ def procedural(project: Project, implementations: list[Implementation], start, e
             }
             for i in implementations
         ],
-        "equipes": Equipe.objects.filter(ambito__in=ambito_ids, memberships__isnull=False).distinct().count(),
+        "equipes": equipes,
         "staff": {
             "trained_people": trained["people"],
             "training_hours": rounded(trained["hours"], 1),
-            "staff_in_register": User.objects.filter(ambito__in=ambito_ids, is_active=True, is_superuser=False)
-            .exclude(role="admin")
-            .count(),
+            "staff_in_register": staff,
         },
         "governance_meetings": [
             {"kind": str(kinds[row["kind"]]), "period": row["period"], "cumulative": row["cumulative"]}
-            for row in by_kind.order_by("kind")
+            for row in by_kind
         ],
     }
 
@@ -174,13 +214,42 @@ def project_meetings(project: Project, ambito_ids: list[int], end: datetime.date
     )
 
 
-def physical(project: Project, implementations: list[Implementation], start, end) -> dict:
+def physical(project: Project, implementations, start, end) -> dict:
     """Section 3: the families per implementation (in the period and cumulative), the children reached and
-    what was done for them."""
-    referred = families_referred(project, start, end)
-    preassessed = families_preassessed(project, start, end)
-    by_step = families_by_step(project, start, end)
-    active = families_active(project, end)
+    what was done for them. `implementations`: the project's, in order (a list, or a callable returning it)."""
+    (
+        implementations,
+        referred,
+        preassessed,
+        by_step,
+        active,
+        interrupted,
+        by_band,
+        by_comune,
+        reunification,
+        by_type,
+        sedt,
+        groups,
+        pairings,
+        schools,
+        parenting,
+    ) = gather(
+        lambda: _implementations(implementations),
+        lambda: families_referred(project, start, end),
+        lambda: families_preassessed(project, start, end),
+        lambda: families_by_step(project, start, end),
+        lambda: families_active(project, end),
+        lambda: families_interrupted_by_reason(project, end),
+        lambda: children_by_age_band(project, end),
+        lambda: children_by_comune(project, end),
+        lambda: reunification_paths(project, end),
+        lambda: families_by_intervention_type(project, start, end),
+        lambda: sedt_hours(project, start, end),
+        lambda: group_activity(project, start, end),
+        lambda: active_pairings(project, start, end),
+        lambda: school_activity(project, start, end),
+        lambda: parenting_events(project, start, end),
+    )
     rows = []
     totals = {
         key: {"period": 0, "cumulative": 0} for key in ("referred", "preassessed", "included", "closed", "interrupted")
@@ -203,12 +272,6 @@ def physical(project: Project, implementations: list[Implementation], start, end
         totals["active"] += row["active"]
         rows.append(row)
     reasons = dict(Family.InterruptionReason.choices)
-    interrupted = families_interrupted_by_reason(project, end)
-    by_band = children_by_age_band(project, end)
-    by_comune = children_by_comune(project, end)
-    by_type = families_by_intervention_type(project, start, end)
-    groups = group_activity(project, start, end)
-    schools = school_activity(project, start, end)
     return {
         "families": {"rows": rows, "totals": totals},
         "interrupted_by_reason": suppress({str(reasons[k]): v for k, v in interrupted.items() if k}),
@@ -217,34 +280,38 @@ def physical(project: Project, implementations: list[Implementation], start, end
             "by_age_band": suppress({label: by_band.get(label, 0) for label, _low, _high in project.rules.age_bands}),
             "by_comune": suppress(dict(sorted(by_comune.items()))),
         },
-        "reunification": reunification_paths(project, end),
+        "reunification": reunification,
         "families_by_intervention": suppress(dict(sorted(by_type.items()))),
-        "sedt_hours": sedt_hours(project, start, end),
+        "sedt_hours": sedt,
         "groups": {
             "modules": groups["modules"],
             "sessions": groups["sessions"],
             "attendance_rate": attendance_rate(groups),
         },
-        "pairings": {"active_in_period": active_pairings(project, start, end)},
+        "pairings": {"active_in_period": pairings},
         "school_partnerships": {
             "agreements": schools["agreements"],
             "meetings_in_period": schools["meetings"],
         },
-        "parenting_events": parenting_events(project, start, end),
+        "parenting_events": parenting,
     }
 
 
 def outcomes(project: Project, start, end) -> dict:
     """Section 4: objectives verified at T2, Mondo del Bambino and SDQ changes, closures and children at home,
     all by the end of the period."""
-    with_both = families_with_t0_and_t2(project, end)
-    closure_rows = closures_by_outcome_and_home(project, start, end)
+    with_both, closure_rows, objectives, sdq = gather(
+        lambda: families_with_t0_and_t2(project, end),
+        lambda: closures_by_outcome_and_home(project, start, end),
+        lambda: objectives_by_outcome(project, end),
+        lambda: sdq_total_change(project, end),
+    )
     closures = closures_by_outcome(project, start, end, rows=closure_rows)
     return {
-        "objectives_at_t2": objectives_by_outcome(project, end),
+        "objectives_at_t2": objectives,
         "families_with_t0_t2": len(with_both),
         "mondo_del_bambino": mdb_change_by_side(with_both),
-        "sdq_total_difficulties": sdq_total_change(project, end),
+        "sdq_total_difficulties": sdq,
         "closures_by_outcome": columns(
             {label: counts["period"] for label, counts in closures.items()},
             {label: counts["cumulative"] for label, counts in closures.items()},
@@ -257,15 +324,18 @@ def ambiti(project: Project, start, end) -> dict:
     """The figures of each ambito of a project of several ambiti (the lead first, then the associated ones by
     name) beside the project's totals: families referred, included, active, closed and interrupted, children
     reached, hours delivered (all and SEDT) and group sessions. Aggregates only, as the rest of the report."""
-    referred = referred_per_ambito(project, start, end)
-    steps = steps_per_ambito(project, start, end)
-    active = active_per_ambito(project, end)
-    children = children_per_ambito(project, end)
-    minutes = minutes_per_ambito(project, start, end)
-    sessions = group_sessions_per_ambito(project, start, end)
+    referred, steps, active, children, minutes, sessions, project_ambiti = gather(
+        lambda: referred_per_ambito(project, start, end),
+        lambda: steps_per_ambito(project, start, end),
+        lambda: active_per_ambito(project, end),
+        lambda: children_per_ambito(project, end),
+        lambda: minutes_per_ambito(project, start, end),
+        lambda: group_sessions_per_ambito(project, start, end),
+        lambda: list(project.ambiti()),
+    )
     zero = {"period": 0, "cumulative": 0}
     rows = []
-    for ambito in sorted(project.ambiti(), key=lambda a: (a.pk != project.ambito_id, a.name)):
+    for ambito in sorted(project_ambiti, key=lambda a: (a.pk != project.ambito_id, a.name)):
         pk = ambito.pk
         spent = minutes.get(pk, {})
         rows.append(
@@ -302,12 +372,16 @@ def finance(project: Project, start, end) -> dict:
     """Section 5: validated hours per professional profile against the minimum, spending and the forecast; the
     other cost items of the period with their document, and staff and other costs to the end of the period
     against the financed amount (for the final report, whose period is the project's, every item)."""
-    in_period, cumulative = delivered_minutes_by_profile_in_period(project, since=start, until=end)
-    budget = project_budget(project)
+    (in_period, cumulative), budget, lines, items = gather(
+        lambda: delivered_minutes_by_profile_in_period(project, since=start, until=end),
+        lambda: project_budget(project),
+        lambda: list(project.budget_lines.all()),
+        lambda: list(cost_items_until(project, end)),
+    )
     forecast = {line.profile: line for line in budget.lines}
     profiles = []
     spent = Decimal(0)
-    for line in project.budget_lines.all():
+    for line in lines:
         cumulative_hours = Decimal(cumulative.get(line.profile, 0)) / 60
         cost = (cumulative_hours * line.hourly_cost).quantize(Decimal("0.01"), ROUND_HALF_UP)
         spent += cost
@@ -324,7 +398,6 @@ def finance(project: Project, start, end) -> dict:
                 "will_miss_minimum": forecast[line.profile].will_miss_minimum if line.profile in forecast else None,
             }
         )
-    items = list(cost_items_until(project, end))
     other_cumulative = sum((item.amount for item in items), Decimal(0))
     in_period = [item for item in items if item.date >= start]
     other_period = sum((item.amount for item in in_period), Decimal(0))

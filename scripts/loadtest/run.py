@@ -1,9 +1,18 @@
-"""`make load`: a Locust load test against gunicorn (2 workers) on loopback, on the bench database of
-`make bench` (prepared and seeded here too if it is not yet), then the same with PostgreSQL restarted in the
-middle. Appends the results to docs/benchmarks.md (the "Load test" section).
+"""`make load`: a Locust load test against gunicorn (3 sync workers) on loopback, on the bench database of
+`make bench` (prepared and seeded here too if it is not yet): 100 requests/s offered for 2 minutes, then the
+same with PostgreSQL restarted in the middle, then the capacity curve: shorter runs at rising offered rates, and
+the rate at which the 95th percentile crosses 300 ms. Writes the results to docs/benchmarks.md (the "make load"
+section).
 
-Environment: LOAD_USERS (25 Locust users), LOAD_RATE (2 requests/s each: 50 requests/s), LOAD_TIME (2m),
-LOAD_RESTART_AT (60 seconds into the second run), LOAD_SKIP_RESTART=1 (one run only), LOAD_PORT (8765).
+Environment: LOAD_USERS (50 Locust users), LOAD_RATE (2 requests/s each: 100 requests/s), LOAD_TIME (2m),
+LOAD_RESTART_AT (60 seconds into the second run), LOAD_SKIP_RESTART=1 (no restart run), LOAD_PORT (8765),
+LOAD_WORKERS (3 gunicorn sync workers), LOAD_CURVE (the offered rates of the curve, requests/s:
+"50,75,100,125,150,200"; the same LOAD_USERS users share each rate), LOAD_CURVE_TIME (1m a step),
+LOAD_SKIP_CURVE=1 (no curve), LOAD_NO_DOC=1 (print only), BENCH_DATABASE (as `make bench`).
+
+Workers: 3 sync workers on the 2 cores (see docs/decisions.md): a request is mostly Python (CPU) with a few
+waits on PostgreSQL, so one worker more than the cores keeps both busy while one waits; more workers only add
+memory and context switches on cores that PostgreSQL and Locust share.
 
 The server runs as in production: DEBUG off, the Makefile's keys, ALLOWED_HOSTS=127.0.0.1, plain HTTP
 (HTTPS=false), no second factor (MFA_REQUIRED=false: the users log in with a password, as Locust cannot
@@ -37,11 +46,16 @@ import bench_report  # noqa: E402  (scripts/bench_report.py: the machine, docs/b
 
 OUT = ROOT / "var" / "loadtest"
 VENV_BIN = Path(sys.executable).parent
-USERS = int(os.environ.get("LOAD_USERS", "25"))
+USERS = int(os.environ.get("LOAD_USERS", "50"))
 RATE = float(os.environ.get("LOAD_RATE", "2"))
 RUN_TIME = os.environ.get("LOAD_TIME", "2m")
 RESTART_AT = float(os.environ.get("LOAD_RESTART_AT", "60"))
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
+CURVE = [float(r) for r in os.environ.get("LOAD_CURVE", "50,75,100,125,150,200").split(",") if r.strip()]
+CURVE_TIME = os.environ.get("LOAD_CURVE_TIME", "1m")
+#: The 95th percentile the capacity curve looks for (issue 16's target for the steady load).
+P95_LIMIT_MS = 300
 
 
 def log(text: str) -> None:
@@ -117,7 +131,7 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
             str(VENV_BIN / "gunicorn"),
             "pippi_portal.wsgi",
             "--workers",
-            "2",
+            str(WORKERS),
             "--bind",
             f"127.0.0.1:{port}",
             "--timeout",
@@ -207,7 +221,17 @@ def wait_for_database(url: str, timeout: float = 60) -> float:
 # --- Running Locust ----------------------------------------------------------------------------------------
 
 
-def run_locust(name: str, port: int, users_file: Path, day: str, *, during=None) -> tuple[list[dict], dict]:
+def run_locust(
+    name: str,
+    port: int,
+    users_file: Path,
+    day: str,
+    *,
+    during=None,
+    users: int = USERS,
+    rate: float = RATE,
+    run_time: str = RUN_TIME,
+) -> tuple[list[dict], dict]:
     samples = OUT / f"{name}.jsonl"
     env = os.environ.copy()
     env.update(
@@ -215,7 +239,7 @@ def run_locust(name: str, port: int, users_file: Path, day: str, *, during=None)
         LOADTEST_PASSWORD=bench_scale_password(),
         LOADTEST_DAY=day,
         LOADTEST_SAMPLES=str(samples),
-        LOADTEST_RATE=str(RATE),
+        LOADTEST_RATE=str(rate),
     )
     command = [
         str(VENV_BIN / "locust"),
@@ -223,11 +247,11 @@ def run_locust(name: str, port: int, users_file: Path, day: str, *, during=None)
         str(HERE / "locustfile.py"),
         "--headless",
         "--users",
-        str(USERS),
+        str(users),
         "--spawn-rate",
-        str(USERS),
+        str(users),
         "--run-time",
-        RUN_TIME,
+        run_time,
         "--host",
         f"http://127.0.0.1:{port}",
         "--only-summary",
@@ -238,7 +262,7 @@ def run_locust(name: str, port: int, users_file: Path, day: str, *, during=None)
         "--loglevel",
         "WARNING",
     ]
-    log(f"{name}: {USERS} users × {RATE:g} requests/s for {RUN_TIME}")
+    log(f"{name}: {users} users × {rate:g} requests/s for {run_time}")
     started = time.time()
     with open(OUT / f"{name}.log", "w") as output:
         locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -314,6 +338,51 @@ def summarise(rows: list[dict], events: dict) -> dict:
     return result
 
 
+def run_curve(port: int, users_file: Path, day: str) -> list[dict]:
+    """The capacity curve: a short run per offered rate (the same users, each asked for rate / users), its
+    steady 95th percentile and throughput. Stops after two steps in a row past the limit."""
+    points = []
+    for offered in CURVE:
+        rows, events = run_locust(
+            f"curve-{offered:g}", port, users_file, day, users=USERS, rate=offered / USERS, run_time=CURVE_TIME
+        )
+        steady = summarise(rows, events)["steady"]
+        point = {
+            "offered": offered,
+            "rps": steady.get("rps", 0),
+            "p95": steady.get("p95"),
+            "p50": steady.get("p50"),
+            "n": steady.get("n", 0),
+            "errors": steady.get("errors", 0),
+        }
+        points.append(point)
+        log(f"curve: {offered:g} requests/s offered: {json.dumps(point)}")
+        if len(points) >= 2 and all(p["p95"] is None or p["p95"] >= P95_LIMIT_MS for p in points[-2:]):
+            break  # two steps past the limit: the next ones only queue up more
+    return points
+
+
+def capacity(points: list[dict]) -> dict:
+    """The offered rate at which the steady p95 crosses the limit: interpolated between the last step under it
+    and the first one over (a step with errors counts as over)."""
+
+    def over(point: dict) -> bool:
+        return point["p95"] is None or point["p95"] >= P95_LIMIT_MS or point["errors"] > 0
+
+    for index, point in enumerate(points):
+        if not over(point):
+            continue
+        if index == 0:
+            return {"rate": None, "below": point["offered"]}
+        before = points[index - 1]
+        if point["p95"] is None or point["errors"] > 0 or point["p95"] == before["p95"]:
+            return {"rate": before["offered"], "between": (before["offered"], point["offered"])}
+        share = (P95_LIMIT_MS - before["p95"]) / (point["p95"] - before["p95"])
+        rate = before["offered"] + share * (point["offered"] - before["offered"])
+        return {"rate": rate, "between": (before["offered"], point["offered"])}
+    return {"rate": None, "above": points[-1]["offered"] if points else None}
+
+
 # --- Reporting ---------------------------------------------------------------------------------------------
 
 
@@ -332,7 +401,7 @@ def markdown(results: dict, info: dict) -> str:
         bench_report.LOAD_START,
         "## `make load`",
         "",
-        f"Measured on {info['date']} · {info['machine']} · gunicorn, 2 sync workers, on 127.0.0.1, DEBUG off, "
+        f"Measured on {info['date']} · {info['machine']} · gunicorn, {WORKERS} sync workers, on 127.0.0.1, DEBUG off, "
         f"against the bench database ({info['families']} families, {info['entries']} time entries) · Locust "
         f"{info['locust']}, headless, {USERS} users at {RATE:g} requests/s each (constant throughput: "
         f"{USERS * RATE:g} requests/s offered), {RUN_TIME}, all on the same cores as PostgreSQL (load average "
@@ -345,6 +414,8 @@ def markdown(results: dict, info: dict) -> str:
         "",
     ]
     for name, r in results.items():
+        if name == "curve":
+            continue
         title = "Run 1: steady load" if name == "run1" else "Run 2: PostgreSQL restarted in the middle"
         lines += [
             f"### {title}",
@@ -373,6 +444,23 @@ def markdown(results: dict, info: dict) -> str:
                 lines.append("")
         if r["errors"] and name == "run1":
             lines += ["First errors:", ""] + [f"- {e['name']}: {e['status']} {e['error']}" for e in r["errors"]] + [""]
+    curve = results.get("curve")
+    if curve:
+        lines += [
+            "### Capacity curve",
+            "",
+            f"The same scenario and users, {CURVE_TIME} per offered rate (each user asked for its share of it), "
+            "steady requests only.",
+            "",
+            "| Offered req/s | Served req/s | p50 ms | p95 ms | n | errors |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for point in curve["points"]:
+            lines.append(
+                f"| {point['offered']:g} | {point['rps']:.1f} | {point['p50'] or 0:.0f} | {point['p95'] or 0:.0f} | "
+                f"{point['n']} | {point['errors']} |"
+            )
+        lines += ["", capacity_sentence(curve["capacity"]), ""]
     run1 = results.get("run1")
     lines += ["### Targets", ""]
     if run1:
@@ -385,6 +473,14 @@ def markdown(results: dict, info: dict) -> str:
             f"- {mark(s.get('rps', 0) >= 0.95 * USERS * RATE)} Throughput held: {s.get('rps', 0):.1f} of "
             f"{USERS * RATE:g} requests/s offered."
         )
+    if curve:
+        rate = curve["capacity"].get("rate")
+        held = rate is None and curve["capacity"].get("above") is not None
+        ok = held or (rate is not None and rate >= USERS * RATE)
+        lines.append(
+            f"- {mark(ok)} Capacity: p95 crosses {P95_LIMIT_MS} ms at or above the {USERS * RATE:g} requests/s of the "
+            f"steady run ({capacity_sentence(curve['capacity'], short=True)})."
+        )
     run2 = results.get("run2")
     if run2 and "restart" in run2:
         errors_after = run2["restart"]["errors_after"]
@@ -395,6 +491,17 @@ def markdown(results: dict, info: dict) -> str:
         lines.append(f"- ❌ Restart run not done: {info['restart_skipped']}.")
     lines += ["", bench_report.LOAD_END]
     return "\n".join(lines)
+
+
+def capacity_sentence(result: dict, *, short: bool = False) -> str:
+    if result.get("rate") is not None:
+        low, high = result["between"]
+        text = f"{result['rate']:.0f} requests/s (between the steps of {low:g} and {high:g})"
+    elif result.get("above") is not None:
+        text = f"not crossed up to {result['above']:g} requests/s"
+    else:
+        text = f"already crossed at {result.get('below', 0):g} requests/s, the first step"
+    return text if short else f"**Capacity** (offered rate at which p95 crosses {P95_LIMIT_MS} ms): {text}."
 
 
 def main() -> int:
@@ -415,7 +522,7 @@ def main() -> int:
             [str(VENV_BIN / "locust"), "--version"], capture_output=True, text=True, check=False
         ).stdout.split()[1],
     }
-    users, day = prepare_users(USERS)
+    users, day = prepare_users(USERS)  # more Locust users than accounts share them (locustfile.py)
     if not users:
         raise SystemExit("load: no scale users in the bench database")
     users_file = OUT / "users.json"
@@ -446,13 +553,18 @@ def main() -> int:
             rows, events = run_locust("run2", port, users_file, day, during=restart_in_the_middle)
             results["run2"] = summarise(rows, events)
             log(f"run2: {json.dumps(results['run2'].get('restart', {}), default=str)[:600]}")
+        if os.environ.get("LOAD_SKIP_CURVE") != "1" and CURVE:
+            points = run_curve(port, users_file, day)
+            results["curve"] = {"points": points, "capacity": capacity(points)}
+            log(f"curve: {capacity_sentence(results['curve']['capacity'])}")
     finally:
         stop(server)
     (OUT / "results.json").write_text(json.dumps({"info": info, "results": results}, indent=2, default=str))
     text = markdown(results, info)
     print(text)
-    bench_report.write_section(text, bench_report.LOAD_START, bench_report.LOAD_END)
-    log(f"written to {bench_report.DOC.relative_to(ROOT)}")
+    if os.environ.get("LOAD_NO_DOC") != "1":
+        bench_report.write_section(text, bench_report.LOAD_START, bench_report.LOAD_END)
+        log(f"written to {bench_report.DOC.relative_to(ROOT)}")
     return 0
 
 
