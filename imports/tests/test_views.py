@@ -177,5 +177,23 @@ def test_the_report_counts_the_users_changed(world, client_for):
     rows = [["Edo", "Catore", "educatore@example.org", "", "Psicologo", "", ""]]
     upload(client_for(world.users.ufficio_piano), "staff", xlsx(StaffImporter.columns, rows), "personale.xlsx")
     page = client_for(world.users.ufficio_piano).get(ImportRun.objects.get().get_absolute_url()).content.decode()
-    assert "verranno creati 0 elementi e modificato 1" in page and "Modificato: utente" in page
+    assert "Confermando verrà modificato 1 elemento già presente" in page and "Modificato: utente" in page
     assert "Conferma l'importazione" in page
+
+
+def test_query_count_of_the_polled_status_is_the_same_at_1_and_30_refused_rows(world, client_for, count_queries):
+    client = client_for(world.users.ufficio_piano)
+    run = ImportRun.objects.create(
+        ambito=world.ambito, kind="hours", by=world.users.ufficio_piano, file_name="ore.csv", file_sha256="0" * 64,
+        state=ImportRun.State.RUNNING, rows=31, rows_done=12,
+    )  # fmt: skip
+    url = reverse("imports:run-status", args=[run.pk])
+    assert "12 di 31 righe" in client.get(url).content.decode()
+    counts = []
+    for n in (1, 30):
+        ImportRun.objects.filter(pk=run.pk).update(
+            state=ImportRun.State.APPLIED, applied_at=run.created_at,
+            refused=[{"row": i, "column": "Ore", "value": "30", "reason": "Troppe"} for i in range(2, 2 + n)],
+        )  # fmt: skip
+        counts.append(count_queries(lambda: client.get(url)))
+    assert counts[0] == counts[1] <= 12
