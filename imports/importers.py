@@ -17,7 +17,7 @@ from codicefiscale import codicefiscale
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,9 +43,12 @@ from interventions.services import (
     project_concluded_message,
 )
 from pippi_portal.crypto import keyed_hash
+from pippi_portal.formatting import format_number
 
 from .readers import Row
 
+#: Called with the number of rows looked at so far (refused or written); `services` writes it every
+#: `IMPORT_PROGRESS_EVERY` rows for the page.
 Progress = Callable[[int], None]
 
 
@@ -61,6 +64,8 @@ class Outcome:
     preview: list[str] = field(default_factory=list)
     #: {"app_label.model": [ids]}.
     created_ids: dict[str, list[int]] = field(default_factory=dict)
+    #: The values changed, for the undo (see `ImportRun.changes`).
+    changes: list[dict] = field(default_factory=list)
 
     def refuse(self, row: Row, column: str, reason: str, *, hide_value: bool = False) -> None:
         value = row.get(column) if column else ""
@@ -137,7 +142,7 @@ class Importer:
 
     def __init__(self, *, ambito: Ambito, by: User, progress: Progress | None = None):
         self.ambito, self.by = ambito, by
-        self.progress = progress or (lambda percent: None)
+        self.progress = progress or (lambda rows_done: None)
         self.outcome = Outcome()
 
     def refuse(self, row: Row, column: str, reason: str) -> None:
@@ -176,15 +181,20 @@ class StaffImporter(Importer):
         out = self.outcome
         out.rows = len(rows)
         organisations = {plain(o.name): o for o in Organisation.objects.filter(ambito=self.ambito)}
-        addresses = [row.get("E-mail").lower() for row in rows]
-        taken = {
-            *(e.lower() for e in User.objects.filter(email__in=addresses).values_list("email", flat=True)),
-            *(u.lower() for u in User.objects.filter(username__in=addresses).values_list("username", flat=True)),
-        }
+        addresses = {row.get("E-mail").lower() for row in rows}
+        # The users who already have one of the file's addresses, as e-mail or username (any ambito).
+        found: dict[str, dict[int, User]] = defaultdict(dict)
+        for user in User.objects.filter(Q(email__in=addresses) | Q(username__in=addresses)).select_related(
+            "organisation"
+        ):
+            for address in {(user.email or "").lower(), user.username.lower()} & addresses:
+                found[address][user.pk] = user
         seen: dict[str, int] = {}
-        for row in rows:
+        for index, row in enumerate(rows):
+            self.progress(index)
             before = len(out.refused)
             first, last, email = row.get("Nome"), row.get("Cognome"), row.get("E-mail").lower()
+            existing = None
             for column, value in (("Nome", first), ("Cognome", last)):
                 if not value:
                     self.refuse(row, column, _("Manca il valore."))
@@ -197,16 +207,31 @@ class StaffImporter(Importer):
             except ValidationError:
                 self.refuse(row, "E-mail", _("Non è un indirizzo e-mail valido."))
             else:
-                if email in taken:
-                    self.refuse(row, "E-mail", _("Esiste già un utente con questa e-mail."))
-                elif email in seen:
+                matches = list(found.get(email, {}).values())
+                if email in seen:
                     self.refuse(row, "E-mail", _("La stessa e-mail è già alla riga %(row)s.") % {"row": seen[email]})
+                elif len(matches) == 1 and matches[0].ambito_id == self.ambito.pk:
+                    existing = matches[0]
+                elif matches:
+                    self.refuse(row, "E-mail", _("Esiste già un utente con questa e-mail."))
                 seen.setdefault(email, row.number)
-            role = choice(row.get("Ruolo"), Role) if row.get("Ruolo") else Role.OPERATORE
-            if role is None or role == Role.ADMIN:
+            role = choice(row.get("Ruolo"), Role) if row.get("Ruolo") else None
+            if row.get("Ruolo") and (role is None or role == Role.ADMIN):
                 self.refuse(
                     row, "Ruolo", _("Ruolo sconosciuto. Scegli tra %(roles)s.") % {"roles": labels_without_admin()}
                 )
+            elif existing is not None and role is not None and role != existing.role:
+                self.refuse(
+                    row,
+                    "Ruolo",
+                    _(
+                        "Il ruolo di un utente già presente non si cambia da un'importazione (ora è «%(role)s»): "
+                        "cambialo dal portale."
+                    )
+                    % {"role": existing.get_role_display()},
+                )
+            if existing is None and not row.get("Ruolo"):
+                role = Role.OPERATORE
             profile = choice(row.get("Profilo"), Profile) if row.get("Profilo") else ""
             if profile is None:
                 self.refuse(row, "Profilo", _("Profilo sconosciuto. Scegli tra %(p)s.") % {"p": labels(Profile)})
@@ -215,7 +240,7 @@ class StaffImporter(Importer):
                 organisation = organisations.get(plain(row.get("Organizzazione")))
                 if organisation is None:
                     self.refuse(row, "Organizzazione", _("Nessuna organizzazione dell'ambito ha questo nome."))
-            elif role == Role.REFERENTE_ENTE:
+            elif existing is None and role == Role.REFERENTE_ENTE:
                 self.refuse(
                     row, "Organizzazione", _("Il referente di un ente partner deve avere la sua organizzazione.")
                 )
@@ -224,7 +249,12 @@ class StaffImporter(Importer):
                 cost = parse_decimal(row.get("Costo orario"))
                 if cost is None or not Decimal("0.01") <= cost <= Decimal("1000"):
                     self.refuse(row, "Costo orario", _("Il costo orario è un importo in euro tra 0,01 e 1.000,00."))
+                else:
+                    cost = cost.quantize(Decimal("0.01"))
             if len(out.refused) > before:
+                continue
+            if existing is not None:
+                self.change(existing, profile=profile, organisation=organisation, cost=cost)
                 continue
             user = User(
                 username=email,
@@ -235,7 +265,7 @@ class StaffImporter(Importer):
                 profile=profile,
                 organisation=organisation,
                 ambito=self.ambito,
-                hourly_cost=cost.quantize(Decimal("0.01")) if cost is not None else None,
+                hourly_cost=cost,
             )
             user.set_unusable_password()
             user.save()
@@ -246,7 +276,53 @@ class StaffImporter(Importer):
                 % {"name": user.get_full_name(), "email": email, "role": user.get_role_display()}
             )
             self.invite(user)
+        self.progress(len(rows))
         return out
+
+    def change(self, user: User, *, profile: str, organisation: Organisation | None, cost: Decimal | None) -> None:
+        """An existing user of the ambito: the profile, organisation and hourly cost the row gives replace the
+        user's (a blank cell leaves the value as it is; name and role are never changed by an import); the old
+        values are recorded for the undo."""
+        out = self.outcome
+        fields: dict[str, dict] = {}
+        said: list[str] = []
+        if profile and profile != user.profile:
+            fields["profile"] = {"old": user.profile, "new": profile}
+            said.append(
+                _("profilo %(old)s → %(new)s")
+                % {"old": quoted(user.get_profile_display()), "new": quoted(Profile(profile).label)}
+            )
+            user.profile = profile
+        if organisation is not None and organisation.pk != user.organisation_id:
+            fields["organisation"] = {"old": user.organisation_id, "new": organisation.pk}
+            said.append(
+                _("organizzazione %(old)s → %(new)s")
+                % {"old": quoted(user.organisation.name if user.organisation else ""), "new": quoted(organisation.name)}
+            )
+            user.organisation = organisation
+        if cost is not None and cost != user.hourly_cost:
+            old = str(user.hourly_cost) if user.hourly_cost is not None else None
+            fields["hourly_cost"] = {"old": old, "new": str(cost)}
+            said.append(_("costo orario %(old)s → %(new)s") % {"old": euro(user.hourly_cost), "new": euro(cost)})
+            user.hourly_cost = cost
+        name = {"name": user.get_full_name(), "email": user.email or user.username}
+        if not fields:
+            out.preview.append(_("Invariato: utente %(name)s (%(email)s), già presente con questi dati") % name)
+            return
+        user.save(update_fields=[*fields])
+        out.changes.append({"model": "equipes.user", "pk": user.pk, "fields": fields})
+        out.changed += 1
+        out.preview.append(
+            _("Modificato: utente %(name)s (%(email)s): %(what)s") % {**name, "what": "; ".join(str(s) for s in said)}
+        )
+
+
+def quoted(text: str) -> str:
+    return f"«{text}»" if text else "—"
+
+
+def euro(amount: Decimal | None) -> str:
+    return f"{format_number(amount)} €" if amount is not None else "—"
 
 
 def labels_without_admin() -> str:
@@ -346,9 +422,12 @@ class FamiliesImporter(Importer):
             **{m.email.lower(): m for m in managers if m.email},
         }
         self.hashes_in_file: dict[str, int] = {}
-        for index, (key, members) in enumerate(families.items()):
+        done = len(rows) - sum(len(members) for members in families.values())  # the rows without a key
+        self.progress(done)
+        for key, members in families.items():
             self.import_family(key, members)
-            self.progress(round(100 * (index + 1) / len(families)))
+            done += len(members)
+            self.progress(done)
         return out
 
     def family_fields(self, row: Row) -> dict | None:
@@ -573,8 +652,10 @@ class HoursImporter(Importer):
                 self.refuse(row, "Nota", _("Al massimo 200 caratteri."))
             if len(out.refused) == before:
                 valid.append((row, user, day, activity, family, minutes))
-        self.progress(20)
+        self.checked = len(rows) - len(valid)  # refused already: looked at
+        self.progress(self.checked)
         self.write(valid)
+        self.progress(len(rows))
         return out
 
     def write(self, valid) -> None:
@@ -601,8 +682,19 @@ class HoursImporter(Importer):
                 "user_id", "date", "activity", "family_id"
             )
         )
-        entries = []
+        entries: list[TimeEntry] = []
+
+        def flush() -> None:
+            created = TimeEntry.objects.bulk_create(entries)
+            out.created_ids.setdefault("interventions.timeentry", []).extend(e.pk for e in created)
+            out.created += len(created)
+            entries.clear()
+
+        by_person = defaultdict(int)
         for index, (row, user, day, activity, family, minutes) in enumerate(valid):
+            self.progress(self.checked + index)
+            if len(entries) >= 2000:
+                flush()
             month = month_start(day)
             sheet = sheets.get((user.pk, month))
             if sheet is not None and sheet.state == Timesheet.State.VALIDATO:
@@ -654,16 +746,8 @@ class HoursImporter(Importer):
                     eligible=charged and (intervention is None or not intervention.type.child_protection),
                 )
             )
-            if index % 500 == 0:
-                self.progress(20 + round(60 * index / len(valid)))
-        for start in range(0, len(entries), 2000):
-            created = TimeEntry.objects.bulk_create(entries[start : start + 2000])
-            out.created_ids.setdefault("interventions.timeentry", []).extend(e.pk for e in created)
-        out.created = len(entries)
-        self.progress(95)
-        by_person = defaultdict(int)
-        for entry in entries:
-            by_person[str(entry.user)] += entry.minutes
+            by_person[str(user)] += minutes
+        flush()
         out.preview.extend(
             _("%(person)s: %(hours)s ore") % {"person": person, "hours": f"{minutes / 60:.1f}".replace(".", ",")}
             for person, minutes in sorted(by_person.items())

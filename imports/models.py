@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Ambito, AmbitoScopedQuerySet
@@ -38,6 +39,7 @@ class ImportRun(models.Model):
         HOURS = "hours", _("Storico delle ore")
 
     class State(models.TextChoices):
+        CHECKING = "checking", _("Prova in corso")
         DRY_RUN = "dry_run", _("Prova (nulla scritto)")
         QUEUED = "queued", _("In coda")
         RUNNING = "running", _("In corso")
@@ -66,9 +68,16 @@ class ImportRun(models.Model):
     preview = models.JSONField(_("anteprima"), default=list, blank=True)
     #: {"app_label.model": [ids]} of the objects the real run created (`services.UNDO_ORDER` deletes them).
     created_ids = models.JSONField(_("oggetti creati"), default=dict, blank=True)
+    #: The values an applied run changed, for its undo: [{"model": "equipes.user", "pk": 5,
+    #: "fields": {"profile": {"old": "educatore", "new": "psicologo"}, ...}}] (JSON values: ids, decimals as text).
+    changes = models.JSONField(_("valori modificati"), default=list, blank=True)
     #: The portal's address as the confirming request saw it: the invitations' links start with it.
     base_url = models.CharField(_("indirizzo del portale"), max_length=200, blank=True, editable=False)
     progress = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
+    rows_done = models.PositiveIntegerField(_("righe elaborate"), default=0)
+    #: When the worker last gave news of the run (queued, or a progress write): the page stops polling after
+    #: `IMPORT_POLL_TIMEOUT` seconds without any.
+    progress_at = models.DateTimeField(_("ultimo avanzamento"), null=True, blank=True)
     error = models.TextField(_("errore"), blank=True)
     applied_at = models.DateTimeField(_("importata il"), null=True, blank=True)
     undone_at = models.DateTimeField(_("annullata il"), null=True, blank=True)
@@ -106,7 +115,14 @@ class ImportRun(models.Model):
 
     @property
     def is_working(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)
+        return self.state in (self.State.CHECKING, self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def is_silent(self) -> bool:
+        """A run in the worker that has given no news for `IMPORT_POLL_TIMEOUT` seconds: the page stops polling."""
+        if not self.is_working or self.progress_at is None:
+            return False
+        return (timezone.now() - self.progress_at).total_seconds() > settings.IMPORT_POLL_TIMEOUT
 
     @property
     def progress_step(self) -> int:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Iterable
+from decimal import Decimal
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -51,11 +53,23 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _importer(kind: str, *, ambito: Ambito, by: User, progress=None, base_url: str = ""):
+def _importer(kind: str, *, ambito: Ambito, by: User, progress=None, base_url: str | None = None):
+    """The importer of a kind; the staff's invites the new users only in a real run (`base_url` given)."""
     cls = IMPORTERS[kind]
-    if kind == "staff":
+    if kind == "staff" and base_url is not None:
         return cls(ambito=ambito, by=by, progress=progress, invite=lambda user: _invite_on_commit(user, base_url))
     return cls(ambito=ambito, by=by, progress=progress)
+
+
+def _try(importer, rows) -> Outcome:
+    """Run an importer in a savepoint rolled back at the end: what it would do, with nothing written."""
+    try:
+        with transaction.atomic():
+            outcome = importer.run(rows)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return outcome
 
 
 def _read(kind: str, content: bytes, file_name: str):
@@ -73,30 +87,70 @@ def _summarise(run: ImportRun, outcome: Outcome) -> None:
 
 def import_dry_run(*, ambito: Ambito, by: User, kind: str, file_name: str, content: bytes) -> ImportRun:
     """Read a file and run its import in a transaction rolled back at the end: the run records what would be
-    created and every refused row; nothing else is written (no invitation is sent either: mail leaves only
-    once a transaction commits). Raises `readers.FileRefused` when the file cannot be read as this kind."""
+    created or changed and every refused row; nothing else is written (no invitation is sent either). A file
+    of more than `IMPORT_DRY_RUN_IN_WORKER_ABOVE` rows is tried in the task worker instead («prova in corso»,
+    with its progress), so that the request answers at once. Raises `readers.FileRefused` when the file cannot
+    be read as this kind (always at once: the file is read here either way)."""
     rows = _read(kind, content, file_name)
-    importer = _importer(kind, ambito=ambito, by=by)
-    try:
-        with transaction.atomic():
-            outcome = importer.run(rows)
-            raise _DryRun
-    except _DryRun:
-        pass
     run = ImportRun(
         ambito=ambito, kind=kind, by=by, file_name=file_name[:200], file_sha256=sha256(content), content=content
     )
-    _summarise(run, outcome)
+    if len(rows) > settings.IMPORT_DRY_RUN_IN_WORKER_ABOVE:
+        run.state, run.rows, run.progress_at = ImportRun.State.CHECKING, len(rows), timezone.now()
+        run.save()
+        transaction.on_commit(lambda: check_import.enqueue(run.pk))
+        return run
+    _summarise(run, _try(_importer(kind, ambito=ambito, by=by), rows))
     run.save()
+    return run
+
+
+@task()
+def check_import(run_id: int) -> None:
+    """The dry run of a large file, in the task worker."""
+    import_check(run_id)
+
+
+def _lock(run_id: int) -> None:
+    """The run's lock for the whole transaction: two jobs of the same run never work at once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"imports.run:{run_id}"])
+
+
+def import_check(run_id: int) -> ImportRun:
+    """The dry run of a run «prova in corso»: its report, and nothing else, is written. Idempotent: it works
+    only from «prova in corso» under the run's lock, so a job that runs again finds the report written and
+    leaves it as it is; one that starts again after a crash (nothing of it was committed) writes the same
+    report, the file and the database being the same."""
+    try:
+        with transaction.atomic():
+            _lock(run_id)
+            run = ImportRun.objects.select_related("ambito", "by").get(pk=run_id)
+            if run.state != ImportRun.State.CHECKING or run.content is None:
+                return run
+            rows = _read(run.kind, bytes(run.content), run.file_name)
+            progress = _progress_writer(run_id, len(rows), states=[ImportRun.State.CHECKING])
+            progress(0)
+            outcome = _try(_importer(run.kind, ambito=run.ambito, by=run.by, progress=progress), rows)
+            _summarise(run, outcome)
+            run.state, run.progress, run.rows_done = ImportRun.State.DRY_RUN, 100, run.rows
+            run.save()
+    except Exception as error:  # the page must say the dry run failed
+        ImportRun.objects.filter(pk=run_id, state=ImportRun.State.CHECKING).update(
+            state=ImportRun.State.FAILED, error=str(error)[:2000], content=None, progress=0
+        )
+        raise
     return run
 
 
 def import_confirm(*, run: ImportRun, by: User, base_url: str) -> ImportRun:
     """Queue the real run of a dry run. Confirming twice queues it once."""
     updated = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.DRY_RUN).update(
-        state=ImportRun.State.QUEUED, progress=0
+        state=ImportRun.State.QUEUED, progress=0, rows_done=0, progress_at=timezone.now()
     )
     if not updated:
+        if ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.CHECKING).exists():
+            raise ImportRefused(_("La prova è ancora in corso: si conferma dopo averne letto il resoconto."))
         raise ImportRefused(_("Questa importazione è già stata confermata."))
     ImportRun.objects.filter(pk=run.pk).update(base_url=base_url[:200])
     transaction.on_commit(lambda: apply_import.enqueue(run.pk))
@@ -110,27 +164,34 @@ def apply_import(run_id: int) -> None:
     import_apply(run_id)
 
 
-def _progress_writer(run_id: int):
-    """Progress seen by the page while the run's own transaction is still open: written through another
-    connection (a short thread of its own), every five points."""
-    last = [-5]
+def _progress_writer(run_id: int, total: int, *, states: list[str], state: str | None = None):
+    """Progress seen by the page while the run's own transaction is still open: the rows looked at, written
+    through another connection (a short thread of its own) every `IMPORT_PROGRESS_EVERY` rows; `state`, when
+    given, is the run's state from the first write («in corso»). After each write the job sleeps
+    `IMPORT_THROTTLE_SECONDS` (0 but in the tests that watch the bar move)."""
+    every, pause = settings.IMPORT_PROGRESS_EVERY, settings.IMPORT_THROTTLE_SECONDS
+    last: list[int | None] = [None]
 
-    def write(percent: int) -> None:
-        if percent < last[0] + 5:
+    def write(done: int) -> None:
+        done = min(done, total)
+        if last[0] is not None and done < last[0] + every:
             return
-        last[0] = percent
+        last[0] = done
+        values = {"rows_done": done, "progress": min(99, 100 * done // total) if total else 0}
+        if state:
+            values["state"] = state
 
         def update() -> None:
             try:
-                ImportRun.objects.filter(pk=run_id, state__in=[ImportRun.State.QUEUED, ImportRun.State.RUNNING]).update(
-                    state=ImportRun.State.RUNNING, progress=min(percent, 99)
-                )
+                ImportRun.objects.filter(pk=run_id, state__in=states).update(**values, progress_at=timezone.now())
             finally:
                 connection.close()
 
         thread = threading.Thread(target=update, daemon=True)
         thread.start()
         thread.join(timeout=5)
+        if pause:
+            time.sleep(pause)
 
     return write
 
@@ -140,22 +201,22 @@ def import_apply(run_id: int) -> ImportRun:
     locked for the whole transaction and applied only from «in coda» or «in corso» (a job that ran again after
     a worker crash finds its run applied, or starts again from nothing, since the crash rolled back its
     transaction)."""
-    progress = _progress_writer(run_id)
-    progress(1)
+    working = [ImportRun.State.QUEUED, ImportRun.State.RUNNING]
     try:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"imports.run:{run_id}"])
+            _lock(run_id)
             run = ImportRun.objects.select_related("ambito", "by").get(pk=run_id)
-            if run.state not in (ImportRun.State.QUEUED, ImportRun.State.RUNNING) or run.content is None:
+            if run.state not in working or run.content is None:
                 return run
-            base_url = run.base_url
             rows = _read(run.kind, bytes(run.content), run.file_name)
-            importer = _importer(run.kind, ambito=run.ambito, by=run.by, progress=progress, base_url=base_url)
+            progress = _progress_writer(run_id, len(rows), states=working, state=ImportRun.State.RUNNING)
+            progress(0)
+            importer = _importer(run.kind, ambito=run.ambito, by=run.by, progress=progress, base_url=run.base_url)
             outcome = importer.run(rows)
             _summarise(run, outcome)
-            run.created_ids = outcome.created_ids
-            run.state, run.progress, run.applied_at, run.content = ImportRun.State.APPLIED, 100, timezone.now(), None
+            run.created_ids, run.changes = outcome.created_ids, outcome.changes
+            run.state, run.progress, run.rows_done = ImportRun.State.APPLIED, 100, run.rows
+            run.applied_at, run.content = timezone.now(), None
             run.save()
     except Exception as error:  # the page must say the run failed; nothing of it was written
         ImportRun.objects.filter(pk=run_id).update(
@@ -207,14 +268,47 @@ def _dependents(objects: Iterable) -> bool:
     )
 
 
+def _json(obj, field) -> object:
+    """A field's value as `ImportRun.changes` keeps it: ids for relations, decimals as text."""
+    value = getattr(obj, field.attname)
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _restore(changes: list[dict]) -> None:
+    """Put back the values a run changed, refused when one was changed again since the run (the later change
+    wins: the undo would silently erase it) or when the old value is a related object since removed."""
+    for change in changes:
+        model = apps.get_model(change["model"])
+        obj = model._base_manager.select_for_update().filter(pk=change["pk"]).first()
+        if obj is None:
+            continue
+        for name, values in change["fields"].items():
+            field = model._meta.get_field(name)
+            if _json(obj, field) != values["new"]:
+                raise ImportRefused(
+                    _("Non si può annullare: %(what)s di %(obj)s è stato cambiato dopo l'importazione.")
+                    % {"what": field.verbose_name, "obj": obj}
+                )
+            old = field.to_python(values["old"])
+            if field.is_relation and old is not None and not field.related_model._base_manager.filter(pk=old).exists():
+                raise ImportRefused(
+                    _("Non si può annullare: il valore precedente di «%(what)s» di %(obj)s non esiste più.")
+                    % {"what": field.verbose_name, "obj": obj}
+                )
+            setattr(obj, field.attname, old)
+        obj.save(update_fields=list(change["fields"]))
+
+
 def import_undo(*, run: ImportRun, by: User) -> ImportRun:
-    """Remove what an applied run created, in one transaction, while nothing depends on it: a user who has
+    """Remove what an applied run created and put back the values it changed, in one transaction, while
+    nothing depends on it: a user who has
     logged in or was given anything (an équipe, a family, hours), a family with anything beyond what the import
     wrote (an assessment, a note, hours, a look at its record), hours of a month confirmed or validated since."""
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.state != ImportRun.State.APPLIED:
             raise ImportRefused(_("Si annulla solo un'importazione eseguita."))
+        _restore(locked.changes)
         objects = _objects(locked)
         for label, instances in objects:
             if label == "equipes.user" and any(u.last_login for u in instances):

@@ -87,7 +87,13 @@ def run_undo(request, pk: int):
     except services.ImportRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("Importazione annullata: quanto aveva creato è stato rimosso."))
+        messages.success(
+            request,
+            _(
+                "Importazione annullata: quanto aveva creato è stato rimosso, quanto aveva modificato è tornato "
+                "com'era."
+            ),
+        )
     return redirect(run)
 
 

@@ -302,6 +302,15 @@ try:
 except ValueError as error:
     raise environ.ImproperlyConfigured("HOURS_EARLIEST_DATE must be a date as YYYY-MM-DD") from error
 
+# Imports (issue 17 §2): a file of more rows than IMPORT_DRY_RUN_IN_WORKER_ABOVE is tried in the background
+# worker too; a job writes its progress every IMPORT_PROGRESS_EVERY rows; the page stops polling a run that has
+# given no news for IMPORT_POLL_TIMEOUT seconds. IMPORT_THROTTLE_SECONDS is for tests only: the job sleeps that
+# long after each progress write, so that a browser sees the bar move.
+IMPORT_DRY_RUN_IN_WORKER_ABOVE = env.int("IMPORT_DRY_RUN_IN_WORKER_ABOVE", default=2000)
+IMPORT_PROGRESS_EVERY = max(1, env.int("IMPORT_PROGRESS_EVERY", default=500))
+IMPORT_POLL_TIMEOUT = env.int("IMPORT_POLL_TIMEOUT", default=600)
+IMPORT_THROTTLE_SECONDS = env.float("IMPORT_THROTTLE_SECONDS", default=0.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -87,9 +87,9 @@ def test_staff_real_run_creates_users_and_invites_them(world, django_capture_on_
 def test_staff_bad_rows_are_refused_with_their_column(world):
     rows = [
         ["", "Prova", "non-una-mail", "Amministratore", "Astronauta", "Ente Sconosciuto", "-3"],
-        ["Carla", "Prova", world.users.operatore.email or "educatore@example.org", "", "", "", ""],
+        ["Carla", "Prova", "altrove@example.org", "", "", "", ""],  # a user of another ambito
     ]
-    User.objects.filter(pk=world.users.operatore.pk).update(email="educatore@example.org")
+    User.objects.filter(pk=world.other.ufficio_piano.pk).update(email="altrove@example.org")
     run = dry(world, "staff", csv_file(StaffImporter.columns, rows), "staff.csv")
     assert set(reasons(run)) >= {
         (2, "Nome"),
@@ -267,8 +267,13 @@ def test_ten_thousand_rows_of_hours_take_under_a_minute(world):
     content = csv_file(HoursImporter.columns, rows)
     began = time.monotonic()
     run = dry(world, "hours", content, "ore.csv")
+    assert run.state == ImportRun.State.CHECKING  # more than IMPORT_DRY_RUN_IN_WORKER_ABOVE rows: in the worker
+    tried = time.monotonic()
+    run = services.import_check(run.pk)
+    checked = time.monotonic()
     apply(run)
     elapsed = time.monotonic() - began
+    print(f"upload {tried - began:.1f} s, dry run {checked - tried:.1f} s, real run {time.monotonic() - checked:.1f} s")
     assert run.refused_count == 0, run.refused[:3]
     assert TimeEntry.objects.count() == 10_000
     print(f"10,000 rows of hours: dry run and real run in {elapsed:.1f} s")
@@ -309,3 +314,135 @@ def test_an_administrator_imports_into_the_ambito_chosen(world, client_for):
     )
     run = ImportRun.objects.get()
     assert run.ambito == world.other.ambito and run.created_count == 1
+
+
+# --- Progress, the large dry run in the worker ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["staff", "families", "hours"])
+def test_each_importer_reports_the_rows_it_has_looked_at(world, kind):
+    files = {
+        "staff": (StaffImporter, staff_rows()),
+        "families": (FamiliesImporter, good_families()),
+        "hours": (HoursImporter, [hours_row(), hours_row(activity="Gruppo"), hours_row(activity="Formazione")]),
+    }
+    cls, rows = files[kind]
+    seen = []
+    importer = cls(ambito=world.ambito, by=world.users.ufficio_piano, progress=seen.append)
+    from imports.readers import read_rows
+
+    importer.run(read_rows(xlsx(cls.columns, rows), "file.xlsx", cls.columns, cls.required))
+    assert seen == sorted(seen) and seen[-1] == len(rows) and seen[0] < len(rows)
+
+
+def test_a_large_file_is_tried_in_the_worker_and_the_job_is_idempotent(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.IMPORT_DRY_RUN_IN_WORKER_ABOVE = 2
+    rows = [hours_row(), hours_row(activity="Gruppo"), hours_row(activity="Formazione")]
+    content = csv_file(HoursImporter.columns, rows)
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = dry(world, "hours", content, "ore.csv")
+    assert (run.state, run.rows, run.created_count, run.refused) == (ImportRun.State.CHECKING, 3, 0, [])
+    assert run.is_working and run.progress_at is not None
+    job = DBTaskResult.objects.get(task_path="imports.services.check_import")
+    assert job.args_kwargs["args"] == [run.pk]
+    with pytest.raises(services.ImportRefused, match="ancora in corso"):  # nothing to confirm before the report
+        services.import_confirm(run=run, by=run.by, base_url="http://testserver/")
+
+    def report(run):
+        run.refresh_from_db()
+        return (run.state, run.rows, run.created_count, run.refused_count, run.refused, run.preview)
+
+    services.import_check(run.pk)
+    first = report(run)
+    assert first[:4] == (ImportRun.State.DRY_RUN, 3, 2, 1) and run.rows_done == 3 and counts() == before
+    # The report is the one the request would have written.
+    settings.IMPORT_DRY_RUN_IN_WORKER_ABOVE = 2000
+    assert report(dry(world, "hours", content, "ore.csv"))[2:] == first[2:]
+    # The job again: it finds the report written and leaves it.
+    services.import_check(run.pk)
+    assert report(run) == first and counts() == before
+    # The job again after a crash that lost its transaction: the same report, nothing else.
+    ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.CHECKING, refused=[], created_count=0)
+    services.import_check(run.pk)
+    assert report(run) == first and counts() == before
+    apply(run)
+    assert TimeEntry.objects.count() == 2
+
+
+# --- Staff already in the ambito: changed, and put back by the undo --------------------------------------------
+
+
+def existing_staff(world):
+    User.objects.filter(pk=world.users.operatore.pk).update(email="educatore@example.org", hourly_cost="22.00")
+    return ["Edo", "Catore", "EDUCATORE@example.org", "", "Psicologo", "Comune di Alfa", "30"]
+
+
+def test_an_existing_user_of_the_ambito_is_changed_and_the_undo_puts_the_old_values_back(world):
+    operatore = world.users.operatore
+    old = (operatore.profile, operatore.organisation_id, operatore.first_name, operatore.role)
+    rows = [existing_staff(world), staff_rows()[0]]
+    run = dry(world, "staff", xlsx(StaffImporter.columns, rows))
+    operatore.refresh_from_db()
+    assert (operatore.profile, str(operatore.hourly_cost)) == ("educatore", "22.00")  # the dry run wrote nothing
+    assert (run.created_count, run.changed_count, run.refused_count) == (1, 1, 0)
+    changed = next(line for line in run.preview if line.startswith("Modificato"))
+    assert "profilo «Educatore» → «Psicologo»" in changed
+    assert "organizzazione «Cooperativa Beta» → «Comune di Alfa»" in changed
+    assert "costo orario 22,00 € → 30,00 €" in changed
+    run = apply(run)
+    operatore.refresh_from_db()
+    assert (operatore.profile, operatore.organisation.name, str(operatore.hourly_cost)) == (
+        "psicologo",
+        "Comune di Alfa",
+        "30.00",
+    )
+    assert (operatore.first_name, operatore.role) == old[2:]  # names and role are never changed by an import
+    assert run.changes == [
+        {
+            "model": "equipes.user",
+            "pk": operatore.pk,
+            "fields": {
+                "profile": {"old": "educatore", "new": "psicologo"},
+                "organisation": {"old": old[1], "new": operatore.organisation_id},
+                "hourly_cost": {"old": "22.00", "new": "30.00"},
+            },
+        }
+    ]
+    services.import_undo(run=run, by=world.users.ufficio_piano)
+    operatore.refresh_from_db()
+    assert (operatore.profile, operatore.organisation_id, str(operatore.hourly_cost)) == (old[0], old[1], "22.00")
+    assert not User.objects.filter(username="anna.prova@example.org").exists()
+
+
+def test_the_undo_does_not_erase_a_change_made_after_the_import(world):
+    run = apply(dry(world, "staff", xlsx(StaffImporter.columns, [existing_staff(world)])))
+    User.objects.filter(pk=world.users.operatore.pk).update(hourly_cost="31.00")
+    with pytest.raises(services.ImportRefused, match="cambiato dopo l'importazione"):
+        services.import_undo(run=run, by=world.users.ufficio_piano)
+    world.users.operatore.refresh_from_db()
+    assert world.users.operatore.profile == "psicologo"
+
+
+def test_an_existing_user_unchanged_another_ambitos_user_and_a_new_role_are_reported(world):
+    row = existing_staff(world)
+    row[4:7] = ["Educatore", "Cooperativa Beta", "22"]
+    User.objects.filter(pk=world.other.ufficio_piano.pk).update(email="altro@example.org")
+    rows = [
+        row,
+        ["Al", "Tro", "altro@example.org", "", "Educatore", "", ""],
+    ]
+    run = dry(world, "staff", xlsx(StaffImporter.columns, rows))
+    assert (run.created_count, run.changed_count) == (0, 0)
+    assert run.preview[0].startswith("Invariato")
+    found = {(r["row"], r["column"]): r["reason"] for r in run.refused}
+    assert found == {(3, "E-mail"): "Esiste già un utente con questa e-mail."}
+    run = dry(
+        world, "staff", xlsx(StaffImporter.columns, [["E", "C", "educatore@example.org", "Coordinatore", "", "", ""]])
+    )
+    assert [(r["row"], r["column"]) for r in run.refused] == [(2, "Ruolo")]
+    assert "ora è «Operatore»" in run.refused[0]["reason"]

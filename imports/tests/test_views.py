@@ -130,3 +130,70 @@ def test_a_day_in_the_future_is_refused(world):
         content=csv_file(HoursImporter.columns, [["educatore", f"{tomorrow:%d/%m/%Y}", "Coordinamento", "", "1", ""]]),
     )
     assert run.refused[0]["reason"] == "Non si registrano ore per giorni futuri."
+
+
+def test_a_large_file_is_followed_on_the_page_until_the_worker_has_tried_it(
+    world, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_DRY_RUN_IN_WORKER_ABOVE = 1
+    client = client_for(world.users.ufficio_piano)
+    rows = [["educatore", "10/11/2026", activity, "", "1", ""] for activity in ("Coordinamento", "Formazione")]
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "hours", csv_file(HoursImporter.columns, rows), "ore.csv")
+    run = ImportRun.objects.get()
+    status = client.get(reverse("imports:run-status", args=[run.pk])).content.decode()
+    assert "Prova in corso" in status and "0 di 2 righe" in status and "hx-get" in status
+    assert "Conferma" not in status and "Righe rifiutate" not in status
+    queued = DBTaskResult.objects.get(task_path="imports.services.check_import")
+    services.import_check(*queued.args_kwargs["args"])
+    status = client.get(reverse("imports:run-status", args=[run.pk])).content.decode()
+    assert "hx-get" not in status and "Confermando verranno creati 2 elementi" in status
+    assert "Che cosa verrebbe creato o modificato (2)" in status
+
+
+def test_the_page_stops_polling_a_run_without_news(world, client_for, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    run = ImportRun.objects.create(
+        ambito=world.ambito, kind="hours", by=world.users.ufficio_piano, file_name="ore.csv", file_sha256="0" * 64,
+        state=ImportRun.State.QUEUED, rows=10, progress_at=timezone.now(),
+    )  # fmt: skip
+    client = client_for(world.users.ufficio_piano)
+    status = client.get(reverse("imports:run-status", args=[run.pk])).content.decode()
+    assert "hx-get" in status and "Da troppo tempo" not in status
+    ImportRun.objects.filter(pk=run.pk).update(
+        progress_at=timezone.now() - dt.timedelta(seconds=settings.IMPORT_POLL_TIMEOUT + 1)
+    )
+    status = client.get(reverse("imports:run-status", args=[run.pk])).content.decode()
+    assert "hx-get" not in status and "Da troppo tempo non arrivano notizie" in status
+
+
+def test_the_report_counts_the_users_changed(world, client_for):
+    from equipes.models import User
+
+    User.objects.filter(pk=world.users.operatore.pk).update(email="educatore@example.org")
+    rows = [["Edo", "Catore", "educatore@example.org", "", "Psicologo", "", ""]]
+    upload(client_for(world.users.ufficio_piano), "staff", xlsx(StaffImporter.columns, rows), "personale.xlsx")
+    page = client_for(world.users.ufficio_piano).get(ImportRun.objects.get().get_absolute_url()).content.decode()
+    assert "Confermando verrà modificato 1 elemento già presente" in page and "Modificato: utente" in page
+    assert "Conferma l'importazione" in page
+
+
+def test_query_count_of_the_polled_status_is_the_same_at_1_and_30_refused_rows(world, client_for, count_queries):
+    client = client_for(world.users.ufficio_piano)
+    run = ImportRun.objects.create(
+        ambito=world.ambito, kind="hours", by=world.users.ufficio_piano, file_name="ore.csv", file_sha256="0" * 64,
+        state=ImportRun.State.RUNNING, rows=31, rows_done=12,
+    )  # fmt: skip
+    url = reverse("imports:run-status", args=[run.pk])
+    assert "12 di 31 righe" in client.get(url).content.decode()
+    counts = []
+    for n in (1, 30):
+        ImportRun.objects.filter(pk=run.pk).update(
+            state=ImportRun.State.APPLIED, applied_at=run.created_at,
+            refused=[{"row": i, "column": "Ore", "value": "30", "reason": "Troppe"} for i in range(2, 2 + n)],
+        )  # fmt: skip
+        counts.append(count_queries(lambda: client.get(url)))
+    assert counts[0] == counts[1] <= 12

@@ -31,17 +31,22 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker():
-    """`manage.py run_worker` in its own process, on the test database and the test's media folder."""
-    env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    process = subprocess.Popen(
+def start_worker(**extra_env: str) -> subprocess.Popen:
+    """`manage.py run_worker` in its own process, on the test database and the test's media folder (and any
+    setting read from the environment given as `extra_env`)."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT), **extra_env}
+    return subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+@pytest.fixture
+def worker():
+    process = start_worker()
     yield process
     process.terminate()
     process.wait(timeout=10)
