@@ -22,5 +22,6 @@ urlpatterns = [
     path("famiglie/", include("families.urls")),
     path("interventi/", include("interventions.urls")),
     path("rendicontazione/", include("reporting.urls")),
+    path("sinba/", include("sinba.urls")),
     path("", include("equipes.urls")),
 ]
