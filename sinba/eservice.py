@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -75,6 +76,7 @@ def _integer(text: str | None, *, default: int | None, low: int, high: int) -> i
     return value
 
 
+@login_not_required
 @csrf_exempt
 @require_GET
 def flussi(request, code: str):
@@ -122,6 +124,7 @@ def flussi(request, code: str):
     return _log(ente, "flussi", request, JsonResponse({"elenco_flussi": entries}), flows=len(entries))
 
 
+@login_not_required
 @csrf_exempt
 @require_POST
 def esiti(request, code: str):
@@ -163,6 +166,7 @@ def esiti(request, code: str):
     return _log(ente, "esiti", request, HttpResponse(status=204), flows=stored)
 
 
+@login_not_required
 @csrf_exempt
 @require_GET
 def status(request, code: str):
