@@ -235,7 +235,14 @@ class PlaceInput(forms.TextInput):
 
 
 #: A minor's fields of the SINBA return (docs/sinba.md), asked with the member; empty for adults.
-MEMBER_SINBA_FIELDS = ("sinba_condition", "sinba_living_place", "sinba_school", "sinba_disability", "sinba_assessment")
+MEMBER_SINBA_FIELDS = (
+    "sinba_condition",
+    "sinba_living_place",
+    "sinba_school",
+    "sinba_work",
+    "sinba_disability",
+    "sinba_assessment",
+)
 
 
 class MemberForm(PortalForm):

@@ -19,6 +19,7 @@ def navigation(request) -> dict:
             "governance": user.has_perm("equipes.view_governancemeeting"),
             "quality": user.has_perm("reporting.view_quality"),
             "reports": user.has_perm("reporting.view_report"),
+            "sinba": user.has_perm("sinba.view_flow"),
             "admin": user.is_staff,
         }
     }

@@ -50,6 +50,10 @@ def scuola_frequentata() -> list[tuple[str, str]]:
     return code_lists()["ScuolaFrequentataType"]
 
 
+def condizione_lavoro() -> list[tuple[str, str]]:
+    return code_lists()["CondizioneLavoroType"]
+
+
 def disabilita() -> list[tuple[str, str]]:
     return [(value, "Sì" if text.upper() == "SI" else "No") for value, text in code_lists()["DisabilitaType"]]
 

@@ -28,7 +28,7 @@ PROBLEM = "application/problem+json"
 OFFERED = (Flow.State.READY, Flow.State.SENT, Flow.State.ACCEPTED, Flow.State.REFUSED)
 OUTCOMES = {"OK", "DATI_NON_TROVATI", "RICHIESTA_INVALIDA", "ERRORE_GENERICO"}
 MAX_LIMIT = 100
-MAX_SINCE = 10**20
+MAX_SINCE = 2**63 - 1  # int64, the format of UnixTimestamp (its maximum, 1e20, is beyond it)
 
 
 def problem(status: int, title: str, detail: str = "") -> HttpResponse:
@@ -95,7 +95,10 @@ def flussi(request, code: str):
         )
     if since is None:
         return _log(ente, "flussi", request, problem(400, "Richiesta non valida", "Il parametro since è obbligatorio."))
-    after = datetime.datetime.fromtimestamp(since / 1000, tz=datetime.UTC)
+    try:
+        after = datetime.datetime.fromtimestamp(since / 1000, tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):  # beyond the year 9999: nothing can be newer
+        return _log(ente, "flussi", request, JsonResponse({"elenco_flussi": []}))
     with transaction.atomic():
         chosen = list(
             Flow.objects.select_for_update()

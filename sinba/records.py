@@ -121,8 +121,8 @@ def build(
     age = child.age_on(on)
     record.need(
         "CondizioneLavoro",
-        "1" if age < WORKING_AGE else None,
-        _("Il minore ha 16 anni o più: la sua condizione lavorativa non è ancora rilevata dal portale."),
+        child.sinba_work or ("1" if age < WORKING_AGE else None),
+        _("Il minore ha 16 anni o più: manca la sua condizione lavorativa."),
     )
     record.need("Disabilita", child.sinba_disability, _("Manca se il minore ha una disabilità."))
     record.need(

@@ -68,6 +68,11 @@ NOT_REACHED = {
     "reporting:survey-report-back": "POST",
     "reporting:survey-report-approve": "POST",
     "equipes:target-delete": "POST",
+    "sinba:generate": "POST",
+    # The e-service INPS calls through the ente's gateway, with the ente's token (sinba/tests/test_eservice.py).
+    "sinba:waas-flussi": "e-service with a token",
+    "sinba:waas-esiti": "e-service with a token",
+    "sinba:waas-status": "e-service with a token",
     "interventions:budget-line-delete": "POST",
     "interventions:cost-item-delete": "POST",
     # Pages of the roles that see identities (the two roles get 403 or 404 there).
@@ -106,6 +111,9 @@ NOT_REACHED = {
 # The Referente di Ambito's own pages (the Ufficio di Piano gets 403).
 COORDINATORE_ONLY = {"families:duplicate-list"}
 UFFICIO_PIANO_ONLY = {
+    "sinba:index",
+    "sinba:flows",
+    "sinba:download",
     "equipes:target-create",
     "equipes:target-edit",
     "interventions:budget-line-create",

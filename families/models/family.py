@@ -391,6 +391,15 @@ class Member(models.Model):
         default="",
         db_default="",
     )
+    sinba_work = models.CharField(
+        _("condizione lavorativa del minore (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.condizione_lavoro,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Solo dai 16 anni: sotto, il minore è «inattivo» senza chiederlo."),
+    )
     sinba_disability = models.CharField(
         _("disabilità (SINBA)"),
         max_length=2,

@@ -9,8 +9,10 @@ import json
 
 import pytest
 import yaml
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
@@ -21,7 +23,7 @@ from .conftest import give_sedt_code, make_ente, sinba_family
 
 pytestmark = pytest.mark.django_db
 TOKEN = "token-di-prova-del-gateway"
-DOCUMENT = settings.BASE_DIR / "third_party" / "inps-waas-comuni" / "api-comuni.yaml"
+DOCUMENT = django_settings.BASE_DIR / "third_party" / "inps-waas-comuni" / "api-comuni.yaml"
 NOW = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
 
 
@@ -89,6 +91,8 @@ def test_since_and_limit_page_through_the_flows_in_order(openapi, ente):
     # Without limit, at most ten; limit 0 gives none.
     assert len(call(openapi, "get", "flussi", data={"since": 0}).json()["elenco_flussi"]) == 3
     assert call(openapi, "get", "flussi", data={"since": 0, "limit": 0}).json() == {"elenco_flussi": []}
+    # A since beyond any date (the largest int64, the format of UnixTimestamp) finds nothing newer.
+    assert call(openapi, "get", "flussi", data={"since": 2**63 - 1}).json() == {"elenco_flussi": []}
 
 
 @pytest.mark.parametrize(
@@ -161,3 +165,16 @@ def test_every_call_is_logged(openapi, ente):
     call(openapi, "get", "flussi", data={"since": 0, "limit": 2})
     logged = list(EserviceCall.objects.order_by("at").values_list("operation", "status", "flows"))
     assert logged == [("status", 200, 0), ("flussi", 200, 2)]
+
+
+@given(
+    since=st.one_of(st.integers(-(10**25), 10**25).map(str), st.text(max_size=30), st.sampled_from(["\x00", "1e3"])),
+    limit=st.one_of(st.integers(-1000, 1000).map(str), st.text(max_size=10)),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_hostile_since_and_limit_are_a_400_or_an_answer_never_a_500(ente, since, limit):
+    """The endpoint fuzzing cannot send the token: here the e-service's two parameters get hostile values."""
+    response = Client(raise_request_exception=False).get(
+        "/sinba/waas/I625/flussi", {"since": since, "limit": limit}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code in (200, 400)
