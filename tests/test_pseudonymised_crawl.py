@@ -69,6 +69,8 @@ NOT_REACHED = {
     "reporting:survey-report-approve": "POST",
     "equipes:target-delete": "POST",
     "sinba:generate": "POST",
+    "sinba:index": "the Ufficio di Piano is sent on to its ambito's page (302); the list is the administrator's",
+    "sinba:download": "no valid flow until the Ufficio di Piano generates them (sinba/tests/test_page.py)",
     # The e-service INPS calls through the ente's gateway, with the ente's token (sinba/tests/test_eservice.py).
     "sinba:waas-flussi": "e-service with a token",
     "sinba:waas-esiti": "e-service with a token",
@@ -111,9 +113,7 @@ NOT_REACHED = {
 # The Referente di Ambito's own pages (the Ufficio di Piano gets 403).
 COORDINATORE_ONLY = {"families:duplicate-list"}
 UFFICIO_PIANO_ONLY = {
-    "sinba:index",
     "sinba:flows",
-    "sinba:download",
     "equipes:target-create",
     "equipes:target-edit",
     "interventions:budget-line-create",
