@@ -15,6 +15,11 @@ from sinba.models import Flow
 pytestmark = [pytest.mark.django_db, pytest.mark.demo_seed]
 
 
+@pytest.fixture(autouse=True)
+def _sinba_key(settings):
+    settings.SINBA_ID_KEY = "test-only-sinba-beneficiary-id-key"
+
+
 @pytest.fixture
 def flows(seeded_demo):
     for ambito in Ambito.objects.filter(code__in=ENTI):
