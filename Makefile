@@ -13,6 +13,7 @@ WITH_DB := $(PY) -W ignore scripts/devdb.py run --
 export SECRET_KEY ?= dev-only-insecure-secret-key-change-me-in-production-0123456789
 export FIELD_ENCRYPTION_KEYS ?= cGlwcGktcG9ydGFsLWRldmVsb3BtZW50LWtleS0zMmI=
 export HASH_KEY ?= dev-only-codice-fiscale-lookup-key
+export SINBA_ID_KEY ?= dev-only-sinba-beneficiary-id-key
 export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 export HTTPS ?= false
 # Password-reset mail is written to files under var/mail/ instead of an SMTP server.

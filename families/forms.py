@@ -84,6 +84,8 @@ class FamilyForm(PortalForm):
             "reunification",
             "under_judicial_authority",
             "judicial_authority_court",
+            "sinba_judicial_report",
+            "sinba_family_assessment",
             "cultural_mediation",
             "language",
             "address",
@@ -170,7 +172,7 @@ class FamilyForm(PortalForm):
 class ReferralForm(PortalForm):
     class Meta:
         model = Referral
-        fields = ["date", "source", "reason"]
+        fields = ["date", "source", "reason", "sinba_source"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -232,6 +234,17 @@ class PlaceInput(forms.TextInput):
         return place.label if place else super().format_value(value)
 
 
+#: A minor's fields of the SINBA return (docs/sinba.md), asked with the member; empty for adults.
+MEMBER_SINBA_FIELDS = (
+    "sinba_condition",
+    "sinba_living_place",
+    "sinba_school",
+    "sinba_work",
+    "sinba_disability",
+    "sinba_assessment",
+)
+
+
 class MemberForm(PortalForm):
     class Meta:
         model = Member
@@ -247,6 +260,7 @@ class MemberForm(PortalForm):
             "school",
             "school_class",
             "is_reference_child",
+            *MEMBER_SINBA_FIELDS,
         ]
 
     # Shown only when the codice fiscale is already in another family of the ambito (`check_duplicate`).
@@ -298,6 +312,10 @@ class MemberForm(PortalForm):
         cleaned = super().clean()
         birth_date = cleaned.get("birth_date")
         not_in_future(birth_date, "birth_date", self)
+        if cleaned.get("kind") and cleaned.get("kind") != Member.Kind.MINORE:
+            for name in MEMBER_SINBA_FIELDS:
+                if cleaned.get(name):
+                    self.add_error(name, _("Si indica solo per un minore."))
         code = cleaned.get("codice_fiscale")
         if code:
             for field, message in check_codice_fiscale(code, birth_date, cleaned.get("sex")):

@@ -20,6 +20,7 @@ def navigation(request) -> dict:
             "imports": user.has_perm("imports.add_importrun"),
             "quality": user.has_perm("reporting.view_quality"),
             "reports": user.has_perm("reporting.view_report"),
+            "sinba": user.has_perm("sinba.view_flow"),
             "admin": user.is_staff,
         }
     }

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "interventions",
     "imports",
     "reporting",
+    "sinba",
     "demo",  # synthetic data (seed_demo, seed_scale): last, since it uses every app
 ]
 
@@ -267,6 +268,9 @@ CONTENT_SECURITY_POLICY = {
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 # Key of the HMAC that lets the codice fiscale be looked up without decrypting it.
 HASH_KEY = env.str("HASH_KEY")
+# Key of the HMAC that makes the pseudonymous child identifier of the SINBA return (sinba/identifiers.py): its own
+# key, never rotated (a new key gives every child a new identifier at INPS). Empty: the return cannot be generated.
+SINBA_ID_KEY = env.str("SINBA_ID_KEY", default="")
 
 # Long work (report PDFs) runs in the background worker: `python manage.py run_worker` (started by `make run`),
 # which takes up the jobs of a worker that died (pippi_portal/tasks.py): a running job whose worker has not been

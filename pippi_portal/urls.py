@@ -24,5 +24,6 @@ urlpatterns = [
     path("interventi/", include("interventions.urls")),
     path("rendicontazione/", include("reporting.urls")),
     path("importazioni/", include("imports.urls")),
+    path("sinba/", include("sinba.urls")),
     path("", include("equipes.urls")),
 ]

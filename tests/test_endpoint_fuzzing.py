@@ -189,6 +189,12 @@ def _endpoints() -> list[Endpoint]:
             readers=("reporting.views.list_page",),
         ),
         Endpoint(
+            "sinba:flows",
+            udp,
+            {"stato": hostile(st.sampled_from(["ready", "invalid", "sent", "accepted", "refused"])), "page": PAGE},
+            args=lambda s: [s.ambito.pk],
+        ),
+        Endpoint(
             "interventions:cell-save",
             op,
             {
@@ -220,6 +226,8 @@ ELSEWHERE = {
     ("pippi_portal.idempotency.submission_token", "POST", "*"): "every form page's submission token: form fuzzing",
     ("pippi_portal.security.login_username", "POST", "login"): "the login form's username: form fuzzing (LoginForm)",
     ("pippi_portal.security.login_username", "POST", "username"): "the same, by the name django-axes also reads",
+    ("sinba.eservice.flussi", "GET", "since"): "the e-service answers only with the ente's token: test_eservice.py",
+    ("sinba.eservice.flussi", "GET", "limit"): "the same, with hostile since and limit (Hypothesis)",
 }
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.template.loader import get_template
 
-PROJECT_APPS = {"equipes", "families", "interventions", "reporting"}
+PROJECT_APPS = {"equipes", "families", "interventions", "reporting", "sinba"}
 # Short text fields that people fill with words about people, besides every TextField.
 FREE_CHAR_FIELDS = {"topic", "frequency", "responsible_other", "external_name", "subject", "participants", "note"}
 # Text that is not about people: technical errors, the admin's reference data.
@@ -32,6 +32,10 @@ ALLOWED = {
     ("reporting/_target_progress.html", "t.note"),
     # A line of the dashboard's pending work: the portal's own wording ("fogli ore da validare"), with a count.
     ("reporting/dashboard.html", "item.text"),
+    # A SINBA flow's gap, in the portal's own wording or the XSD validator's, and the outcome INPS posts about a
+    # flow that holds no name: about fields and codes, never people.
+    ("sinba/flows.html", "error.reason"),
+    ("sinba/flows.html", "flow.outcome_detail"),
     # The label of a semester in a select ("1° semestre 2025").
     ("reporting/indicators.html", "text"),
 }

@@ -69,6 +69,13 @@ NOT_REACHED = {
     "reporting:survey-report-back": "POST",
     "reporting:survey-report-approve": "POST",
     "equipes:target-delete": "POST",
+    "sinba:generate": "POST",
+    "sinba:index": "the Ufficio di Piano is sent on to its ambito's page (302); the list is the administrator's",
+    "sinba:download": "no valid flow until the Ufficio di Piano generates them (sinba/tests/test_page.py)",
+    # The e-service INPS calls through the ente's gateway, with the ente's token (sinba/tests/test_eservice.py).
+    "sinba:waas-flussi": "e-service with a token",
+    "sinba:waas-esiti": "e-service with a token",
+    "sinba:waas-status": "e-service with a token",
     "interventions:budget-line-delete": "POST",
     "interventions:cost-item-delete": "POST",
     "imports:run-confirm": "POST",
@@ -115,6 +122,7 @@ COORDINATORE_ONLY = {"families:duplicate-list"}
 UFFICIO_PIANO_ONLY = {
     "imports:run-list",
     "imports:template-download",
+    "sinba:flows",
     "equipes:target-create",
     "equipes:target-edit",
     "interventions:budget-line-create",

@@ -18,10 +18,11 @@ from families.tests.test_access import TABLE as FAMILIES
 from imports.tests.test_access import TABLE as IMPORTS
 from interventions.tests.test_access import TABLE as INTERVENTIONS
 from reporting.tests.test_access import TABLE as REPORTING
+from sinba.tests.test_access import TABLE as SINBA
 from tests.access_harness import url_names
 
 # The persona × page matrices of the apps (tests/access_harness.py).
-TABLES = [EQUIPES, FAMILIES, INTERVENTIONS, IMPORTS, REPORTING]
+TABLES = [EQUIPES, FAMILIES, INTERVENTIONS, IMPORTS, REPORTING, SINBA]
 
 # Pages anybody may open without logging in, with what an anonymous GET answers.
 PUBLIC = {

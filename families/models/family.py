@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from equipes.models import Ambito, Comune, Equipe, EquipeMembership, Implementation, Project, Role
 from equipes.project_rules import DEFAULT_RULES
+from pippi_portal import sinba_codes
 from pippi_portal.crypto import EncryptedCharField, keyed_hash
 
 
@@ -241,6 +242,25 @@ class Family(models.Model):
         db_default="",
         help_text=_("Facoltativo: il tribunale che ha emesso il provvedimento."),
     )
+    # The SINBA return (sinba app, docs/sinba.md): the XSD's codes, asked where the social worker knows them.
+    sinba_judicial_report = models.CharField(
+        _("segnalazione all'autorità giudiziaria (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.segnalazione_autorita_giudiziaria,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Se i servizi hanno segnalato la situazione all'autorità giudiziaria. Serve al ritorno SINBA."),
+    )
+    sinba_family_assessment = models.CharField(
+        _("valutazione della famiglia (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.valutazione_famiglia,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("La problematica prevalente della famiglia secondo l'assistente sociale. Serve al ritorno SINBA."),
+    )
     cultural_mediation = models.BooleanField(_("serve la mediazione culturale"), default=False)
     language = models.CharField(_("lingua parlata in famiglia"), max_length=60, blank=True)
     address = EncryptedCharField(_("indirizzo"), max_length=200, blank=True, null=True)
@@ -346,6 +366,57 @@ class Member(models.Model):
     school = models.CharField(_("scuola"), max_length=120, blank=True)
     school_class = models.CharField(_("classe"), max_length=30, blank=True)
     is_reference_child = models.BooleanField(_("bambino di riferimento"), default=False)
+    # The SINBA return, for minors only (sinba app, docs/sinba.md): codes of the XSD.
+    sinba_condition = models.CharField(
+        _("condizione del minore (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.condizione_minore,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    sinba_living_place = models.CharField(
+        _("dove vive il minore (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.luogo_vita,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    sinba_school = models.CharField(
+        _("scuola frequentata (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.scuola_frequentata,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    sinba_work = models.CharField(
+        _("condizione lavorativa del minore (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.condizione_lavoro,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Solo dai 16 anni: sotto, il minore è «inattivo» senza chiederlo."),
+    )
+    sinba_disability = models.CharField(
+        _("disabilità (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.disabilita,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    sinba_assessment = models.CharField(
+        _("valutazione del minore (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.valutazione_minore,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("La problematica prevalente del minore secondo l'assistente sociale."),
+    )
 
     objects = MemberQuerySet.as_manager()
 

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pippi_portal import sinba_codes
+
 from .family import Family, FamilyScopedQuerySet
 from .reference import Side
 
@@ -27,6 +29,18 @@ class Referral(models.Model):
     date = models.DateField(_("data della segnalazione"))
     source = models.CharField(_("fonte"), max_length=30, choices=Source.choices)
     reason = models.TextField(_("motivo"))
+    sinba_source = models.CharField(
+        _("fonte secondo SINBA"),
+        max_length=2,
+        choices=sinba_codes.fonte_segnalazione,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "Per il ritorno SINBA: serve solo se la fonte sopra non basta a dirla (servizio sociale, "
+            "autosegnalazione, altro)."
+        ),
+    )
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("ricevuta da")
     )

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         require_faker()
         # Imported here: the generators need Faker, which production does not install.
-        from demo import families, interventions, organisation, programmes, quality, targets, tutela
+        from demo import families, interventions, organisation, programmes, quality, sinba, targets, tutela
 
         with transaction.atomic():
             ambiti = organisation.seed()
@@ -35,6 +35,8 @@ class Command(BaseCommand):
             analyse()
             quality.conclude_other_projects()
             tutela.seed(ambiti)
+            # Last: the SINBA return is made from everything above.
+            sinba.seed(ambiti)
             analyse()
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
         self.stdout.write(f"Accessi dimostrativi (password: {organisation.DEMO_PASSWORD}):")

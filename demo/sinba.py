@@ -1,0 +1,83 @@
+"""The SINBA return of the demo: the ente of each ambito, the SIUSS code of the educational intervention, the data
+the record needs on the demo's families. The flows are not generated here (they depend on SINBA_ID_KEY and on the
+day): the Ufficio di Piano generates them from its page, or `manage.py sinba_generate` does. One family of Seregno
+has no school recorded for its children: its flows show how a gap is reported. Every value is synthetic (the
+entes' tax codes are zeros and a digit, not real ones)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from equipes.models import Ambito
+from families.models import Family, Member, Referral
+from interventions.models import InterventionType
+from sinba.models import Ente, ServiceCode
+
+# Ambito code -> (Belfiore of the lead comune, its name, region): public codes of real comuni; tax codes invented.
+ENTI = {
+    "SER": ("I625", "Comune di Seregno", "03"),
+    "URF": ("D458", "Comune di Faenza", "08"),
+    "UBR": ("E730", "Comune di Lugo", "08"),
+    "SOM": ("I819", "Comune di Somma Lombardo", "03"),
+}
+SEDT_SOURCE = (
+    "Demo: A2.02 «Sostegno socio-educativo territoriale o domiciliare», come lo indica l'issue 18; "
+    "da verificare sul nomenclatore SIUSS prima di un invio reale"
+)
+#: The portal's referral sources that need the SINBA source spelled out, as the demo's social workers chose it.
+SOURCES = {
+    Referral.Source.SERVIZIO_SOCIALE: "2",  # altro servizio sociale
+    Referral.Source.AUTOSEGNALAZIONE: "8",  # genitori/fratelli/altri familiari conviventi
+    Referral.Source.AUTORITA_GIUDIZIARIA: "11",  # autorità giudiziarie minorili
+    Referral.Source.ALTRO: "4",  # privato sociale/volontariato
+}
+
+
+FIELDS = ("sinba_condition", "sinba_living_place", "sinba_disability", "sinba_assessment", "sinba_school", "sinba_work")
+
+
+def school(age: int) -> str:
+    """ScuolaFrequentata by age: nido, infanzia, primaria, secondaria di I e II grado."""
+    for upper, code in ((3, "3"), (6, "4"), (11, "5"), (14, "6")):
+        if age < upper:
+            return code
+    return "7"
+
+
+def gap_family(ambito: Ambito) -> Family | None:
+    """The Seregno family whose children have no school recorded: the first with an intervention, by code."""
+    return Family.objects.filter(ambito=ambito, interventions__isnull=False).order_by("code").first()
+
+
+def seed(ambiti: dict[str, Ambito]) -> None:
+    for code, (belfiore, name, region) in ENTI.items():
+        Ente.objects.get_or_create(
+            ambito=ambiti[code],
+            defaults={
+                "code": belfiore,
+                "name": name,
+                "seat_code": belfiore,
+                "tax_code": "0000000000" + str(len(name) % 10),
+                "region": region,
+            },
+        )
+    sedt = InterventionType.objects.get(code="sedt", ambito__isnull=True)
+    ServiceCode.objects.get_or_create(intervention_type=sedt, defaults={"code": "A2.02", "source": SEDT_SOURCE})
+    families = Family.objects.filter(ambito__in=ambiti.values())
+    # Only what is still empty: a second run writes nothing.
+    families.filter(sinba_family_assessment="").update(sinba_family_assessment="2")
+    families.filter(sinba_judicial_report="", under_judicial_authority=True).update(sinba_judicial_report="1")
+    families.filter(sinba_judicial_report="", under_judicial_authority=False).update(sinba_judicial_report="2")
+    for source, sinba_source in SOURCES.items():
+        Referral.objects.filter(family__in=families, source=source, sinba_source="").update(sinba_source=sinba_source)
+    gap = gap_family(ambiti["SER"])
+    gap_pk = gap.pk if gap else None
+    children = Member.objects.filter(family__in=families, kind=Member.Kind.MINORE).select_related("family")
+    todo = Q(sinba_condition="") | (Q(sinba_school="") & ~Q(family_id=gap_pk))
+    for child in children.filter(todo):
+        child.sinba_condition, child.sinba_disability, child.sinba_assessment = "1", "2", "2"
+        child.sinba_living_place = "3" if child.family.reunification else "1"
+        child.sinba_school = "" if child.family_id == gap_pk else school(child.age)
+        # From 16 a minor may work: the demo's older children study and do not look for work ("inattivo").
+        child.sinba_work = "1" if child.age >= 16 else ""
+        child.save(update_fields=[*FIELDS])

@@ -1,0 +1,77 @@
+"""The code lists of the SINBA record (the national return on children and families, SIUSS), read from the
+vendored XSD (third_party/inps-waas-comuni/SINBA.xsd): the XSD is the contract, so the values and their Italian
+labels are never typed again here. The families' fields that feed the return take their choices from these
+functions (callable choices: a migration names the function, not the list).
+
+It lives on the ground floor because families, below the sinba app, asks for its fields with these lists."""
+
+from __future__ import annotations
+
+import functools
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+XSD_PATH = Path(__file__).resolve().parent.parent / "third_party" / "inps-waas-comuni" / "SINBA.xsd"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+@functools.cache
+def code_lists() -> dict[str, list[tuple[str, str]]]:
+    """Every enumerated simple type of the XSD: type name -> [(value, label)], in the XSD's order; the label is
+    the XSD's documentation with its first letter in upper case ("nessuna scuola" -> "Nessuna scuola")."""
+    root = ET.parse(XSD_PATH).getroot()  # a file of the repository, never user input
+    lists = {}
+    for simple in root.iter(f"{XS}simpleType"):
+        name = simple.get("name")
+        values = []
+        for enumeration in simple.iter(f"{XS}enumeration"):
+            doc = enumeration.find(f".//{XS}documentation")
+            label = " ".join((doc.text or "").split()) if doc is not None else enumeration.get("value")
+            values.append((enumeration.get("value"), label[:1].upper() + label[1:]))
+        if name and values:
+            lists[name] = values
+    return lists
+
+
+def label(type_name: str, value: str) -> str:
+    return dict(code_lists()[type_name]).get(value, value)
+
+
+# The lists the families' fields use (callable choices, named in the migrations).
+def condizione_minore() -> list[tuple[str, str]]:
+    return code_lists()["CondizioneMinoreType"]
+
+
+def luogo_vita() -> list[tuple[str, str]]:
+    return code_lists()["LuogoVitaType"]
+
+
+def scuola_frequentata() -> list[tuple[str, str]]:
+    return code_lists()["ScuolaFrequentataType"]
+
+
+def condizione_lavoro() -> list[tuple[str, str]]:
+    return code_lists()["CondizioneLavoroType"]
+
+
+def disabilita() -> list[tuple[str, str]]:
+    return [(value, "Sì" if text.upper() == "SI" else "No") for value, text in code_lists()["DisabilitaType"]]
+
+
+def valutazione_minore() -> list[tuple[str, str]]:
+    return code_lists()["ValutazioneMinoreType"]
+
+
+def valutazione_famiglia() -> list[tuple[str, str]]:
+    return code_lists()["ValutazioneFamigliaMinoreType"]
+
+
+def segnalazione_autorita_giudiziaria() -> list[tuple[str, str]]:
+    return [
+        (value, "Sì" if text.upper() == "SI" else "No")
+        for value, text in code_lists()["SegnalazioneAutoritaGiudiziariaType"]
+    ]
+
+
+def fonte_segnalazione() -> list[tuple[str, str]]:
+    return code_lists()["FonteSegnalazioneType"]

@@ -1,0 +1,159 @@
+"""Generating the ambito's SINBA flows from the case data, and recording what INPS says of them."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from equipes.models import Ambito
+from families.models import Family, Member
+from interventions.models import Intervention, InterventionType
+
+from . import records, xml
+from .models import Ente, Flow, ServiceCode
+
+PREFIX = "SINBA"
+
+
+@dataclass
+class Summary:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+def flow_name(ente: Ente, day: datetime.date, number: int) -> str:
+    """`EEEEE.SINBA.AAAAMMGG.NNNNNNN` (Specifica tecnica v2.0.1 §3.2 and Tabella 13): the ente's code, the day of
+    creation, the day's progressive number."""
+    return f"{ente.code}.{PREFIX}.{day:%Y%m%d}.{number:07d}"
+
+
+def xml_file(flow: Flow) -> str:
+    """The flow as a file: its document after the XML declaration."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + flow.xml
+
+
+def _first_stamp(ambito: Ambito, now: datetime.datetime) -> datetime.datetime:
+    """Each flow generated gets its own millisecond (ts_flusso), later than every earlier flow of the ambito: INPS
+    asks for the flows after the last one it took (`since`), so no two may share one."""
+    last = Flow.objects.filter(ambito=ambito).order_by("-generated_at").values_list("generated_at", flat=True).first()
+    return max(now, last + datetime.timedelta(milliseconds=1)) if last else now
+
+
+def _next_number(ente: Ente, day: datetime.date) -> int:
+    prefix = f"{ente.code}.{PREFIX}.{day:%Y%m%d}."
+    last = Flow.objects.filter(flow_id__startswith=prefix).order_by("-flow_id").values_list("flow_id", flat=True)
+    return int(last[0].rsplit(".", 1)[1]) + 1 if last else 1
+
+
+def family_services(family_ids) -> dict[int, list[InterventionType]]:
+    """The catalogue interventions activated for each family (a service counts once however many times)."""
+    by_family: dict[int, dict[int, InterventionType]] = defaultdict(dict)
+    interventions = (
+        Intervention.objects.filter(family_id__in=family_ids)
+        .exclude(type__category=InterventionType.Category.SERVIZIO_AMBITO)
+        .select_related("type")
+        .order_by("type__name")
+    )
+    for intervention in interventions:
+        by_family[intervention.family_id][intervention.type_id] = intervention.type
+    return {pk: list(types.values()) for pk, types in by_family.items()}
+
+
+@transaction.atomic
+def generate(ambito: Ambito, *, now: datetime.datetime | None = None) -> Summary:
+    """Build every flow of the ambito again: one per child and service of its families with interventions. A flow
+    whose content changed gets a new id_flusso and is ready to send again (or invalid, with its reasons); an
+    unchanged one keeps its id and state; a flow whose child or service is gone is removed."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    ente = Ente.objects.select_for_update().filter(ambito=ambito).first()
+    families = list(
+        Family.objects.filter(ambito=ambito, interventions__isnull=False)
+        .distinct()
+        .select_related("referral")
+        .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("pk")))
+        .order_by("pk")
+    )
+    services = family_services([f.pk for f in families])
+    codes = dict(ServiceCode.objects.exclude(code="").values_list("intervention_type_id", "code"))
+    existing = {(f.member_id, f.intervention_type_id): f for f in Flow.objects.filter(ambito=ambito)}
+    summary = Summary()
+    next_number = _next_number(ente, today) if ente else 1
+    stamp = _first_stamp(ambito, now)
+    seen = set()
+    for family in families:
+        referral = getattr(family, "referral", None)
+        members = list(family.members.all())
+        for child in (m for m in members if m.kind == Member.Kind.MINORE):
+            others = [m for m in members if m.pk != child.pk]
+            for service in services.get(family.pk, []):
+                seen.add((child.pk, service.pk))
+                record = records.build(
+                    ambito_code=ambito.code,
+                    region=ente.region if ente else "",
+                    family=family,
+                    referral=referral,
+                    child=child,
+                    others=others,
+                    service_code=codes.get(service.pk, ""),
+                    service_name=service.name,
+                    on=today,
+                )
+                if ente is None:
+                    record.gaps.insert(
+                        0, ("Ente", _("L'ente che invia il ritorno SINBA dell'ambito non è configurato."))
+                    )
+                content = repr((sorted(record.attributes.items()), record.composition, record.services, record.gaps))
+                digest = hashlib.sha256(content.encode()).hexdigest()
+                flow = existing.get((child.pk, service.pk))
+                if flow is not None and flow.content_hash == digest:
+                    summary.unchanged += 1
+                    continue
+                flow = flow or Flow(ambito=ambito, family=family, member=child, intervention_type=service)
+                summary.created += flow.pk is None
+                summary.changed += flow.pk is not None
+                flow.beneficiary_id = record.attributes["IDBeneficiario"]
+                flow.content_hash, flow.generated_at = digest, stamp
+                stamp += datetime.timedelta(milliseconds=1)
+                flow.sent_at, flow.outcome_code, flow.outcome_detail, flow.siuss_id, flow.outcome_at = (
+                    None, "", "", "", None,
+                )  # fmt: skip
+                errors = record.gaps
+                document = ""
+                if not errors:
+                    name = flow_name(ente, today, next_number)
+                    document = xml.render(record, flow_name=name, ente=ente)
+                    errors = xml.problems(document)
+                if errors:
+                    flow.state, flow.flow_id, flow.xml = Flow.State.INVALID, None, ""
+                    flow.errors = [{"field": f, "reason": str(r)} for f, r in errors]
+                else:
+                    flow.state, flow.flow_id, flow.xml, flow.errors = Flow.State.READY, name, document, []
+                    next_number += 1
+                flow.save()
+    gone = [flow.pk for key, flow in existing.items() if key not in seen]
+    summary.removed = Flow.objects.filter(pk__in=gone).delete()[0] if gone else 0
+    return summary
+
+
+def record_outcome(
+    ente: Ente, flow_id: str, code: str, detail: str, siuss_id: str, at: datetime.datetime
+) -> Flow | None:
+    """An outcome INPS posts (`POST /esiti`): OK accepts the flow, any other code refuses it. None when the flow
+    is not the ente's (or no longer exists: its content changed since)."""
+    flow = Flow.objects.filter(ambito_id=ente.ambito_id, flow_id=flow_id).first()
+    if flow is None:
+        return None
+    flow.state = Flow.State.ACCEPTED if code == "OK" else Flow.State.REFUSED
+    flow.outcome_code, flow.outcome_detail, flow.siuss_id, flow.outcome_at = code, detail, siuss_id, at
+    flow.save(update_fields=["state", "outcome_code", "outcome_detail", "siuss_id", "outcome_at"])
+    return flow

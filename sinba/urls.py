@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import eservice, views
+
+app_name = "sinba"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ambiti/<int:pk>/", views.flows, name="flows"),
+    path("ambiti/<int:pk>/genera/", views.generate, name="generate"),
+    path("ambiti/<int:pk>/flussi.zip", views.download, name="download"),
+    # The WaaS e-service that INPS polls (third_party/inps-waas-comuni/api-comuni.yaml), one per ente.
+    path("waas/<str:code>/flussi", eservice.flussi, name="waas-flussi"),
+    path("waas/<str:code>/esiti", eservice.esiti, name="waas-esiti"),
+    path("waas/<str:code>/status", eservice.status, name="waas-status"),
+]

@@ -1,0 +1,133 @@
+"""The Ufficio di Piano's page of the SINBA return: the flows by state with their counts, what is missing, the
+generation and the ZIP of the valid flows for the web upload channel. Every generation and download is written in
+the access log, one row per family whose data went into the flows."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from equipes.models import Ambito
+from families.models import AccessLog
+from families.services import record_accesses
+from interventions.models import InterventionType
+from pippi_portal.shortcuts import download as download_response
+from pippi_portal.shortcuts import paginate, require_perm
+
+from . import services
+from .models import Ente, Flow
+
+#: The states whose flows the ZIP carries: valid ones (a refused flow goes again only once its content changes).
+DOWNLOADABLE = (Flow.State.READY, Flow.State.SENT, Flow.State.ACCEPTED)
+
+
+def _ambito(request, pk: int, perm: str = "sinba.view_flow") -> Ambito:
+    ambito = get_object_or_404(Ambito.objects.visible_to(request.user), pk=pk)
+    require_perm(request.user, perm, message=_("Il ritorno SINBA è dell'Ufficio di Piano dell'ambito."))
+    return ambito
+
+
+@login_required
+@require_GET
+def index(request):
+    require_perm(request.user, "sinba.view_flow", message=_("Il ritorno SINBA è dell'Ufficio di Piano dell'ambito."))
+    if not request.user.is_admin_role:
+        return redirect("sinba:flows", pk=request.user.ambito_id)
+    return render(request, "sinba/index.html", {"ambiti": Ambito.objects.order_by("name")})
+
+
+@login_required
+@require_GET
+def flows(request, pk: int):
+    ambito = _ambito(request, pk)
+    state = request.GET.get("stato", "")
+    if state not in Flow.State.values:
+        state = ""
+    counts = dict(
+        Flow.objects.filter(ambito=ambito)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("state", "n")
+    )
+    listed = (
+        Flow.objects.filter(ambito=ambito, **({"state": state} if state else {}))
+        .select_related("family", "intervention_type")
+        .order_by("state", "family__code", "beneficiary_id", "intervention_type__name")
+    )
+    page = paginate(request, listed, request.GET.get("page"))
+    missing_codes = (
+        InterventionType.objects.filter(interventions__family__ambito=ambito)
+        .exclude(category=InterventionType.Category.SERVIZIO_AMBITO)
+        .filter(Q(sinba_code__isnull=True) | Q(sinba_code__code=""))
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return render(
+        request,
+        "sinba/flows.html",
+        {
+            "ambito": ambito,
+            "ente": Ente.objects.filter(ambito=ambito).first(),
+            "states": [(value, label, counts.get(value, 0)) for value, label in Flow.State.choices],
+            "total": sum(counts.values()),
+            "state": state,
+            "page": page,
+            "missing_codes": missing_codes,
+            "downloadable": sum(counts.get(s, 0) for s in DOWNLOADABLE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def generate(request, pk: int):
+    ambito = _ambito(request, pk, "sinba.generate_flow")
+    try:
+        summary = services.generate(ambito)
+    except ImproperlyConfigured:
+        messages.error(request, _("Manca la chiave SINBA_ID_KEY del server: i flussi non possono essere generati."))
+        return redirect("sinba:flows", pk=ambito.pk)
+    family_ids = Flow.objects.filter(ambito=ambito).values_list("family_id", flat=True).distinct()
+    record_accesses(request.user, family_ids, request.get_full_path(), AccessLog.Action.EXPORT, identities_shown=False)
+    messages.success(
+        request,
+        _("Flussi generati: %(created)s nuovi, %(changed)s cambiati, %(unchanged)s invariati, %(removed)s tolti.")
+        % vars(summary),
+    )
+    return redirect("sinba:flows", pk=ambito.pk)
+
+
+@login_required
+@require_GET
+def download(request, pk: int):
+    ambito = _ambito(request, pk)
+    chosen = list(
+        Flow.objects.filter(ambito=ambito, state__in=DOWNLOADABLE)
+        .order_by("flow_id")
+        .values_list("flow_id", "xml", "family_id")
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for flow_id, document, _family in chosen:
+            archive.writestr(f"{flow_id}.xml", services.xml_file(Flow(xml=document)))
+    record_accesses(
+        request.user,
+        {f for _i, _d, f in chosen},
+        request.get_full_path(),
+        AccessLog.Action.DOWNLOAD,
+        identities_shown=False,
+    )
+    return download_response(
+        buffer.getvalue(), f"SINBA-{ambito.code}-{timezone.localdate():%Y%m%d}.zip", "application/zip"
+    )
