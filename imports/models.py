@@ -55,7 +55,8 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(_("caricata il"), auto_now_add=True)
     file_name = models.CharField(_("nome del file"), max_length=200)
     file_sha256 = models.CharField(_("SHA-256 del file"), max_length=64)
-    #: The file itself, kept only until the run is applied or fails (it may hold names and codici fiscali).
+    #: The file itself, kept only until the run is applied (it may hold names and codici fiscali); a failed run
+    #: keeps it for «Riprova».
     content = models.BinaryField(_("contenuto"), null=True, blank=True, editable=False)
     state = models.CharField(_("stato"), max_length=20, choices=State.choices, default=State.DRY_RUN)
     rows = models.PositiveIntegerField(_("righe"), default=0)

@@ -17,14 +17,18 @@ from django.core.mail import send_mail
 from django.db import connection, router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django.utils.translation import ngettext
+from django_tasks import TaskResultStatus, task
+from django_tasks.signals import task_finished
 
 from equipes.models import Ambito, User
 from interventions.models import Timesheet
+from pippi_portal import tasks
 
 from .importers import IMPORTERS, Outcome
 from .models import ImportRun
@@ -121,25 +125,20 @@ def import_check(run_id: int) -> ImportRun:
     """The dry run of a run «prova in corso»: its report, and nothing else, is written. Idempotent: it works
     only from «prova in corso» under the run's lock, so a job that runs again finds the report written and
     leaves it as it is; one that starts again after a crash (nothing of it was committed) writes the same
-    report, the file and the database being the same."""
-    try:
-        with transaction.atomic():
-            _lock(run_id)
-            run = ImportRun.objects.select_related("ambito", "by").get(pk=run_id)
-            if run.state != ImportRun.State.CHECKING or run.content is None:
-                return run
-            rows = _read(run.kind, bytes(run.content), run.file_name)
-            progress = _progress_writer(run_id, len(rows), states=[ImportRun.State.CHECKING])
-            progress(0)
-            outcome = _try(_importer(run.kind, ambito=run.ambito, by=run.by, progress=progress), rows)
-            _summarise(run, outcome)
-            run.state, run.progress, run.rows_done = ImportRun.State.DRY_RUN, 100, run.rows
-            run.save()
-    except Exception as error:  # the page must say the dry run failed
-        ImportRun.objects.filter(pk=run_id, state=ImportRun.State.CHECKING).update(
-            state=ImportRun.State.FAILED, error=str(error)[:2000], content=None, progress=0
-        )
-        raise
+    report, the file and the database being the same. An error leaves the run «prova in corso»: the worker
+    tries the job again, and the run fails when it gives up (`_record_failure`)."""
+    with transaction.atomic():
+        _lock(run_id)
+        run = ImportRun.objects.select_related("ambito", "by").get(pk=run_id)
+        if run.state != ImportRun.State.CHECKING or run.content is None:
+            return run
+        rows = _read(run.kind, bytes(run.content), run.file_name)
+        progress = _progress_writer(run_id, len(rows), states=[ImportRun.State.CHECKING])
+        progress(0)
+        outcome = _try(_importer(run.kind, ambito=run.ambito, by=run.by, progress=progress), rows)
+        _summarise(run, outcome)
+        run.state, run.progress, run.rows_done = ImportRun.State.DRY_RUN, 100, run.rows
+        run.save()
     return run
 
 
@@ -200,29 +199,90 @@ def import_apply(run_id: int) -> ImportRun:
     """Apply a confirmed run in one transaction: all of its valid rows, or nothing. Idempotent: the run is
     locked for the whole transaction and applied only from «in coda» or «in corso» (a job that ran again after
     a worker crash finds its run applied, or starts again from nothing, since the crash rolled back its
-    transaction)."""
+    transaction). An error writes nothing and leaves the run in the worker's hands: the job is tried again, and
+    the run fails when the worker gives up (`_record_failure`)."""
     working = [ImportRun.State.QUEUED, ImportRun.State.RUNNING]
-    try:
-        with transaction.atomic():
-            _lock(run_id)
-            run = ImportRun.objects.select_related("ambito", "by").get(pk=run_id)
-            if run.state not in working or run.content is None:
-                return run
-            rows = _read(run.kind, bytes(run.content), run.file_name)
-            progress = _progress_writer(run_id, len(rows), states=working, state=ImportRun.State.RUNNING)
-            progress(0)
-            importer = _importer(run.kind, ambito=run.ambito, by=run.by, progress=progress, base_url=run.base_url)
-            outcome = importer.run(rows)
-            _summarise(run, outcome)
-            run.created_ids, run.changes = outcome.created_ids, outcome.changes
-            run.state, run.progress, run.rows_done = ImportRun.State.APPLIED, 100, run.rows
-            run.applied_at, run.content = timezone.now(), None
-            run.save()
-    except Exception as error:  # the page must say the run failed; nothing of it was written
-        ImportRun.objects.filter(pk=run_id).update(
-            state=ImportRun.State.FAILED, error=str(error)[:2000], content=None, progress=0
-        )
-        raise
+    with transaction.atomic():
+        _lock(run_id)
+        run = ImportRun.objects.select_related("ambito", "by").get(pk=run_id)
+        if run.state not in working or run.content is None:
+            return run
+        rows = _read(run.kind, bytes(run.content), run.file_name)
+        progress = _progress_writer(run_id, len(rows), states=working, state=ImportRun.State.RUNNING)
+        progress(0)
+        importer = _importer(run.kind, ambito=run.ambito, by=run.by, progress=progress, base_url=run.base_url)
+        outcome = importer.run(rows)
+        _summarise(run, outcome)
+        run.created_ids, run.changes = outcome.created_ids, outcome.changes
+        run.state, run.progress, run.rows_done = ImportRun.State.APPLIED, 100, run.rows
+        run.applied_at, run.content = timezone.now(), None
+        run.save()
+    return run
+
+
+# --- A job the worker gives up, and «Riprova» -----------------------------------------------------------------
+
+APPLY_TASK, CHECK_TASK = "imports.services.apply_import", "imports.services.check_import"
+#: The states of a run while each job works on it: a job given up fails the run only from these.
+JOB_STATES = {
+    APPLY_TASK: [ImportRun.State.QUEUED, ImportRun.State.RUNNING],
+    CHECK_TASK: [ImportRun.State.CHECKING],
+}
+
+
+def failure_message(task_result) -> str:
+    """Why the worker gave up a job of the run, in Italian, for its page."""
+    count = len(task_result.worker_ids)
+    error = task_result.errors[-1] if task_result.errors else None
+    path = error.exception_class_path if error is not None else ""
+    if path == f"{tasks.WorkerLost.__module__}.WorkerLost":
+        return ngettext(
+            "il processo che la eseguiva si è fermato (riavvio del server o memoria esaurita).",
+            "il processo che la eseguiva si è fermato %(count)d volte (riavvio del server o memoria esaurita).",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "si è verificato un errore interno (%(detail)s).",
+        "si è verificato un errore interno a ognuno dei %(count)d tentativi (%(detail)s).",
+        count,
+    ) % {"count": count, "detail": path.rsplit(".", 1)[-1] or "?"}
+
+
+@receiver(task_finished, dispatch_uid="imports-job-failed")
+def _record_failure(sender, task_result, **kwargs) -> None:
+    """The worker gave up an import job: the run fails, its page shows why and «Riprova». Only the run's latest
+    job of that kind counts, and only while the run is still in that job's hands."""
+    path = task_result.task.module_path
+    if path not in JOB_STATES or task_result.status != TaskResultStatus.FAILED:
+        return
+    (run_id,) = task_result.args
+    if (job := tasks.latest_job(path, run_id)) is None or str(job.pk) != str(task_result.id):
+        return
+    ImportRun.objects.filter(pk=run_id, state__in=JOB_STATES[path]).update(
+        state=ImportRun.State.FAILED, error=failure_message(task_result), progress=0
+    )
+
+
+def import_retry(*, run: ImportRun, by: User) -> ImportRun:
+    """«Riprova» on a failed run: its last job (the real run if it was confirmed, else the dry run in the
+    worker) is queued again, from the file the run keeps."""
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.state == ImportRun.State.APPLIED:
+            raise ImportRefused(_("Questa importazione è già stata eseguita."))
+        if locked.is_working:
+            raise ImportRefused(_("L'importazione è già in corso: attendi che finisca."))
+        if locked.state != ImportRun.State.FAILED:
+            raise ImportRefused(_("Si riprova solo un'importazione non riuscita."))
+        if locked.content is None:
+            raise ImportRefused(_("Il file di questa importazione non è più conservato: caricalo di nuovo."))
+        applying = tasks.latest_job(APPLY_TASK, run.pk) is not None
+        job, state = (apply_import, ImportRun.State.QUEUED) if applying else (check_import, ImportRun.State.CHECKING)
+        locked.state, locked.error, locked.progress, locked.rows_done = state, "", 0, 0
+        locked.progress_at = timezone.now()
+        locked.save(update_fields=["state", "error", "progress", "rows_done", "progress_at"])
+        transaction.on_commit(lambda: job.enqueue(run.pk))
+    run.refresh_from_db()
     return run
 
 

@@ -3,6 +3,8 @@ and the templates to fill in."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from families.pseudonymisation import ambito_redactor
-from pippi_portal import spreadsheets
+from pippi_portal import spreadsheets, tasks
 from pippi_portal.shortcuts import download, paginate, require_perm
 
 from . import services
@@ -51,7 +53,9 @@ def run_list(request):
 
 def _detail_context(request, run: ImportRun) -> dict:
     # The reasons and values come from the file: redacted for the roles that see families pseudonymised.
-    return {"run": run, "redactor": ambito_redactor(request.user, run.ambito_id)}
+    # A run without news: whether a worker is alive says if it is only slow or waits for the service to restart.
+    alive = tasks.worker_seen_recently() if run.is_silent else None
+    return {"run": run, "redactor": ambito_redactor(request.user, run.ambito_id), "worker_alive": alive}
 
 
 @require_GET
@@ -67,34 +71,34 @@ def run_status(request, pk: int):
     return render(request, "imports/run_detail.html#status", _detail_context(request, run))
 
 
-@require_POST
-def run_confirm(request, pk: int):
+def _act(request, pk: int, action, done: str):
+    """A button of a run's page: the action, then the run's page with what happened or why it was refused."""
     run = get_run_for(request.user, pk)
     try:
-        services.import_confirm(run=run, by=request.user, base_url=request.build_absolute_uri("/"))
+        action(run=run)
     except services.ImportRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("Importazione confermata: è in corso."))
+        messages.success(request, done)
     return redirect(run)
+
+
+@require_POST
+def run_confirm(request, pk: int):
+    confirm = partial(services.import_confirm, by=request.user, base_url=request.build_absolute_uri("/"))
+    return _act(request, pk, confirm, _("Importazione confermata: è in corso."))
+
+
+@require_POST
+def run_retry(request, pk: int):
+    """«Riprova» on a run the worker gave up."""
+    return _act(request, pk, partial(services.import_retry, by=request.user), _("Importazione avviata di nuovo."))
 
 
 @require_POST
 def run_undo(request, pk: int):
-    run = get_run_for(request.user, pk)
-    try:
-        services.import_undo(run=run, by=request.user)
-    except services.ImportRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request,
-            _(
-                "Importazione annullata: quanto aveva creato è stato rimosso, quanto aveva modificato è tornato "
-                "com'era."
-            ),
-        )
-    return redirect(run)
+    done = _("Importazione annullata: quanto aveva creato è stato rimosso, quanto aveva modificato è tornato com'era.")
+    return _act(request, pk, partial(services.import_undo, by=request.user), done)
 
 
 @require_GET

@@ -80,6 +80,7 @@ NOT_REACHED = {
     "interventions:cost-item-delete": "POST",
     "imports:run-confirm": "POST",
     "imports:run-undo": "POST",
+    "imports:run-retry": "POST",
     # The demo has no import: a run's report is tested in imports/tests (its values and reasons are redacted).
     "imports:run-detail": "no import in the demo",
     "imports:run-status": "no import in the demo",

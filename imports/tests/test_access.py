@@ -22,8 +22,9 @@ PAGES = {
     "run-status": True,
     "run-confirm": True,
     "run-undo": True,
+    "run-retry": True,
 }
-POSTS = {"run-confirm", "run-undo"}
+POSTS = {"run-confirm", "run-undo", "run-retry"}
 
 
 def expected(persona: str, name: str, in_scope: bool) -> int:
