@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from demo import path
 from families.models import TeamMember
+from tests import demo_snapshot
 from tests import factories as f
 
 
@@ -215,8 +216,65 @@ def module_world(module_db):
     return world
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshots():
+    """The seeded demo's snapshot of this process (`tests.demo_snapshot`), taken by the first module that seeds."""
+    return []
+
+
 @pytest.fixture(scope="module")
-def seeded_demo(module_db):
-    """The synthetic demo (`seed_demo`), seeded once for the module that asks for it; such a module carries the
-    `demo_seed` marker, which `make test-fast` leaves out."""
+def seeded_demo(module_db, _demo_snapshots, tmp_path_factory):
+    """The synthetic demo (`seed_demo`) for the module that asks for it, in the module's transaction; such a
+    module carries the `demo_seed` marker, which `make test-fast` leaves out. The first such module of a process
+    seeds it and takes a snapshot; the later ones get the same data back from the snapshot in a fraction of the
+    time (`tests.demo_snapshot`)."""
+    if _demo_snapshots and demo_snapshot.restore(_demo_snapshots[-1]):
+        return
     call_command("seed_demo", verbosity=0)
+    _demo_snapshots.append(demo_snapshot.take(tmp_path_factory.mktemp("demo-snapshot") / "media"))
+
+
+# --- The order of the modules ---------------------------------------------------------------------------------
+
+#: Seconds the longest modules take on one worker (serial runs on the shared 2-core machine, 2026-12-03,
+#: docs/benchmarks.md "The test suite"); every other module counts a fifth of a second a test.
+MODULE_SECONDS = {
+    "tests/test_form_fuzzing.py": 120,
+    "tests/test_pseudonymised_crawl.py": 90,
+    "demo/tests/test_same_data.py": 60,
+    "families/tests/test_access.py": 55,
+    "tests/seeds/test_001_seregno.py": 40,
+    "tests/seeds/test_003_romagna.py": 40,
+    "tests/test_endpoint_fuzzing.py": 30,
+    "reporting/tests/test_dashboard_pending_queries.py": 12,
+    "equipes/tests/test_target_families_migration.py": 30,
+    "interventions/tests/test_access.py": 25,
+    "tests/seeds/test_002_tutela_minori.py": 25,
+    "tests/seeds/test_004_somma_lombardo.py": 25,
+    "equipes/tests/test_access.py": 20,
+    "reporting/tests/test_access.py": 20,
+    "demo/tests/test_seed_demo.py": 15,
+    "demo/tests/test_quality.py": 15,
+    "tests/test_spreadsheet_exports.py": 15,
+    "tests/browser/test_family_page.py": 15,
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest modules first. `make test` gives each worker a whole module at a time (`--dist loadfile`) in
+    this order (`--no-loadscope-reorder`; pytest-xdist's own order puts the modules with fewest tests last, and
+    those are the long ones: a migration test, a seed, a browser test), so the workers end together instead of
+    one waiting for the other's last long module. A module's tests stay together, in pytest-django's order."""
+    root = config.rootpath
+    modules = [item.path.relative_to(root).as_posix() for item in items]
+    first: dict[str, int] = {}
+    tests: dict[str, int] = {}
+    for index, module in enumerate(modules):
+        first.setdefault(module, index)
+        tests[module] = tests.get(module, 0) + 1
+
+    def key(indexed):
+        index, module = indexed
+        return (-MODULE_SECONDS.get(module, tests[module] / 5), first[module], index)
+
+    items[:] = [items[index] for index, _module in sorted(enumerate(modules), key=key)]
