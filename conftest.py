@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from demo import path
 from families.models import TeamMember
+from tests import demo_snapshot
 from tests import factories as f
 
 
@@ -215,8 +216,69 @@ def module_world(module_db):
     return world
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshots():
+    """The seeded demo's snapshot of this process (`tests.demo_snapshot`), taken by the first module that seeds."""
+    return []
+
+
 @pytest.fixture(scope="module")
-def seeded_demo(module_db):
-    """The synthetic demo (`seed_demo`), seeded once for the module that asks for it; such a module carries the
-    `demo_seed` marker, which `make test-fast` leaves out."""
+def seeded_demo(module_db, _demo_snapshots, tmp_path_factory):
+    """The synthetic demo (`seed_demo`) for the module that asks for it, in the module's transaction; such a
+    module carries the `demo_seed` marker, which `make test-fast` leaves out. The first such module of a process
+    seeds it and takes a snapshot; the later ones get the same data back from the snapshot in a fraction of the
+    time (`tests.demo_snapshot`)."""
+    if _demo_snapshots and demo_snapshot.restore(_demo_snapshots[-1]):
+        return
     call_command("seed_demo", verbosity=0)
+    _demo_snapshots.append(demo_snapshot.take(tmp_path_factory.mktemp("demo-snapshot") / "media"))
+
+
+# --- The order of the modules ---------------------------------------------------------------------------------
+
+#: Seconds the longest modules take on one worker, roughly (serial runs on the shared 2-core machine, 2026-12-03,
+#: divided by its load; docs/benchmarks.md "The test suite"); every other module counts a fifth of a second a
+#: test. Only the order matters: a stale figure makes a worker wait a little at the end, nothing fails.
+MODULE_SECONDS = {
+    "tests/test_form_fuzzing.py": 110,
+    "demo/tests/test_same_data.py": 60,
+    "tests/test_pseudonymised_crawl.py": 55,
+    "tests/seeds/test_003_romagna.py": 45,
+    "tests/test_endpoint_fuzzing.py": 35,
+    "tests/seeds/test_001_seregno.py": 30,
+    "tests/seeds/test_002_tutela_minori.py": 30,
+    "tests/seeds/test_004_somma_lombardo.py": 30,
+    "equipes/tests/test_target_families_migration.py": 30,
+    "tests/browser/test_family_page.py": 27,
+    "interventions/tests/test_access.py": 25,
+    "equipes/tests/test_access.py": 20,
+    "families/tests/test_access.py": 20,
+    "reporting/tests/test_access.py": 20,
+    "tests/browser/test_dashboards.py": 16,
+    "tests/test_spreadsheet_exports.py": 15,
+    "tests/test_url_matrix.py": 13,
+    "demo/tests/test_seed_demo.py": 12,
+    "reporting/tests/test_dashboard_pending_queries.py": 12,
+    "tests/browser/test_family_path.py": 11,
+    "demo/tests/test_quality.py": 10,
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest modules first. `make test` gives each worker a whole module at a time (`--dist loadfile`) in
+    this order (`--no-loadscope-reorder`; pytest-xdist's own order puts the modules with fewest tests last, and
+    those are the long ones: a migration test, a seed, a browser test), so the workers end together instead of
+    one waiting for the other's last long module. A module's tests stay together, in pytest-django's order."""
+    root = config.rootpath
+    modules = [item.path.relative_to(root).as_posix() for item in items]
+    first: dict[str, int] = {}
+    tests: dict[str, int] = {}
+    for index, module in enumerate(modules):
+        first.setdefault(module, index)
+        tests[module] = tests.get(module, 0) + 1
+
+    def key(indexed):
+        index, module = indexed
+        return (-MODULE_SECONDS.get(module, tests[module] / 5), first[module], index)
+
+    items[:] = [items[index] for index, _module in sorted(enumerate(modules), key=key)]

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -317,8 +316,7 @@ class TestMultiAmbitoProject:
         assert run.get_absolute_url() in page
 
     @pytest.mark.demo_seed
-    def test_the_demo_has_people_and_families_in_both_ambiti_of_the_romagna_project(self, db, client):
-        call_command("seed_demo", verbosity=0)
+    def test_the_demo_has_people_and_families_in_both_ambiti_of_the_romagna_project(self, db, seeded_demo, client):
         romagna = Project.objects.get(cup="F14H22000020006")
         families = Family.objects.filter(implementation__project=romagna)
         assert set(families.values_list("ambito__code", flat=True)) == {"URF", "UBR"}

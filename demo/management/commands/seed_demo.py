@@ -1,16 +1,10 @@
 """`python manage.py seed_demo`: load the synthetic demo. Idempotent: a second run changes nothing."""
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 
+from demo.management import analyse_portal_tables as analyse
 from demo.management import require_faker
-
-
-def analyse() -> None:
-    """Statistics of every table for the planner, the rows of the running transaction included (ANALYZE counts
-    its own transaction's inserts as live)."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
