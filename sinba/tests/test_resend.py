@@ -170,3 +170,23 @@ def test_the_resend_is_post_only_and_scoped(world, udp, client_for):
     resend(udp, world, flow)
     old = Flow.objects.exclude(superseded_by=None).get()
     assert udp.post(reverse("sinba:resend", args=[world.ambito.pk, old.pk])).status_code == 404
+
+
+def test_the_page_makes_as_many_queries_with_1_and_30_flows_sent_again(world, udp, count_queries):
+    url = reverse("sinba:flows", args=[world.ambito.pk])
+    sinba_family(world)
+    services.generate(world.ambito)
+    post_outcomes(*((entry, "RICHIESTA_INVALIDA") for entry in poll()))
+    resend(udp, world, Flow.objects.get())
+    with_one = count_queries(lambda: udp.get(url))
+    for _ in range(10):
+        sinba_family(world, children=3)
+    services.generate(world.ambito)
+    offered = Client().get("/sinba/waas/I625/flussi", {"since": 0, "limit": 100}, headers=WAAS).json()
+    post_outcomes(*((entry, "RICHIESTA_INVALIDA") for entry in offered["elenco_flussi"]))
+    for flow in Flow.objects.filter(state=Flow.State.REFUSED, superseded_by__isnull=True):
+        resend(udp, world, flow)
+    # 31 flows refused and sent again, the first one twice.
+    assert Flow.objects.filter(superseded_by__isnull=False).count() == 32
+    with_thirty = count_queries(lambda: udp.get(url))
+    assert with_one == with_thirty <= 12, (with_one, with_thirty)
