@@ -271,6 +271,14 @@ HASH_KEY = env.str("HASH_KEY")
 # Key of the HMAC that makes the pseudonymous child identifier of the SINBA return (sinba/identifiers.py): its own
 # key, never rotated (a new key gives every child a new identifier at INPS). Empty: the return cannot be generated.
 SINBA_ID_KEY = env.str("SINBA_ID_KEY", default="")
+# How the SINBA e-service (sinba/eservice.py) knows the ente's gateway: "token" (Authorization: Bearer, manage.py
+# sinba_token) or "client-cert" (the TLS proxy verifies the gateway's client certificate and forwards its SHA-256
+# fingerprint and subject in these headers, compared with the ente's). Anything else: every call is refused.
+SINBA_AUTH = env.str("SINBA_AUTH", default="token")
+SINBA_CLIENT_CERT_HEADER = env.str("SINBA_CLIENT_CERT_HEADER", default="X-SSL-Client-SHA256")
+SINBA_CLIENT_CERT_SUBJECT_HEADER = env.str("SINBA_CLIENT_CERT_SUBJECT_HEADER", default="X-SSL-Client-S-DN")
+# A flow sent without an outcome for this many days may be offered again from the page ("Invia di nuovo").
+SINBA_RESEND_AFTER_DAYS = env.int("SINBA_RESEND_AFTER_DAYS", default=30)
 
 # Long work (report PDFs) runs in the background worker: `python manage.py run_worker` (started by `make run`),
 # which takes up the jobs of a worker that died (pippi_portal/tasks.py): a running job whose worker has not been

@@ -1,8 +1,11 @@
 """The WaaS e-service of the ente (third_party/inps-waas-comuni/api-comuni.yaml): INPS polls `GET /flussi`,
 posts the outcomes to `POST /esiti`, checks `GET /status`.
 
-PDND vouchers are validated by the ente's gateway, in front of the portal; the portal accepts a call only with the
-ente's own token (`Authorization: Bearer …`, its SHA-256 kept on the Ente, set with `manage.py sinba_token`).
+PDND vouchers are validated by the ente's gateway, in front of the portal; the portal accepts a call only by the
+mechanism SINBA_AUTH names: "token", the ente's own token (`Authorization: Bearer …`, its SHA-256 kept on the Ente,
+set with `manage.py sinba_token`), or "client-cert", the gateway's client certificate as the TLS proxy verified it
+and forwards it (SINBA_CLIENT_CERT_HEADER: its SHA-256 fingerprint; SINBA_CLIENT_CERT_SUBJECT_HEADER: its subject),
+compared with the ente's.
 Every call is logged (EserviceCall). Errors are application/problem+json, as the document says."""
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 import hmac
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
@@ -36,14 +40,49 @@ def problem(status: int, title: str, detail: str = "") -> HttpResponse:
     return HttpResponse(json.dumps(body), status=status, content_type=PROBLEM)
 
 
-def _authorised(request, code: str) -> Ente | None:
+def unauthorised() -> HttpResponse:
+    """The 401 of the document (components/responses/401Unauthorized: a Problem)."""
+    if settings.SINBA_AUTH == "client-cert":
+        return problem(401, "Non autorizzato", "Certificato client mancante o non valido per questo ente.")
+    return problem(401, "Non autorizzato", "Token mancante o non valido per questo ente.")
+
+
+def fingerprint(text: str) -> str:
+    """A SHA-256 fingerprint as 64 lowercase hex digits, whether the proxy writes it with colons or not."""
+    return text.replace(":", "").strip().lower()
+
+
+def _token_matches(request, ente: Ente) -> bool:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.startswith("Bearer ") else ""
-    ente = Ente.objects.filter(code=code).first()
-    if ente is None or not ente.eservice_token_hash or not token:
-        return None
+    if not ente.eservice_token_hash or not token:
+        return False
     digest = hashlib.sha256(token.encode()).hexdigest()
-    return ente if hmac.compare_digest(digest, ente.eservice_token_hash) else None
+    return hmac.compare_digest(digest, ente.eservice_token_hash)
+
+
+def _certificate_matches(request, ente: Ente) -> bool:
+    """Every part of the certificate the ente names must match what the proxy forwards; naming none closes it."""
+    if not ente.eservice_cert_fingerprint and not ente.eservice_cert_subject:
+        return False
+    if ente.eservice_cert_fingerprint:
+        given = fingerprint(request.headers.get(settings.SINBA_CLIENT_CERT_HEADER, ""))
+        if not given or not hmac.compare_digest(given, fingerprint(ente.eservice_cert_fingerprint)):
+            return False
+    if ente.eservice_cert_subject:
+        given = request.headers.get(settings.SINBA_CLIENT_CERT_SUBJECT_HEADER, "").strip()
+        if not given or not hmac.compare_digest(given.encode(), ente.eservice_cert_subject.strip().encode()):
+            return False
+    return True
+
+
+def _authorised(request, code: str) -> Ente | None:
+    checks = {"token": _token_matches, "client-cert": _certificate_matches}
+    check = checks.get(settings.SINBA_AUTH)
+    ente = Ente.objects.filter(code=code).first()
+    if ente is None or check is None:  # an unknown mechanism refuses every call
+        return None
+    return ente if check(request, ente) else None
 
 
 def _log(ente: Ente, operation: str, request, response: HttpResponse, flows: int = 0) -> HttpResponse:
@@ -82,7 +121,7 @@ def _integer(text: str | None, *, default: int | None, low: int, high: int) -> i
 def flussi(request, code: str):
     ente = _authorised(request, code)
     if ente is None:
-        return problem(401, "Non autorizzato", "Token mancante o non valido per questo ente.")
+        return unauthorised()
     try:
         since = _integer(request.GET.get("since"), default=None, low=0, high=MAX_SINCE)
         limit = _integer(request.GET.get("limit"), default=10, low=0, high=MAX_LIMIT)
@@ -105,6 +144,7 @@ def flussi(request, code: str):
             .filter(
                 ambito_id=ente.ambito_id,
                 state__in=OFFERED,
+                superseded_by__isnull=True,
                 generated_at__gte=after + datetime.timedelta(milliseconds=1),
             )
             .order_by("generated_at", "flow_id")[:limit]
@@ -133,7 +173,7 @@ def flussi(request, code: str):
 def esiti(request, code: str):
     ente = _authorised(request, code)
     if ente is None:
-        return problem(401, "Non autorizzato", "Token mancante o non valido per questo ente.")
+        return unauthorised()
     try:
         body = json.loads(request.body)
         outcomes = body["elenco_esiti"]
@@ -175,5 +215,5 @@ def esiti(request, code: str):
 def status(request, code: str):
     ente = _authorised(request, code)
     if ente is None:
-        return problem(401, "Non autorizzato", "Token mancante o non valido per questo ente.")
+        return unauthorised()
     return _log(ente, "status", request, problem(200, "OK", "Il servizio funziona correttamente."))

@@ -73,6 +73,26 @@ class Ente(models.Model):
     )
     #: The SHA-256 of the token with which INPS's gateway calls the e-service (empty: the e-service is closed).
     eservice_token_hash = models.CharField(_("impronta del token dell'e-service"), max_length=64, blank=True)
+    #: With SINBA_AUTH = "client-cert": the certificate the ente's gateway presents to the proxy, by its SHA-256
+    #: fingerprint (hex, colons allowed) and/or its subject, as the proxy's headers carry them. Both empty: closed.
+    eservice_cert_fingerprint = models.CharField(
+        _("impronta SHA-256 del certificato del gateway"),
+        max_length=95,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$",
+                _("L'impronta SHA-256 è di 64 cifre esadecimali (i due punti sono ammessi)."),
+            )
+        ],
+        help_text=_("Quella che il proxy inoltra nell'intestazione SINBA_CLIENT_CERT_HEADER."),
+    )
+    eservice_cert_subject = models.CharField(
+        _("soggetto del certificato del gateway"),
+        max_length=300,
+        blank=True,
+        help_text=_("Il soggetto (DN) come lo inoltra il proxy nell'intestazione SINBA_CLIENT_CERT_SUBJECT_HEADER."),
+    )
 
     objects = AmbitoScopedQuerySet.as_manager()
 
@@ -154,6 +174,16 @@ class Flow(models.Model):
     outcome_detail = models.TextField(_("dettaglio dell'esito"), blank=True)
     siuss_id = models.CharField(_("codice di acquisizione SIUSS"), max_length=64, blank=True)
     outcome_at = models.DateTimeField(_("esito ricevuto il"), null=True, blank=True)
+    #: A flow offered again ("Invia di nuovo") is kept, with its id_flusso and outcome, pointing at the current
+    #: flow of its child and service, which carries the new id_flusso.
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="superseded",
+        verbose_name=_("sostituito da"),
+    )
 
     objects = FlowQuerySet.as_manager()
 
@@ -162,7 +192,11 @@ class Flow(models.Model):
         verbose_name_plural = _("flussi SINBA")
         ordering = ["family_id", "member_id", "intervention_type_id"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "intervention_type"], name="sinba_flow_one_per_child_service"),
+            models.UniqueConstraint(
+                fields=["member", "intervention_type"],
+                condition=Q(superseded_by__isnull=True),
+                name="sinba_flow_one_per_child_service",
+            ),
             models.CheckConstraint(
                 condition=Q(state="invalid", flow_id__isnull=True) | (~Q(state="invalid") & Q(flow_id__isnull=False)),
                 name="sinba_flow_id_only_when_valid",

@@ -7,6 +7,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -41,7 +42,7 @@ def xml_file(flow: Flow) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + flow.xml
 
 
-def _first_stamp(ambito: Ambito, now: datetime.datetime) -> datetime.datetime:
+def _first_stamp(ambito: Ambito | int, now: datetime.datetime) -> datetime.datetime:
     """Each flow generated gets its own millisecond (ts_flusso), later than every earlier flow of the ambito: INPS
     asks for the flows after the last one it took (`since`), so no two may share one."""
     last = Flow.objects.filter(ambito=ambito).order_by("-generated_at").values_list("generated_at", flat=True).first()
@@ -85,7 +86,9 @@ def generate(ambito: Ambito, *, now: datetime.datetime | None = None) -> Summary
     )
     services = family_services([f.pk for f in families])
     codes = dict(ServiceCode.objects.exclude(code="").values_list("intervention_type_id", "code"))
-    existing = {(f.member_id, f.intervention_type_id): f for f in Flow.objects.filter(ambito=ambito)}
+    existing = {
+        (f.member_id, f.intervention_type_id): f for f in Flow.objects.filter(ambito=ambito, superseded_by__isnull=True)
+    }
     summary = Summary()
     next_number = _next_number(ente, today) if ente else 1
     stamp = _first_stamp(ambito, now)
@@ -151,9 +154,55 @@ def record_outcome(
     """An outcome INPS posts (`POST /esiti`): OK accepts the flow, any other code refuses it. None when the flow
     is not the ente's (or no longer exists: its content changed since)."""
     flow = Flow.objects.filter(ambito_id=ente.ambito_id, flow_id=flow_id).first()
-    if flow is None:
+    if flow is None:  # (a flow offered again keeps its old id_flusso: its outcome is still stored)
         return None
     flow.state = Flow.State.ACCEPTED if code == "OK" else Flow.State.REFUSED
     flow.outcome_code, flow.outcome_detail, flow.siuss_id, flow.outcome_at = code, detail, siuss_id, at
     flow.save(update_fields=["state", "outcome_code", "outcome_detail", "siuss_id", "outcome_at"])
+    return flow
+
+
+class ResendRefused(Exception):
+    """The flow cannot be offered again (its state, or it was already): the message says why, in Italian."""
+
+
+def resendable(flow: Flow, now: datetime.datetime | None = None) -> bool:
+    """A current flow INPS refused, or sent without an outcome for SINBA_RESEND_AFTER_DAYS days."""
+    now = now or timezone.now()
+    if flow.superseded_by_id is not None:
+        return False
+    if flow.state == Flow.State.REFUSED:
+        return True
+    waited = datetime.timedelta(days=settings.SINBA_RESEND_AFTER_DAYS)
+    return flow.state == Flow.State.SENT and flow.sent_at is not None and flow.sent_at <= now - waited
+
+
+@transaction.atomic
+def resend(flow: Flow, *, now: datetime.datetime | None = None) -> Flow:
+    """Offer the flow again under a new id_flusso (Specifica tecnica §3.2: a new name, the day's next number), as
+    ready, with a new ts_flusso so that INPS's next `since` takes it. The old flow is kept as it was (its id_flusso
+    and outcome), marked as superseded by this one: the current row keeps its key so that the generation finds it."""
+    now = now or timezone.now()
+    ente = Ente.objects.select_for_update().filter(ambito_id=flow.ambito_id).first()
+    flow = Flow.objects.select_for_update().get(pk=flow.pk)
+    if ente is None:
+        raise ResendRefused(_("L'ente che invia il ritorno SINBA dell'ambito non è configurato."))
+    if not resendable(flow, now):
+        raise ResendRefused(
+            _("Si invia di nuovo solo un flusso rifiutato, o inviato da almeno %(days)s giorni senza esito.")
+            % {"days": settings.SINBA_RESEND_AFTER_DAYS}
+        )
+    today = timezone.localdate(now)
+    name = flow_name(ente, today, _next_number(ente, today))
+    document = flow.xml.replace(f'Nome="{flow.flow_id}"', f'Nome="{name}"', 1)
+    errors = xml.problems(document)
+    if errors or name not in document:
+        raise ResendRefused(_("Il flusso non è più conforme al tracciato: generate di nuovo i flussi."))
+    old = Flow.objects.get(pk=flow.pk)
+    flow.flow_id, flow.xml, flow.state = name, document, Flow.State.READY
+    flow.generated_at = _first_stamp(flow.ambito_id, now)
+    flow.sent_at, flow.outcome_code, flow.outcome_detail, flow.siuss_id, flow.outcome_at = None, "", "", "", None
+    flow.save()
+    old.pk, old.superseded_by = None, flow
+    old.save(force_insert=True)
     return flow

@@ -9,6 +9,9 @@ urlpatterns = [
     path("ambiti/<int:pk>/", views.flows, name="flows"),
     path("ambiti/<int:pk>/genera/", views.generate, name="generate"),
     path("ambiti/<int:pk>/flussi.zip", views.download, name="download"),
+    path("ambiti/<int:pk>/flussi/<int:flow_pk>/invia-di-nuovo/", views.resend, name="resend"),
+    path("ambiti/<int:pk>/codici/", views.codes, name="codes"),
+    path("ambiti/<int:pk>/codici/<int:type_pk>/", views.code_edit, name="code-edit"),
     # The WaaS e-service that INPS polls (third_party/inps-waas-comuni/api-comuni.yaml), one per ente.
     path("waas/<str:code>/flussi", eservice.flussi, name="waas-flussi"),
     path("waas/<str:code>/esiti", eservice.esiti, name="waas-esiti"),

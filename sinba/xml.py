@@ -64,3 +64,11 @@ def _field_of(error) -> str:
         return match[1]
     path = error.path or ""
     return path.rsplit("/", 1)[-1].split("}")[-1] or "Flusso"
+
+
+def service_code_allowed(code: str) -> bool:
+    """Whether `Prestazioni/CodicePrestazione` of the vendored XSD accepts the code (its own facets, read there)."""
+    element = schema().find(
+        f"{{{NAMESPACE}}}Flusso/{{{NAMESPACE}}}SINBA/{{{NAMESPACE}}}Prestazioni/{{{NAMESPACE}}}CodicePrestazione"
+    )
+    return element.type.is_valid(code)

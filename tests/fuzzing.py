@@ -31,7 +31,7 @@ if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
     set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "pippi-portal-hypothesis")
 
 #: The project's own packages: what the fuzzing modules look for forms and request parameters in.
-PACKAGES = ("equipes", "families", "interventions", "reporting", "pippi_portal")
+PACKAGES = ("equipes", "families", "imports", "interventions", "reporting", "sinba", "pippi_portal")
 
 # Tables a page may write whatever the input: the session, the family access log, the one-time token of a
 # submission (inserted, then deleted when the form is invalid).

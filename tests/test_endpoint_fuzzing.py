@@ -195,6 +195,12 @@ def _endpoints() -> list[Endpoint]:
             args=lambda s: [s.ambito.pk],
         ),
         Endpoint(
+            "sinba:codes",
+            udp,
+            {"da_verificare": hostile(st.sampled_from(["1", "0"])), "page": PAGE},
+            args=lambda s: [s.ambito.pk],
+        ),
+        Endpoint(
             "interventions:cell-save",
             op,
             {

@@ -39,6 +39,7 @@ from tests import (
     fuzz_cases_imports,
     fuzz_cases_interventions,
     fuzz_cases_reporting,
+    fuzz_cases_sinba,
 )
 from tests.fuzz_cases import FORM_EXAMPLES, Case
 from tests.fuzz_scene import scene_for_module
@@ -73,6 +74,7 @@ CASES = [
     *fuzz_cases_interventions.cases(),
     *fuzz_cases_imports.cases(),
     *fuzz_cases_reporting.cases(),
+    *fuzz_cases_sinba.cases(),
 ]
 CASE_IDS = [case.id for case in CASES]
 BY_ID = {case.id: case for case in CASES}

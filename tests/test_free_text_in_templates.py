@@ -36,6 +36,9 @@ ALLOWED = {
     # flow that holds no name: about fields and codes, never people.
     ("sinba/flows.html", "error.reason"),
     ("sinba/flows.html", "flow.outcome_detail"),
+    ("sinba/flows.html", "old.outcome_detail"),
+    # Where a SIUSS code was verified: a document and its section, typed by the Ufficio di Piano.
+    ("sinba/codes.html", "item.siuss.source"),
     # The label of a semester in a select ("1° semestre 2025").
     ("reporting/indicators.html", "text"),
 }

@@ -70,6 +70,8 @@ NOT_REACHED = {
     "reporting:survey-report-approve": "POST",
     "equipes:target-delete": "POST",
     "sinba:generate": "POST",
+    "sinba:resend": "POST",
+    "sinba:code-edit": "only for the ambito's own interventions' codes (sinba/tests/test_codes.py)",
     "sinba:index": "the Ufficio di Piano is sent on to its ambito's page (302); the list is the administrator's",
     "sinba:download": "no valid flow until the Ufficio di Piano generates them (sinba/tests/test_page.py)",
     # The e-service INPS calls through the ente's gateway, with the ente's token (sinba/tests/test_eservice.py).
@@ -124,6 +126,7 @@ UFFICIO_PIANO_ONLY = {
     "imports:run-list",
     "imports:template-download",
     "sinba:flows",
+    "sinba:codes",
     "equipes:target-create",
     "equipes:target-edit",
     "interventions:budget-line-create",

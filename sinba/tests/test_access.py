@@ -7,8 +7,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from families.models import Member
+from interventions.models import InterventionType
+from sinba.models import Flow
 from tests import access_harness as access
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +27,9 @@ PAGES = {
     "sinba:flows": ("GET", SEE),
     "sinba:generate": ("POST", SEE),
     "sinba:download": ("GET", SEE),
+    "sinba:resend": ("POST", SEE),
+    "sinba:codes": ("GET", SEE),
+    "sinba:code-edit": ("GET", SEE),
     "sinba:waas-flussi": ("GET", None),
     "sinba:waas-esiti": ("POST", None),
     "sinba:waas-status": ("GET", None),
@@ -47,7 +55,13 @@ def urls(scene, persona: str | None, name: str, in_scope: bool) -> list[str]:
     if name.startswith("sinba:waas-"):
         return [reverse(name, args=["I625"])] if in_scope else []
     ours, theirs = (scene.other, scene.ambito) if persona in OUTSIDERS else (scene.ambito, scene.other)
-    return [reverse(name, args=[(ours if in_scope else theirs).pk])]
+    ambito = ours if in_scope else theirs
+    if name == "sinba:resend":
+        return [reverse(name, args=[ambito.pk, scene.flows[ambito.pk].pk])]
+    if name == "sinba:code-edit":
+        # The ambito's own intervention: its Ufficio di Piano sets its code (the shared catalogue's: test_codes.py).
+        return [reverse(name, args=[ambito.pk, scene.own_types[ambito.pk].pk])]
+    return [reverse(name, args=[ambito.pk])]
 
 
 TABLE = access.Table(
@@ -64,14 +78,52 @@ TABLE = access.Table(
 
 @pytest.fixture(scope="module")
 def scene(module_world):
-    from .conftest import make_ente
+    from .conftest import make_ente, sedt_type
 
     world = module_world
     make_ente(world.ambito)
     make_ente(world.other.ambito, code="D458")
     personas = {role: getattr(world.users, role) for role in ROLES} | {"outsider": world.other.ufficio_piano}
+    other = world.other
+    families = {
+        world.ambito.pk: f.make_family(world),
+        other.ambito.pk: f.make_family(
+            world,
+            case_manager=other.outsider,
+            comune=other.comune,
+            equipe=other.equipe,
+            implementation=other.implementation,
+        ),
+    }
+    flows = {
+        pk: Flow.objects.create(
+            ambito_id=pk,
+            family=family,
+            member=family.members.filter(kind=Member.Kind.MINORE).first(),
+            intervention_type=sedt_type(),
+            beneficiary_id="ACCESSO",
+            state=Flow.State.INVALID,
+            generated_at=timezone.now(),
+        )
+        for pk, family in families.items()
+    }
+    own_types = {
+        ambito.pk: InterventionType.objects.create(
+            ambito=ambito,
+            code="centro-diurno",
+            name=f"Centro diurno {ambito.code}",
+            category=InterventionType.Category.INDIVIDUALE,
+            profile=sedt_type().profile,
+        )
+        for ambito in (world.ambito, other.ambito)
+    }
     return SimpleNamespace(
-        world=world, ambito=world.ambito, other=world.other.ambito, sessions=access.sessions(personas)
+        world=world,
+        ambito=world.ambito,
+        other=world.other.ambito,
+        flows=flows,
+        own_types=own_types,
+        sessions=access.sessions(personas),
     )
 
 
