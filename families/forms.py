@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from equipes import national_comuni
 from equipes.models import Comune, Equipe, Implementation, Profile, Role, User
+from pippi_portal import sinba_codes
 from pippi_portal.forms import DateInput, PortalForm
 
 from .models import (
@@ -111,6 +112,18 @@ class FamilyForm(PortalForm):
             equipe = user.equipes.filter(**scope).first()
             if equipe:
                 self.initial.setdefault("equipe", equipe.pk)
+        # The referral's SINBA source, once the family is registered (the referral has no page of its own).
+        self.referral = getattr(self.instance, "referral", None) if self.instance.pk else None
+        if self.referral is not None:
+            source = Referral._meta.get_field("sinba_source")
+            name = str(source.verbose_name)
+            self.fields["referral_sinba_source"] = forms.ChoiceField(
+                label=name[:1].upper() + name[1:],
+                choices=[("", "---------"), *sinba_codes.fonte_segnalazione()],
+                required=False,
+                initial=self.referral.sinba_source,
+                help_text=source.help_text,
+            )
 
     def _offer_implementations(self, implementations) -> None:
         """The choices: the implementations taking families today (running or about to start), and the family's
@@ -167,6 +180,14 @@ class FamilyForm(PortalForm):
         if implementation and not implementation_open_to(implementation, ambito_id):
             self.add_error("implementation", IMPLEMENTATION_OUTSIDE_AMBITO)
         return cleaned
+
+    def save(self, commit: bool = True):
+        family = super().save(commit=commit)
+        source = self.cleaned_data.get("referral_sinba_source")
+        if commit and self.referral is not None and source is not None and source != self.referral.sinba_source:
+            self.referral.sinba_source = source
+            self.referral.save(update_fields=["sinba_source"])
+        return family
 
 
 class ReferralForm(PortalForm):
