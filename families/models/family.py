@@ -466,6 +466,7 @@ class Member(models.Model):
         blank=True,
         default="",
         db_default="",
+        help_text=_("Solo per una figura genitoriale: il padre o la madre del ritorno SINBA."),
     )
     sinba_occupation = models.CharField(
         _("condizione occupazionale (SINBA)"),
@@ -474,6 +475,7 @@ class Member(models.Model):
         blank=True,
         default="",
         db_default="",
+        help_text=_("Solo per una figura genitoriale: il padre o la madre del ritorno SINBA."),
     )
 
     objects = MemberQuerySet.as_manager()
