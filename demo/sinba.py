@@ -70,6 +70,12 @@ def seed(ambiti: dict[str, Ambito]) -> None:
     families.filter(sinba_judicial_report="", under_judicial_authority=False).update(sinba_judicial_report="2")
     for source, sinba_source in SOURCES.items():
         Referral.objects.filter(family__in=families, source=source, sinba_source="").update(sinba_source=sinba_source)
+    # The parents' education and occupation, and an ISEE band for the families that presented one (not those
+    # under a judicial order, whose ISEE the demo leaves unknown): optional fields, filled where a worker would.
+    parents = Member.objects.filter(family__in=families, kind=Member.Kind.FIGURA_GENITORIALE, sinba_education="")
+    parents.filter(sex=Member.Sex.F).update(sinba_education="5", sinba_occupation="1")
+    parents.filter(sex=Member.Sex.M).update(sinba_education="3", sinba_occupation="1")
+    families.filter(sinba_isee_band="", under_judicial_authority=False).update(sinba_isee_band="3")
     gap = gap_family(ambiti["SER"])
     gap_pk = gap.pk if gap else None
     children = Member.objects.filter(family__in=families, kind=Member.Kind.MINORE).select_related("family")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from equipes import national_comuni
 from equipes.models import Comune, Equipe, Implementation, Profile, Role, User
+from pippi_portal import sinba_codes
 from pippi_portal.forms import DateInput, PortalForm
 
 from .models import (
@@ -73,6 +74,12 @@ class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
         return self.labels.get(obj.pk, "—")
 
 
+#: The judicial details of the SINBA return, on the family form beside the order they describe.
+FAMILY_SINBA_ORDER = ("sinba_order_date", "sinba_order_type", "sinba_parental_responsibility")
+FAMILY_SINBA_DETAILS = ("sinba_report_date", *FAMILY_SINBA_ORDER)
+UNDER_ORDER_ONLY = _("Si indica solo per una famiglia sotto provvedimento dell'autorità giudiziaria.")
+
+
 class FamilyForm(PortalForm):
     class Meta:
         model = Family
@@ -85,7 +92,10 @@ class FamilyForm(PortalForm):
             "under_judicial_authority",
             "judicial_authority_court",
             "sinba_judicial_report",
+            *FAMILY_SINBA_DETAILS,
             "sinba_family_assessment",
+            "sinba_isee_band",
+            "sinba_isee_members",
             "cultural_mediation",
             "language",
             "address",
@@ -111,6 +121,18 @@ class FamilyForm(PortalForm):
             equipe = user.equipes.filter(**scope).first()
             if equipe:
                 self.initial.setdefault("equipe", equipe.pk)
+        # The referral's SINBA source, once the family is registered (the referral has no page of its own).
+        self.referral = getattr(self.instance, "referral", None) if self.instance.pk else None
+        if self.referral is not None:
+            source = Referral._meta.get_field("sinba_source")
+            name = str(source.verbose_name)
+            self.fields["referral_sinba_source"] = forms.ChoiceField(
+                label=name[:1].upper() + name[1:],
+                choices=[("", "---------"), *sinba_codes.fonte_segnalazione()],
+                required=False,
+                initial=self.referral.sinba_source,
+                help_text=source.help_text,
+            )
 
     def _offer_implementations(self, implementations) -> None:
         """The choices: the implementations taking families today (running or about to start), and the family's
@@ -162,11 +184,28 @@ class FamilyForm(PortalForm):
                 "judicial_authority_court",
                 _("Il tribunale si indica solo per una famiglia sotto provvedimento dell'autorità giudiziaria."),
             )
+        for name in FAMILY_SINBA_ORDER:
+            if cleaned.get(name) and not cleaned.get("under_judicial_authority"):
+                self.add_error(name, UNDER_ORDER_ONLY)
+        if cleaned.get("sinba_report_date") and cleaned.get("sinba_judicial_report") != "1":
+            self.add_error(
+                "sinba_report_date", _("Si indica solo se la situazione è stata segnalata all'autorità giudiziaria.")
+            )
+        for name in ("sinba_report_date", "sinba_order_date"):
+            not_in_future(cleaned.get(name), name, self)
         implementation = cleaned.get("implementation")
         ambito_id = equipe.ambito_id if equipe else self.ambito_id
         if implementation and not implementation_open_to(implementation, ambito_id):
             self.add_error("implementation", IMPLEMENTATION_OUTSIDE_AMBITO)
         return cleaned
+
+    def save(self, commit: bool = True):
+        family = super().save(commit=commit)
+        source = self.cleaned_data.get("referral_sinba_source")
+        if commit and self.referral is not None and source is not None and source != self.referral.sinba_source:
+            self.referral.sinba_source = source
+            self.referral.save(update_fields=["sinba_source"])
+        return family
 
 
 class ReferralForm(PortalForm):
@@ -243,6 +282,8 @@ MEMBER_SINBA_FIELDS = (
     "sinba_disability",
     "sinba_assessment",
 )
+#: A parent figure's fields of the SINBA return (the XSD's father and mother); empty for the others.
+PARENT_SINBA_FIELDS = ("sinba_education", "sinba_occupation")
 
 
 class MemberForm(PortalForm):
@@ -261,6 +302,7 @@ class MemberForm(PortalForm):
             "school_class",
             "is_reference_child",
             *MEMBER_SINBA_FIELDS,
+            *PARENT_SINBA_FIELDS,
         ]
 
     # Shown only when the codice fiscale is already in another family of the ambito (`check_duplicate`).
@@ -316,6 +358,10 @@ class MemberForm(PortalForm):
             for name in MEMBER_SINBA_FIELDS:
                 if cleaned.get(name):
                     self.add_error(name, _("Si indica solo per un minore."))
+        if cleaned.get("kind") and cleaned.get("kind") != Member.Kind.FIGURA_GENITORIALE:
+            for name in PARENT_SINBA_FIELDS:
+                if cleaned.get(name):
+                    self.add_error(name, _("Si indica solo per una figura genitoriale."))
         code = cleaned.get("codice_fiscale")
         if code:
             for field, message in check_codice_fiscale(code, birth_date, cleaned.get("sex")):
@@ -863,7 +909,7 @@ class ClosureForm(PortalForm):
 
     class Meta:
         model = Closure
-        fields = ["date", "outcome", "child_at_home", "notes"]
+        fields = ["date", "outcome", "child_at_home", "sinba_closure_reason", "sinba_closure_situation", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, family: Family, **kwargs):

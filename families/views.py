@@ -57,6 +57,7 @@ from .selectors import (
     get_member_for,
     get_team_member_for,
 )
+from .sinba_gaps import child_panels, may_see_panel
 
 
 def require_perm(user, perm: str, obj=None) -> None:
@@ -192,6 +193,12 @@ def family_detail(request, pk: int):
     family = get_family_detail_for(user, pk)
     transitions = services.available_transitions(family) if user.has_perm("families.change_family", family) else []
     members = member_views(user, family)
+    can_change = user.has_perm("families.change_family", family)
+    sinba = (
+        child_panels(family, labels_of(members), can_change=can_change, on=timezone.localdate())
+        if may_see_panel(user, family)
+        else None
+    )
     consents = list(family.consents.all())
     notes = list(diary_notes_for(user, family)) if user.sees_identities else []
     timeline = family_timeline(user, family, consents=consents, notes=notes)
@@ -201,6 +208,7 @@ def family_detail(request, pk: int):
         family,
         {
             "members": members,
+            "sinba_panels": sinba,
             "team": team_views(user, family, labels=labels_of(members)),
             "timeline": timeline.entries,
             "timeline_years": timeline.years,

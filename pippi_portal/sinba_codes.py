@@ -75,3 +75,31 @@ def segnalazione_autorita_giudiziaria() -> list[tuple[str, str]]:
 
 def fonte_segnalazione() -> list[tuple[str, str]]:
     return code_lists()["FonteSegnalazioneType"]
+
+
+def titolo_studio() -> list[tuple[str, str]]:
+    return code_lists()["TitoloStudioType"]
+
+
+def occupazione() -> list[tuple[str, str]]:
+    return code_lists()["OccupazioneType"]
+
+
+def potesta_tutela() -> list[tuple[str, str]]:
+    return code_lists()["PotestaTutelaType"]
+
+
+def tipo_provvedimento() -> list[tuple[str, str]]:
+    return code_lists()["TipoProvvedimentoGiudiziarioType"]
+
+
+def fascia_isee() -> list[tuple[str, str]]:
+    return code_lists()["FasciaISEEBeneficiarioType"]
+
+
+def motivazione_chiusura() -> list[tuple[str, str]]:
+    return code_lists()["MotivazioneChiusuraCaricoType"]
+
+
+def situazione_chiusura() -> list[tuple[str, str]]:
+    return code_lists()["SituazioneChiusuraCaricoType"]

@@ -92,6 +92,44 @@ def referral_source(family: Family, referral: Referral | None) -> str | None:
     return SOURCE_CODES.get(referral.source)
 
 
+def optional(attrs: dict[str, str], name: str, value: str | None) -> None:
+    """An optional field of the XSD: written when the portal has it, left out otherwise (never a gap)."""
+    if value:
+        attrs[name] = value
+
+
+def judicial_details(attrs: dict[str, str], family: Family) -> None:
+    """DataSegnalazione when the situation was reported to the judicial authority; the order's date, type and
+    parental responsibility when the family is under an order (the form refuses them otherwise)."""
+    if family.sinba_judicial_report == YES and family.sinba_report_date:
+        attrs["DataSegnalazione"] = month_year(family.sinba_report_date)
+    if family.under_judicial_authority:
+        if family.sinba_order_date:
+            attrs["DataProvvedimentoGiudiziario"] = month_year(family.sinba_order_date)
+        optional(attrs, "TipoProvvedimentoGiudiziario", family.sinba_order_type)
+        optional(attrs, "PotestaTutela", family.sinba_parental_responsibility)
+
+
+def parents(others: list[Member]) -> dict[str, Member]:
+    """The XSD's father and mother ("Padre", "Madre"): the first parent figure of each sex who is not the
+    partner of a parent (the relationship says "compagn…", as in `composition`)."""
+    found: dict[str, Member] = {}
+    for member in others:
+        if member.kind != Member.Kind.FIGURA_GENITORIALE or "compagn" in (member.relationship or "").lower():
+            continue
+        found.setdefault("Madre" if member.sex == Member.Sex.F else "Padre", member)
+    return found
+
+
+def parents_details(attrs: dict[str, str], others: list[Member], region: str) -> None:
+    """The parents' education and occupation when recorded; their region of residence is the child's (a parent
+    figure of the family lives with it, in a comune of the ambito). Citizenship is not recorded yet."""
+    for suffix, parent in parents(others).items():
+        optional(attrs, f"CodiceRegioneResidenza{suffix}", region)
+        optional(attrs, f"TitoloStudio{suffix}", parent.sinba_education)
+        optional(attrs, f"Occupazione{suffix}", parent.sinba_occupation)
+
+
 def build(
     *,
     ambito_code: str,
@@ -145,6 +183,13 @@ def build(
     attrs["ProvvedimentoGiudiziario"] = YES if family.under_judicial_authority else NO
     if family.under_judicial_authority and family.judicial_authority_court:
         attrs["AutoritaProvvedimento"] = COURT_CODES[family.judicial_authority_court]
+    judicial_details(attrs, family)
+    parents_details(attrs, others, region)
+    closure = getattr(family, "closure", None)
+    optional(attrs, "MotivazioneChiusuraCarico", closure.sinba_closure_reason if closure else "")
+    optional(attrs, "SituazioneChiusuraCarico", closure.sinba_closure_situation if closure else "")
+    optional(attrs, "FasciaISEEBeneficiario", family.sinba_isee_band)
+    optional(attrs, "NumeroComponentiISEE", str(family.sinba_isee_members or ""))
     record.need(
         "FasciaEtaBeneficiario",
         age_band(age),

@@ -80,7 +80,7 @@ def generate(ambito: Ambito, *, now: datetime.datetime | None = None) -> Summary
     families = list(
         Family.objects.filter(ambito=ambito, interventions__isnull=False)
         .distinct()
-        .select_related("referral")
+        .select_related("referral", "closure")
         .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("pk")))
         .order_by("pk")
     )

@@ -41,6 +41,10 @@ def test_every_demo_flow_validates_and_only_the_meant_gaps_remain(flows):
             assert fields == {"CodicePrestazione"}, (flow.family_id, flow.errors)
             assert flow.intervention_type.code != "sedt"
     assert {f.family_id for f in flows if any(e["field"] != "CodicePrestazione" for e in f.errors)} == {gap.pk}
+    # The optional details the demo records reach the flows.
+    documents = "".join(flow.xml for flow in ready)
+    for name in ("TitoloStudioMadre", "OccupazioneMadre", "CodiceRegioneResidenzaMadre", "FasciaISEEBeneficiario"):
+        assert f'{name}="' in documents, name
 
 
 def test_no_demo_flow_holds_a_name_a_codice_fiscale_or_an_address(flows):

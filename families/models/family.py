@@ -9,6 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -261,6 +262,46 @@ class Family(models.Model):
         db_default="",
         help_text=_("La problematica prevalente della famiglia secondo l'assistente sociale. Serve al ritorno SINBA."),
     )
+    # The judicial details and the ISEE band of the SINBA return: optional, asked on the family form.
+    sinba_report_date = models.DateField(
+        _("data della segnalazione all'autorità giudiziaria (SINBA)"),
+        null=True,
+        blank=True,
+        help_text=_("Se la situazione è stata segnalata: basta un giorno qualsiasi del mese."),
+    )
+    sinba_order_date = models.DateField(_("data del provvedimento giudiziario (SINBA)"), null=True, blank=True)
+    sinba_order_type = models.CharField(
+        _("tipo di provvedimento giudiziario (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.tipo_provvedimento,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    sinba_parental_responsibility = models.CharField(
+        _("responsabilità genitoriale (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.potesta_tutela,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Se il provvedimento riguarda la responsabilità genitoriale o la tutela."),
+    )
+    sinba_isee_band = models.CharField(
+        _("fascia ISEE (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.fascia_isee,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Facoltativo: la fascia dell'ISEE del nucleo, se presentato."),
+    )
+    sinba_isee_members = models.PositiveSmallIntegerField(
+        _("componenti del nucleo ISEE (SINBA)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
     cultural_mediation = models.BooleanField(_("serve la mediazione culturale"), default=False)
     language = models.CharField(_("lingua parlata in famiglia"), max_length=60, blank=True)
     address = EncryptedCharField(_("indirizzo"), max_length=200, blank=True, null=True)
@@ -416,6 +457,25 @@ class Member(models.Model):
         default="",
         db_default="",
         help_text=_("La problematica prevalente del minore secondo l'assistente sociale."),
+    )
+    # The SINBA return, for the parent figures (the XSD's father and mother): optional.
+    sinba_education = models.CharField(
+        _("titolo di studio (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.titolo_studio,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Solo per una figura genitoriale: il padre o la madre del ritorno SINBA."),
+    )
+    sinba_occupation = models.CharField(
+        _("condizione occupazionale (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.occupazione,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Solo per una figura genitoriale: il padre o la madre del ritorno SINBA."),
     )
 
     objects = MemberQuerySet.as_manager()

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pippi_portal import sinba_codes
 from pippi_portal.crypto import EncryptedTextField
 from pippi_portal.uploads import document_upload_path, validate_document
 
@@ -172,6 +173,23 @@ class Closure(models.Model):
     outcome = models.ForeignKey(ClosureOutcome, on_delete=models.PROTECT, related_name="+", verbose_name=_("esito"))
     child_at_home = models.BooleanField(_("il bambino vive ancora in famiglia"))
     notes = models.TextField(_("note di post-valutazione"), blank=True)
+    # The SINBA return: why the case is closed and where the children are then (the same for each child).
+    sinba_closure_reason = models.CharField(
+        _("motivo della chiusura (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.motivazione_chiusura,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    sinba_closure_situation = models.CharField(
+        _("situazione dei minori alla chiusura (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.situazione_chiusura,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     objects = FamilyScopedQuerySet.as_manager()
 
