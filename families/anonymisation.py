@@ -72,10 +72,24 @@ FREE_TEXTS = {
     DuplicateConfirmation: ("family", ["reason"]),
 }
 # Columns of the same models that stay: codes, states, choices and short functional labels that name no one.
+# The SINBA fields (sinba_*) are codes of the national return's lists (pippi_portal.sinba_codes): categories
+# that name no one, kept for the statistics like the kind and sex of a member.
+SINBA_FAMILY = ["sinba_judicial_report", "sinba_family_assessment", "sinba_order_type", "sinba_parental_responsibility"]
+SINBA_MEMBER = ["sinba_condition", "sinba_living_place", "sinba_school", "sinba_work", "sinba_disability"]
 KEPT = {
-    Family: ["code", "state", "suspended_from", "interruption_reason", "language", "judicial_authority_court"],
-    Member: ["kind", "sex", "school_class"],
-    Referral: ["source"],
+    Family: [
+        "code",
+        "state",
+        "suspended_from",
+        "interruption_reason",
+        "language",
+        "judicial_authority_court",
+        *SINBA_FAMILY,
+        "sinba_isee_band",
+    ],
+    Member: ["kind", "sex", "school_class", *SINBA_MEMBER, "sinba_assessment", "sinba_education", "sinba_occupation"],
+    Referral: ["source", "sinba_source"],
+    Closure: ["sinba_closure_reason", "sinba_closure_situation"],
     Preassessment: ["orientation"],
     Assessment: ["time_point"],
     SDQScore: ["time_point", "respondent"],
