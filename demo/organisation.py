@@ -122,12 +122,14 @@ def seed() -> dict[str, Ambito]:
 def _ambito(code: str, name: str, lead: str, comuni: list[str]) -> Ambito:
     ambito, _ = Ambito.objects.update_or_create(code=code, defaults={"name": name, "lead_municipality": lead})
     for comune in comuni:
-        # Real places: their cadastral code and province come from the national list, as in the admin.
+        # Real places: their cadastral code, province and ISTAT code come from the national list, as in the admin.
         place = national_comuni.find(comune)
         if place is None:
             raise ValueError(f"{comune}: not one current comune of the national list")
         Comune.objects.update_or_create(
-            ambito=ambito, name=comune, defaults={"cadastral_code": place.code, "province": place.province}
+            ambito=ambito,
+            name=comune,
+            defaults={"cadastral_code": place.code, "province": place.province, "istat_code": place.istat},
         )
     return ambito
 

@@ -381,7 +381,8 @@ class NationalPlaceSelect(forms.Select):
 
 
 class ComuneForm(forms.ModelForm):
-    """A comune of an ambito, chosen from the national list: name, cadastral code and province come from it."""
+    """A comune of an ambito, chosen from the national list: name, cadastral code, province and ISTAT code come
+    from it (an ISTAT code typed must be the list's)."""
 
     national_code = forms.CharField(
         label=_("Comune (elenco nazionale)"),
@@ -421,6 +422,9 @@ class ComuneForm(forms.ModelForm):
         self.instance.name = place.name
         self.instance.cadastral_code = place.code
         self.instance.province = place.province
+        if not cleaned.get("istat_code"):
+            # From ISTAT's list; a code typed is checked against it by the model.
+            cleaned["istat_code"] = place.istat
         return cleaned
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from pippi_portal.periods import PeriodQuerySet
 from pippi_portal.uploads import document_upload_path, validate_document
 
+from . import national_comuni
 from .project_rules import (
     DEFAULT_RULES,
     LIKERT_POINTS_MAX,
@@ -102,7 +104,7 @@ class Comune(models.Model):
     istat_code = models.CharField(
         _("codice ISTAT"), max_length=6, blank=True, validators=[istat_validator], help_text=_("6 cifre")
     )
-    #: Filled from the national list (`equipes.national_comuni`), never typed by hand.
+    #: Filled from the national list (`equipes.national_comuni`), never typed by hand; so is `istat_code`.
     cadastral_code = models.CharField(
         _("codice catastale"), max_length=4, blank=True, help_text=_("codice Belfiore, es. I625")
     )
@@ -116,8 +118,11 @@ class Comune(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["ambito", "name"], name="comune_name_unique_in_ambito"),
+            # Per ambito, like the cadastral code: the same place may be a comune of two ambiti.
             models.UniqueConstraint(
-                fields=["istat_code"], condition=~Q(istat_code=""), name="comune_istat_code_unique"
+                fields=["ambito", "istat_code"],
+                condition=~Q(istat_code=""),
+                name="comune_istat_code_unique_in_ambito",
             ),
             models.CheckConstraint(
                 condition=Q(istat_code="") | Q(istat_code__regex=r"^[0-9]{6}$"), name="comune_istat_code_format"
@@ -135,6 +140,12 @@ class Comune(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        problem = national_comuni.istat_problem(self.cadastral_code, self.istat_code)
+        if problem:
+            raise ValidationError({"istat_code": problem})
 
 
 class Organisation(models.Model):

