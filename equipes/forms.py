@@ -402,6 +402,9 @@ class ComuneForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.cadastral_code:
             self.initial.setdefault("national_code", self.instance.cadastral_code)
+        self.fields["istat_code"].help_text = _(
+            "6 cifre; se lo lasci vuoto è preso dall'elenco ISTAT per il comune scelto."
+        )
 
     def clean_national_code(self) -> str:
         place = national_comuni.comune(self.cleaned_data["national_code"])

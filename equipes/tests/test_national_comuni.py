@@ -129,6 +129,7 @@ def test_the_admin_fills_name_code_and_province_from_the_chosen_comune(world, cl
     assert response.status_code == 302, response.content.decode()[:2000]
     comune = Comune.objects.get(ambito=world.ambito, cadastral_code="E530")
     assert (comune.name, comune.province, comune.istat_code) == ("Lentate sul Seveso", "MB", "108054")
+    assert "preso dall'elenco ISTAT per il comune scelto" in page.content.decode()
     # Changing it shows the chosen comune in the chooser (only that one, not the 8,000 of the list).
     change = client.get(reverse("admin:equipes_comune_change", args=[comune.pk])).content.decode()
     assert 'value="E530" selected>Lentate sul Seveso (MB)' in change
