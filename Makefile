@@ -82,7 +82,7 @@ lint: $(STAMP)
 # Dependencies with known vulnerabilities, high-severity code smells, unsafe or missing migrations.
 security: $(STAMP)
 	$(PY) scripts/audit_dependencies.py
-	$(VENV)/bin/bandit -q -r pippi_portal equipes families interventions reporting demo scripts -lll -x '*/tests/*,*/migrations/*'
+	$(VENV)/bin/bandit -q -r pippi_portal equipes families interventions imports reporting sinba demo scripts -lll -x '*/tests/*,*/migrations/*'
 	$(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
 	$(WITH_DB) $(PY) scripts/lint_migrations.py
 

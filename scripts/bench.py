@@ -487,6 +487,66 @@ def run_reports_in_a_row(count: int, log=print) -> dict | None:
     return result
 
 
+def run_import(rows: int = 10_000, log=print) -> dict:
+    """Issue 17: a file of `rows` hours tried in the worker's job (`import_check`) and applied (`import_apply`), the
+    jobs' own functions called in this process, on a world of its own built in a transaction that is rolled back:
+    the bench data are not touched."""
+    from django.db import transaction
+
+    from equipes.models import Role
+    from imports import services
+    from imports.importers import HoursImporter
+    from imports.tests.helpers import csv_file  # the file the import tests build, with the same columns
+    from tests import factories as f
+
+    class Rollback(Exception):
+        pass
+
+    result: dict = {"rows": rows}
+    try:
+        with transaction.atomic():
+            world = f.make_world()
+            people = [f.make_user(world.ambito, Role.OPERATORE, world.coop, username=f"bench-op{i}") for i in range(10)]
+            start = datetime.date(2025, 1, 1)
+            activities = ["Coordinamento", "Documentazione", "Formazione", "Supervisione"]
+            lines = []
+            for index in range(rows):
+                day = start + datetime.timedelta(days=index // 10 % 600)
+                activity = activities[min(index * len(activities) // rows, len(activities) - 1)]
+                lines.append([people[index % 10].username, f"{day:%d/%m/%Y}", activity, "", "1", ""])
+            began = time.monotonic()
+            run = services.import_dry_run(
+                ambito=world.ambito,
+                by=world.users.ufficio_piano,
+                kind="hours",
+                file_name="ore.csv",
+                content=csv_file(HoursImporter.columns, lines),
+            )
+            uploaded = time.monotonic()
+            run = services.import_check(run.pk)
+            checked = time.monotonic()
+            services.import_confirm(run=run, by=run.by, base_url="http://bench/")
+            run = services.import_apply(run.pk)
+            applied = time.monotonic()
+            result.update(
+                upload_seconds=uploaded - began,
+                dry_run_seconds=checked - uploaded,
+                run_seconds=applied - checked,
+                seconds=applied - began,
+                refused=run.refused_count,
+                state=str(run.state),
+            )
+            raise Rollback
+    except Rollback:
+        pass
+    log(
+        f"  import of {rows} hours: upload {result['upload_seconds']:.1f} s, "
+        f"dry run {result['dry_run_seconds']:.1f} s, real run {result['run_seconds']:.1f} s "
+        f"({result['refused']} refused)"
+    )
+    return result
+
+
 def _child(args: list[str], env: dict) -> dict:
     """Run this script with `args` in a fresh process; its last line of output is JSON."""
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False)
@@ -621,6 +681,8 @@ def main(argv: list[str]) -> int:
     print("bench: semester PDFs")
     result["pdfs"] = run_pdfs()
     result["in_a_row"] = run_reports_in_a_row(int(os.environ.get("BENCH_REPORTS_IN_A_ROW", "10")))
+    print("bench: spreadsheet import")
+    result["import"] = run_import(int(os.environ.get("BENCH_IMPORT_ROWS", "10000")))
     result["growth"] = run_growth(int(os.environ.get("BENCH_GROWTH", "4")), runs, warmups)
     text = markdown(result)
     print()

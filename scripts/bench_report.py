@@ -242,6 +242,16 @@ def targets(result: dict) -> list[tuple[bool, str]]:
                     f"Growth: seeding {growth['factor']}× the data under 20 minutes ({seconds / 60:.1f} min).",
                 )
             )
+    imported = result.get("import")
+    if imported:
+        out.append(
+            (
+                imported["seconds"] < 60 and imported["refused"] == 0,
+                f"Import: {imported['rows']:,} rows of hours tried in the worker and applied in under a minute "
+                f"({imported['seconds']:.1f} s: dry run {imported['dry_run_seconds']:.1f} s, real run "
+                f"{imported['run_seconds']:.1f} s; {imported['refused']} refused).",
+            )
+        )
     row = result.get("in_a_row")
     if row and len(row["rss_mb"]) >= 2:
         grew = row["rss_mb"][-1] - row["rss_mb"][1]

@@ -2,7 +2,6 @@
 nothing, the real run all or nothing, the undo that restores the counts."""
 
 import datetime
-import time
 
 import pytest
 from django.core import mail
@@ -255,7 +254,8 @@ def test_undo_of_a_family_with_an_assessment_is_refused(world):
     assert Family.objects.filter(pk=family.pk).exists()
 
 
-def test_ten_thousand_rows_of_hours_take_under_a_minute(world):
+def test_ten_thousand_rows_of_hours_are_tried_in_the_worker_and_all_applied(world):
+    """The file of `make bench`'s import step (which times it: under a minute), here for what it writes."""
     people = [f.make_user(world.ambito, Role.OPERATORE, world.coop, username=f"op{i}") for i in range(10)]
     start = datetime.date(2025, 1, 1)
     rows = []
@@ -265,19 +265,12 @@ def test_ten_thousand_rows_of_hours_take_under_a_minute(world):
         activity = ["Coordinamento", "Documentazione", "Formazione", "Supervisione"][index // 6000]
         rows.append([person.username, f"{day:%d/%m/%Y}", activity, "", "1", ""])
     content = csv_file(HoursImporter.columns, rows)
-    began = time.monotonic()
     run = dry(world, "hours", content, "ore.csv")
     assert run.state == ImportRun.State.CHECKING  # more than IMPORT_DRY_RUN_IN_WORKER_ABOVE rows: in the worker
-    tried = time.monotonic()
-    run = services.import_check(run.pk)
-    checked = time.monotonic()
-    apply(run)
-    elapsed = time.monotonic() - began
-    print(f"upload {tried - began:.1f} s, dry run {checked - tried:.1f} s, real run {time.monotonic() - checked:.1f} s")
+    run = apply(services.import_check(run.pk))
     assert run.refused_count == 0, run.refused[:3]
     assert TimeEntry.objects.count() == 10_000
-    print(f"10,000 rows of hours: dry run and real run in {elapsed:.1f} s")
-    assert elapsed < 60
+    assert run.state == ImportRun.State.APPLIED
 
 
 def test_undo_of_staff_restores_the_counts_until_someone_logs_in(world):
