@@ -6,6 +6,8 @@ Usage:
     python scripts/bench.py --render-report PK  (internal) render a semester PDF of project PK, print JSON
     python scripts/bench.py --reports-in-a-row PK N   (internal) N semester runs of project PK in one process
     python scripts/bench.py --growth-child      (internal) seed if needed and measure the pages of the growth database
+    python scripts/bench.py --pages KEY,KEY     (inner loop) only these pages and the floor on the bench database,
+                                                printed, nothing written (keys: family-list, family-detail, week, …)
 
 The bench database is `pippi_bench` on the same server as DATABASE_URL (as `make test` does, `make bench`
 starts the embedded PostgreSQL when DATABASE_URL is unset). It is migrated and, when it holds no scale data,
@@ -331,7 +333,10 @@ def run_pages(s: dict, *, runs: int, warmups: int, log=print) -> dict:
     from django.urls import reverse
 
     results = {}
+    only = os.environ.get("BENCH_ONLY_PAGES")
     for page in pages(s):
+        if only and page["key"] not in only.split(",") + ["floor"]:
+            continue
         client = Client()
         if page["user"] is not None:
             client.force_login(page["user"])
@@ -344,6 +349,11 @@ def run_pages(s: dict, *, runs: int, warmups: int, log=print) -> dict:
     client.force_login(s["case_manager"])
     one = measure(client, reverse("families:family-list") + f"?q={s['family'].code}", runs=1, warmups=1)
     results["family-list-one-row"] = one
+    if only:
+        floor = results["floor"]["median"]
+        for key, result in results.items():
+            if "label" in result:
+                log(f"  {key:<20} {result['median'] / floor:6.1f}× the floor")
     return results
 
 
@@ -640,6 +650,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--render-report", type=int, metavar="PROJECT_PK")
     parser.add_argument("--reports-in-a-row", type=int, nargs=2, metavar=("PROJECT_PK", "COUNT"))
     parser.add_argument("--growth-child", action="store_true")
+    parser.add_argument("--pages", metavar="KEYS", help="only these pages (comma-separated keys), printed")
     args = parser.parse_args(argv)
     runs, warmups = int(os.environ.get("BENCH_RUNS", "30")), int(os.environ.get("BENCH_WARMUPS", "3"))
     if args.render_report:
@@ -658,6 +669,11 @@ def main(argv: list[str]) -> int:
     setup_django(url)
     seed = prepare()
     if args.prepare_only:
+        return 0
+    if args.pages:
+        os.environ["BENCH_ONLY_PAGES"] = args.pages
+        install_floor_url()
+        run_pages(subjects(), runs=runs, warmups=warmups)
         return 0
     from demo import scale
 
