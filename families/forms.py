@@ -96,6 +96,7 @@ class FamilyForm(PortalForm):
             "sinba_family_assessment",
             "sinba_isee_band",
             "sinba_isee_members",
+            "sinba_collaboration",
             "cultural_mediation",
             "language",
             "address",
@@ -280,10 +281,14 @@ MEMBER_SINBA_FIELDS = (
     "sinba_school",
     "sinba_work",
     "sinba_disability",
+    "sinba_disability_type",
+    "sinba_disability_certification",
     "sinba_assessment",
 )
+#: TipoDisabilita and InvCivCertificazioni describe a disability: asked only when there is one (Disabilita "1").
+DISABILITY_DETAILS = ("sinba_disability_type", "sinba_disability_certification")
 #: A parent figure's fields of the SINBA return (the XSD's father and mother); empty for the others.
-PARENT_SINBA_FIELDS = ("sinba_education", "sinba_occupation")
+PARENT_SINBA_FIELDS = ("citizenship", "sinba_education", "sinba_occupation")
 
 
 class MemberForm(PortalForm):
@@ -358,6 +363,10 @@ class MemberForm(PortalForm):
             for name in MEMBER_SINBA_FIELDS:
                 if cleaned.get(name):
                     self.add_error(name, _("Si indica solo per un minore."))
+        if cleaned.get("sinba_disability") != "1":
+            for name in DISABILITY_DETAILS:
+                if cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Si indica solo per un minore con disabilità."))
         if cleaned.get("kind") and cleaned.get("kind") != Member.Kind.FIGURA_GENITORIALE:
             for name in PARENT_SINBA_FIELDS:
                 if cleaned.get(name):

@@ -8,8 +8,12 @@ It lives on the ground floor because families, below the sinba app, asks for its
 from __future__ import annotations
 
 import functools
+import gettext
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import pycountry
 
 XSD_PATH = Path(__file__).resolve().parent.parent / "third_party" / "inps-waas-comuni" / "SINBA.xsd"
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -103,3 +107,45 @@ def motivazione_chiusura() -> list[tuple[str, str]]:
 
 def situazione_chiusura() -> list[tuple[str, str]]:
     return code_lists()["SituazioneChiusuraCaricoType"]
+
+
+def tipo_disabilita() -> list[tuple[str, str]]:
+    return code_lists()["TipoDisabilitaType"]
+
+
+#: The XSD documents the value 5 of InvCivCertificazioniType as "destinazione ignota" (a line copied from
+#: EsitoInserimentoStrutturaType); the specification's Tabella 15 (Allegato C §6.1) names it "Certificazione
+#: L. 104". The value is the XSD's, the label the specification's.
+INV_CIV_LABELS = {"5": "Certificazione L. 104"}
+
+
+def inv_civ_certificazioni() -> list[tuple[str, str]]:
+    return [(value, INV_CIV_LABELS.get(value, text)) for value, text in code_lists()["InvCivCertificazioniType"]]
+
+
+def collaborazioni_interventi() -> list[tuple[str, str]]:
+    return code_lists()["CollaborazioniInterventiType"]
+
+
+#: CodiceCittadinanzaPadre/Madre and CodiceNazioneResidenza: "Formato ISO3166" (Tabella 15), the three digits of
+#: ISO 3166-1 numeric (Italy 380), not ISTAT's codes of foreign states (Italy 100). docs/decisions.md.
+ITALY = "380"
+
+
+@functools.cache
+def _nations() -> tuple[tuple[str, str], ...]:
+    """ISO 3166-1 as pycountry keeps it, with the Italian names of its iso3166-1 catalogue: Italy first, then the
+    others in Italian alphabetical order (accents ignored)."""
+    italian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["it"], fallback=True)
+
+    def key(item: tuple[str, str]) -> str:
+        return unicodedata.normalize("NFKD", item[1]).encode("ascii", "ignore").decode().casefold()
+
+    names = [(country.numeric, italian.gettext(country.name)) for country in pycountry.countries]
+    italy = [item for item in names if item[0] == ITALY]
+    return tuple(italy + sorted((item for item in names if item[0] != ITALY), key=key))
+
+
+def cittadinanza() -> list[tuple[str, str]]:
+    """The nations of ISO 3166-1 by their numeric code, with Italian names, Italy first."""
+    return list(_nations())

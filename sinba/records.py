@@ -122,12 +122,24 @@ def parents(others: list[Member]) -> dict[str, Member]:
 
 
 def parents_details(attrs: dict[str, str], others: list[Member], region: str) -> None:
-    """The parents' education and occupation when recorded; their region of residence is the child's (a parent
-    figure of the family lives with it, in a comune of the ambito). Citizenship is not recorded yet."""
+    """The parents' citizenship (ISO 3166-1 numeric, as Tabella 15 says), education and occupation when
+    recorded; their region of residence is the child's (a parent figure of the family lives with it, in a comune
+    of the ambito)."""
     for suffix, parent in parents(others).items():
+        optional(attrs, f"CodiceCittadinanza{suffix}", parent.citizenship)
         optional(attrs, f"CodiceRegioneResidenza{suffix}", region)
         optional(attrs, f"TitoloStudio{suffix}", parent.sinba_education)
         optional(attrs, f"Occupazione{suffix}", parent.sinba_occupation)
+
+
+def more_details(attrs: dict[str, str], family: Family, child: Member) -> None:
+    """The optional details of the disability (only when the child has one: TipoDisabilita and
+    InvCivCertificazioni describe it; the member form asks them only then) and the collaboration with other
+    services (CollaborazioniInterventi, one value in the XSD: the family's prevailing one)."""
+    if child.sinba_disability == YES:
+        optional(attrs, "TipoDisabilita", child.sinba_disability_type)
+        optional(attrs, "InvCivCertificazioni", child.sinba_disability_certification)
+    optional(attrs, "CollaborazioniInterventi", family.sinba_collaboration)
 
 
 def build(
@@ -163,6 +175,7 @@ def build(
         _("Il minore ha 16 anni o più: manca la sua condizione lavorativa."),
     )
     record.need("Disabilita", child.sinba_disability, _("Manca se il minore ha una disabilità."))
+    more_details(attrs, family, child)
     record.need(
         "DataPrimaSegnalazione",
         month_year(referral.date) if referral else None,

@@ -302,6 +302,15 @@ class Family(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
+    sinba_collaboration = models.CharField(
+        _("collaborazione prevalente con altri servizi (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.collaborazioni_interventi,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Facoltativo: il servizio con cui si collabora di più negli interventi per la famiglia."),
+    )
     cultural_mediation = models.BooleanField(_("serve la mediazione culturale"), default=False)
     language = models.CharField(_("lingua parlata in famiglia"), max_length=60, blank=True)
     address = EncryptedCharField(_("indirizzo"), max_length=200, blank=True, null=True)
@@ -449,6 +458,25 @@ class Member(models.Model):
         default="",
         db_default="",
     )
+    # Only for a minor with a disability (sinba_disability "1"): the member form refuses them otherwise.
+    sinba_disability_type = models.CharField(
+        _("tipo di disabilità (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.tipo_disabilita,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Facoltativo, solo se il minore ha una disabilità."),
+    )
+    sinba_disability_certification = models.CharField(
+        _("certificazione (SINBA)"),
+        max_length=2,
+        choices=sinba_codes.inv_civ_certificazioni,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Facoltativo, solo se il minore ha una disabilità: l'invalidità civile, la NPI o la L. 104."),
+    )
     sinba_assessment = models.CharField(
         _("valutazione del minore (SINBA)"),
         max_length=2,
@@ -472,6 +500,15 @@ class Member(models.Model):
         _("condizione occupazionale (SINBA)"),
         max_length=2,
         choices=sinba_codes.occupazione,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Solo per una figura genitoriale: il padre o la madre del ritorno SINBA."),
+    )
+    citizenship = models.CharField(
+        _("cittadinanza"),
+        max_length=3,
+        choices=sinba_codes.cittadinanza,
         blank=True,
         default="",
         db_default="",

@@ -28,6 +28,10 @@ CHANGES = [
     {"referral": {"source": Referral.Source.SERVIZIO_SOCIALE, "sinba_source": "1"}},
     {"referral": {"source": Referral.Source.AUTORITA_GIUDIZIARIA, "sinba_source": ""}},
     {"parents": "none"},
+    # The optional details (docs/sinba.md): never a gap, on either side.
+    {"child": {"sinba_disability": "1"}},
+    {"child": {"sinba_disability": "1", "sinba_disability_type": "2", "sinba_disability_certification": "5"}},
+    {"family": {"sinba_collaboration": "3"}},
 ]
 
 
