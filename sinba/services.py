@@ -8,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from families.models import Family, Member
 from interventions.models import Intervention, InterventionType
 
 from . import records, xml
+from .identifiers import beneficiary_id
 from .models import Ente, Flow, ServiceCode
 
 PREFIX = "SINBA"
@@ -29,6 +31,50 @@ class Summary:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+    #: Child and service pairs without a flow: the service has no verified SIUSS code (`uncoded_records`).
+    uncoded: int = 0
+
+
+@dataclass(frozen=True)
+class UncodedRecord:
+    family_id: int
+    family_code: str
+    member_id: int
+    beneficiary_id: str
+    service: str
+
+
+def uncoded_types():
+    """The interventions activated for families (not the ambito's own services) without a verified SIUSS code."""
+    return InterventionType.objects.for_families().filter(Q(sinba_code__isnull=True) | Q(sinba_code__code=""))
+
+
+def uncoded_records(ambito: Ambito) -> list[UncodedRecord]:
+    """The records the return would have for a child and a service whose SIUSS code nobody has verified: no flow
+    is made for them (a code is never invented), the Ufficio di Piano sees them listed ("codice prestazione da
+    verificare"). The same children and services as `generate` (every minor of a family with the service), in
+    one query; the child is named by its IDBeneficiario, as in the flows (empty while SINBA_ID_KEY is missing:
+    the page still lists them)."""
+    rows = (
+        Member.objects.filter(
+            kind=Member.Kind.MINORE,
+            family__ambito=ambito,
+            family__interventions__type__in=uncoded_types(),
+        )
+        .values_list("family_id", "family__code", "pk", "family__interventions__type__name")
+        .distinct()
+        .order_by("family__code", "pk", "family__interventions__type__name")
+    )
+    return [
+        UncodedRecord(family_id, code, pk, _identifier(ambito, pk), service) for family_id, code, pk, service in rows
+    ]
+
+
+def _identifier(ambito: Ambito, member_pk: int) -> str:
+    try:
+        return beneficiary_id(ambito.code, member_pk)
+    except ImproperlyConfigured:
+        return ""
 
 
 def flow_name(ente: Ente, day: datetime.date, number: int) -> str:
@@ -71,9 +117,10 @@ def family_services(family_ids) -> dict[int, list[InterventionType]]:
 
 @transaction.atomic
 def generate(ambito: Ambito, *, now: datetime.datetime | None = None) -> Summary:
-    """Build every flow of the ambito again: one per child and service of its families with interventions. A flow
-    whose content changed gets a new id_flusso and is ready to send again (or invalid, with its reasons); an
-    unchanged one keeps its id and state; a flow whose child or service is gone is removed."""
+    """Build every flow of the ambito again: one per child and service of its families with interventions, when
+    the service has a verified SIUSS code (the others have no flow: `uncoded_records`). A flow whose content
+    changed gets a new id_flusso and is ready to send again (or invalid, with its reasons); an unchanged one keeps
+    its id and state; a flow whose child or service is gone, or whose service lost its code, is removed."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     ente = Ente.objects.select_for_update().filter(ambito=ambito).first()
@@ -99,6 +146,9 @@ def generate(ambito: Ambito, *, now: datetime.datetime | None = None) -> Summary
         for child in (m for m in members if m.kind == Member.Kind.MINORE):
             others = [m for m in members if m.pk != child.pk]
             for service in services.get(family.pk, []):
+                if not codes.get(service.pk):  # no flow without a verified code: listed by `uncoded_records`
+                    summary.uncoded += 1
+                    continue
                 seen.add((child.pk, service.pk))
                 record = records.build(
                     ambito_code=ambito.code,
@@ -107,7 +157,7 @@ def generate(ambito: Ambito, *, now: datetime.datetime | None = None) -> Summary
                     referral=referral,
                     child=child,
                     others=others,
-                    service_code=codes.get(service.pk, ""),
+                    service_code=codes[service.pk],
                     service_name=service.name,
                     on=today,
                 )

@@ -67,14 +67,6 @@ def flows(request, pk: int):
     now = timezone.now()
     for flow in page:
         flow.resendable = services.resendable(flow, now)
-    missing_codes = (
-        InterventionType.objects.filter(interventions__family__ambito=ambito)
-        .exclude(category=InterventionType.Category.SERVIZIO_AMBITO)
-        .filter(Q(sinba_code__isnull=True) | Q(sinba_code__code=""))
-        .distinct()
-        .order_by("name")
-        .values_list("name", flat=True)
-    )
     return render(
         request,
         "sinba/flows.html",
@@ -85,7 +77,7 @@ def flows(request, pk: int):
             "total": sum(counts.values()),
             "state": state,
             "page": page,
-            "missing_codes": missing_codes,
+            "uncoded": services.uncoded_records(ambito),
             "downloadable": sum(counts.get(s, 0) for s in DOWNLOADABLE),
         },
     )
@@ -104,7 +96,10 @@ def generate(request, pk: int):
     record_accesses(request.user, family_ids, request.get_full_path(), AccessLog.Action.EXPORT, identities_shown=False)
     messages.success(
         request,
-        _("Flussi generati: %(created)s nuovi, %(changed)s cambiati, %(unchanged)s invariati, %(removed)s tolti.")
+        _(
+            "Flussi generati: %(created)s nuovi, %(changed)s cambiati, %(unchanged)s invariati, %(removed)s tolti; "
+            "%(uncoded)s senza flusso perché il codice prestazione è da verificare."
+        )
         % vars(summary),
     )
     return redirect("sinba:flows", pk=ambito.pk)

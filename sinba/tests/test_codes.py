@@ -106,8 +106,8 @@ def test_another_ambito_s_intervention_is_not_found(world, udp, client_for):
 
 def test_a_code_entered_makes_the_flows_valid_at_the_next_generation(world, udp, client_for):
     sinba_family(world)
-    services.generate(world.ambito)
-    assert Flow.objects.get().state == Flow.State.INVALID
+    assert services.generate(world.ambito).uncoded == 1
+    assert not Flow.objects.exists()
     client_for(world.users.admin).post(
         reverse("sinba:code-edit", args=[world.ambito.pk, sedt_type().pk]), {"code": "A2.02", "source": "Fonte"}
     )

@@ -10,9 +10,9 @@ import xmlschema
 from families.models import Member, Referral
 from pippi_portal import sinba_codes
 from sinba import identifiers, services, xml
-from sinba.models import Flow, ServiceCode
+from sinba.models import Flow
 
-from .conftest import give_sedt_code, make_ente, sedt_type, sinba_family
+from .conftest import give_sedt_code, make_ente, sinba_family
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
@@ -80,17 +80,6 @@ def test_unchanged_data_keep_the_flow_and_a_change_makes_a_new_one(world, ready)
     assert changed.flow_id != before[changed.pk] and changed.state == Flow.State.READY
     stamps = list(Flow.objects.order_by("generated_at").values_list("generated_at", flat=True))
     assert len(set(stamps)) == len(stamps)  # each flow its own ts_flusso
-
-
-def test_a_service_without_a_verified_code_is_reported_never_invented(world):
-    make_ente(world.ambito)
-    family = sinba_family(world)
-    ServiceCode.objects.filter(intervention_type=sedt_type()).delete()
-    services.generate(world.ambito, now=NOW)
-    flow = Flow.objects.get(family=family)
-    assert flow.state == Flow.State.INVALID and flow.flow_id is None and flow.xml == ""
-    assert [e["field"] for e in flow.errors] == ["CodicePrestazione"]
-    assert "non ha un codice prestazione SIUSS" in flow.errors[0]["reason"]
 
 
 def test_the_region_is_required_for_a_resident_in_italy(world):
