@@ -1,8 +1,11 @@
 """The SINBA return of the demo: the ente of each ambito, the SIUSS code of the educational intervention, the data
-the record needs on the demo's families. The flows are not generated here (they depend on SINBA_ID_KEY and on the
-day): the Ufficio di Piano generates them from its page, or `manage.py sinba_generate` does. One family of Seregno
-has no school recorded for its children: its flows show how a gap is reported. Every value is synthetic (the
-entes' tax codes are zeros and a digit, not real ones)."""
+the record needs on the demo's families, the optional details included (the parents' citizenship, a disability's
+type and certification, the collaboration with other services). The flows are not generated here (they depend on
+SINBA_ID_KEY and on the day): the Ufficio di Piano generates them from its page, or `manage.py sinba_generate` does.
+Every flow validates but those of one family of Seregno, which has no school recorded for its children: its flows
+and its panel show how a gap is reported. The other services, whose SIUSS code nobody has verified, make no flow:
+the page lists them as "codice prestazione da verificare". Every value is synthetic (the entes' tax codes are
+zeros and a digit, not real ones)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.db.models import Q
 from equipes.models import Ambito
 from families.models import Family, Member, Referral
 from interventions.models import InterventionType
+from pippi_portal.sinba_codes import ITALY
 from sinba.models import Ente, ServiceCode
 
 # Ambito code -> (Belfiore of the lead comune, its name, region): public codes of real comuni; tax codes invented.
@@ -33,7 +37,18 @@ SOURCES = {
 }
 
 
-FIELDS = ("sinba_condition", "sinba_living_place", "sinba_disability", "sinba_assessment", "sinba_school", "sinba_work")
+FIELDS = (
+    "sinba_condition",
+    "sinba_living_place",
+    "sinba_disability",
+    "sinba_disability_type",
+    "sinba_disability_certification",
+    "sinba_assessment",
+    "sinba_school",
+    "sinba_work",
+)
+#: The parents of the families that need cultural mediation: Moroccan citizens (ISO 3166-1 numeric 504).
+MOROCCO = "504"
 
 
 def school(age: int) -> str:
@@ -45,8 +60,9 @@ def school(age: int) -> str:
 
 
 def gap_family(ambito: Ambito) -> Family | None:
-    """The Seregno family whose children have no school recorded: the first with an intervention, by code."""
-    return Family.objects.filter(ambito=ambito, interventions__isnull=False).order_by("code").first()
+    """The Seregno family whose children have no school recorded: the first with the educational intervention
+    (the service with a verified code, so that it has flows), by code."""
+    return Family.objects.filter(ambito=ambito, interventions__type__code="sedt").order_by("code").first()
 
 
 def seed(ambiti: dict[str, Ambito]) -> None:
@@ -65,7 +81,8 @@ def seed(ambiti: dict[str, Ambito]) -> None:
     ServiceCode.objects.get_or_create(intervention_type=sedt, defaults={"code": "A2.02", "source": SEDT_SOURCE})
     families = Family.objects.filter(ambito__in=ambiti.values())
     # Only what is still empty: a second run writes nothing.
-    families.filter(sinba_family_assessment="").update(sinba_family_assessment="2")
+    # The school is the service the demo's families work with most (CollaborazioniInterventi 7).
+    families.filter(sinba_family_assessment="").update(sinba_family_assessment="2", sinba_collaboration="7")
     families.filter(sinba_judicial_report="", under_judicial_authority=True).update(sinba_judicial_report="1")
     families.filter(sinba_judicial_report="", under_judicial_authority=False).update(sinba_judicial_report="2")
     for source, sinba_source in SOURCES.items():
@@ -73,15 +90,22 @@ def seed(ambiti: dict[str, Ambito]) -> None:
     # The parents' education and occupation, and an ISEE band for the families that presented one (not those
     # under a judicial order, whose ISEE the demo leaves unknown): optional fields, filled where a worker would.
     parents = Member.objects.filter(family__in=families, kind=Member.Kind.FIGURA_GENITORIALE, sinba_education="")
-    parents.filter(sex=Member.Sex.F).update(sinba_education="5", sinba_occupation="1")
-    parents.filter(sex=Member.Sex.M).update(sinba_education="3", sinba_occupation="1")
+    for mediation, citizenship in ((False, ITALY), (True, MOROCCO)):
+        same = parents.filter(family__cultural_mediation=mediation)
+        same.filter(sex=Member.Sex.F).update(sinba_education="5", sinba_occupation="1", citizenship=citizenship)
+        same.filter(sex=Member.Sex.M).update(sinba_education="3", sinba_occupation="1", citizenship=citizenship)
     families.filter(sinba_isee_band="", under_judicial_authority=False).update(sinba_isee_band="3")
     gap = gap_family(ambiti["SER"])
     gap_pk = gap.pk if gap else None
-    children = Member.objects.filter(family__in=families, kind=Member.Kind.MINORE).select_related("family")
+    children = Member.objects.filter(family__in=families, kind=Member.Kind.MINORE).select_related("family__referral")
     todo = Q(sinba_condition="") | (Q(sinba_school="") & ~Q(family_id=gap_pk))
     for child in children.filter(todo):
         child.sinba_condition, child.sinba_disability, child.sinba_assessment = "1", "2", "2"
+        child.sinba_disability_type = child.sinba_disability_certification = ""
+        # The children referred by the child neuropsychiatry service have a disability it certified.
+        referral = getattr(child.family, "referral", None)
+        if referral is not None and referral.source == Referral.Source.NPI:
+            child.sinba_disability, child.sinba_disability_type, child.sinba_disability_certification = "1", "2", "4"
         child.sinba_living_place = "3" if child.family.reunification else "1"
         child.sinba_school = "" if child.family_id == gap_pk else school(child.age)
         # From 16 a minor may work: the demo's older children study and do not look for work ("inattivo").
