@@ -17,6 +17,7 @@ from families.models import Member
 from interventions.models import Intervention, InterventionType
 from sinba import services
 from sinba.models import Flow, ServiceCode
+from tests import factories as f
 
 from .conftest import give_sedt_code, make_ente, sedt_type, sinba_family
 
@@ -111,3 +112,21 @@ def test_the_page_makes_as_many_queries_at_1_and_30_uncoded_records(world, clien
     assert len(services.uncoded_records(world.ambito)) == 31
     with_thirty = count_queries(lambda: udp.get(url))
     assert with_one == with_thirty <= 12, (with_one, with_thirty)
+
+
+def test_another_ambito_s_records_are_neither_listed_nor_shown(world, mixed, client_for):
+    other = world.other
+    theirs = f.make_family(
+        world,
+        case_manager=other.outsider,
+        comune=other.comune,
+        equipe=other.equipe,
+        implementation=other.implementation,
+    )
+    give(theirs, uncoded_type())
+    assert {r.family_id for r in services.uncoded_records(world.ambito)} == {mixed.pk}
+    assert {r.family_id for r in services.uncoded_records(other.ambito)} == {theirs.pk}
+    outsider = client_for(other.ufficio_piano)
+    assert outsider.get(reverse("sinba:flows", args=[world.ambito.pk])).status_code == 404
+    text = outsider.get(reverse("sinba:flows", args=[other.ambito.pk])).content.decode()
+    assert theirs.code in text and mixed.code not in text
