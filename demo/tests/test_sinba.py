@@ -8,7 +8,7 @@ import pytest
 
 from demo.sinba import ENTI, gap_family
 from equipes.models import Ambito
-from families.models import Member
+from families.models import Member, Placement
 from sinba import services, xml
 from sinba.models import Flow
 
@@ -45,6 +45,22 @@ def test_every_demo_flow_validates_and_only_the_meant_gaps_remain(flows):
     documents = "".join(flow.xml for flow in ready)
     for name in ("TitoloStudioMadre", "OccupazioneMadre", "CodiceRegioneResidenzaMadre", "FasciaISEEBeneficiario"):
         assert f'{name}="' in documents, name
+
+
+def test_the_demo_placements_reach_valid_flows(flows):
+    """One family's children in foster care, one child back home from a residential placement: their flows are
+    ready, valid, and carry the placement's codes (the outcome only for the ended one)."""
+    placed = Placement.objects.filter(member__family__ambito__code="SER")
+    assert {p.kind for p in placed} == {Placement.Kind.AFFIDO, Placement.Kind.RESIDENZIALE}
+    for placement in placed:
+        ready = flows.filter(member=placement.member, state=Flow.State.READY)
+        assert ready, placement
+        for flow in ready:
+            xml.schema().validate(services.xml_file(flow))
+            if placement.kind == Placement.Kind.AFFIDO:
+                assert 'FormaInterventoAffido="' in flow.xml and "EsitoAffido" not in flow.xml
+            else:
+                assert 'EsitoInserimentoStruttura="1"' in flow.xml and 'TipoInserimentoResidenziale="1"' in flow.xml
 
 
 def test_no_demo_flow_holds_a_name_a_codice_fiscale_or_an_address(flows):
