@@ -94,7 +94,8 @@ def url_for(name: str, family) -> str:
         "family-transition": {"name": "sospendi"},
         "member-edit": {"member_pk": family.members.first().pk},
         "placement-create": {"kind": "affido"},
-        "placement-edit": {"placement_pk": Placement.objects.filter(member__family=family).first().pk},
+        # The scene gives each family a placement; a family without one (the demo's) gets a number none has.
+        "placement-edit": {"placement_pk": getattr(Placement.objects.filter(member__family=family).first(), "pk", 0)},
         "consent-file": {"consent_pk": family.consents.first().pk},
         "consent-revoke": {"consent_pk": family.consents.first().pk},
         "team-remove": {"member_pk": family.team.exclude(user=family.case_manager).first().pk},
