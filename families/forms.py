@@ -21,7 +21,9 @@ from pippi_portal import sinba_codes
 from pippi_portal.forms import DateInput, PortalForm
 
 from .models import (
+    AFFIDO_FIELDS,
     IMPLEMENTATION_OUTSIDE_AMBITO,
+    RESIDENTIAL_FIELDS,
     Action,
     Assessment,
     Closure,
@@ -942,8 +944,8 @@ class TransitionForm(forms.Form):
 PLACEMENT_START_AHEAD = datetime.timedelta(days=180)
 #: The fields of each kind of placement (the other kind's are not on the form); the outcome is for an ended one.
 PLACEMENT_FIELDS = {
-    Placement.Kind.AFFIDO: ("affido_type", "affido_time", "affido_character", "affido_outcome"),
-    Placement.Kind.RESIDENZIALE: ("residential_character", "residential_type", "residential_outcome"),
+    Placement.Kind.AFFIDO: (*AFFIDO_FIELDS, "affido_outcome"),
+    Placement.Kind.RESIDENZIALE: (*RESIDENTIAL_FIELDS, "residential_outcome"),
 }
 PLACEMENT_FORM_LABELS = {
     Placement.Kind.AFFIDO: _("Forma dell'affido"),

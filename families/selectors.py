@@ -18,6 +18,8 @@ from equipes.project_rules import ProjectRules, rules_of
 
 from . import timeline
 from .models import (
+    AFFIDO_FIELDS,
+    RESIDENTIAL_FIELDS,
     AddMonths,
     Assessment,
     Consent,
@@ -109,7 +111,7 @@ def family_placements(family: Family, labels: dict[int, str]) -> list[PlacementV
     )
     views = []
     for p in placements:
-        codes = ("affido_type", "affido_time", "affido_character", "residential_character", "residential_type")
+        codes = (*AFFIDO_FIELDS, *RESIDENTIAL_FIELDS)
         details = [p.get_form_display()] + [getattr(p, f"get_{name}_display")() for name in codes if getattr(p, name)]
         views.append(
             PlacementView(
