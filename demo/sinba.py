@@ -4,15 +4,20 @@ type and certification, the collaboration with other services). The flows are no
 SINBA_ID_KEY and on the day): the Ufficio di Piano generates them from its page, or `manage.py sinba_generate` does.
 Every flow validates but those of one family of Seregno, which has no school recorded for its children: its flows
 and its panel show how a gap is reported. The other services, whose SIUSS code nobody has verified, make no flow:
-the page lists them as "codice prestazione da verificare". Every value is synthetic (the entes' tax codes are
-zeros and a digit, not real ones)."""
+the page lists them as "codice prestazione da verificare".
+Seregno children have placements: the children of one family in foster care (ongoing), one child back home from a
+mother-and-child community (ended, with its outcome). Every value is synthetic (the entes' tax codes are zeros and
+a digit, not real ones)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q
+from django.utils import timezone
 
 from equipes.models import Ambito
-from families.models import Family, Member, Referral
+from families.models import Family, Member, Placement, Referral
 from interventions.models import InterventionType
 from pippi_portal.sinba_codes import ITALY
 from sinba.models import Ente, ServiceCode
@@ -111,3 +116,40 @@ def seed(ambiti: dict[str, Ambito]) -> None:
         # From 16 a minor may work: the demo's older children study and do not look for work ("inattivo").
         child.sinba_work = "1" if child.age >= 16 else ""
         child.save(update_fields=[*FIELDS])
+    seed_placements(ambiti["SER"])
+
+
+def seed_placements(ambito: Ambito) -> None:
+    """An ongoing affido of the children of a reunification family (who live in a foster family: sinba_living_place
+    3), and an ended residential placement, with its mother, of a child of another family; both families have
+    interventions, so their flows carry them. Once: a second run finds them and writes nothing."""
+    if Placement.objects.filter(member__family__ambito=ambito).exists():
+        return
+    today = timezone.localdate()
+    gap = gap_family(ambito)
+    candidates = Family.objects.filter(ambito=ambito, interventions__isnull=False).exclude(pk=gap.pk if gap else None)
+    fostered = candidates.filter(reunification=True).distinct().order_by("code").first()
+    sheltered = candidates.filter(reunification=False).distinct().order_by("code").first()
+    for child in fostered.members.filter(kind=Member.Kind.MINORE).order_by("pk") if fostered else ():
+        Placement.objects.create(
+            member=child,
+            kind=Placement.Kind.AFFIDO,
+            form="2" if fostered.under_judicial_authority else "1",  # giudiziario / consensuale
+            start_date=max(child.birth_date, today - datetime.timedelta(days=300)),
+            affido_type="2",  # eterofamiliare
+            affido_time="1",  # tempo pieno
+            affido_character="1",  # residenziale
+        )
+    if sheltered is not None:
+        child = sheltered.members.filter(kind=Member.Kind.MINORE).order_by("birth_date", "pk").first()
+        start = max(child.birth_date, today - datetime.timedelta(days=500))
+        Placement.objects.create(
+            member=child,
+            kind=Placement.Kind.RESIDENZIALE,
+            form="1",  # consensuale
+            start_date=start,
+            end_date=min(start + datetime.timedelta(days=180), today),
+            residential_character="6",  # comunitario-prevalente funzione tutelare
+            residential_type="1",  # con genitore
+            residential_outcome="1",  # rientrato nella famiglia di origine
+        )

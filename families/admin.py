@@ -25,6 +25,7 @@ from .models import (
     Framework,
     Member,
     Objective,
+    Placement,
     PlanComment,
     Preassessment,
     PreassessmentConcern,
@@ -198,6 +199,15 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "family__code"]
     list_select_related = ["family"]
     raw_id_fields = ["family"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["member", "kind", "start_date", "end_date"]
+    list_filter = ["kind"]
+    search_fields = ["member__family__code"]
+    list_select_related = ["member"]
+    raw_id_fields = ["member"]
 
 
 @admin.register(Referral)

@@ -26,7 +26,9 @@ from django.db.models.functions import Cast, ExtractYear
 
 from .history import family_event_querysets
 from .models import (
+    AFFIDO_FIELDS,
     ENDED_STATES,
+    RESIDENTIAL_FIELDS,
     Action,
     AnonymisationLog,
     Assessment,
@@ -38,6 +40,7 @@ from .models import (
     Family,
     Member,
     Objective,
+    Placement,
     PlanComment,
     Preassessment,
     ProgettoQuadro,
@@ -102,6 +105,8 @@ KEPT = {
     ],
     Referral: ["source", "sinba_source"],
     Closure: ["sinba_closure_reason", "sinba_closure_situation"],
+    # A placement's kind and codes (the XSD's lists, like the sinba_* fields); its dates stay like the others.
+    Placement: ["kind", "form", *AFFIDO_FIELDS, "affido_outcome", *RESIDENTIAL_FIELDS, "residential_outcome"],
     Preassessment: ["orientation"],
     Assessment: ["time_point"],
     SDQScore: ["time_point", "respondent"],

@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.html import format_html
@@ -20,7 +21,9 @@ from pippi_portal import sinba_codes
 from pippi_portal.forms import DateInput, PortalForm
 
 from .models import (
+    AFFIDO_FIELDS,
     IMPLEMENTATION_OUTSIDE_AMBITO,
+    RESIDENTIAL_FIELDS,
     Action,
     Assessment,
     Closure,
@@ -31,6 +34,7 @@ from .models import (
     Framework,
     Member,
     Objective,
+    Placement,
     PlanComment,
     Preassessment,
     ProgettoQuadro,
@@ -943,3 +947,71 @@ class TransitionForm(forms.Form):
         choices=[("", "—"), *Family.InterruptionReason.choices],
         required=False,
     )
+
+
+#: How far ahead a placement may start: one decided and about to begin is recorded, a date years away is a typo.
+PLACEMENT_START_AHEAD = datetime.timedelta(days=180)
+#: The fields of each kind of placement (the other kind's are not on the form); the outcome is for an ended one.
+PLACEMENT_FIELDS = {
+    Placement.Kind.AFFIDO: (*AFFIDO_FIELDS, "affido_outcome"),
+    Placement.Kind.RESIDENZIALE: (*RESIDENTIAL_FIELDS, "residential_outcome"),
+}
+PLACEMENT_FORM_LABELS = {
+    Placement.Kind.AFFIDO: _("Forma dell'affido"),
+    Placement.Kind.RESIDENZIALE: _("Forma dell'inserimento"),
+}
+
+
+class PlacementForm(PortalForm):
+    """A minor's foster care or residential placement (`instance.kind`, fixed by the page): the codes the SINBA
+    return asks for, all required (known when the placement starts), the outcome once it has ended."""
+
+    fixed_fields = ("kind",)
+
+    class Meta:
+        model = Placement
+        fields = ["member", "form", "start_date", "end_date", *PLACEMENT_FIELDS[Placement.Kind.AFFIDO]]
+        fields += list(PLACEMENT_FIELDS[Placement.Kind.RESIDENZIALE])
+
+    def __init__(self, *args, family: Family, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.instance.kind
+        *codes, self.outcome_field = PLACEMENT_FIELDS[kind]
+        for name in [n for fields in PLACEMENT_FIELDS.values() for n in fields if n not in PLACEMENT_FIELDS[kind]]:
+            del self.fields[name]
+        for name in codes:
+            self.fields[name].required = True
+        self.fields["form"].label = PLACEMENT_FORM_LABELS[kind]
+        self.fields["end_date"].help_text = _("Vuota se è in corso; a collocamento concluso, indicarne l'esito.")
+        label_members(self.fields["member"], user, family, family.members.filter(kind=Member.Kind.MINORE))
+
+    def clean(self):
+        cleaned = super().clean()
+        member, start, end = cleaned.get("member"), cleaned.get("start_date"), cleaned.get("end_date")
+        outcome = cleaned.get(self.outcome_field)
+        if start and member and start < member.birth_date:
+            self.add_error("start_date", _("L'inizio non può precedere la nascita del minore."))
+        if start and start > timezone.localdate() + PLACEMENT_START_AHEAD:
+            self.add_error("start_date", _("L'inizio non può essere oltre sei mesi da oggi."))
+        if start and end and end < start:
+            self.add_error("end_date", _("La fine non può precedere l'inizio."))
+        not_in_future(end, "end_date", self)
+        if end and not outcome:
+            self.add_error(self.outcome_field, _("Il collocamento è concluso: indicarne l'esito."))
+        if outcome and not end and "end_date" not in self.errors:
+            self.add_error(self.outcome_field, _("L'esito si indica quando il collocamento è concluso."))
+        if member and start and not self.errors:
+            self.check_overlap(member, start, end)
+        return cleaned
+
+    def check_overlap(self, member: Member, start: datetime.date, end: datetime.date | None) -> None:
+        """Two placements of the same kind of one child cannot cover the same days (nor be ongoing together)."""
+        others = Placement.objects.filter(member=member, kind=self.instance.kind).exclude(pk=self.instance.pk)
+        overlapping = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        if end is not None:
+            overlapping = overlapping.filter(start_date__lte=end)
+        if overlapping.exists():
+            self.add_error(
+                "start_date",
+                _("Il minore ha già un collocamento di questo tipo in questo periodo: concluderlo prima."),
+            )

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -18,6 +18,8 @@ from equipes.project_rules import ProjectRules, rules_of
 
 from . import timeline
 from .models import (
+    AFFIDO_FIELDS,
+    RESIDENTIAL_FIELDS,
     AddMonths,
     Assessment,
     Consent,
@@ -25,6 +27,7 @@ from .models import (
     Family,
     Member,
     Objective,
+    Placement,
     ProgettoQuadro,
     ProjectTakeover,
     State,
@@ -81,6 +84,47 @@ def get_family_detail_for(user: User, pk: int) -> Family:
 
 def get_member_for(user: User, family: Family, pk: int) -> Member:
     return get_object_or_404(Member.objects.filter(family=family), pk=pk)
+
+
+def get_placement_for(user: User, family: Family, pk: int) -> Placement:
+    return get_object_or_404(Placement.objects.filter(member__family=family), pk=pk)
+
+
+@dataclass(frozen=True)
+class PlacementView:
+    """A placement on the family page: the child's label (a name or the pseudonym) and the codes in words."""
+
+    pk: int
+    child: str
+    kind: str
+    details: list[str]
+    start_date: datetime.date
+    end_date: datetime.date | None
+    outcome: str
+
+
+def family_placements(family: Family, labels: dict[int, str]) -> list[PlacementView]:
+    """The placements of the family's minors, ongoing first, then the newest; one query. `labels` are the page's
+    (`pseudonymisation.labels_of`), so no name is read here."""
+    placements = Placement.objects.filter(member__family=family).order_by(
+        F("end_date").desc(nulls_first=True), "-start_date", "-pk"
+    )
+    views = []
+    for p in placements:
+        codes = (*AFFIDO_FIELDS, *RESIDENTIAL_FIELDS)
+        details = [p.get_form_display()] + [getattr(p, f"get_{name}_display")() for name in codes if getattr(p, name)]
+        views.append(
+            PlacementView(
+                pk=p.pk,
+                child=labels.get(p.member_id, "—"),
+                kind=p.get_kind_display(),
+                details=details,
+                start_date=p.start_date,
+                end_date=p.end_date,
+                outcome=p.get_outcome_display() if p.end_date else "",
+            )
+        )
+    return views
 
 
 def get_consent_for(user: User, family: Family, pk: int) -> Consent:

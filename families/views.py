@@ -29,6 +29,7 @@ from .forms import (
     FamilyForm,
     MemberForm,
     MemberFormSet,
+    PlacementForm,
     PreassessmentForm,
     ReferralForm,
     TeamMeetingForm,
@@ -43,18 +44,21 @@ from .models import (
     DuplicateConfirmation,
     Family,
     Member,
+    Placement,
     Preassessment,
 )
 from .pseudonymisation import FamilyView, ambito_redactor, family_redactor, labels_of, member_views, team_views
 from .rules import ended_path_notice, ended_path_refusal
 from .selectors import (
     diary_notes_for,
+    family_placements,
     family_timeline,
     family_warnings,
     get_consent_for,
     get_family_detail_for,
     get_family_for,
     get_member_for,
+    get_placement_for,
     get_team_member_for,
 )
 from .sinba_gaps import child_panels, may_see_panel
@@ -209,6 +213,8 @@ def family_detail(request, pk: int):
         {
             "members": members,
             "sinba_panels": sinba,
+            "placements": family_placements(family, labels_of(members)),
+            "has_minors": any(m.kind == Member.Kind.MINORE for m in members),
             "team": team_views(user, family, labels=labels_of(members)),
             "timeline": timeline.entries,
             "timeline_years": timeline.years,
@@ -321,6 +327,45 @@ def member_edit(request, pk: int, member_pk: int):
         messages.success(request, _("Componente aggiornato."))
         return redirect(family)
     return form_page(request, family, form, _("Modifica componente"))
+
+
+# --- Foster care and residential placements (the SINBA return) -----------------------------------------
+
+
+def placement_title(kind: str, *, new: bool) -> str:
+    if kind == Placement.Kind.AFFIDO:
+        return _("Nuovo affido") if new else _("Affido")
+    return _("Nuovo inserimento in struttura") if new else _("Inserimento in struttura")
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def placement_create(request, pk: int, kind: str):
+    """Record a minor's affido or residential placement (whoever changes the members: the same rule)."""
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    if kind not in Placement.Kind.values:
+        raise Http404
+    form = PlacementForm(request.POST or None, instance=Placement(kind=kind), family=family, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Collocamento registrato."))
+        return redirect(family)
+    return form_page(request, family, form, placement_title(kind, new=True))
+
+
+@require_http_methods(["GET", "POST"])
+def placement_edit(request, pk: int, placement_pk: int):
+    """Change a placement, or end it with its date and outcome."""
+    family = get_family_for(request.user, pk)
+    require_perm(request.user, "families.change_family", family)
+    placement = get_placement_for(request.user, family, placement_pk)
+    form = PlacementForm(request.POST or None, instance=placement, family=family, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Collocamento aggiornato."))
+        return redirect(family)
+    return form_page(request, family, form, placement_title(placement.kind, new=False))
 
 
 # --- Pre-assessment, consents, closure ------------------------------------------------------------------

@@ -149,3 +149,38 @@ def _nations() -> tuple[tuple[str, str], ...]:
 def cittadinanza() -> list[tuple[str, str]]:
     """The nations of ISO 3166-1 by their numeric code, with Italian names, Italy first."""
     return list(_nations())
+
+
+# A child's foster care (affido) and residential placement (families.Placement). FormaInterventoAffidoType and
+# FormaInserimentoResidenzialeType are the same list (consensuale, giudiziario): one field serves both.
+def forma_collocamento() -> list[tuple[str, str]]:
+    return code_lists()["FormaInterventoAffidoType"]
+
+
+def tipo_affido() -> list[tuple[str, str]]:
+    return code_lists()["TipoInterventoAffidoType"]
+
+
+def durata_affido() -> list[tuple[str, str]]:
+    """Not a duration band: the XSD's DurataAffido is full time or part time (tempo pieno, tempo parziale)."""
+    return code_lists()["DurataAffidoType"]
+
+
+def carattere_affido() -> list[tuple[str, str]]:
+    return code_lists()["CarattereAffidoType"]
+
+
+def esito_affido() -> list[tuple[str, str]]:
+    return code_lists()["EsitoAffidoType"]
+
+
+def carattere_inserimento() -> list[tuple[str, str]]:
+    return code_lists()["CarattereInserimentoResidenzialeType"]
+
+
+def tipo_inserimento() -> list[tuple[str, str]]:
+    return code_lists()["TipoInserimentoResidenzialeType"]
+
+
+def esito_inserimento() -> list[tuple[str, str]]:
+    return code_lists()["EsitoInserimentoStrutturaType"]

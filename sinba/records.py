@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from families.models import Family, Member, Referral
+from families.models import Family, Member, Placement, Referral
 
 from .identifiers import beneficiary_id
 
@@ -142,6 +142,45 @@ def more_details(attrs: dict[str, str], family: Family, child: Member) -> None:
     optional(attrs, "CollaborazioniInterventi", family.sinba_collaboration)
 
 
+#: A placement's fields as the XSD's attributes, by kind; the outcome is written once the placement has ended.
+PLACEMENT_ATTRIBUTES = {
+    Placement.Kind.AFFIDO: (
+        ("FormaInterventoAffido", "form"),
+        ("TipoInterventoAffido", "affido_type"),
+        ("DurataAffido", "affido_time"),
+        ("CarattereAffido", "affido_character"),
+        ("EsitoAffido", "affido_outcome"),
+    ),
+    Placement.Kind.RESIDENZIALE: (
+        ("FormaInserimentoResidenziale", "form"),
+        ("TipoInserimentoResidenziale", "residential_type"),
+        ("CarattereInserimentoResidenziale", "residential_character"),
+        ("EsitoInserimentoStruttura", "residential_outcome"),
+    ),
+}
+
+
+def reported_placement(placements, kind: str, on: datetime.date) -> Placement | None:
+    """The child's placement of `kind` that the record describes on `on`: the one in progress that day, else the
+    latest that had ended by then (its outcome is what the XSD's Esito… asks for). One that starts later is
+    not yet reported. The specification says nothing on this choice (docs/sinba.md)."""
+    of_kind = [p for p in placements if p.kind == kind and p.start_date <= on]
+    current = [p for p in of_kind if p.end_date is None or p.end_date >= on]
+    if current:
+        return max(current, key=lambda p: p.start_date)
+    return max(of_kind, key=lambda p: (p.end_date, p.start_date), default=None)
+
+
+def placement_details(attrs: dict[str, str], placements, on: datetime.date) -> None:
+    """The affido and the residential placement of the child (each optional in the XSD and in the specification's
+    Tabella 15, which adds no rule between them); the model keeps each placement's codes complete, so a
+    placement gives no gap (docs/decisions.md)."""
+    for kind, names in PLACEMENT_ATTRIBUTES.items():
+        placement = reported_placement(placements, kind, on)
+        for attribute, name in names if placement else ():
+            optional(attrs, attribute, getattr(placement, name))
+
+
 def build(
     *,
     ambito_code: str,
@@ -198,6 +237,7 @@ def build(
         attrs["AutoritaProvvedimento"] = COURT_CODES[family.judicial_authority_court]
     judicial_details(attrs, family)
     parents_details(attrs, others, region)
+    placement_details(attrs, child.placements.all(), on)
     closure = getattr(family, "closure", None)
     optional(attrs, "MotivazioneChiusuraCarico", closure.sinba_closure_reason if closure else "")
     optional(attrs, "SituazioneChiusuraCarico", closure.sinba_closure_situation if closure else "")

@@ -128,7 +128,7 @@ def generate(ambito: Ambito, *, now: datetime.datetime | None = None) -> Summary
         Family.objects.filter(ambito=ambito, interventions__isnull=False)
         .distinct()
         .select_related("referral", "closure")
-        .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("pk")))
+        .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("pk").prefetch_related("placements")))
         .order_by("pk")
     )
     services = family_services([f.pk for f in families])

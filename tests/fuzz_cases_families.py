@@ -19,6 +19,7 @@ from families.forms import (
     MemberForm,
     MemberFormSet,
     ObjectiveForm,
+    PlacementForm,
     PlanCommentForm,
     PlanForm,
     PlanReviseForm,
@@ -31,7 +32,7 @@ from families.forms import (
     TransitionForm,
     VerificationForm,
 )
-from families.models import Member
+from families.models import Member, Placement
 from tests.fuzz_cases import Case, cm, family_url, fresh, op, plain_save, save_with
 from tests.fuzzing import FieldSpec, FormShape
 
@@ -316,5 +317,24 @@ def cases() -> list[Case]:
             user=cm,
             url=family_url("family-transition", "sospendi"),
             save=transition_save,
+        ),
+        Case(
+            "PlacementForm[affido]",
+            PlacementForm,
+            lambda s, d, fl: PlacementForm(d, instance=Placement(kind="affido"), family=fresh(s.family), user=cm(s)),
+            user=cm,
+            url=family_url("placement-create", "affido"),
+            save=plain_save,
+        ),
+        Case(
+            "PlacementForm[residenziale]",
+            PlacementForm,
+            lambda s, d, fl: PlacementForm(
+                d, instance=Placement(kind="residenziale"), family=fresh(s.family), user=cm(s)
+            ),
+            user=cm,
+            url=family_url("placement-create", "residenziale"),
+            save=plain_save,
+            form_examples=50,
         ),
     ]

@@ -91,6 +91,8 @@ NOT_REACHED = {
     "families:family-edit": "case managers only",
     "families:member-create": "case managers only",
     "families:member-edit": "case managers only",
+    "families:placement-create": "case managers only",
+    "families:placement-edit": "case managers only",
     "families:preassessment": "case managers only",
     "families:consent-create": "case managers only",
     "families:consent-file": "roles that see identities only",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from demo.sinba import ENTI, gap_family
 from equipes.models import Ambito, Role, User
-from families.models import Family, Member
+from families.models import Family, Member, Placement
 from families.sinba_gaps import child_panels
 from sinba import services, xml
 from sinba.models import Flow
@@ -86,6 +86,22 @@ def test_the_gap_shows_on_the_family_s_panel_and_on_the_page(flows, gap, client)
     assert gap.code in text and "ScuolaFrequentata" in text and "Manca la scuola frequentata dal minore." in text
     assert "Senza flusso: codice prestazione da verificare" in text
     assert {f.family_id for f in page.context["page"]} == {gap.pk}
+
+
+def test_the_demo_placements_reach_valid_flows(flows):
+    """One family's children in foster care, one child back home from a residential placement: their flows are
+    ready, valid, and carry the placement's codes (the outcome only for the ended one)."""
+    placed = Placement.objects.filter(member__family__ambito__code="SER")
+    assert {p.kind for p in placed} == {Placement.Kind.AFFIDO, Placement.Kind.RESIDENZIALE}
+    for placement in placed:
+        ready = flows.filter(member=placement.member, state=Flow.State.READY)
+        assert ready, placement
+        for flow in ready:
+            xml.schema().validate(services.xml_file(flow))
+            if placement.kind == Placement.Kind.AFFIDO:
+                assert 'FormaInterventoAffido="' in flow.xml and "EsitoAffido" not in flow.xml
+            else:
+                assert 'EsitoInserimentoStruttura="1"' in flow.xml and 'TipoInserimentoResidenziale="1"' in flow.xml
 
 
 def test_no_demo_flow_holds_a_name_a_codice_fiscale_or_an_address(flows):

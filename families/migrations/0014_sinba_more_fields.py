@@ -9,7 +9,7 @@ import pippi_portal.sinba_codes
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("families", "0012_sinba_case_details"),
+        ("families", "0013_sinba_placement"),
     ]
 
     operations = [

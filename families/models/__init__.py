@@ -31,6 +31,7 @@ from .referral import ConcernLevel, Preassessment, PreassessmentConcern, Referra
 from .assessments import Assessment, AssessmentRating, SDQScore
 from .plan import Action, Objective, PlanComment, ProgettoQuadro, Verification
 from .team import Closure, Consent, DiaryNote, DiaryNoteQuerySet, TeamMeeting, TeamMember, consent_upload_to
+from .placement import AFFIDO_FIELDS, RESIDENTIAL_FIELDS, Placement, PlacementQuerySet
 from .logs import (
     TRACKED_MODELS,
     AccessLog,
@@ -43,10 +44,12 @@ from .logs import (
 
 __all__ = [
     "ACTIVE_STATES",
+    "AFFIDO_FIELDS",
     "ENDED_STATES",
     "IMPLEMENTATION_OUTSIDE_AMBITO",
     "PATH_STATES",
     "ProjectTakeover",
+    "RESIDENTIAL_FIELDS",
     "TRACKED_MODELS",
     "AccessLog",
     "Action",
@@ -68,6 +71,8 @@ __all__ = [
     "Member",
     "MemberQuerySet",
     "Objective",
+    "Placement",
+    "PlacementQuerySet",
     "PlanComment",
     "Preassessment",
     "PreassessmentConcern",

@@ -15,6 +15,7 @@ from equipes.models import Role
 
 from .assessments import Assessment, AssessmentRating, SDQScore
 from .family import Family, FamilyScopedQuerySet, Member, State
+from .placement import Placement
 from .plan import Action, Objective, ProgettoQuadro, Verification
 from .referral import Preassessment, PreassessmentConcern, Referral
 from .team import Closure, Consent, DiaryNote, TeamMeeting, TeamMember
@@ -151,6 +152,7 @@ TRACKED_MODELS = (
     Consent,
     DiaryNote,
     Closure,
+    Placement,
 )
 for tracked in TRACKED_MODELS:
     pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(tracked)

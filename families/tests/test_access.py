@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from equipes.models import Role
-from families.models import State, TeamMember
+from families.models import Placement, State, TeamMember
 from tests import access_harness as access
 from tests import factories as f
 
@@ -30,6 +30,8 @@ PAGES = {
     "family-transition": ("POST", "change"),
     "member-create": ("GET", "change"),
     "member-edit": ("GET", "change"),
+    "placement-create": ("GET", "change"),
+    "placement-edit": ("GET", "change"),
     "preassessment": ("GET", "change"),
     "consent-create": ("GET", "change"),
     "consent-file": ("GET", "identities"),
@@ -91,6 +93,9 @@ def url_for(name: str, family) -> str:
     kwargs = {
         "family-transition": {"name": "sospendi"},
         "member-edit": {"member_pk": family.members.first().pk},
+        "placement-create": {"kind": "affido"},
+        # The scene gives each family a placement; a family without one (the demo's) gets a number none has.
+        "placement-edit": {"placement_pk": getattr(Placement.objects.filter(member__family=family).first(), "pk", 0)},
         "consent-file": {"consent_pk": family.consents.first().pk},
         "consent-revoke": {"consent_pk": family.consents.first().pk},
         "team-remove": {"member_pk": family.team.exclude(user=family.case_manager).first().pk},
@@ -187,6 +192,16 @@ def scene(module_world, walk):
         t0=f._dt.date(2024, 3, 1),
         rng=random.Random(3),
     )
+    for made in (family, other, shared):  # an affido to change on each family's placement page
+        Placement.objects.create(
+            member=made.members.filter(kind="minore").first(),
+            kind="affido",
+            form="1",
+            start_date=f._dt.date(2024, 3, 1),
+            affido_type="1",
+            affido_time="1",
+            affido_character="1",
+        )
     personas = {
         "associated_ufficio_piano": associated.users.ufficio_piano,
         "associated_case_manager": associated.users.case_manager,

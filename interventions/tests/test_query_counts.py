@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from equipes.models import Profile
 from families.models import TeamMember
-from families.tests.test_query_counts import DETAIL_ROLES, grow_family, walk_to_t1
+from families.tests.test_query_counts import DETAIL_CEILING, DETAIL_ROLES, grow_family, walk_to_t1
 from interventions import services
 from interventions.models import (
     Attendance,
@@ -105,7 +105,7 @@ def test_family_detail_with_interventions_query_count_does_not_grow_with_members
     one = count_queries(lambda: client.get(url))
     grow_family(world, family)
     thirty = count_queries(lambda: client.get(url))
-    assert one == thirty <= 12
+    assert one == thirty <= DETAIL_CEILING
 
 
 def add_every_profiles_line(project):

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from families.models import Member, Referral
+from families.models import Member, Placement, Referral
 from families.sinba_gaps import child_gaps
 from sinba import records
 
@@ -32,6 +32,19 @@ CHANGES = [
     {"child": {"sinba_disability": "1"}},
     {"child": {"sinba_disability": "1", "sinba_disability_type": "2", "sinba_disability_certification": "5"}},
     {"family": {"sinba_collaboration": "3"}},
+    # A placement adds no gap on either side (the specification has no rule between its fields).
+    {"placement": {"kind": "affido", "form": "1", "affido_type": "1", "affido_time": "2", "affido_character": "2"}},
+    {
+        "placement": {
+            "kind": "residenziale",
+            "form": "2",
+            "residential_character": "4",
+            "residential_type": "2",
+            "end_date": datetime.date(2026, 6, 1),
+            "residential_outcome": "2",
+        },
+        "child": {"sinba_school": ""},
+    },
 ]
 
 
@@ -43,6 +56,8 @@ def test_the_panel_and_the_flow_name_the_same_gaps(world, change):
     Member.objects.filter(pk=child.pk).update(**change.get("child", {}))
     type(family).objects.filter(pk=family.pk).update(**change.get("family", {}))
     Referral.objects.filter(family=family).update(**change.get("referral", {}))
+    if "placement" in change:
+        Placement.objects.create(member=child, start_date=datetime.date(2026, 1, 5), **change["placement"])
     if change.get("parents") == "none":
         family.members.filter(kind=Member.Kind.FIGURA_GENITORIALE).update(kind=Member.Kind.ALTRO_CONVIVENTE)
     family = type(family).objects.select_related("referral").get(pk=family.pk)
@@ -63,3 +78,5 @@ def test_the_panel_and_the_flow_name_the_same_gaps(world, change):
     gaps, adult = child_gaps(family=family, child=child, others=others, on=TODAY)
     assert not adult
     assert {g.field for g in gaps} == {name for name, _reason in record.gaps} - NOT_ON_PANEL
+    if "placement" in change:
+        assert "FormaInterventoAffido" in record.attributes or "FormaInserimentoResidenziale" in record.attributes
