@@ -37,9 +37,12 @@ class FamilyFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         scope = {} if user.is_admin_role else {"ambito_id": user.ambito_id}
-        self.filters["comune"].queryset = Comune.objects.filter(**scope)
-        self.filters["implementation"].queryset = Implementation.objects.visible_to(user).select_related("project")
-        self.filters["case_manager"].queryset = User.objects.filter(role=Role.CASE_MANAGER, **scope)
+        # The choices read only what their labels show (`__str__`): a name, a number.
+        self.filters["comune"].queryset = Comune.objects.filter(**scope).only("name")
+        self.filters["implementation"].queryset = Implementation.objects.visible_to(user).only("number")
+        self.filters["case_manager"].queryset = User.objects.filter(role=Role.CASE_MANAGER, **scope).only(
+            "username", "first_name", "last_name"
+        )
         self.filters["q"].label = (
             _("Cerca per codice, nome o codice fiscale") if user.sees_identities else _("Cerca per codice")
         )

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -42,12 +42,16 @@ from .models import (
 OLDER_CHILD_MONTHS = 12 * 12
 
 
+#: What every page about one family shows of it besides its own columns.
+FAMILY_RELATED = ("ambito", "comune", "implementation__project", "equipe", "case_manager")
+#: The family's columns never read for roles that see families pseudonymised.
+IDENTITY_COLUMNS = ("address", "phone")
+
+
 def _families_for(user: User):
-    families = Family.objects.visible_to(user).select_related(
-        "ambito", "comune", "implementation__project", "equipe", "case_manager"
-    )
+    families = Family.objects.visible_to(user).select_related(*FAMILY_RELATED)
     if not user.sees_identities:
-        families = families.defer("address", "phone")
+        families = families.defer(*IDENTITY_COLUMNS)
     return families
 
 
@@ -71,15 +75,29 @@ def get_family_detail_for(user: User, pk: int) -> Family:
     """The family as its detail page needs it, in one query (404 outside scope, as `get_family_for`): with
     its referral, pre-assessment and closure, its due dates (`with_due_dates`) and the annotations that
     `family_timeline` reads."""
-    families = (
-        _families_for(user)
-        .select_related("referral", "preassessment", "closure__outcome")
-        .with_due_dates()
-        .annotate(**_path_annotations(user), **timeline.annotations(user))
-    )
-    if not user.sees_identities:
-        families = families.defer(*PSEUDONYMOUS_DEFERRED)
-    return get_object_or_404(families, pk=pk)
+    return get_object_or_404(_detail_lookup(user).visible_to(user), pk=pk)
+
+
+#: The detail page's lookup before the user's scope, by whether the role sees identities (see `_detail_lookup`).
+_DETAIL_LOOKUPS: dict[bool, QuerySet] = {}
+
+
+def _detail_lookup(user: User) -> QuerySet:
+    """The detail page's joins and annotations, which depend on the user only through `sees_identities` (the
+    reason of a state change, the deferred free text; timeline sources must not depend on more, see
+    `families.timeline`): built once per process and reused, since building their expressions took about a
+    tenth of the page (issue 16). Never evaluated itself: each request filters a copy by the user's scope."""
+    key = user.sees_identities
+    if key not in _DETAIL_LOOKUPS:
+        families = (
+            Family.objects.select_related(*FAMILY_RELATED, "referral", "preassessment", "closure__outcome")
+            .with_due_dates()
+            .annotate(**_path_annotations(user), **timeline.annotations(user))
+        )
+        if not user.sees_identities:
+            families = families.defer(*IDENTITY_COLUMNS, *PSEUDONYMOUS_DEFERRED)
+        _DETAIL_LOOKUPS[key] = families
+    return _DETAIL_LOOKUPS[key]
 
 
 def get_member_for(user: User, family: Family, pk: int) -> Member:

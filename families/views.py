@@ -46,6 +46,7 @@ from .models import (
     Member,
     Placement,
     Preassessment,
+    State,
 )
 from .pseudonymisation import FamilyView, ambito_redactor, family_redactor, labels_of, member_views, team_views
 from .rules import ended_path_notice, ended_path_refusal
@@ -102,14 +103,31 @@ def form_page(request, family: Family, form, title: str, back: str | None = None
 # --- List, referral, detail -------------------------------------------------------------------------
 
 
+#: What a row of the family list shows (the labels are the related objects' `__str__`).
+LIST_COLUMNS = (
+    "code",
+    "year",
+    "sequence",
+    "state",
+    "comune__name",
+    "implementation__number",
+    "case_manager__username",
+    "case_manager__first_name",
+    "case_manager__last_name",
+)
+
+
 @require_GET
 def family_list(request):
     user = request.user
     require_perm(user, "families.view_family")
+    # Only what the rows show (issue 16): no équipe, whose join multiplied the join orders PostgreSQL weighs,
+    # no address or phone, encrypted and decrypted for each row, none of the other columns.
     families = (
         Family.objects.visible_to(user)
         .with_due_dates()
-        .select_related("comune", "implementation", "case_manager", "equipe")
+        .select_related("comune", "implementation", "case_manager")
+        .only(*LIST_COLUMNS)
         .order_by("-year", "-sequence")
     )
     family_filter = FamilyFilter(request.GET or None, queryset=families, user=user)
@@ -121,8 +139,11 @@ def family_list(request):
             "page": shortcuts.paginate(request, family_filter.qs, request.GET.get("page")),
             "can_add": user.has_perm("families.add_family"),
             "reviews_duplicates": user.role == Role.COORDINATORE,
-            # Once per page, not once per row (`is_past` asked for the date of each row).
+            # Once per page, not once per row: `is_past` asked for the date of each row, `get_state_display`
+            # translated every state's label for each row, `{% url %}` resolved the route for each row.
             "today": timezone.localdate(),
+            "state_labels": dict(State.choices),
+            "detail_url_prefix": reverse("families:family-detail", args=[0]).removesuffix("0/"),
         },
     )
 

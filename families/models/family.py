@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -91,30 +91,44 @@ class FamilyQuerySet(models.QuerySet):
         return self.filter(state__in=ACTIVE_STATES)
 
     def with_due_dates(self):
-        """Annotate t0_date, t1_due, t2_due and whether T1/T2 are complete (for deadlines)."""
+        """Annotate t0_date, t1_due, t2_due and whether T1/T2 are complete (for deadlines).
+
+        A family has at most one assessment per time point (`assessment_time_point_unique`). T0's date is a
+        LEFT JOIN on that key, whether T1/T2 are complete a scalar subquery on it: not EXISTS, which
+        PostgreSQL may run as a scan of every assessment hashed, nor a subquery for T0, which SQL repeats in
+        each due date that uses it; and not joins for T1 and T2 too, whose join orders cost more to plan
+        than the query takes to run (docs/benchmarks.md, issue 16)."""
         from .assessments import Assessment  # it imports this module: looked up when the method runs
 
-        t0 = Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T0).order_by().values("date")[:1]
-        return self.annotate(
-            t0_date=Subquery(t0),
-            t1_due=AddMonths(F("t0_date"), F("implementation__t1_offset_months")),
-            t2_due=AddMonths(F("t0_date"), F("implementation__t2_offset_months")),
-            t1_done=Exists(Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T1, is_complete=True)),
-            t2_done=Exists(Assessment.objects.filter(family=OuterRef("pk"), time_point=TimePoint.T2, is_complete=True)),
-        ).annotate(
-            # The next evaluation a family on its path owes: T1 while in progress, then T2. Suspended and
-            # ended families owe nothing.
-            next_due=models.Case(
-                models.When(Q(t1_done=False, state=State.IN_CORSO), then=F("t1_due")),
-                models.When(Q(t2_done=False, state__in=[State.IN_CORSO, State.VALUTAZIONE_T2]), then=F("t2_due")),
-                default=None,
-                output_field=models.DateField(),
-            ),
-            next_due_point=models.Case(
-                models.When(Q(t1_done=False), then=models.Value("T1")),
-                default=models.Value("T2"),
-                output_field=models.CharField(),
-            ),
+        def complete(point: str):
+            done = Assessment.objects.filter(family=OuterRef("pk"), time_point=point).values("is_complete")
+            return Coalesce(Subquery(done.order_by()), models.Value(False))
+
+        t0 = FilteredRelation("assessments", condition=Q(assessments__time_point=TimePoint.T0))
+        return (
+            self.annotate(due_t0=t0)
+            .annotate(
+                t0_date=F("due_t0__date"),
+                t1_due=AddMonths(F("t0_date"), F("implementation__t1_offset_months")),
+                t2_due=AddMonths(F("t0_date"), F("implementation__t2_offset_months")),
+                t1_done=complete(TimePoint.T1),
+                t2_done=complete(TimePoint.T2),
+            )
+            .annotate(
+                # The next evaluation a family on its path owes: T1 while in progress, then T2. Suspended and
+                # ended families owe nothing.
+                next_due=models.Case(
+                    models.When(Q(t1_done=False, state=State.IN_CORSO), then=F("t1_due")),
+                    models.When(Q(t2_done=False, state__in=[State.IN_CORSO, State.VALUTAZIONE_T2]), then=F("t2_due")),
+                    default=None,
+                    output_field=models.DateField(),
+                ),
+                next_due_point=models.Case(
+                    models.When(Q(t1_done=False), then=models.Value("T1")),
+                    default=models.Value("T2"),
+                    output_field=models.CharField(),
+                ),
+            )
         )
 
     def overdue(self, today: datetime.date | None = None):

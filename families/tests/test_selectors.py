@@ -1,4 +1,5 @@
 import datetime
+import random
 
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +90,35 @@ def test_due_dates_follow_the_implementation_offsets(world, family, advance):
         "t2_due": datetime.date(2025, 3, 31),
         "next_due": datetime.date(2024, 9, 30),
     }
+
+
+def test_due_dates_move_to_t2_once_t1_is_complete_and_keep_one_row_per_family(world, family, advance, record_t1):
+    """T0's date is joined on the unique (family, time point) key and T1, T2 are read by the same key: a family
+    with T0 and T1 is still one row, T1 complete makes T2 the next one, a family without T0 owes nothing yet."""
+    world.implementation.t1_offset_months, world.implementation.t2_offset_months = 6, 12
+    world.implementation.save()
+    family = advance(family, State.IN_CORSO, t0=datetime.date(2024, 3, 31))
+    not_started = f.make_family(world)
+    record_t1(family, by=family.case_manager, t0=datetime.date(2024, 3, 31), rng=random.Random(1))
+    rows = Family.objects.with_due_dates().filter(pk__in=[family.pk, not_started.pk])
+    values = {row["pk"]: row for row in rows.values("pk", "t1_done", "t2_done", "next_due", "next_due_point")}
+    assert rows.count() == len(values) == 2
+    assert values[family.pk] == {
+        "pk": family.pk,
+        "t1_done": True,
+        "t2_done": False,
+        "next_due": datetime.date(2025, 3, 31),
+        "next_due_point": "T2",
+    }
+    assert values[not_started.pk] == {
+        "pk": not_started.pk,
+        "t1_done": False,
+        "t2_done": False,
+        "next_due": None,
+        "next_due_point": "T1",
+    }
+    assert set(Family.objects.overdue(datetime.date(2025, 4, 1)).filter(pk=family.pk)) == {family}
+    assert not Family.objects.overdue(datetime.date(2025, 3, 31)).filter(pk=family.pk).exists()
 
 
 def families_by_deadline(world, advance) -> tuple[Family, Family, Family]:

@@ -307,3 +307,14 @@ def test_an_action_needs_someone_responsible(world, client_for, family, advance)
         reverse("families:action-create", args=[family.pk, objective.pk]), {"description": "x", "frequency": "y"}
     )
     assert "Indica chi svolge l'azione" in response.content.decode().replace("&#x27;", "'")
+
+
+def test_family_list_row_links_to_the_family_page_and_shows_its_state_and_people(world, family, client_for):
+    """A row shows the family's code linked to its page, its state's label, comune, implementation and case
+    manager: the labels are built once per page, not per row."""
+    page = client_for(world.users.case_manager).get(reverse("families:family-list")).content.decode()
+    assert f'<a href="{family.get_absolute_url()}">{family.code}</a>' in page
+    row = page[page.index(family.get_absolute_url()) :].split("</tr>")[0]
+    for shown in [family.get_state_display(), str(family.comune), str(family.case_manager)]:
+        assert shown in row
+    assert (str(family.implementation) if family.implementation_id else "—") in row
