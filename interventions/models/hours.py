@@ -113,7 +113,12 @@ class Timesheet(models.Model):
                 name="timesheet_validated_has_validator",
             ),
         ]
-        indexes = [models.Index(fields=["state", "month"], name="timesheet_state_month_idx")]
+        indexes = [
+            models.Index(fields=["state", "month"], name="timesheet_state_month_idx"),
+            # A project's validated months (the budget's and the report's hours): the project leads, so that the
+            # lookup reads that project's months and not every ambito's.
+            models.Index(fields=["project", "state", "month"], name="timesheet_project_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.month:%m/%Y}"
