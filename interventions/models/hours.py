@@ -301,6 +301,14 @@ class TimeEntry(models.Model):
         indexes = [
             models.Index(fields=["user", "date"], name="time_entry_user_date_idx"),
             models.Index(fields=["family", "date"], name="time_entry_family_date_idx"),
+            # The sums of a project's hours (budget, report) read every entry of its validated timesheets: with
+            # the columns they add up and filter on beside the timesheet, PostgreSQL reads them from the index
+            # alone (an index-only scan) instead of fetching each row from the table.
+            models.Index(
+                fields=["timesheet"],
+                include=["eligible", "minutes", "intervention", "user", "date"],
+                name="time_entry_timesheet_sums_idx",
+            ),
         ]
         triggers = [
             # Defence in depth: the services refuse edits to a validated month with a message; the database
