@@ -127,10 +127,11 @@ class WeekGrid:
     first_day: datetime.date  # before it no hours are recorded (`hours_first_day`)
 
 
-def week_grid(user: User, start: datetime.date) -> WeekGrid:
+def week_grid(user: User, start: datetime.date, first_day: datetime.date | None = None) -> WeekGrid:
     """Rows (families × activity, groups, general activities) by days of the week, with the user's minutes.
-    Cells of a confirmed or validated month, of a day to come or before the first day of hours are locked.
-    Five queries whatever the number of families."""
+    Cells of a confirmed or validated month, of a day to come or before the first day of hours (`first_day`,
+    read with `hours_first_day` unless the caller has it) are locked. Four queries whatever the number of
+    families, five without `first_day`."""
     days = [start + datetime.timedelta(days=i) for i in range(7)]
     end = days[-1]
     families = list(_families_in_week(user, start, end))
@@ -166,7 +167,8 @@ def week_grid(user: User, start: datetime.date) -> WeekGrid:
     states = dict(
         Timesheet.objects.filter(user=user, month__in={d.replace(day=1) for d in days}).values_list("month", "state")
     )
-    today, first_day = timezone.localdate(), hours_first_day(user)
+    today = timezone.localdate()
+    first_day = first_day or hours_first_day(user)
     for row in rows:
         target = row.family_id or row.group_id or None
         for day in days:
@@ -437,6 +439,8 @@ class ProjectBudget:
     # ended when that is before today (its conclusion, or its end date while it is not formally concluded).
     days_to_end: int = 0
     ended_on: datetime.date | None = None
+    # The caller's windows of `project_budget(windows=…)`, read in the same pass over the project's entries.
+    minutes_in: dict[str, dict[tuple[int | None, str], int]] = field(default_factory=dict)
 
     @property
     def is_concluded(self) -> bool:
@@ -462,7 +466,8 @@ def delivered_minutes_by_ambito(
     return {(row["user__ambito"], row["user__profile"]): row["minutes"] for row in rows}
 
 
-def _by_profile(minutes_by_ambito: dict[tuple[int | None, str], int]) -> dict[str, int]:
+def by_profile(minutes_by_ambito: dict[tuple[int | None, str], int]) -> dict[str, int]:
+    """Minutes per (ambito id, profile) added up per profile."""
     totals: dict[str, int] = {}
     for (_ambito, profile), minutes in minutes_by_ambito.items():
         totals[profile] = totals.get(profile, 0) + minutes
@@ -473,32 +478,28 @@ def delivered_minutes_by_profile(
     project: Project, since: datetime.date | None = None, until: datetime.date | None = None
 ) -> dict[str, int]:
     """Minutes delivered on a project by professional profile, every ambito of the project together."""
-    return _by_profile(delivered_minutes_by_ambito(project, since, until))
+    return by_profile(delivered_minutes_by_ambito(project, since, until))
 
 
-def delivered_minutes_by_profile_in_period(
-    project: Project, since: datetime.date, until: datetime.date
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Minutes delivered on a project by professional profile between `since` and `until` and from the start to
-    `until` (both as `delivered_minutes_by_profile` gives them), in one query."""
+def delivered_minutes_in(project: Project, windows: dict[str, Q]) -> dict[str, dict[tuple[int | None, str], int]]:
+    """Minutes delivered on a project per (ambito id, profile) of the professional who delivered them, for each
+    named filter of its delivered entries (`windows`: name -> a Q on TimeEntry, e.g. a range of dates or SEDT
+    interventions only; an empty Q for all of them). One query, one pass over the project's entries whatever the
+    number of windows: the budget page and the report read every figure of hours from it. A (ambito, profile)
+    without entries in a window is not in that window's dict."""
     rows = (
         TimeEntry.objects.delivered()
-        .filter(timesheet__project=project, date__lte=until)
-        .values("user__profile")
-        .annotate(period=Sum("minutes", filter=Q(date__gte=since)), cumulative=Sum("minutes"))
+        .filter(timesheet__project=project)
+        .values("user__ambito", "user__profile")
+        .annotate(**{f"window_{name}": Sum("minutes", filter=q or None) for name, q in windows.items()})
         .order_by()
     )
-    in_period, cumulative = {}, {}
+    found: dict[str, dict[tuple[int | None, str], int]] = {name: {} for name in windows}
     for row in rows:
-        cumulative[row["user__profile"]] = row["cumulative"]
-        if row["period"] is not None:
-            in_period[row["user__profile"]] = row["period"]
-    return in_period, cumulative
-
-
-def cost_items_until(project: Project, until: datetime.date):
-    """A project's other cost items dated up to `until` (included), by date."""
-    return CostItem.objects.filter(project=project, date__lte=until).order_by("date", "pk")
+        for name in windows:
+            if row[f"window_{name}"] is not None:
+                found[name][(row["user__ambito"], row["user__profile"])] = row[f"window_{name}"]
+    return found
 
 
 PACE_MONTHS = 6
@@ -513,7 +514,9 @@ def project_calendar(project: Project, today: datetime.date) -> tuple[int, datet
     return (last_day - today).days, None
 
 
-def project_budget(project: Project, today: datetime.date | None = None) -> ProjectBudget:
+def project_budget(
+    project: Project, today: datetime.date | None = None, *, windows: dict[str, Q] | None = None
+) -> ProjectBudget:
     """Delivered hours vs minimum per profile, spending vs the amount, and the forecast at the current pace.
 
     Hours count when validated (eligible entries of validated timesheets), so everything is observed up to
@@ -521,17 +524,20 @@ def project_budget(project: Project, today: datetime.date | None = None) -> Proj
     hours delivered in the last six months of that observation (or since the project start, if shorter);
     the forecast adds pace × the days left to the project's end date. The other cost items count as spent
     and, with the lines' minimums at their cost, as committed against the financed amount. The days to the end
-    that the page shows are counted from `today` (see `project_calendar`)."""
+    that the page shows are counted from `today` (see `project_calendar`).
+
+    Two rounds of queries: the lines, the last validated month and the cost items, then one pass over the
+    project's entries (`delivered_minutes_in`) for the hours, the recent ones and the caller's `windows` (the
+    report's, named other than `all` and `recent`, which land in `minutes_in`)."""
     days_to_end, ended_on = project_calendar(project, today or timezone.localdate())
     validated = Timesheet.objects.filter(project=project, state=Timesheet.State.VALIDATO)
     # Independent reads: one round trip inside a `gather` (the indicators), one query each elsewhere.
-    lines, minutes_by_ambito, last_month, cost_items = gather(
+    lines, last_month, cost_items = gather(
         lambda: list(project.budget_lines.all()),
-        lambda: delivered_minutes_by_ambito(project),
         lambda: validated.aggregate(last=Max("month"))["last"],
         lambda: list(project.cost_items.order_by("date", "pk")),
     )
-    delivered = _by_profile(minutes_by_ambito)
+    wanted = {"all": Q(), **(windows or {})}
     if last_month:
         next_month = (last_month + datetime.timedelta(days=32)).replace(day=1)
         observed_until = min(next_month - datetime.timedelta(days=1), project.end_date)
@@ -540,10 +546,14 @@ def project_budget(project: Project, today: datetime.date | None = None) -> Proj
         elapsed = (observed_until - project.start_date).days + 1
         pace_days = (observed_until - pace_from).days + 1
         remaining = max((project.end_date - observed_until).days, 0)
-        recent = delivered_minutes_by_profile(project, since=pace_from)
+        wanted["recent"] = Q(date__gte=pace_from)
     else:
-        observed_until, elapsed, pace_days, recent = None, 0, 0, {}
+        observed_until, elapsed, pace_days = None, 0, 0
         remaining = (project.end_date - project.start_date).days + 1
+    minutes = delivered_minutes_in(project, wanted)
+    minutes_by_ambito = minutes.pop("all")
+    recent = by_profile(minutes.pop("recent", {}))
+    delivered = by_profile(minutes_by_ambito)
     result_lines, warnings = [], []
     for line in lines:
         hours = Decimal(delivered.get(line.profile, 0)) / 60
@@ -607,6 +617,7 @@ def project_budget(project: Project, today: datetime.date | None = None) -> Proj
         minutes_by_ambito=minutes_by_ambito,
         days_to_end=days_to_end,
         ended_on=ended_on,
+        minutes_in=minutes,
     )
 
 

@@ -13,6 +13,9 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escapejs
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -192,15 +195,15 @@ def intervention_edit(request, pk: int):
 # --- Hours: the weekly grid ----------------------------------------------------------------------------------
 
 
-def _week_from(request) -> datetime.date:
+def _week_from(request, first: datetime.date) -> datetime.date:
     """The Monday of the week asked for (`settimana`), kept between the week of the user's first day of hours
-    and this week (with a message when it had to be moved); an unreadable date means this week."""
+    (`first`, `selectors.hours_first_day`) and this week (with a message when it had to be moved); an unreadable
+    date means this week."""
     this_week = week_start(timezone.localdate())
     try:
         day = datetime.date.fromisoformat(request.GET.get("settimana") or request.POST.get("settimana") or "")
     except ValueError:
         return this_week
-    first = selectors.hours_first_day(request.user)
     wanted = min(max(week_start(day), week_start(first)), this_week)
     if wanted != week_start(day):
         messages.info(
@@ -214,9 +217,14 @@ def _week_from(request) -> datetime.date:
 @require_GET
 def week(request):
     require_hours_user(request.user)
-    start = _week_from(request)
-    grid = week_grid(request.user, start)
+    first_day = selectors.hours_first_day(request.user)
+    start = _week_from(request, first_day)
+    grid = week_grid(request.user, start, first_day)
     long = dict(long_days(grid.totals))
+    days = [_day_strings(day) for day in grid.days]
+    for row in grid.rows:
+        row_strings = _row_strings(row.key, row.label)
+        row.cells = [_cell(row_strings, row.label, day, **cell) for day, cell in zip(days, row.cells, strict=True)]
     return render(
         request,
         "interventions/week.html",
@@ -232,8 +240,31 @@ def week(request):
             "previous": start - datetime.timedelta(days=7) if start > week_start(grid.first_day) else None,
             "next": start + datetime.timedelta(days=7),
             "is_current": start == week_start(timezone.localdate()),
+            "cell_url": reverse("interventions:cell-save"),
         },
     )
+
+
+# The strings of a grid cell (its id, name, label and htmx values), made in Python: the page draws a hundred
+# cells or more, and the strings a row's or a column's cells share are made once (the template filters that
+# made them per cell were most of the page's time).
+
+
+def _row_strings(key: str, label: str) -> dict:
+    return {"slug": slugify(key), "key_js": escapejs(key), "label_js": escapejs(label)}
+
+
+def _day_strings(day: datetime.date | None) -> dict:
+    if day is None:
+        return {"iso": "", "compact": "", "day_label": ""}
+    return {"iso": day.isoformat(), "compact": day.strftime("%Y%m%d"), "day_label": date_format(day, "l d/m")}
+
+
+def _cell(row_strings: dict, label: str, day_strings: dict, **state) -> dict:
+    """A cell as the template's `cell` partial draws it: the row's and the day's strings, its aria-label and its
+    state (`minutes`, `locked`, and `date` on the full page)."""
+    aria = _("Ore %(row)s, %(day)s") % {"row": label, "day": day_strings["day_label"]}
+    return {**row_strings, **day_strings, "aria": aria, **state}
 
 
 class BadCell(ValueError):
@@ -279,7 +310,8 @@ def cell_save(request):
         message = _("Casella non valida: ricarica la pagina delle ore.")
         if not request.htmx:
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        context = {"row_key": key, "row_label": row_label, "cell": {"locked": True}, "error": message}
+        cell = _cell(_row_strings(key, row_label), row_label, _day_strings(None), locked=True)
+        context = {"row_key": key, "cell": cell, "error": message}
         return render(request, "interventions/week.html#cell", context, status=400)
     value = request.POST.get(f"cell-{key}-{day.isoformat()}", request.POST.get("value", ""))
     error = ""
@@ -301,8 +333,8 @@ def cell_save(request):
     warning = selectors.day_warning_minutes()
     context = {
         "row_key": key,
-        "row_label": row_label,
-        "cell": {"date": day, "locked": False},
+        "cell": _cell(_row_strings(key, row_label), row_label, _day_strings(day), date=day, locked=False),
+        "cell_url": reverse("interventions:cell-save"),
         "value": value,
         "error": error,
         "saved": not error,
@@ -321,8 +353,9 @@ def week_save(request):
     """Save the whole grid at once (the same page without JavaScript). Lowered cells are saved before raised
     ones, so that hours moved from one activity to another of the same day are not refused by the ceiling."""
     require_hours_user(request.user)
-    start = _week_from(request)
-    grid = week_grid(request.user, start)
+    first_day = selectors.hours_first_day(request.user)
+    start = _week_from(request, first_day)
+    grid = week_grid(request.user, start, first_day)
     errors, changes = [], []
     for row in grid.rows:
         for cell in row.cells:

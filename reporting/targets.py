@@ -164,15 +164,21 @@ def _figures(projects: list[Project], as_of: datetime.date) -> dict[int, dict[Ce
 def _family_rows(project_ids: list[int], as_of: datetime.date):
     """Families included by `as_of`, per implementation and ambito: how many, how many with an SEDT intervention
     and with a support family started by then, how many paths ended and how many of those ended well."""
-    logs = TransitionLog.objects.filter(family=OuterRef("pk"), effective_on__lte=as_of)
+    # Each subquery is scoped to the projects' families as well, which the outer family implies: PostgreSQL
+    # answers an EXISTS over a hundred families with a hash of the subquery's rows, and unscoped those are every
+    # ambito's (a cost that grows with the other ambiti's data).
+    of_projects = Q(family__implementation__project__in=project_ids)
+    logs = TransitionLog.objects.filter(of_projects, family=OuterRef("pk"), effective_on__lte=as_of)
     return (
         Family.objects.filter(implementation__project__in=project_ids)
         .annotate(
             was_included=Exists(logs.filter(to_state=State.INCLUSA)),
             has_sedt=Exists(
-                Intervention.objects.filter(family=OuterRef("pk"), type__code="sedt", start_date__lte=as_of)
+                Intervention.objects.filter(
+                    of_projects, family=OuterRef("pk"), type__code="sedt", start_date__lte=as_of
+                )
             ),
-            has_pairing=Exists(Pairing.objects.filter(family=OuterRef("pk"), start_date__lte=as_of)),
+            has_pairing=Exists(Pairing.objects.filter(of_projects, family=OuterRef("pk"), start_date__lte=as_of)),
             has_ended=Exists(logs.filter(to_state__in=ENDED_STATES)),
             ended_well=Exists(
                 logs.filter(to_state=State.CONCLUSA, family__closure__outcome__code__in=POSITIVE_OUTCOMES)

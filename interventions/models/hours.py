@@ -113,7 +113,12 @@ class Timesheet(models.Model):
                 name="timesheet_validated_has_validator",
             ),
         ]
-        indexes = [models.Index(fields=["state", "month"], name="timesheet_state_month_idx")]
+        indexes = [
+            models.Index(fields=["state", "month"], name="timesheet_state_month_idx"),
+            # A project's validated months (the budget's and the report's hours): the project leads, so that the
+            # lookup reads that project's months and not every ambito's.
+            models.Index(fields=["project", "state", "month"], name="timesheet_project_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.month:%m/%Y}"
@@ -296,6 +301,14 @@ class TimeEntry(models.Model):
         indexes = [
             models.Index(fields=["user", "date"], name="time_entry_user_date_idx"),
             models.Index(fields=["family", "date"], name="time_entry_family_date_idx"),
+            # The sums of a project's hours (budget, report) read every entry of its validated timesheets: with
+            # the columns they add up and filter on beside the timesheet, PostgreSQL reads them from the index
+            # alone (an index-only scan) instead of fetching each row from the table.
+            models.Index(
+                fields=["timesheet"],
+                include=["eligible", "minutes", "intervention", "user", "date"],
+                name="time_entry_timesheet_sums_idx",
+            ),
         ]
         triggers = [
             # Defence in depth: the services refuse edits to a validated month with a message; the database

@@ -3,12 +3,18 @@
 import datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from django.urls import reverse
 
 from equipes.models import Profile, Role
 from interventions import services
 from interventions.models import Intervention, InterventionType, TimeEntry, Timesheet
-from interventions.selectors import ambito_budgets_for, project_budget
+from interventions.selectors import (
+    ambito_budgets_for,
+    delivered_minutes_by_ambito,
+    delivered_minutes_in,
+    project_budget,
+)
 from tests import factories as f
 
 from .conftest import SEDT_START
@@ -48,6 +54,37 @@ def test_forecast_on_a_hand_computed_fixture(world, budget_lines, sedt):
     assert line.will_miss_minimum
     assert budget.total_spent == Decimal("660.00")
     assert budget.spent_percent == Decimal("0.3")  # 660 / 211.500 = 0.31 %
+
+
+def test_the_windows_of_one_pass_are_the_sums_of_their_own_queries(world, budget_lines, sedt, count_queries):
+    """10 h on SEDT in March 2024 and 20 h of coordination in April, both validated; 5 h in May not validated.
+    Each window of `delivered_minutes_in` is what its own query gives, and all of them cost one query."""
+    educator, referent, ambito = world.users.operatore, world.users.referente_ente, world.ambito.pk
+    services.time_entry_set(
+        user=educator, day=datetime.date(2024, 3, 19), activity="diretta_famiglia", minutes=600, family=sedt.family
+    )
+    services.time_entry_set(user=educator, day=datetime.date(2024, 4, 16), activity="coordinamento", minutes=1200)
+    services.time_entry_set(user=educator, day=datetime.date(2024, 5, 7), activity="coordinamento", minutes=300)
+    validate_month(educator, referent, datetime.date(2024, 3, 1))
+    validate_month(educator, referent, datetime.date(2024, 4, 1))
+    windows = {
+        "all": Q(),
+        "april": Q(date__gte=datetime.date(2024, 4, 1)),
+        "march": Q(date__lte=datetime.date(2024, 3, 31)),
+        "sedt": Q(intervention__type__code="sedt"),
+        "may": Q(date__gte=datetime.date(2024, 5, 1)),
+    }
+    found = {}
+    assert count_queries(lambda: found.update(delivered_minutes_in(world.project, windows))) == 1
+    assert found == {
+        "all": {(ambito, "educatore"): 1800},
+        "april": {(ambito, "educatore"): 1200},
+        "march": {(ambito, "educatore"): 600},
+        "sedt": {(ambito, "educatore"): 600},
+        "may": {},
+    }
+    assert found["all"] == delivered_minutes_by_ambito(world.project)
+    assert found["april"] == delivered_minutes_by_ambito(world.project, since=datetime.date(2024, 4, 1))
 
 
 def test_only_eligible_hours_of_validated_timesheets_count(world, budget_lines, sedt):

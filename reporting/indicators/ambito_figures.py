@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 
 from equipes.models import Project
 from families.models import ENDED_STATES, Member, Referral, State, TransitionLog
-from interventions.models import GroupSession, TimeEntry
+from interventions.models import GroupSession
 
 from .path_figures import Counts, families_included_by, project_families
+from .work_figures import Minutes, report_minutes
 
 STEPS = (State.INCLUSA, State.CONCLUSA, State.INTERROTTA)
 
@@ -73,26 +74,21 @@ def children_per_ambito(project: Project, end: datetime.date) -> dict[int, int]:
     )
 
 
-def minutes_per_ambito(project: Project, start: datetime.date, end: datetime.date) -> dict[int, dict[str, int]]:
+def minutes_per_ambito(
+    project: Project, start: datetime.date, end: datetime.date, *, minutes: Minutes | None = None
+) -> dict[int, dict[str, int]]:
     """Minutes delivered on the project (eligible, validated), all activities and SEDT alone, per ambito id of
-    the professional who delivered them: in the period and to `end`."""
-    in_period = Q(date__gte=start, date__lte=end)
-    sedt = Q(intervention__type__code="sedt")
-    rows = (
-        TimeEntry.objects.delivered()
-        .filter(timesheet__project=project, date__lte=end)
-        .values("user__ambito")
-        .annotate(
-            period=Sum("minutes", filter=in_period),
-            cumulative=Sum("minutes"),
-            sedt_period=Sum("minutes", filter=in_period & sedt),
-            sedt_cumulative=Sum("minutes", filter=sedt),
-        )
-    )
-    return {
-        r["user__ambito"]: {key: r[key] or 0 for key in ("period", "cumulative", "sedt_period", "sedt_cumulative")}
-        for r in rows
-    }
+    the professional who delivered them: in the period and to `end`. `minutes`: the project's `report_minutes`
+    when already read."""
+    minutes = minutes if minutes is not None else report_minutes(project, start, end)
+    keys = {"period": "period", "cumulative": "to_end", "sedt_period": "sedt_period", "sedt_cumulative": "sedt_to_end"}
+    found: dict[int, dict[str, int]] = {}
+    for (ambito, _profile), _minutes in minutes["to_end"].items():
+        found[ambito] = dict.fromkeys(keys, 0)
+    for key, window in keys.items():
+        for (ambito, _profile), value in minutes[window].items():
+            found[ambito][key] += value
+    return found
 
 
 def group_sessions_per_ambito(project: Project, start: datetime.date, end: datetime.date) -> dict[int, int]:

@@ -134,6 +134,10 @@ def children_by_comune(project: Project, end: datetime.date) -> dict[str, int]:
     """Children reached per comune of their family."""
     return dict(
         _children_reached(project, end)
+        # Implied by the families' filter, said again on the families joined for their comune: without it
+        # PostgreSQL hashes every ambito's families to name the comuni of a hundred (a cost that grows with the
+        # other ambiti's data).
+        .filter(family__implementation__project=project)
         .values("family__comune__name")
         .annotate(n=Count("pk"))
         .values_list("family__comune__name", "n")

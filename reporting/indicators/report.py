@@ -15,7 +15,7 @@ from django.utils import timezone
 from equipes.models import Comune, Equipe, GovernanceMeeting, Implementation, Profile, Project, StaffTraining, User
 from families.models import Family, State
 from families.pseudonymisation import families_redactor
-from interventions.selectors import cost_items_until, delivered_minutes_by_profile_in_period, project_budget
+from interventions.selectors import ProjectBudget, by_profile, project_budget
 from pippi_portal.query_batch import gather
 
 from ..models import Audience, Complaint, QualityControl
@@ -50,11 +50,13 @@ from .path_figures import (
     reunification_paths,
 )
 from .work_figures import (
+    Minutes,
     active_pairings,
     attendance_rate,
     families_by_intervention_type,
     group_activity,
     parenting_events,
+    report_windows,
     school_activity,
     sedt_hours,
 )
@@ -65,24 +67,30 @@ def compute(project: Project, start: datetime.date, end: datetime.date) -> dict[
     figures run from the project's start to `end`.
 
     The sections' queries are independent: `gather` sends them to PostgreSQL a round at a time (each figure
-    stays a query of its own, the page makes a handful of round trips instead of one per figure)."""
+    stays a query of its own, the page makes a handful of round trips instead of one per figure). The figures
+    of hours are the exception: they share the budget's one pass over the project's time entries."""
 
     def implementations():
         return list(Implementation.objects.filter(project=project).order_by("number"))
 
+    # Every figure of hours (finance, SEDT hours, hours per ambito) and the budget's forecast read the project's
+    # entries in one pass, before the sections: the entries are the largest table the report reads.
+    budget = project_budget(project, windows=report_windows(start, end))
+    minutes = budget.minutes_in
+
     def several_ambiti():
         # The same query as the cover's list of associated ambiti: answered once.
         if _associated_names(project):
-            return ambiti(project, start, end)
+            return ambiti(project, start, end, minutes=minutes)
         return None
 
     sections = {
         "meta": lambda: meta(project, start, end),
         "cover": lambda: cover(project, start, end),
         "procedural": lambda: procedural(project, implementations, start, end),
-        "physical": lambda: physical(project, implementations, start, end),
+        "physical": lambda: physical(project, implementations, start, end, minutes=minutes),
         "outcomes": lambda: outcomes(project, start, end),
-        "finance": lambda: finance(project, start, end),
+        "finance": lambda: finance(project, start, end, budget=budget),
         "partner": lambda: partner(project, start, end),
         "targets": lambda: targets(project, end),
         "ambiti": several_ambiti,
@@ -214,9 +222,10 @@ def project_meetings(project: Project, ambito_ids: list[int], end: datetime.date
     )
 
 
-def physical(project: Project, implementations, start, end) -> dict:
+def physical(project: Project, implementations, start, end, *, minutes: Minutes | None = None) -> dict:
     """Section 3: the families per implementation (in the period and cumulative), the children reached and
-    what was done for them. `implementations`: the project's, in order (a list, or a callable returning it)."""
+    what was done for them. `implementations`: the project's, in order (a list, or a callable returning it);
+    `minutes`: the project's `report_minutes`, when already read."""
     (
         implementations,
         referred,
@@ -244,7 +253,7 @@ def physical(project: Project, implementations, start, end) -> dict:
         lambda: children_by_comune(project, end),
         lambda: reunification_paths(project, end),
         lambda: families_by_intervention_type(project, start, end),
-        lambda: sedt_hours(project, start, end),
+        lambda: sedt_hours(project, start, end, minutes=minutes),
         lambda: group_activity(project, start, end),
         lambda: active_pairings(project, start, end),
         lambda: school_activity(project, start, end),
@@ -320,16 +329,17 @@ def outcomes(project: Project, start, end) -> dict:
     }
 
 
-def ambiti(project: Project, start, end) -> dict:
+def ambiti(project: Project, start, end, *, minutes: Minutes | None = None) -> dict:
     """The figures of each ambito of a project of several ambiti (the lead first, then the associated ones by
     name) beside the project's totals: families referred, included, active, closed and interrupted, children
-    reached, hours delivered (all and SEDT) and group sessions. Aggregates only, as the rest of the report."""
+    reached, hours delivered (all and SEDT) and group sessions. Aggregates only, as the rest of the report.
+    `minutes`: the project's `report_minutes`, when already read."""
     referred, steps, active, children, minutes, sessions, project_ambiti = gather(
         lambda: referred_per_ambito(project, start, end),
         lambda: steps_per_ambito(project, start, end),
         lambda: active_per_ambito(project, end),
         lambda: children_per_ambito(project, end),
-        lambda: minutes_per_ambito(project, start, end),
+        lambda: minutes_per_ambito(project, start, end, minutes=minutes),
         lambda: group_sessions_per_ambito(project, start, end),
         lambda: list(project.ambiti()),
     )
@@ -368,16 +378,17 @@ def ambiti(project: Project, start, end) -> dict:
     return {"rows": rows, "totals": totals}
 
 
-def finance(project: Project, start, end) -> dict:
+def finance(project: Project, start, end, *, budget: ProjectBudget | None = None) -> dict:
     """Section 5: validated hours per professional profile against the minimum, spending and the forecast; the
     other cost items of the period with their document, and staff and other costs to the end of the period
-    against the financed amount (for the final report, whose period is the project's, every item)."""
-    (in_period, cumulative), budget, lines, items = gather(
-        lambda: delivered_minutes_by_profile_in_period(project, since=start, until=end),
-        lambda: project_budget(project),
-        lambda: list(project.budget_lines.all()),
-        lambda: list(cost_items_until(project, end)),
-    )
+    against the financed amount (for the final report, whose period is the project's, every item). `budget`:
+    the project's budget with the report's windows (`report_windows`), when already read."""
+    if budget is None:
+        budget = project_budget(project, windows=report_windows(start, end))
+    lines = list(project.budget_lines.all())
+    items = [item for item in budget.cost_items if item.date <= end]  # by date, as the budget reads them
+    in_period = by_profile(budget.minutes_in["period"])
+    cumulative = by_profile(budget.minutes_in["to_end"])
     forecast = {line.profile: line for line in budget.lines}
     profiles = []
     spent = Decimal(0)

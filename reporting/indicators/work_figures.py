@@ -18,8 +18,8 @@ from interventions.models import (
     Pairing,
     ParentingEvent,
     SchoolPartnership,
-    TimeEntry,
 )
+from interventions.selectors import delivered_minutes_in
 
 from .cells import hours, rate
 from .path_figures import project_families
@@ -37,17 +37,34 @@ def families_by_intervention_type(project: Project, start: datetime.date, end: d
     )
 
 
-def sedt_hours(project: Project, start: datetime.date, end: datetime.date) -> dict[str, float]:
-    """Hours delivered (eligible, validated) on SEDT interventions of the project: in the period and to `end`."""
-    minutes = (
-        TimeEntry.objects.delivered()
-        .filter(timesheet__project=project, intervention__type__code="sedt")
-        .aggregate(
-            period=Sum("minutes", filter=Q(date__gte=start, date__lte=end)),
-            cumulative=Sum("minutes", filter=Q(date__lte=end)),
-        )
-    )
-    return {"period": hours(minutes["period"]), "cumulative": hours(minutes["cumulative"])}
+#: The minutes a report reads, by window (`report_minutes`): every delivered hour and the SEDT ones, in the
+#: period and from the project's start to its end.
+Minutes = dict[str, dict[tuple[int | None, str], int]]
+
+
+def report_windows(start: datetime.date, end: datetime.date) -> dict[str, Q]:
+    """The windows of the project's delivered entries that the report's figures of hours read (finance, SEDT
+    hours, hours per ambito), for `interventions.selectors.delivered_minutes_in`."""
+    in_period, to_end, sedt = Q(date__gte=start, date__lte=end), Q(date__lte=end), Q(intervention__type__code="sedt")
+    return {"period": in_period, "to_end": to_end, "sedt_period": in_period & sedt, "sedt_to_end": to_end & sedt}
+
+
+def report_minutes(project: Project, start: datetime.date, end: datetime.date) -> Minutes:
+    """The project's delivered minutes per (ambito id, profile) in every window of `report_windows`: one query.
+    `report.compute` reads them once, with the budget's, for every figure of hours."""
+    return delivered_minutes_in(project, report_windows(start, end))
+
+
+def sedt_hours(
+    project: Project, start: datetime.date, end: datetime.date, *, minutes: Minutes | None = None
+) -> dict[str, float]:
+    """Hours delivered (eligible, validated) on SEDT interventions of the project: in the period and to `end`.
+    `minutes`: the project's `report_minutes` when already read."""
+    minutes = minutes if minutes is not None else report_minutes(project, start, end)
+    return {
+        "period": hours(sum(minutes["sedt_period"].values())),
+        "cumulative": hours(sum(minutes["sedt_to_end"].values())),
+    }
 
 
 def group_activity(project: Project, start: datetime.date, end: datetime.date) -> dict:
