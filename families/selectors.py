@@ -121,12 +121,22 @@ class PlacementView:
     outcome: str
 
 
-def family_placements(family: Family, labels: dict[int, str]) -> list[PlacementView]:
-    """The placements of the family's minors, ongoing first, then the newest; one query. `labels` are the page's
-    (`pseudonymisation.labels_of`), so no name is read here."""
-    placements = Placement.objects.filter(member__family=family).order_by(
-        F("end_date").desc(nulls_first=True), "-start_date", "-pk"
+def placements_of(family: Family) -> list[Placement]:
+    """The placements of the family's minors, ongoing first, then the newest; one query."""
+    return list(
+        Placement.objects.filter(member__family=family).order_by(
+            F("end_date").desc(nulls_first=True), "-start_date", "-pk"
+        )
     )
+
+
+def family_placements(
+    family: Family, labels: dict[int, str], placements: list[Placement] | None = None
+) -> list[PlacementView]:
+    """The placements of the family's minors as the page shows them (`placements_of`, read here unless given).
+    `labels` are the page's (`pseudonymisation.labels_of`), so no name is read here."""
+    if placements is None:
+        placements = placements_of(family)
     views = []
     for p in placements:
         codes = (*AFFIDO_FIELDS, *RESIDENTIAL_FIELDS)

@@ -105,10 +105,17 @@ def may_see_panel(user, family: Family) -> bool:
     return family.case_manager_id == user.pk or user.role == Role.COORDINATORE
 
 
-def child_panels(family: Family, labels: dict[int, str], *, can_change: bool, on: datetime.date) -> list[ChildPanel]:
-    """One panel per minor, in the members' order of `labels` (the page's labels: names or pseudonyms); one
-    query for the members' SINBA fields, whatever their number."""
-    rows = [SimpleNamespace(**row) for row in Member.objects.filter(family=family).values(*PANEL_FIELDS)]
+def panel_rows(family: Family) -> list[dict]:
+    """The members' SINBA fields: one query, whatever their number."""
+    return list(Member.objects.filter(family=family).values(*PANEL_FIELDS))
+
+
+def child_panels(
+    family: Family, labels: dict[int, str], *, can_change: bool, on: datetime.date, rows: list[dict] | None = None
+) -> list[ChildPanel]:
+    """One panel per minor, in the members' order of `labels` (the page's labels: names or pseudonyms), from the
+    members' SINBA fields (`panel_rows`, read here unless given)."""
+    rows = [SimpleNamespace(**row) for row in (panel_rows(family) if rows is None else rows)]
     by_pk = {row.pk: row for row in rows}
     panels = []
     for pk, label in labels.items():

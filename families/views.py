@@ -18,6 +18,7 @@ from equipes.models import Role
 from equipes.project_rules import missing_mooc_warning
 from pippi_portal import shortcuts
 from pippi_portal.idempotency import once_per_submission
+from pippi_portal.query_batch import gather
 from pippi_portal.uploads import protected_file_response
 
 from . import services
@@ -61,8 +62,9 @@ from .selectors import (
     get_member_for,
     get_placement_for,
     get_team_member_for,
+    placements_of,
 )
-from .sinba_gaps import child_panels, may_see_panel
+from .sinba_gaps import child_panels, may_see_panel, panel_rows
 
 
 def require_perm(user, perm: str, obj=None) -> None:
@@ -213,18 +215,24 @@ def error_summary(forms, non_form_errors) -> list[dict]:
 def family_detail(request, pk: int):
     """The family's page. Each relation is read once: the family with its referral, pre-assessment, closure,
     due dates and timeline events in one query, then members, team, consents and notes (and the guards of
-    the next steps), whatever their number."""
+    the next steps), whatever their number. The members, consents, placements and the SINBA panel's fields do not
+    depend on each other: they are read together, in one round trip (`query_batch.gather`)."""
     user = request.user
     family = get_family_detail_for(user, pk)
     transitions = services.available_transitions(family) if user.has_perm("families.change_family", family) else []
-    members = member_views(user, family)
     can_change = user.has_perm("families.change_family", family)
+    shows_panel = may_see_panel(user, family)
+    members, consents, placements, sinba_rows = gather(
+        lambda: member_views(user, family),
+        lambda: list(family.consents.all()),
+        lambda: placements_of(family),
+        lambda: panel_rows(family) if shows_panel else None,
+    )
     sinba = (
-        child_panels(family, labels_of(members), can_change=can_change, on=timezone.localdate())
-        if may_see_panel(user, family)
+        child_panels(family, labels_of(members), can_change=can_change, on=timezone.localdate(), rows=sinba_rows)
+        if shows_panel
         else None
     )
-    consents = list(family.consents.all())
     notes = list(diary_notes_for(user, family)) if user.sees_identities else []
     timeline = family_timeline(user, family, consents=consents, notes=notes)
     return family_page(
@@ -234,7 +242,7 @@ def family_detail(request, pk: int):
         {
             "members": members,
             "sinba_panels": sinba,
-            "placements": family_placements(family, labels_of(members)),
+            "placements": family_placements(family, labels_of(members), placements),
             "has_minors": any(m.kind == Member.Kind.MINORE for m in members),
             "team": team_views(user, family, labels=labels_of(members)),
             "timeline": timeline.entries,

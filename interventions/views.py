@@ -28,6 +28,7 @@ from families.services import record_access, record_accesses
 from pippi_portal.formatting import format_minutes
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.pdf import PdfMetadata, render_pdf
+from pippi_portal.query_batch import gather
 from pippi_portal.shortcuts import download, paginate, require_perm
 from pippi_portal.uploads import protected_file_response
 
@@ -97,27 +98,35 @@ def family_interventions(request, pk: int):
         .prefetch_related("assigned_users", "objectives__subdimension")
         .annotate(minutes=Sum("time_entries__minutes"))
     )
-    weeks = sedt_weeks(family)
+    # Independent reads, sent together (one round trip per round: pippi_portal/query_batch.py).
+    interventions, weeks, without_mooc, hour_rows, groups, pairings = gather(
+        lambda: list(interventions),
+        lambda: sedt_weeks(family),
+        lambda: sedt_educators_without_mooc(family),
+        lambda: list(family_hours_by_activity(family)),
+        lambda: family_group_attendance(family),
+        lambda: list(Pairing.objects.filter(family=family).select_related("support_family")),
+    )
     return render(
         request,
         "interventions/family_interventions.html",
         {
             "family": FamilyView(family, user),
-            "intervention_sections": intervention_sections(family, list(interventions)),
+            "intervention_sections": intervention_sections(family, interventions),
             "sedt_weeks": weeks,
             "sedt_below": [w for w in weeks if w.below_minimum],
             "sedt_minimum": family_rules(family).sedt_minimum_text,
-            "sedt_without_mooc": sedt_educators_without_mooc(family),
+            "sedt_without_mooc": without_mooc,
             "hours": [
                 {
                     "activity": Activity(row["activity"]).label,
                     "hours": format_minutes(row["minutes"]),
                     "people": row["people"],
                 }
-                for row in family_hours_by_activity(family)
+                for row in hour_rows
             ],
-            "groups": family_group_attendance(family),
-            "pairings": Pairing.objects.filter(family=family).select_related("support_family"),
+            "groups": groups,
+            "pairings": pairings,
             "can_change": user.has_perm("families.change_family", family),
         },
     )

@@ -68,7 +68,9 @@ _FROM_JSON: dict[str, Callable[[Any], Any]] = {
     "OneToOneField": lambda value: value,
     "DecimalField": lambda value: Decimal(str(value)) if isinstance(value, int | float) else value,
     "FloatField": float,
-    "DateField": datetime.date.fromisoformat,
+    # A date column, or a timestamp that the ORM reads as a date (date_trunc of a date gives a timestamp in the
+    # session's time zone, UTC, whose date the ORM keeps): the first ten characters either way.
+    "DateField": lambda value: datetime.date.fromisoformat(value[:10]),
     "DateTimeField": datetime.datetime.fromisoformat,
 }
 

@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncWeek
 
 from equipes.models import Implementation, Project, User
 from families.models import Family
@@ -30,6 +30,8 @@ def reads(world):
         lambda: Family.objects.filter(pk=-1).exists(),
         lambda: list(Family.objects.filter(pk__in=[]).values("pk")),
         lambda: list(Project.objects.select_related("ambito").filter(pk=project.pk)),
+        # date_trunc of a date is a timestamp that the ORM reads as a date (the SEDT weeks of the family page).
+        lambda: list(Project.objects.filter(pk=project.pk).annotate(week=TruncWeek("start_date")).values("week")),
     ]
 
 
