@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Prefetch, Q, Sum, TextField
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
@@ -481,24 +482,72 @@ def delivered_minutes_by_profile(
     return by_profile(delivered_minutes_by_ambito(project, since, until))
 
 
-def delivered_minutes_in(project: Project, windows: dict[str, Q]) -> dict[str, dict[tuple[int | None, str], int]]:
+@dataclass(frozen=True)
+class Window:
+    """A window of a project's delivered entries for `delivered_minutes_in`: a condition on the entries' own
+    columns (`when`, e.g. a range of dates; empty for all of them) and, optionally, the code of the intervention
+    type they must be on (`type_code`, e.g. "sedt")."""
+
+    when: Q = field(default_factory=Q)
+    type_code: str | None = None
+
+
+def delivered_minutes_in(
+    project: Project, windows: dict[str, Window | Q]
+) -> dict[str, dict[tuple[int | None, str], int]]:
     """Minutes delivered on a project per (ambito id, profile) of the professional who delivered them, for each
-    named filter of its delivered entries (`windows`: name -> a Q on TimeEntry, e.g. a range of dates or SEDT
-    interventions only; an empty Q for all of them). One query, one pass over the project's entries whatever the
-    number of windows: the budget page and the report read every figure of hours from it. A (ambito, profile)
-    without entries in a window is not in that window's dict."""
-    rows = (
-        TimeEntry.objects.delivered()
-        .filter(timesheet__project=project)
-        .values("user__ambito", "user__profile")
-        .annotate(**{f"window_{name}": Sum("minutes", filter=q or None) for name, q in windows.items()})
+    named window of its delivered entries (`windows`: name -> a `Window`, or a bare Q on the entries' own columns).
+    One query, one pass over the project's entries whatever the number of windows: the budget page and the
+    report read every figure of hours from it. A (ambito, profile) without entries in a window is not in that
+    window's dict.
+
+    The project's entries are summed per (professional, intervention) first, from the project's validated
+    timesheets (an index-only read); only those few sums are then looked up by their professional's ambito and
+    profile and their intervention's type (child-protection services never count: `TimeEntryQuerySet.delivered`).
+    Joining the entries to every user and intervention of the database instead made the query grow with the
+    other ambiti's data (docs/benchmarks.md)."""
+    windows = {name: w if isinstance(w, Window) else Window(when=w) for name, w in windows.items()}
+    names = list(windows)
+    per_pair = (
+        TimeEntry.objects.filter(eligible=True, timesheet__state=Timesheet.State.VALIDATO, timesheet__project=project)
+        .values("user_id", "intervention_id")
+        .annotate(**{f"w{i}": Sum("minutes", filter=windows[name].when or None) for i, name in enumerate(names)})
         .order_by()
     )
-    found: dict[str, dict[tuple[int | None, str], int]] = {name: {} for name in windows}
-    for row in rows:
-        for name in windows:
-            if row[f"window_{name}"] is not None:
-                found[name][(row["user__ambito"], row["user__profile"])] = row[f"window_{name}"]
+    inner, params = per_pair.query.sql_with_params()
+    sums, sum_params = [], []
+    for i, name in enumerate(names):
+        if windows[name].type_code is None:
+            sums.append(f"SUM(pair.w{i})")
+        else:
+            sums.append(f"SUM(pair.w{i}) FILTER (WHERE pair.type_code = %s)")
+            sum_params.append(windows[name].type_code)
+    users, interventions = User._meta.db_table, Intervention._meta.db_table
+    types = Intervention._meta.get_field("type").related_model._meta.db_table
+    # OFFSET 0 keeps the looked-up columns computed once per pair (not again inside each FILTER).
+    sql = f"""
+        SELECT pair.ambito_id, pair.profile, {", ".join(sums)}
+        FROM (
+            SELECT sums.*,
+                (SELECT u.ambito_id FROM {users} u WHERE u.id = sums.user_id) AS ambito_id,
+                (SELECT u.profile FROM {users} u WHERE u.id = sums.user_id) AS profile,
+                (SELECT t.code FROM {interventions} i JOIN {types} t ON t.id = i.type_id
+                    WHERE i.id = sums.intervention_id) AS type_code,
+                (SELECT t.child_protection FROM {interventions} i JOIN {types} t ON t.id = i.type_id
+                    WHERE i.id = sums.intervention_id) AS child_protection
+            FROM ({inner}) sums
+            OFFSET 0
+        ) pair
+        WHERE pair.intervention_id IS NULL OR NOT pair.child_protection
+        GROUP BY 1, 2
+    """  # nosec B608: the fragments are the ORM's compiled SQL and fixed column names; values are parameters
+    found: dict[str, dict[tuple[int | None, str], int]] = {name: {} for name in names}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sum_params, *params])
+        for ambito_id, profile, *values in cursor.fetchall():
+            for name, value in zip(names, values, strict=True):
+                if value is not None:
+                    found[name][(ambito_id, profile)] = value
     return found
 
 
@@ -515,7 +564,7 @@ def project_calendar(project: Project, today: datetime.date) -> tuple[int, datet
 
 
 def project_budget(
-    project: Project, today: datetime.date | None = None, *, windows: dict[str, Q] | None = None
+    project: Project, today: datetime.date | None = None, *, windows: dict[str, Window | Q] | None = None
 ) -> ProjectBudget:
     """Delivered hours vs minimum per profile, spending vs the amount, and the forecast at the current pace.
 

@@ -105,8 +105,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Pages run short queries: PostgreSQL's JIT compiler, triggered by high cost estimates of aggregate
-# subqueries, spent a second compiling where the query itself takes milliseconds (docs/benchmarks.md).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# subqueries, spent a second compiling where the query itself takes milliseconds (docs/benchmarks.md). No
+# parallel workers either: on the two cores that serve the requests, starting them cost more than they saved
+# (the budget's pass over a project's entries: 40 ms with one worker, 16 ms without; docs/decisions.md).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from equipes.models import Profile, Role
 from interventions import services
 from interventions.models import Intervention, InterventionType, TimeEntry, Timesheet
 from interventions.selectors import (
+    Window,
     ambito_budgets_for,
     delivered_minutes_by_ambito,
     delivered_minutes_in,
@@ -71,7 +72,9 @@ def test_the_windows_of_one_pass_are_the_sums_of_their_own_queries(world, budget
         "all": Q(),
         "april": Q(date__gte=datetime.date(2024, 4, 1)),
         "march": Q(date__lte=datetime.date(2024, 3, 31)),
-        "sedt": Q(intervention__type__code="sedt"),
+        "sedt": Window(type_code="sedt"),
+        "sedt_march": Window(Q(date__lte=datetime.date(2024, 3, 31)), type_code="sedt"),
+        "sedt_april": Window(Q(date__gte=datetime.date(2024, 4, 1)), type_code="sedt"),
         "may": Q(date__gte=datetime.date(2024, 5, 1)),
     }
     found = {}
@@ -81,6 +84,8 @@ def test_the_windows_of_one_pass_are_the_sums_of_their_own_queries(world, budget
         "april": {(ambito, "educatore"): 1200},
         "march": {(ambito, "educatore"): 600},
         "sedt": {(ambito, "educatore"): 600},
+        "sedt_march": {(ambito, "educatore"): 600},
+        "sedt_april": {},
         "may": {},
     }
     assert found["all"] == delivered_minutes_by_ambito(world.project)

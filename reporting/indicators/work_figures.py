@@ -19,7 +19,7 @@ from interventions.models import (
     ParentingEvent,
     SchoolPartnership,
 )
-from interventions.selectors import delivered_minutes_in
+from interventions.selectors import Window, delivered_minutes_in
 
 from .cells import hours, rate
 from .path_figures import project_families
@@ -42,11 +42,16 @@ def families_by_intervention_type(project: Project, start: datetime.date, end: d
 Minutes = dict[str, dict[tuple[int | None, str], int]]
 
 
-def report_windows(start: datetime.date, end: datetime.date) -> dict[str, Q]:
+def report_windows(start: datetime.date, end: datetime.date) -> dict[str, Window]:
     """The windows of the project's delivered entries that the report's figures of hours read (finance, SEDT
     hours, hours per ambito), for `interventions.selectors.delivered_minutes_in`."""
-    in_period, to_end, sedt = Q(date__gte=start, date__lte=end), Q(date__lte=end), Q(intervention__type__code="sedt")
-    return {"period": in_period, "to_end": to_end, "sedt_period": in_period & sedt, "sedt_to_end": to_end & sedt}
+    in_period, to_end = Q(date__gte=start, date__lte=end), Q(date__lte=end)
+    return {
+        "period": Window(in_period),
+        "to_end": Window(to_end),
+        "sedt_period": Window(in_period, type_code="sedt"),
+        "sedt_to_end": Window(to_end, type_code="sedt"),
+    }
 
 
 def report_minutes(project: Project, start: datetime.date, end: datetime.date) -> Minutes:
