@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from equipes.models import Role
 from equipes.project_rules import missing_mooc_warning
 from pippi_portal import shortcuts
+from pippi_portal.forms import choice_loaders
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.query_batch import gather
 from pippi_portal.uploads import protected_file_response
@@ -133,12 +134,15 @@ def family_list(request):
         .order_by("-year", "-sequence")
     )
     family_filter = FamilyFilter(request.GET or None, queryset=families, user=user)
+    rows = family_filter.qs
+    # The number of rows and the filters' options in one round trip; the page's rows after them.
+    count = gather(rows.count, *choice_loaders(family_filter.form, "comune", "implementation", "case_manager"))[0]
     return render(
         request,
         "families/family_list.html",
         {
             "filter": family_filter,
-            "page": shortcuts.paginate(request, family_filter.qs, request.GET.get("page")),
+            "page": shortcuts.paginate(request, rows, request.GET.get("page"), count=count),
             "can_add": user.has_perm("families.add_family"),
             "reviews_duplicates": user.role == Role.COORDINATORE,
             # Once per page, not once per row: `is_past` asked for the date of each row, `get_state_display`

@@ -102,3 +102,20 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def choice_loaders(form: forms.Form, *names: str) -> list:
+    """For `query_batch.gather`: one callable per named model choice field of `form`, which reads the field's
+    options and fixes them on the field, so that rendering the form reads them from memory. The options of
+    several fields then cost one round trip together instead of a query each while the template renders.
+    Validation still looks a submitted value up in the field's queryset, as always."""
+
+    def loader(field: forms.ModelChoiceField):
+        def load() -> None:
+            options = [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+            # The widget's options, which it renders (the field's own `choices` stay the queryset's iterator).
+            field.widget.choices = [("", field.empty_label), *options] if field.empty_label is not None else options
+
+        return load
+
+    return [loader(form.fields[name]) for name in names]
