@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from equipes.models import Ambito, Implementation, Project, User
+from pippi_portal.query_batch import gather
 
 from .models import (
     ACTIVE_STATES,
@@ -148,17 +149,21 @@ def guard_start_path(family: Family, on: datetime.date | None = None) -> list[st
 
 
 def _objectives_without_verification(family: Family, time_point: str) -> int:
-    plan = current_plan(family)
-    if plan is None:
-        return 0
-    return plan.objectives.exclude(verifications__time_point=time_point).count()
+    """The objectives of the plan in force (at most one per family: `one_current_plan_per_family`) without a
+    verification at `time_point`; one query."""
+    in_force = Objective.objects.filter(plan__family=family, plan__superseded_at__isnull=True)
+    return in_force.exclude(verifications__time_point=time_point).count()
 
 
 def guard_start_t2(family: Family, on: datetime.date | None = None) -> list[str]:
     missing = []
-    if not _complete_assessment(family, TimePoint.T1):
+    # Independent reads: one round trip (`query_batch.gather`).
+    complete, unverified = gather(
+        lambda: _complete_assessment(family, TimePoint.T1),
+        lambda: _objectives_without_verification(family, TimePoint.T1),
+    )
+    if not complete:
         missing.append(_("la valutazione T1 completa"))
-    unverified = _objectives_without_verification(family, TimePoint.T1)
     if unverified:
         missing.append(
             ngettext("la verifica T1 di %(n)d obiettivo", "la verifica T1 di %(n)d obiettivi", unverified)
@@ -169,15 +174,19 @@ def guard_start_t2(family: Family, on: datetime.date | None = None) -> list[str]
 
 def guard_close(family: Family, on: datetime.date | None = None) -> list[str]:
     missing = []
-    if not _complete_assessment(family, TimePoint.T2):
+    complete, unverified, sdq_missing = gather(
+        lambda: _complete_assessment(family, TimePoint.T2),
+        lambda: _objectives_without_verification(family, TimePoint.T2),
+        lambda: sdq_children_missing_t2(family),
+    )
+    if not complete:
         missing.append(_("la valutazione T2 completa"))
-    unverified = _objectives_without_verification(family, TimePoint.T2)
     if unverified:
         missing.append(
             ngettext("la verifica T2 di %(n)d obiettivo", "la verifica T2 di %(n)d obiettivi", unverified)
             % {"n": unverified}
         )
-    for child in sdq_children_missing_t2(family):
+    for child in sdq_missing:
         missing.append(_("l'SDQ a T2 di %(child)s (compilato a T0)") % {"child": child.first_name})
     if not hasattr(family, "closure"):
         missing.append(_("la scheda di chiusura con l'esito"))

@@ -50,7 +50,15 @@ from .models import (
     Preassessment,
     State,
 )
-from .pseudonymisation import FamilyView, ambito_redactor, family_redactor, labels_of, member_views, team_views
+from .pseudonymisation import (
+    FamilyView,
+    ambito_redactor,
+    family_redactor,
+    labels_of,
+    member_views,
+    team_members_of,
+    team_views,
+)
 from .rules import ended_path_notice, ended_path_refusal
 from .selectors import (
     diary_notes_for,
@@ -218,26 +226,28 @@ def error_summary(forms, non_form_errors) -> list[dict]:
 @require_GET
 def family_detail(request, pk: int):
     """The family's page. Each relation is read once: the family with its referral, pre-assessment, closure,
-    due dates and timeline events in one query, then members, team, consents and notes (and the guards of
-    the next steps), whatever their number. The members, consents, placements and the SINBA panel's fields do not
-    depend on each other: they are read together, in one round trip (`query_batch.gather`)."""
+    due dates and timeline events in one query, then members, team, consents, notes, placements, the SINBA panel's
+    fields and the guards of the next steps, whatever their number. These do not depend on each other: they are
+    read together, in one round trip (`query_batch.gather`)."""
     user = request.user
     family = get_family_detail_for(user, pk)
-    transitions = services.available_transitions(family) if user.has_perm("families.change_family", family) else []
     can_change = user.has_perm("families.change_family", family)
     shows_panel = may_see_panel(user, family)
-    members, consents, placements, sinba_rows = gather(
+    members, consents, placements, sinba_rows, transitions, notes, team = gather(
         lambda: member_views(user, family),
         lambda: list(family.consents.all()),
         lambda: placements_of(family),
         lambda: panel_rows(family) if shows_panel else None,
+        # What the next steps still need (their guards read the assessments and the plan).
+        lambda: services.available_transitions(family) if can_change else [],
+        lambda: list(diary_notes_for(user, family)) if user.sees_identities else [],
+        lambda: team_members_of(family),
     )
     sinba = (
         child_panels(family, labels_of(members), can_change=can_change, on=timezone.localdate(), rows=sinba_rows)
         if shows_panel
         else None
     )
-    notes = list(diary_notes_for(user, family)) if user.sees_identities else []
     timeline = family_timeline(user, family, consents=consents, notes=notes)
     return family_page(
         request,
@@ -248,7 +258,7 @@ def family_detail(request, pk: int):
             "sinba_panels": sinba,
             "placements": family_placements(family, labels_of(members), placements),
             "has_minors": any(m.kind == Member.Kind.MINORE for m in members),
-            "team": team_views(user, family, labels=labels_of(members)),
+            "team": team_views(user, family, labels=labels_of(members), team=team),
             "timeline": timeline.entries,
             "timeline_years": timeline.years,
             "transitions": transitions,
