@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet
 
 from equipes.models import Project
 from families.models import ENDED_STATES, Family, Member, Preassessment, Referral, State, TransitionLog
@@ -111,23 +111,32 @@ def _children_reached(project: Project, end: datetime.date) -> QuerySet[Member]:
 
 def children_by_age_band(project: Project, end: datetime.date) -> dict[str, int]:
     """Children reached per age band of the project (`report_age_bands`, "18+" above), aged on their family's
-    inclusion. Only the bands with children are present."""
+    inclusion. Only the bands with children are present.
+
+    The database counts the children per age (a score of rows); the ages go into their bands here, the first band
+    that holds the age, in the project's order (a child without an age of inclusion counts as "18+", as the
+    CASE of a band per age did). One age expression instead of one per band: the query was the slowest of the
+    report's to build."""
     inclusion = TransitionLog.objects.filter(family=OuterRef("family"), to_state=State.INCLUSA).values("effective_on")[
         :1
     ]
-    band = Case(
-        *[When(age__gte=low, age__lte=high, then=Value(label)) for label, low, high in project.rules.age_bands],
-        default=Value("18+"),
-    )
-    return dict(
+    per_age = (
         _children_reached(project, end)
         .annotate(included_on=inclusion)
         .annotate(age=AgeYears(F("included_on"), F("birth_date")))
-        .annotate(band=band)
-        .values("band")
+        .values("age")
         .annotate(n=Count("pk"))
-        .values_list("band", "n")
+        .values_list("age", "n")
     )
+    bands = project.rules.age_bands
+    found: dict[str, int] = {}
+    for age, n in per_age:
+        label = next(
+            (label for label, low, high in bands if age is not None and low <= age <= high),
+            "18+",
+        )
+        found[label] = found.get(label, 0) + n
+    return found
 
 
 def children_by_comune(project: Project, end: datetime.date) -> dict[str, int]:
