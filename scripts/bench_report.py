@@ -31,6 +31,8 @@ def machine() -> dict:
         shared_buffers = cursor.fetchone()[0]
         cursor.execute("SELECT setting FROM pg_settings WHERE name = 'jit'")
         jit = cursor.fetchone()[0]
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        parallel = cursor.fetchone()[0]
     import django
 
     host = connection.settings_dict.get("HOST") or ""
@@ -43,7 +45,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
         "postgresql": f"{pg} ({f'embedded pgserver in {where}' if embedded else f'server at {where}'}, "
-        f"shared_buffers {shared_buffers}, jit {jit})",
+        f"shared_buffers {shared_buffers}, jit {jit}, max_parallel_workers_per_gather {parallel})",
     }
 
 
