@@ -14,12 +14,28 @@ BEFORE = ("equipes", "0007_project_lifecycle")
 AFTER = ("equipes", "0008_implementation_target_families_to_targets")
 
 
+class Executor(MigrationExecutor):
+    """Django's executor, with the project's whole history (the plan of an empty database, from which it works out
+    the state each migration to undo starts from) in another valid order: the migrations that come after equipes
+    0008 last, each after its dependencies as before. Django renders every model again at each step of that
+    history from the first migration it undoes on, and in its own order those are most of the project's
+    migrations (the module's setup took a minute); in this order, only the ones it undoes (15 s). The migrations
+    undone and applied, and what they do, are the same."""
+
+    def migration_plan(self, targets, clean_start=False):
+        plan = super().migration_plan(targets, clean_start=clean_start)
+        if not clean_start:
+            return plan
+        later = set(self.loader.graph.backwards_plan(AFTER))  # 0008 and every migration that depends on it
+        return sorted(plan, key=lambda step: (step[0].app_label, step[0].name) in later)  # a stable sort
+
+
 def migrate(target):
     """Migrate equipes to `target` and return the models as they are there."""
     with connection.cursor() as cursor:
         # The rows the test made are checked now, not at commit: PostgreSQL alters no table with pending checks.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    executor = MigrationExecutor(connection)
+    executor = Executor(connection)
     executor.migrate([target])
     return executor.loader.project_state([target]).apps
 
