@@ -222,16 +222,32 @@ def _demo_snapshots():
     return []
 
 
+@pytest.fixture(scope="session")
+def _shared_demo_snapshot(tmp_path_factory, worker_id):
+    """Where the processes of a `pytest -n` run share the seeded demo's snapshot: the run's temporary folder,
+    which holds each process's own (`tests.demo_snapshot.shared`). None in a run of one process."""
+    if worker_id == "master":
+        return None
+    return tmp_path_factory.getbasetemp().parent / "demo-snapshot"
+
+
 @pytest.fixture(scope="module")
-def seeded_demo(module_db, _demo_snapshots, tmp_path_factory):
+def seeded_demo(module_db, _demo_snapshots, _shared_demo_snapshot, tmp_path_factory):
     """The synthetic demo (`seed_demo`) for the module that asks for it, in the module's transaction; such a
-    module carries the `demo_seed` marker, which `make test-fast` leaves out. The first such module of a process
-    seeds it and takes a snapshot; the later ones get the same data back from the snapshot in a fraction of the
-    time (`tests.demo_snapshot`)."""
+    module carries the `demo_seed` marker, which `make test-fast` leaves out. The first such module of the run
+    seeds it and takes a snapshot; the later ones, in this process or another one of `pytest -n`, get the same
+    data back from the snapshot in a fraction of the time (`tests.demo_snapshot`)."""
     if _demo_snapshots and demo_snapshot.restore(_demo_snapshots[-1]):
         return
-    call_command("seed_demo", verbosity=0)
-    _demo_snapshots.append(demo_snapshot.take(tmp_path_factory.mktemp("demo-snapshot") / "media"))
+    if _shared_demo_snapshot is None:
+        call_command("seed_demo", verbosity=0)
+        _demo_snapshots.append(demo_snapshot.take(tmp_path_factory.mktemp("demo-snapshot") / "media"))
+        return
+    with demo_snapshot.shared(_shared_demo_snapshot) as (snapshot, keep):
+        if snapshot is None or not demo_snapshot.restore(snapshot):
+            call_command("seed_demo", verbosity=0)
+            snapshot = keep()
+        _demo_snapshots.append(snapshot)
 
 
 # --- The order of the modules ---------------------------------------------------------------------------------

@@ -12,13 +12,24 @@ by the triggers once, and the history and audit triggers would otherwise add row
 The planner's statistics of the tables are gathered again, as `seed_demo` does.
 
 Where the snapshot cannot be restored (a database user that may not turn the triggers off) the module seeds the
-demo itself, as it always did."""
+demo itself, as it always did.
+
+With several processes (`pytest -n`), the first process to need the demo seeds it and leaves its snapshot in the
+run's common temporary folder (`shared`): the other processes restore that one instead of seeding their own.
+The folder's lock is held while the demo is seeded, so a process that needs the demo at the same moment waits
+for it rather than seeding it a second time. Each process's database is migrated from the same migrations, so
+the rows fit any of them."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import io
+import pickle
 import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,3 +102,23 @@ def restore(snapshot: Snapshot) -> bool:
     if snapshot.media is not None:
         shutil.copytree(snapshot.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
     return True
+
+
+@contextlib.contextmanager
+def shared(folder: Path) -> Iterator[tuple[Snapshot | None, Callable[[], Snapshot]]]:
+    """The snapshot a process of the run left in `folder` (None if none yet), and a function that takes one
+    (`take`) and leaves it there for the others, under the folder's lock: the other processes wait until it is
+    released."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / "snapshot.pickle"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or when the process ends
+
+        def keep() -> Snapshot:
+            snapshot = take(Path(tempfile.mkdtemp(dir=folder)) / "media")
+            written = stored.with_suffix(".part")
+            written.write_bytes(pickle.dumps(snapshot))
+            written.replace(stored)
+            return snapshot
+
+        yield (pickle.loads(stored.read_bytes()) if stored.exists() else None), keep
