@@ -223,10 +223,10 @@ def _demo_snapshots():
 
 
 @pytest.fixture(scope="session")
-def _shared_demo_snapshot(tmp_path_factory, worker_id):
+def _shared_demo_snapshot(request, tmp_path_factory):
     """Where the processes of a `pytest -n` run share the seeded demo's snapshot: the run's temporary folder,
     which holds each process's own (`tests.demo_snapshot.shared`). None in a run of one process."""
-    if worker_id == "master":
+    if not hasattr(request.config, "workerinput"):  # not a pytest-xdist worker
         return None
     return tmp_path_factory.getbasetemp().parent / "demo-snapshot"
 
@@ -252,31 +252,43 @@ def seeded_demo(module_db, _demo_snapshots, _shared_demo_snapshot, tmp_path_fact
 
 # --- The order of the modules ---------------------------------------------------------------------------------
 
-#: Seconds the longest modules take on one worker, roughly (serial runs on the shared 2-core machine, 2026-12-03,
-#: divided by its load; docs/benchmarks.md "The test suite"); every other module counts a fifth of a second a
-#: test. Only the order matters: a stale figure makes a worker wait a little at the end, nothing fails.
+#: Seconds the longest modules take on one worker, roughly: the sums of their tests' times in a `make test` of
+#: 2026-12-03 (two workers; the first module of each worker less the test database's creation), after the changes
+#: of docs/benchmarks.md "The test suite, faster" (the migration test, the seeded demo shared by the workers: the
+#: crawl seeds it, the seeds' modules restore it). Every other module counts a fifth of a second a test. Only the
+#: order matters: a stale figure makes a worker wait a little at the end, nothing fails.
 MODULE_SECONDS = {
     "tests/test_form_fuzzing.py": 110,
-    "demo/tests/test_same_data.py": 60,
-    "tests/test_pseudonymised_crawl.py": 55,
-    "tests/seeds/test_003_romagna.py": 45,
-    "tests/test_endpoint_fuzzing.py": 35,
-    "tests/seeds/test_001_seregno.py": 30,
-    "tests/seeds/test_002_tutela_minori.py": 30,
-    "tests/seeds/test_004_somma_lombardo.py": 30,
-    "equipes/tests/test_target_families_migration.py": 30,
-    "tests/browser/test_family_page.py": 27,
-    "interventions/tests/test_access.py": 25,
-    "equipes/tests/test_access.py": 20,
-    "families/tests/test_access.py": 20,
-    "reporting/tests/test_access.py": 20,
-    "tests/browser/test_dashboards.py": 16,
-    "tests/test_spreadsheet_exports.py": 15,
-    "tests/test_url_matrix.py": 13,
-    "demo/tests/test_seed_demo.py": 12,
-    "reporting/tests/test_dashboard_pending_queries.py": 12,
-    "tests/browser/test_family_path.py": 11,
-    "demo/tests/test_quality.py": 10,
+    "tests/test_pseudonymised_crawl.py": 58,
+    "tests/browser/test_imports.py": 32,
+    "demo/tests/test_same_data.py": 27,
+    "tests/test_endpoint_fuzzing.py": 25,
+    "pippi_portal/tests/test_background_jobs.py": 24,
+    "tests/browser/test_family_page.py": 23,
+    "tests/browser/test_dashboards.py": 20,
+    "reporting/tests/test_access.py": 19,
+    "tests/browser/test_family_path.py": 18,
+    "tests/test_url_matrix.py": 16,
+    "interventions/tests/test_access.py": 16,
+    "imports/tests/test_job_recovery.py": 15,
+    "tests/browser/test_semester_report.py": 14,
+    "families/tests/test_access.py": 13,
+    "equipes/tests/test_target_families_migration.py": 12,
+    "tests/browser/test_hours_grid_week.py": 12,
+    "tests/browser/test_security.py": 12,
+    "imports/tests/test_imports.py": 12,
+    "reporting/tests/test_report_runs.py": 11,
+    "tests/browser/test_family_registration.py": 11,
+    "reporting/tests/test_report_pdf.py": 10,
+    "tests/seeds/test_001_seregno.py": 8,
+    "tests/browser/test_login_dashboard.py": 8,
+    "reporting/tests/test_render_recovery.py": 7,
+    "reporting/tests/test_report_exports.py": 7,
+    "tests/test_spreadsheet_exports.py": 6,
+    "pippi_portal/tests/test_email_settings.py": 6,
+    "demo/tests/test_sinba.py": 6,
+    "tests/seeds/test_003_romagna.py": 4,
+    "equipes/tests/test_access.py": 4,
 }
 
 
