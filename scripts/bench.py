@@ -244,32 +244,46 @@ def install_floor_url() -> None:
 
 
 def measure(client, url: str, *, runs: int, warmups: int) -> dict:
+    return measure_together([(client, url)], runs=runs, warmups=warmups)[0]
+
+
+def measure_together(targets: list[tuple], *, runs: int, warmups: int) -> list[dict]:
+    """Each (client, url) requested `runs` times after `warmups`, the pages taking turns (one request of each,
+    then the next round): a minute when the shared machine runs slower slows every page and the floor alike,
+    instead of whichever page was being measured then, so the ratios of one run compare like with like."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def get():
+    def get(client, url):
         response = client.get(url)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         return response
 
-    for _ in range(warmups):
-        get()
-    times = []
+    for client, url in targets:
+        for _ in range(warmups):
+            get(client, url)
+    times: list[list[float]] = [[] for _ in targets]
     for _ in range(runs):
-        started = time.perf_counter()
-        response = get()
-        times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        get()
-    return {
-        "url": url,
-        "median": statistics.median(times),
-        "p95": percentile(times, 0.95),
-        # As in the tests (conftest.count_queries): transaction control is not a query of the page.
-        "queries": sum(1 for q in queries.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)),
-        "bytes": len(response.content),
-    }
+        for index, (client, url) in enumerate(targets):
+            started = time.perf_counter()
+            get(client, url)
+            times[index].append((time.perf_counter() - started) * 1000)
+    results = []
+    for (client, url), page_times in zip(targets, times, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            response = get(client, url)
+        results.append(
+            {
+                "url": url,
+                "median": statistics.median(page_times),
+                "p95": percentile(page_times, 0.95),
+                # As in the tests (conftest.count_queries): transaction control is not a query of the page.
+                "queries": sum(1 for q in queries.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)),
+                "bytes": len(response.content),
+            }
+        )
+    return results
 
 
 def subjects() -> dict:
@@ -334,13 +348,14 @@ def run_pages(s: dict, *, runs: int, warmups: int, log=print) -> dict:
 
     results = {}
     only = os.environ.get("BENCH_ONLY_PAGES")
-    for page in pages(s):
-        if only and page["key"] not in only.split(",") + ["floor"]:
-            continue
+    chosen = [p for p in pages(s) if not only or p["key"] in only.split(",") + ["floor"]]
+    targets = []
+    for page in chosen:
         client = Client()
         if page["user"] is not None:
             client.force_login(page["user"])
-        result = measure(client, page["url"], runs=runs, warmups=warmups)
+        targets.append((client, page["url"]))
+    for page, result in zip(chosen, measure_together(targets, runs=runs, warmups=warmups), strict=True):
         result.update(label=page["label"], user=page["user"].username if page["user"] else "anonimo")
         results[page["key"]] = result
         log(f"  {page['label']:<50} {result['median']:8.1f} ms {result['p95']:8.1f} ms {result['queries']:4d} q")

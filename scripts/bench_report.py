@@ -88,7 +88,9 @@ def markdown(result: dict) -> str:
         "",
         "### Pages",
         "",
-        f"In-process (Django test Client, DEBUG off), {result['runs']} runs after {result['warmups']} warm-ups, "
+        f"In-process (Django test Client, DEBUG off), {result['runs']} runs after {result['warmups']} warm-ups, the "
+        "pages taking turns (one request of each per round, so that a slower minute of the shared machine weighs "
+        "on every page and on the floor alike), "
         f"as users of ambito {s['ambito']}: the case manager sees {s['visible_families']} families "
         f"(family list: 25 a page; the detail is family {s['family']}), the weekly grid is last week's of an "
         "educator, the budget, indicators and reports are the Ufficio di Piano's. The admin changelist (as "
