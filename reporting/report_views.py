@@ -66,9 +66,8 @@ def report_list(request):
             else:
                 messages.success(request, _("Rendicontazione avviata: il PDF è in preparazione."))
                 return redirect(run)
-    runs = (
-        ReportRun.objects.visible_to(user).select_related("project", "approved_by").order_by("-period_end", "-version")
-    )
+    # The list names no approver: joining every user to read one grew with the other ambiti's users (issue 16).
+    runs = ReportRun.objects.visible_to(user).select_related("project").order_by("-period_end", "-version")
     state = request.GET.get("stato")
     if state in ReportRun.State.values:
         runs = runs.filter(state=state)
