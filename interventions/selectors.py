@@ -508,19 +508,25 @@ def delivered_minutes_in(
     other ambiti's data (docs/benchmarks.md)."""
     windows = {name: w if isinstance(w, Window) else Window(when=w) for name, w in windows.items()}
     names = list(windows)
+    # One sum per distinct condition on the entries (a window and its SEDT-only twin share theirs).
+    conditions: list[Q] = []
+    for name in names:
+        if windows[name].when not in conditions:
+            conditions.append(windows[name].when)
     per_pair = (
         TimeEntry.objects.filter(eligible=True, timesheet__state=Timesheet.State.VALIDATO, timesheet__project=project)
         .values("user_id", "intervention_id")
-        .annotate(**{f"w{i}": Sum("minutes", filter=windows[name].when or None) for i, name in enumerate(names)})
+        .annotate(**{f"w{i}": Sum("minutes", filter=when or None) for i, when in enumerate(conditions)})
         .order_by()
     )
     inner, params = per_pair.query.sql_with_params()
     sums, sum_params = [], []
-    for i, name in enumerate(names):
+    for name in names:
+        column = f"pair.w{conditions.index(windows[name].when)}"
         if windows[name].type_code is None:
-            sums.append(f"SUM(pair.w{i})")
+            sums.append(f"SUM({column})")
         else:
-            sums.append(f"SUM(pair.w{i}) FILTER (WHERE pair.type_code = %s)")
+            sums.append(f"SUM({column}) FILTER (WHERE pair.type_code = %s)")
             sum_params.append(windows[name].type_code)
     users, interventions = User._meta.db_table, Intervention._meta.db_table
     types = Intervention._meta.get_field("type").related_model._meta.db_table
