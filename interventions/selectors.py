@@ -546,7 +546,7 @@ def delivered_minutes_in(
         ) pair
         WHERE pair.intervention_id IS NULL OR NOT pair.child_protection
         GROUP BY 1, 2
-    """  # nosec B608: the fragments are the ORM's compiled SQL and fixed column names; values are parameters
+    """  # the fragments are the ORM's compiled SQL and table names; every value is a parameter
     found: dict[str, dict[tuple[int | None, str], int]] = {name: {} for name in names}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sum_params, *params])
