@@ -3,9 +3,9 @@ checked (the project, each ambito, each implementation, each implementation in e
 shortfall. Targets are minimums: a value above the minimum is simply met.
 
 It lives in `reporting` because it reads every app (families, groups, school partnerships, training). Whatever the
-number of projects, targets, ambiti and implementations, `project_target_progress` runs the same eight queries:
-the targets, the projects that have any with their ambiti and implementations, then one aggregate per source of
-figures, and the checks are assembled in Python (one query only when no project has a target)."""
+number of projects, targets, ambiti and implementations, `project_target_progress` makes the same two round trips
+(`gather`): the targets with the projects, their ambiti and implementations, then one aggregate per source of
+figures, and the checks are assembled in Python (the first round trip only when no project has a target)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -100,23 +100,49 @@ def project_target_progress(projects, as_of: datetime.date | None = None) -> dic
     default), per project id, in the order of the targets."""
     as_of = as_of or timezone.localdate()
     project_ids = [p.pk for p in projects]
-    targets = list(ProjectTarget.objects.filter(project__in=project_ids).order_by("kind", "scope"))
+    # The targets and what their checks are named after (the projects, their ambiti and implementations): one
+    # round trip; then the figures, one more, only when there is a target.
+    targets, loaded, links, implementations = gather(
+        lambda: list(ProjectTarget.objects.filter(project__in=project_ids).order_by("kind", "scope")),
+        lambda: list(Project.objects.filter(pk__in=project_ids).select_related("ambito")),
+        lambda: list(
+            Project.associated_ambiti.through.objects.filter(project__in=project_ids)
+            .select_related("ambito")
+            .order_by("ambito_id")
+        ),
+        lambda: list(Implementation.objects.filter(project__in=project_ids).order_by("number")),
+    )
     result: dict[int, list[TargetProgress]] = {pk: [] for pk in project_ids}
     if not targets:
         return result
-    loaded = list(
-        Project.objects.filter(pk__in={t.project_id for t in targets})
-        .select_related("ambito")
-        .prefetch_related(
-            "associated_ambiti", Prefetch("implementations", queryset=Implementation.objects.order_by("number"))
+    shapes = {
+        project.pk: _Shape(
+            project,
+            ambiti=[project.ambito, *(link.ambito for link in links if link.project_id == project.pk)],
+            implementations=[i for i in implementations if i.project_id == project.pk],
         )
-    )
-    by_pk = {project.pk: project for project in loaded}
-    figures = _figures(loaded, as_of)
+        for project in loaded
+        if any(t.project_id == project.pk for t in targets)
+    }
+    figures = _figures(list(shapes.values()), as_of)
     for target in targets:
-        project = by_pk[target.project_id]
-        result[project.pk].append(_progress(project, target, figures[project.pk]))
+        shape = shapes[target.project_id]
+        result[target.project_id].append(_progress(shape, target, figures[target.project_id]))
     return result
+
+
+@dataclass
+class _Shape:
+    """A project with its ambiti (the lead first, then the associated ones by id) and its implementations (by
+    number): where its targets are checked."""
+
+    project: Project
+    ambiti: list
+    implementations: list
+
+    @property
+    def ambito_ids(self) -> list[int]:
+        return [a.pk for a in self.ambiti]
 
 
 # --- The figures, per (implementation, ambito) of each project ---------------------------------------------------
@@ -124,8 +150,8 @@ def project_target_progress(projects, as_of: datetime.date | None = None) -> dic
 Cell = tuple[int | None, int]  # (implementation id or None for figures not tied to one, ambito id)
 
 
-def _figures(projects: list[Project], as_of: datetime.date) -> dict[int, dict[Cell, Counter]]:
-    figures: dict[int, dict[Cell, Counter]] = {p.pk: defaultdict(Counter) for p in projects}
+def _figures(projects: list[_Shape], as_of: datetime.date) -> dict[int, dict[Cell, Counter]]:
+    figures: dict[int, dict[Cell, Counter]] = {p.project.pk: defaultdict(Counter) for p in projects}
     ids = list(figures)
     # Independent reads: one round trip inside a `gather` (the indicators), one query each elsewhere.
     family_rows, group_rows, school_rows, trained_rows = gather(
@@ -196,7 +222,7 @@ def _family_rows(project_ids: list[int], as_of: datetime.date):
     )
 
 
-def _trained_rows(projects: list[Project], as_of: datetime.date):
+def _trained_rows(projects: list[_Shape], as_of: datetime.date):
     """(user, ambito, completed on) of the courses completed by the people of the projects' ambiti by `as_of`."""
     ambito_ids = {a for p in projects for a in p.ambito_ids}
     return (
@@ -206,13 +232,14 @@ def _trained_rows(projects: list[Project], as_of: datetime.date):
     )
 
 
-def _add_trained(projects: list[Project], figures: dict[int, dict[Cell, Counter]], rows) -> None:
+def _add_trained(projects: list[_Shape], figures: dict[int, dict[Cell, Counter]], rows) -> None:
     """Operators trained: the people of the project's ambiti with a course completed within the project's period
     (up to `as_of`, in `rows`), each counted once."""
-    trained: dict[int, dict[int, set[int]]] = {p.pk: defaultdict(set) for p in projects}
+    trained: dict[int, dict[int, set[int]]] = {p.project.pk: defaultdict(set) for p in projects}
     for user, ambito, completed_on in rows:
-        for project in projects:
-            if ambito in project.ambito_ids and project.start_date <= completed_on <= project.end_date:
+        for shape in projects:
+            project = shape.project
+            if ambito in shape.ambito_ids and project.start_date <= completed_on <= project.end_date:
                 trained[project.pk][ambito].add(user)
     for project_id, by_ambito in trained.items():
         for ambito, users in by_ambito.items():
@@ -222,7 +249,7 @@ def _add_trained(projects: list[Project], figures: dict[int, dict[Cell, Counter]
 # --- The checks ------------------------------------------------------------------------------------------------
 
 
-def _progress(project: Project, target: ProjectTarget, figures: dict[Cell, Counter]) -> TargetProgress:
+def _progress(shape: _Shape, target: ProjectTarget, figures: dict[Cell, Counter]) -> TargetProgress:
     kind = TargetKind(target.kind)
     progress = TargetProgress(
         target_id=target.pk,
@@ -234,8 +261,7 @@ def _progress(project: Project, target: ProjectTarget, figures: dict[Cell, Count
         unit=kind.unit,
         note=target.note,
     )
-    ambiti = [project.ambito, *sorted(project.associated_ambiti.all(), key=lambda a: a.pk)]
-    implementations = list(project.implementations.all())
+    ambiti, implementations = shape.ambiti, shape.implementations
     if target.scope == TargetScope.PROGETTO:
         places = [(_("Progetto"), lambda impl, amb: True)]
     elif target.scope == TargetScope.AMBITO:

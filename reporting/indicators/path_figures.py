@@ -7,8 +7,9 @@ labels and suppresses them."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet
 
 from equipes.models import Project
 from families.models import ENDED_STATES, Family, Member, Preassessment, Referral, State, TransitionLog
@@ -54,47 +55,71 @@ def families_preassessed(project: Project, start: datetime.date, end: datetime.d
 def families_by_step(project: Project, start: datetime.date, end: datetime.date) -> dict[tuple[int, str], Counts]:
     """Families that reached each state (by the day of the step), per (implementation id, state): included,
     closed and interrupted are read from here. A family that reached a state twice counts once."""
-    steps = (
-        TransitionLog.objects.filter(family__in=project_families(project))
-        .values("family__implementation", "to_state")
-        .annotate(
-            period=Count("family", filter=Q(effective_on__gte=start, effective_on__lte=end), distinct=True),
-            cumulative=Count("family", filter=Q(effective_on__lte=end), distinct=True),
+    return families_at(project, end, start=start).by_step
+
+
+@dataclass
+class FamiliesAt:
+    """Where the project's families stand at a day: on their path per implementation id (`active`), interrupted
+    per reason (`interrupted_by_reason`, the codes of `Family.InterruptionReason`), included on a
+    reunification path (`reunification`) and, with a period, how many reached each state in it and by its end
+    per (implementation id, state) (`by_step`)."""
+
+    active: dict[int, int]
+    interrupted_by_reason: dict[str, int]
+    reunification: int
+    by_step: dict[tuple[int, str], Counts]
+
+
+def families_at(project: Project, end: datetime.date, *, start: datetime.date | None = None) -> FamiliesAt:
+    """The project's families at `end` (and their steps in the period from `start`), in one query: the steps
+    of the project's families counted per family and state (in the period and by its end), a few hundred rows
+    summed here into the figures. The steps are read through the project's families (not every ambito's steps
+    of a state: a cost that would grow with the other ambiti's data)."""
+    rows = (
+        TransitionLog.objects.filter(family__implementation__project=project)
+        .values_list(
+            "family", "family__implementation", "family__interruption_reason", "family__reunification", "to_state"
         )
+        .annotate(
+            period=Count("pk", filter=Q(effective_on__gte=start or end, effective_on__lte=end)),
+            by_end=Count("pk", filter=Q(effective_on__lte=end)),
+        )
+        .order_by()
     )
-    return {
-        (r["family__implementation"], r["to_state"]): {"period": r["period"], "cumulative": r["cumulative"]}
-        for r in steps
-    }
+    reached: dict[int, set[str]] = {}
+    about: dict[int, tuple[int, str, bool]] = {}
+    by_step: dict[tuple[int, str], Counts] = {}
+    for family, implementation, reason, reunites, state, period, by_end in rows:
+        about[family] = (implementation, reason, reunites)
+        counts = by_step.setdefault((implementation, state), {"period": 0, "cumulative": 0})
+        counts["period"] += period > 0
+        counts["cumulative"] += by_end > 0
+        if by_end:
+            reached.setdefault(family, set()).add(state)
+    active: dict[int, int] = {}
+    interrupted: dict[str, int] = {}
+    reunification = 0
+    for family, states in reached.items():
+        implementation, reason, reunites = about[family]
+        included = State.INCLUSA in states
+        if included and not states & set(ENDED_STATES):
+            active[implementation] = active.get(implementation, 0) + 1
+        if State.INTERROTTA in states:
+            interrupted[reason] = interrupted.get(reason, 0) + 1
+        if included and reunites:
+            reunification += 1
+    return FamiliesAt(active, interrupted, reunification, by_step)
 
 
 def families_active(project: Project, end: datetime.date) -> dict[int, int]:
     """Families on their path at `end` (included by then and not ended by then), per implementation id."""
-    included_by_end = Exists(
-        TransitionLog.objects.filter(family=OuterRef("pk"), to_state=State.INCLUSA, effective_on__lte=end)
-    )
-    ended_by_end = Exists(
-        TransitionLog.objects.filter(family=OuterRef("pk"), to_state__in=ENDED_STATES, effective_on__lte=end)
-    )
-    return dict(
-        project_families(project)
-        .annotate(inc=included_by_end, gone=ended_by_end)
-        .filter(inc=True, gone=False)
-        .values("implementation")
-        .annotate(n=Count("pk"))
-        .values_list("implementation", "n")
-    )
+    return families_at(project, end).active
 
 
 def families_interrupted_by_reason(project: Project, end: datetime.date) -> dict[str, int]:
     """Families interrupted by `end`, per reason (the codes of `Family.InterruptionReason`)."""
-    return dict(
-        project_families(project)
-        .filter(transitions__to_state=State.INTERROTTA, transitions__effective_on__lte=end)
-        .values("interruption_reason")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("interruption_reason", "n")
-    )
+    return families_at(project, end).interrupted_by_reason
 
 
 def families_included_by(project: Project, end: datetime.date) -> QuerySet[Family]:
@@ -109,50 +134,59 @@ def _children_reached(project: Project, end: datetime.date) -> QuerySet[Member]:
     return Member.objects.filter(family__in=families_included_by(project, end), kind=Member.Kind.MINORE)
 
 
-def children_by_age_band(project: Project, end: datetime.date) -> dict[str, int]:
-    """Children reached per age band of the project (`report_age_bands`, "18+" above), aged on their family's
-    inclusion. Only the bands with children are present.
+@dataclass
+class ChildrenReached:
+    """The minors of the families included by a day: per age band of the project (`report_age_bands`, "18+"
+    above; only the bands with children) and per comune of their family."""
 
-    The database counts the children per age (a score of rows); the ages go into their bands here, the first band
-    that holds the age, in the project's order (a child without an age of inclusion counts as "18+", as the
-    CASE of a band per age did). One age expression instead of one per band: the query was the slowest of the
-    report's to build."""
+    by_age_band: dict[str, int]
+    by_comune: dict[str, int]
+
+
+def children_reached(project: Project, end: datetime.date) -> ChildrenReached:
+    """Children reached by `end`, aged on their family's inclusion, in one query.
+
+    The database counts the children per (age, comune) (a few dozen rows); the ages go into their bands here,
+    the first band that holds the age, in the project's order (a child without an age of inclusion counts as
+    "18+"). One age expression instead of one per band: the query was the slowest of the report's to build."""
     inclusion = TransitionLog.objects.filter(family=OuterRef("family"), to_state=State.INCLUSA).values("effective_on")[
         :1
     ]
-    per_age = (
-        _children_reached(project, end)
-        .annotate(included_on=inclusion)
-        .annotate(age=AgeYears(F("included_on"), F("birth_date")))
-        .values("age")
-        .annotate(n=Count("pk"))
-        .values_list("age", "n")
-    )
-    bands = project.rules.age_bands
-    found: dict[str, int] = {}
-    for age, n in per_age:
-        label = next(
-            (label for label, low, high in bands if age is not None and low <= age <= high),
-            "18+",
-        )
-        found[label] = found.get(label, 0) + n
-    return found
-
-
-def children_by_comune(project: Project, end: datetime.date) -> dict[str, int]:
-    """Children reached per comune of their family."""
-    return dict(
+    rows = (
         _children_reached(project, end)
         # Implied by the families' filter, said again on the families joined for their comune: without it
         # PostgreSQL hashes every ambito's families to name the comuni of a hundred (a cost that grows with the
         # other ambiti's data).
         .filter(family__implementation__project=project)
-        .values("family__comune__name")
+        .annotate(included_on=inclusion)
+        .annotate(age=AgeYears(F("included_on"), F("birth_date")))
+        .values_list("age", "family__comune__name")
         .annotate(n=Count("pk"))
-        .values_list("family__comune__name", "n")
+        .order_by()
     )
+    bands = project.rules.age_bands
+    by_band: dict[str, int] = {}
+    by_comune: dict[str, int] = {}
+    for age, comune, n in rows:
+        label = next(
+            (label for label, low, high in bands if age is not None and low <= age <= high),
+            "18+",
+        )
+        by_band[label] = by_band.get(label, 0) + n
+        by_comune[comune] = by_comune.get(comune, 0) + n
+    return ChildrenReached(by_band, by_comune)
+
+
+def children_by_age_band(project: Project, end: datetime.date) -> dict[str, int]:
+    """Children reached per age band of the project (`children_reached`)."""
+    return children_reached(project, end).by_age_band
+
+
+def children_by_comune(project: Project, end: datetime.date) -> dict[str, int]:
+    """Children reached per comune of their family."""
+    return children_reached(project, end).by_comune
 
 
 def reunification_paths(project: Project, end: datetime.date) -> int:
     """Families included by `end` on a reunification path."""
-    return families_included_by(project, end).filter(reunification=True).count()
+    return families_at(project, end).reunification

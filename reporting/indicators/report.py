@@ -40,14 +40,10 @@ from .outcome_figures import (
     sdq_total_change,
 )
 from .path_figures import (
-    children_by_age_band,
-    children_by_comune,
-    families_active,
-    families_by_step,
-    families_interrupted_by_reason,
+    children_reached,
+    families_at,
     families_preassessed,
     families_referred,
-    reunification_paths,
 )
 from .work_figures import (
     Minutes,
@@ -230,12 +226,8 @@ def physical(project: Project, implementations, start, end, *, minutes: Minutes 
         implementations,
         referred,
         preassessed,
-        by_step,
-        active,
-        interrupted,
-        by_band,
-        by_comune,
-        reunification,
+        at_end,
+        children,
         by_type,
         sedt,
         groups,
@@ -246,12 +238,8 @@ def physical(project: Project, implementations, start, end, *, minutes: Minutes 
         lambda: _implementations(implementations),
         lambda: families_referred(project, start, end),
         lambda: families_preassessed(project, start, end),
-        lambda: families_by_step(project, start, end),
-        lambda: families_active(project, end),
-        lambda: families_interrupted_by_reason(project, end),
-        lambda: children_by_age_band(project, end),
-        lambda: children_by_comune(project, end),
-        lambda: reunification_paths(project, end),
+        lambda: families_at(project, end, start=start),
+        lambda: children_reached(project, end),
         lambda: families_by_intervention_type(project, start, end),
         lambda: sedt_hours(project, start, end, minutes=minutes),
         lambda: group_activity(project, start, end),
@@ -270,26 +258,28 @@ def physical(project: Project, implementations, start, end, *, minutes: Minutes 
         for key, counts in (
             ("referred", referred.get(pk)),
             ("preassessed", preassessed.get(pk)),
-            ("included", by_step.get((pk, State.INCLUSA))),
-            ("closed", by_step.get((pk, State.CONCLUSA))),
-            ("interrupted", by_step.get((pk, State.INTERROTTA))),
+            ("included", at_end.by_step.get((pk, State.INCLUSA))),
+            ("closed", at_end.by_step.get((pk, State.CONCLUSA))),
+            ("interrupted", at_end.by_step.get((pk, State.INTERROTTA))),
         ):
             row[key] = dict(counts) if counts else {"period": 0, "cumulative": 0}
             totals[key]["period"] += row[key]["period"]
             totals[key]["cumulative"] += row[key]["cumulative"]
-        row["active"] = active.get(pk, 0)
+        row["active"] = at_end.active.get(pk, 0)
         totals["active"] += row["active"]
         rows.append(row)
     reasons = dict(Family.InterruptionReason.choices)
     return {
         "families": {"rows": rows, "totals": totals},
-        "interrupted_by_reason": suppress({str(reasons[k]): v for k, v in interrupted.items() if k}),
+        "interrupted_by_reason": suppress({str(reasons[k]): v for k, v in at_end.interrupted_by_reason.items() if k}),
         "children": {
-            "total": sum(by_band.values()),
-            "by_age_band": suppress({label: by_band.get(label, 0) for label, _low, _high in project.rules.age_bands}),
-            "by_comune": suppress(dict(sorted(by_comune.items()))),
+            "total": sum(children.by_age_band.values()),
+            "by_age_band": suppress(
+                {label: children.by_age_band.get(label, 0) for label, _low, _high in project.rules.age_bands}
+            ),
+            "by_comune": suppress(dict(sorted(children.by_comune.items()))),
         },
-        "reunification": reunification,
+        "reunification": at_end.reunification,
         "families_by_intervention": suppress(dict(sorted(by_type.items()))),
         "sedt_hours": sedt,
         "groups": {

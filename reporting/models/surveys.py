@@ -95,14 +95,16 @@ class SatisfactionSurvey(ProjectScoped):
 
 
 class SurveyItemQuerySet(models.QuerySet):
-    def with_statistics(self, answers: Q | None = None, points: int = LIKERT_MAX):
+    def with_statistics(self, answers: Q | None = None, points: int = LIKERT_MAX, *, per_point: bool = True):
         """Annotate each statement with its number of answers `n`, their `mean` and how many gave each
-        point of a scale of `points` (`n1` … `n5` on five points), counting only the answers that match
-        `answers` (a condition on `answers__…`). Statements nobody answered stay, with n = 0."""
+        point of a scale of `points` (`n1` … `n5` on five points; not with `per_point=False`), counting only
+        the answers that match `answers` (a condition on `answers__…`). Statements nobody answered stay, with
+        n = 0."""
         answers = answers or Q()
         counts = {
             f"n{point}": models.Count("answers", filter=answers & Q(answers__score=point))
             for point in range(LIKERT_MIN, points + 1)
+            if per_point
         }
         return self.annotate(
             n=models.Count("answers", filter=answers), mean=models.Avg("answers__score", filter=answers), **counts
