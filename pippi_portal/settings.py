@@ -96,6 +96,8 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets rendered from Django's Jinja2 copies of its own widget templates (pippi_portal/renderers.py).
+FORM_RENDERER = "pippi_portal.renderers.FastWidgetRenderer"
 
 # --- Database: PostgreSQL only -------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL")}
