@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
@@ -121,7 +122,7 @@ def test_query_count_is_the_same_at_1_and_30_runs(world, client_for, count_queri
 
 
 def test_a_day_in_the_future_is_refused(world):
-    tomorrow = datetime.date(2026, 12, 4)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     run = services.import_dry_run(
         ambito=world.ambito,
         by=world.users.ufficio_piano,
