@@ -14,13 +14,13 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from equipes.models import Implementation, Project, ProjectTarget, StaffTraining, TargetKind, TargetScope
-from families.models import Family, State, TransitionLog
+from families.models import State, TransitionLog
 from interventions.models import Group, Intervention, Pairing, SchoolPartnership
 from pippi_portal.query_batch import gather
 
@@ -155,7 +155,7 @@ def _figures(projects: list[_Shape], as_of: datetime.date) -> dict[int, dict[Cel
     ids = list(figures)
     # Independent reads: one round trip inside a `gather` (the indicators), one query each elsewhere.
     family_rows, group_rows, school_rows, trained_rows = gather(
-        lambda: list(_family_rows(ids, as_of)),
+        lambda: _family_rows(ids, as_of),
         lambda: list(
             Group.objects.filter(implementation__project__in=ids, start_date__lte=as_of)
             .values("implementation", "implementation__project", "ambito")
@@ -187,39 +187,54 @@ def _figures(projects: list[_Shape], as_of: datetime.date) -> dict[int, dict[Cel
     return figures
 
 
-def _family_rows(project_ids: list[int], as_of: datetime.date):
+def _family_rows(project_ids: list[int], as_of: datetime.date) -> list[dict]:
     """Families included by `as_of`, per implementation and ambito: how many, how many with an SEDT intervention
-    and with a support family started by then, how many paths ended and how many of those ended well."""
-    # Each subquery is scoped to the projects' families as well, which the outer family implies: PostgreSQL
-    # answers an EXISTS over a hundred families with a hash of the subquery's rows, and unscoped those are every
-    # ambito's (a cost that grows with the other ambiti's data).
+    and with a support family started by then, how many paths ended and how many of those ended well.
+
+    Three plain reads in one round trip (inside `gather`): the projects' families' steps by `as_of`, counted per
+    family and state, with the family's closure outcome; the families with an SEDT intervention started by then;
+    the families with a support family by then. They are put together here, per family. Each read is scoped to
+    the projects' families: a cost that does not grow with the other ambiti's data. One query with an `EXISTS`
+    per figure took longer to build, plan and run than the three (docs/decisions.md)."""
     of_projects = Q(family__implementation__project__in=project_ids)
-    logs = TransitionLog.objects.filter(of_projects, family=OuterRef("pk"), effective_on__lte=as_of)
-    return (
-        Family.objects.filter(implementation__project__in=project_ids)
-        .annotate(
-            was_included=Exists(logs.filter(to_state=State.INCLUSA)),
-            has_sedt=Exists(
-                Intervention.objects.filter(
-                    of_projects, family=OuterRef("pk"), type__code="sedt", start_date__lte=as_of
-                )
-            ),
-            has_pairing=Exists(Pairing.objects.filter(of_projects, family=OuterRef("pk"), start_date__lte=as_of)),
-            has_ended=Exists(logs.filter(to_state__in=ENDED_STATES)),
-            ended_well=Exists(
-                logs.filter(to_state=State.CONCLUSA, family__closure__outcome__code__in=POSITIVE_OUTCOMES)
-            ),
-        )
-        .filter(was_included=True)
-        .values("implementation", "implementation__project", "ambito")
-        .annotate(
-            included=Count("pk"),
-            with_sedt=Count("pk", filter=Q(has_sedt=True)),
-            with_support_family=Count("pk", filter=Q(has_pairing=True)),
-            ended=Count("pk", filter=Q(has_ended=True)),
-            positive=Count("pk", filter=Q(ended_well=True)),
-        )
+    steps, with_sedt, with_pairing = gather(
+        lambda: list(
+            TransitionLog.objects.filter(of_projects, effective_on__lte=as_of)
+            .values_list(
+                "family",
+                "family__implementation",
+                "family__implementation__project",
+                "family__ambito",
+                "family__closure__outcome__code",
+            )
+            .annotate(
+                included=Count("pk", filter=Q(to_state=State.INCLUSA)),
+                ended=Count("pk", filter=Q(to_state__in=ENDED_STATES)),
+                concluded=Count("pk", filter=Q(to_state=State.CONCLUSA)),
+            )
+            .order_by()
+        ),
+        lambda: set(
+            Intervention.objects.filter(of_projects, type__code="sedt", start_date__lte=as_of).values_list(
+                "family", flat=True
+            )
+        ),
+        lambda: set(Pairing.objects.filter(of_projects, start_date__lte=as_of).values_list("family", flat=True)),
     )
+    cells: dict[tuple, Counter] = defaultdict(Counter)
+    for family, implementation, project, ambito, outcome, included, ended, concluded in steps:
+        if not included:
+            continue
+        cell = cells[implementation, project, ambito]
+        cell["included"] += 1
+        cell["with_sedt"] += family in with_sedt
+        cell["with_support_family"] += family in with_pairing
+        cell["ended"] += ended > 0
+        cell["positive"] += concluded > 0 and outcome in POSITIVE_OUTCOMES
+    return [
+        {"implementation": implementation, "implementation__project": project, "ambito": ambito, **counts}
+        for (implementation, project, ambito), counts in cells.items()
+    ]
 
 
 def _trained_rows(projects: list[_Shape], as_of: datetime.date):
