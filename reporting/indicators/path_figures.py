@@ -1,28 +1,23 @@
 """Figures of the families' path for a project: how many were referred, pre-assessed, included, closed,
 interrupted and are active, per implementation; the children reached; the reunification paths.
 
-Each function is one aggregate query (none grows with the families) and returns raw counts; `report.physical`
-labels and suppresses them."""
+Each function reads in one round trip: an aggregate query, or the project's rows per family or per child (a few
+hundred, summed here); none reads the other ambiti's rows. They return raw counts; `report.physical` labels and
+suppresses them."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from equipes.models import Project
 from families.models import ENDED_STATES, Family, Member, Preassessment, Referral, State, TransitionLog
+from pippi_portal.query_batch import gather
 
 #: A period and a cumulative count, as the report's family table shows them.
 Counts = dict[str, int]
-
-
-class AgeYears(Func):
-    """Completed years between two date expressions: AgeYears(on, birth_date)."""
-
-    template = "date_part('year', age(%(expressions)s))::int"
-    output_field = IntegerField()
 
 
 def project_families(project: Project) -> QuerySet[Family]:
@@ -129,11 +124,6 @@ def families_included_by(project: Project, end: datetime.date) -> QuerySet[Famil
     )
 
 
-def _children_reached(project: Project, end: datetime.date) -> QuerySet[Member]:
-    """The minors of the families included by `end`."""
-    return Member.objects.filter(family__in=families_included_by(project, end), kind=Member.Kind.MINORE)
-
-
 @dataclass
 class ChildrenReached:
     """The minors of the families included by a day: per age band of the project (`report_age_bands`, "18+"
@@ -144,37 +134,43 @@ class ChildrenReached:
 
 
 def children_reached(project: Project, end: datetime.date) -> ChildrenReached:
-    """Children reached by `end`, aged on their family's inclusion, in one query.
-
-    The database counts the children per (age, comune) (a few dozen rows); the ages go into their bands here,
-    the first band that holds the age, in the project's order (a child without an age of inclusion counts as
-    "18+"). One age expression instead of one per band: the query was the slowest of the report's to build."""
-    inclusion = TransitionLog.objects.filter(family=OuterRef("family"), to_state=State.INCLUSA).values("effective_on")[
-        :1
-    ]
-    rows = (
-        _children_reached(project, end)
-        # Implied by the families' filter, said again on the families joined for their comune: without it
-        # PostgreSQL hashes every ambito's families to name the comuni of a hundred (a cost that grows with the
-        # other ambiti's data).
-        .filter(family__implementation__project=project)
-        .annotate(included_on=inclusion)
-        .annotate(age=AgeYears(F("included_on"), F("birth_date")))
-        .values_list("age", "family__comune__name")
-        .annotate(n=Count("pk"))
-        .order_by()
+    """Children reached by `end`, aged on their family's inclusion (its first), from two plain reads in one
+    round trip: the minors of the project's families (birth date and comune) and the families' inclusions. The
+    ages go into their bands here, the first band that holds the age, in the project's order (a child without a
+    birth date counts as "18+"). One query that aged each child through a subquery on its family's steps was
+    the slowest of the report's to build and plan."""
+    of_project = Q(family__implementation__project=project)
+    minors, inclusions = gather(
+        lambda: list(
+            Member.objects.filter(of_project, kind=Member.Kind.MINORE).values_list(
+                "family", "birth_date", "family__comune__name"
+            )
+        ),
+        lambda: dict(
+            TransitionLog.objects.filter(of_project, to_state=State.INCLUSA)
+            .values_list("family")
+            .annotate(first=Min("effective_on"))
+            .filter(first__lte=end)
+            .order_by()
+        ),
     )
     bands = project.rules.age_bands
     by_band: dict[str, int] = {}
     by_comune: dict[str, int] = {}
-    for age, comune, n in rows:
-        label = next(
-            (label for label, low, high in bands if age is not None and low <= age <= high),
-            "18+",
-        )
-        by_band[label] = by_band.get(label, 0) + n
-        by_comune[comune] = by_comune.get(comune, 0) + n
+    for family, birth_date, comune in minors:
+        included_on = inclusions.get(family)
+        if included_on is None:
+            continue
+        age = completed_years(birth_date, included_on) if birth_date else None
+        label = next((label for label, low, high in bands if age is not None and low <= age <= high), "18+")
+        by_band[label] = by_band.get(label, 0) + 1
+        by_comune[comune] = by_comune.get(comune, 0) + 1
     return ChildrenReached(by_band, by_comune)
+
+
+def completed_years(born: datetime.date, on: datetime.date) -> int:
+    """Years completed between `born` and `on` (PostgreSQL's `date_part('year', age(on, born))`)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def children_by_age_band(project: Project, end: datetime.date) -> dict[str, int]:

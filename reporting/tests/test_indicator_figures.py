@@ -32,6 +32,7 @@ from reporting.indicators.outcome_figures import (
 from reporting.indicators.path_figures import (
     children_by_age_band,
     children_by_comune,
+    completed_years,
     families_active,
     families_by_step,
     families_interrupted_by_reason,
@@ -126,6 +127,20 @@ def test_children_of_age_fall_in_their_own_band(world, families):
     _a, b, _c = families
     b.members.filter(kind=Member.Kind.MINORE).update(birth_date=D(2005, 1, 1))  # 19 on 26/01/2024
     assert children_by_age_band(world.project, D(2024, 6, 30)) == {"7-11": 1, "4-6": 1, "18+": 1}
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "years"),
+    [
+        (D(2016, 5, 6), D(2024, 5, 5), 7),
+        (D(2016, 5, 6), D(2024, 5, 6), 8),  # the birthday itself
+        (D(2016, 2, 29), D(2025, 2, 28), 8),  # born on 29 February: a year is complete on 1 March
+        (D(2016, 2, 29), D(2025, 3, 1), 9),
+        (D(2024, 1, 26), D(2024, 1, 26), 0),
+    ],
+)
+def test_completed_years_as_postgresql_counts_them(born, on, years):
+    assert completed_years(born, on) == years
 
 
 def test_children_by_comune(world, families):
