@@ -78,23 +78,22 @@ def mdb_change_by_side(family_ids: list[int]) -> list[dict]:
 
 def sdq_total_change(project: Project, end: datetime.date) -> dict:
     """SDQ: the mean total difficulties at T0 and at T2 (parent's questionnaire) of the children with a T2
-    by `end`, and its change."""
-    sdq = SDQScore.objects.filter(respondent=SDQScore.Respondent.GENITORE)
-    children_with_t2 = list(
-        sdq.filter(member__family__in=project_families(project), time_point=TimePoint.T2, date__lte=end)
-        .order_by()
-        .values_list("member_id", flat=True)
-        .distinct()
-    )
-    means = dict(
-        sdq.filter(member_id__in=children_with_t2, time_point__in=[TimePoint.T0, TimePoint.T2])
-        .values("time_point")
-        .annotate(mean=Avg("total_difficulties"))
-        .values_list("time_point", "mean")
-    )
-    t0, t2 = means.get("T0"), means.get("T2")
+    by `end`, and its change. One read of the project's children's T0 and T2 scores (a few per child), averaged
+    here."""
+    scores = SDQScore.objects.filter(
+        respondent=SDQScore.Respondent.GENITORE,
+        member__family__implementation__project=project,
+        time_point__in=[TimePoint.T0, TimePoint.T2],
+    ).values_list("member_id", "time_point", "date", "total_difficulties")
+    rows = list(scores)
+    with_t2 = {member for member, point, date, _total in rows if point == TimePoint.T2 and date <= end}
+    totals: dict[str, list[int]] = {TimePoint.T0: [], TimePoint.T2: []}
+    for member, point, _date, total in rows:
+        if member in with_t2 and total is not None:
+            totals[point].append(total)
+    t0, t2 = (sum(values) / len(values) if values else None for values in totals.values())
     return {
-        "children": len(children_with_t2),
+        "children": len(with_t2),
         "t0": rounded(t0),
         "t2": rounded(t2),
         "change": rounded(t2 - t0) if t0 is not None and t2 is not None else None,
