@@ -4,7 +4,7 @@ values the ORM returns when they run one by one (types included)."""
 import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Sum, Value
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 
 from equipes.models import Implementation, Project, User
@@ -90,3 +90,26 @@ def test_outside_gather_queries_run_as_always(world, count_queries):
     assert count_queries(lambda: [read() for read in reads(world)]) == len(reads(world)) - 1  # pk__in=[]: none
     assert gather() == []
     assert gather(lambda: Value(1) and 7) == [7]
+
+
+def test_wide_rows_duplicate_names_and_nulls_come_back_as_alone(world, count_queries):
+    """Rows travel as JSON arrays (c1…cN), or as objects past PostgreSQL's 100 arguments of a function: either
+    way the columns keep their order, duplicate names and NULLs, and dates and decimals their types."""
+    project = world.project
+    wide = {f"v{i}": Value(i) for i in range(101)}
+
+    def reads_():
+        projects = Project.objects.filter(pk=project.pk)
+        return [
+            lambda: list(projects.values_list("pk", "id", "ambito__id", "ambito_id")),
+            lambda: list(projects.annotate(**wide).values_list(*wide)),
+            lambda: list(projects.annotate(none=Max("implementations__end_date", filter=Q(pk=-1))).values_list("none", "amount")),
+            lambda: list(Project.objects.filter(pk=-1).values_list("start_date", "amount")),
+        ]
+
+    one_by_one = [read() for read in reads_()]
+    together = []
+    assert count_queries(lambda: together.extend(gather(*reads_()))) == 1
+    assert repr(together) == repr(one_by_one)
+    assert together[1] == [tuple(range(101))]
+    assert together[2][0][0] is None and isinstance(together[2][0][1], Decimal)
