@@ -97,13 +97,14 @@ def test_wide_rows_duplicate_names_and_nulls_come_back_as_alone(world, count_que
     way the columns keep their order, duplicate names and NULLs, and dates and decimals their types."""
     project = world.project
     wide = {f"v{i}": Value(i) for i in range(101)}
+    nothing = Max("implementations__end_date", filter=Q(pk=-1))
 
     def reads_():
         projects = Project.objects.filter(pk=project.pk)
         return [
             lambda: list(projects.values_list("pk", "id", "ambito__id", "ambito_id")),
             lambda: list(projects.annotate(**wide).values_list(*wide)),
-            lambda: list(projects.annotate(none=Max("implementations__end_date", filter=Q(pk=-1))).values_list("none", "amount")),
+            lambda: list(projects.annotate(none=nothing).values_list("none", "amount")),
             lambda: list(Project.objects.filter(pk=-1).values_list("start_date", "amount")),
         ]
 
