@@ -38,6 +38,7 @@ _answers: contextvars.ContextVar[dict | None] = contextvars.ContextVar("query_ba
 #: The attribute that marks the greenlet of a callable of `gather`.
 _CHILD = "query_batch_child"
 
+
 def _same(value):
     """A column whose JSON value is what the driver would have returned."""
     return value
