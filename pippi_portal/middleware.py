@@ -6,6 +6,8 @@
 - `MFARequiredMiddleware`: when MFA_REQUIRED is on, a logged-in user without an authenticator app reaches
   only the pages that set one up (and logout, static files, the health check).
 - `NoStoreMiddleware`: no page is kept by the browser or a proxy cache (they show minors' data).
+- `PreparedStatementsMiddleware` (first, not a policy): the request's long reads run as server-side prepared
+  statements (pippi_portal/prepared.py), unless PREPARED_STATEMENTS is off.
 
 They sit after the authentication and message middleware; a session ended here leaves an anonymous user,
 whom `LoginRequiredMiddleware` then sends to the login page.
@@ -18,11 +20,13 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.core.exceptions import MiddlewareNotUsed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from . import prepared
 from .security import LOGIN_AT, SEEN_AT
 
 
@@ -108,3 +112,14 @@ class NoStoreMiddleware:
         if "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response
+
+
+class PreparedStatementsMiddleware:
+    def __init__(self, get_response):
+        if not settings.PREPARED_STATEMENTS:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with prepared.statements():
+            return self.get_response(request)

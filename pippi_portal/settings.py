@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pippi_portal.middleware.PreparedStatementsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,6 +112,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # parallel workers either: on the two cores that serve the requests, starting them cost more than they saved
 # (the budget's pass over a project's entries: 40 ms with one worker, 16 ms without; docs/decisions.md).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
+# Long reads of a request as server-side prepared statements, planned once per connection
+# (pippi_portal/prepared.py). Off behind a pooler in transaction mode, which does not keep them.
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication --------------------------------------------------------------------------------
