@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -145,21 +147,47 @@ def family_list(request):
     rows = family_filter.qs
     # The number of rows and the filters' options in one round trip; the page's rows after them.
     count = gather(rows.count, *choice_loaders(family_filter.form, "comune", "implementation", "case_manager"))[0]
+    page = shortcuts.paginate(request, rows, request.GET.get("page"), count=count)
     return render(
         request,
         "families/family_list.html",
         {
             "filter": family_filter,
-            "page": shortcuts.paginate(request, rows, request.GET.get("page"), count=count),
+            "page": page,
+            "rows": family_rows_html(page),
             "can_add": user.has_perm("families.add_family"),
             "reviews_duplicates": user.role == Role.COORDINATORE,
-            # Once per page, not once per row: `is_past` asked for the date of each row, `get_state_display`
-            # translated every state's label for each row, `{% url %}` resolved the route for each row.
-            "today": timezone.localdate(),
-            "state_labels": dict(State.choices),
-            "detail_url_prefix": reverse("families:family-detail", args=[0]).removesuffix("0/"),
         },
     )
+
+
+def family_rows_html(families) -> list[str]:
+    """The rows of the family list: code (a link to the family's page), state, comune, implementation, case
+    manager and next deadline, "scaduta" when past. Written here rather than in the template, where the rows
+    were a third of the page's time; every value escaped as the template language escapes it. What is the same
+    for every row (today, the states' labels, the link's prefix, the words) is made once."""
+    e = conditional_escape
+    today = timezone.localdate()
+    states = {value: e(label) for value, label in State.choices}
+    prefix = e(reverse("families:family-detail", args=[0]).removesuffix("0/"))
+    overdue = f' <span class="badge text-bg-danger">{e(_("scaduta"))}</span>'
+    rows = []
+    for f in families:
+        if f.next_due:
+            due = f"{e(f.next_due_point)} {f.next_due:%d/%m/%Y}{overdue if f.next_due < today else ''}"
+        else:
+            due = "—"
+        rows.append(
+            mark_safe(  # every value is escaped
+                f'\n  <tr>\n    <td><a href="{prefix}{e(f.pk)}/">{e(f.code)}</a></td>\n'
+                f"    <td>{states.get(f.state)}</td>\n"
+                f"    <td>{e(f.comune)}</td>\n"
+                f"    <td>{e(f.implementation or '—')}</td>\n"
+                f"    <td>{e(f.case_manager)}</td>\n"
+                f"    <td>{due}</td>\n  </tr>\n  "
+            )
+        )
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
