@@ -26,8 +26,8 @@ from django.db.models import Model, QuerySet
 
 #: The id the SQL is compiled with: no row has it (ids are positive), and no other value of a page's query is it.
 PLACEHOLDER = -7_305_019_228_451_606_123
-#: Compiled reads kept per process.
-SIZE = 256
+#: Compiled reads kept per process (the family page's: about 100 KB each).
+SIZE = 128
 _BIGINT = range(-(2**63), 2**63)
 
 _compiled: OrderedDict[Hashable, tuple | None] = OrderedDict()

@@ -48,6 +48,8 @@ PER_CONNECTION = 64
 #: Statements prepared once in this process (no savepoint needed again) and those that cannot be.
 _preparable: set[str] = set()
 _refused: set[str] = set()
+#: How many statement names the two sets hold at most.
+_KNOWN = 10_000
 
 _PLACEHOLDER = re.compile(r"%%|%s")
 _INT4 = range(-(2**31), 2**31)
@@ -161,6 +163,10 @@ def execute(execute_, sql, params, many, context):
     if name in statements:
         statements.move_to_end(name)
     else:
+        if len(_preparable) + len(_refused) > _KNOWN:
+            # A long-lived process that met this many texts forgets which prepare (a savepoint again next time).
+            _preparable.clear()
+            _refused.clear()
         if not _prepare(db, cursor, name, text, types):
             _refused.add(name)
             return execute_(sql, params, many, context)

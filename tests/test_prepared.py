@@ -141,3 +141,12 @@ def test_the_family_page_prepares_its_own_query(client, world, family):
         assert response.status_code == 200
         assert family.code in response.content.decode()
     assert ours() - before
+
+
+def test_a_process_forgets_what_it_knows_past_the_bound_and_goes_on(world, every_select, monkeypatch):
+    monkeypatch.setattr(prepared, "_KNOWN", 1)
+    implementations = Implementation.objects.filter(project=world.project)
+    with prepared.statements():
+        for condition in (Q(number__gt=-1), Q(number__gte=-1), Q(number__lt=10**6)):
+            assert implementations.filter(condition).count() == 1
+    assert len(prepared._preparable) == 1  # the third text found two known: both forgotten, then itself
