@@ -276,6 +276,12 @@ class User(AbstractUser):
         """Whether family identities (names, codice fiscale, addresses, diary text) may reach this user."""
         return self.is_admin_role or self.role in (Role.CASE_MANAGER, Role.OPERATORE)
 
+    @property
+    def scope_key(self) -> tuple:
+        """What the scopes (`visible_to`, `of_ambito`) and the pseudonymised reads depend on of the user: the key
+        under which a read in the user's scope is compiled once (`pippi_portal.compiled`)."""
+        return (self.pk, self.role, self.ambito_id, self.is_active, self.is_admin_role, self.sees_identities)
+
     def get_absolute_url(self) -> str:
         return reverse("equipes:staff-detail", args=[self.pk])
 

@@ -76,17 +76,8 @@ def get_family_detail_for(user: User, pk: int) -> Family:
     """The family as its detail page needs it, in one query (404 outside scope, as `get_family_for`): with
     its referral, pre-assessment and closure, its due dates (`with_due_dates`) and the annotations that
     `family_timeline` reads. Its SQL is compiled once per user and process (`pippi_portal.compiled`): the key
-    names what the scope (`visible_to`) and the lookup read of the user."""
-    key = (
-        "family-detail",
-        user.pk,
-        user.role,
-        user.ambito_id,
-        user.is_active,
-        user.is_admin_role,
-        user.sees_identities,
-    )
-    family = compiled.get_by_pk(key, lambda: _detail_lookup(user).visible_to(user), pk)
+    (`scope_key`) names what the scope (`visible_to`) and the lookup read of the user."""
+    family = compiled.get_by_pk(("family-detail", user.scope_key), lambda: _detail_lookup(user).visible_to(user), pk)
     if family is None:
         raise Http404("No Family matches the given query.")
     return family

@@ -10,15 +10,23 @@ from __future__ import annotations
 import rules
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from . import compiled
 
 
 class PortalAuthenticationBackend(AuthenticationBackend):
     def get_user(self, user_id):
+        """The user of the session, at every request: SQL compiled once per process (`compiled`)."""
+        model = get_user_model()
         try:
-            user = get_user_model()._default_manager.select_related("ambito", "organisation").get(pk=user_id)
-        except get_user_model().DoesNotExist:
+            pk = model._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
-        return user if self.user_can_authenticate(user) else None
+        user = compiled.get_by_pk(
+            ("session-user", model), lambda: model._default_manager.select_related("ambito", "organisation"), pk
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def has_perm(self, user_obj, perm, obj=None):
         if rules.perm_exists(perm):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Hashable
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from . import compiled
 
 
 class SubmissionTokenField(forms.CharField):
@@ -104,18 +107,21 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def choice_loaders(form: forms.Form, *names: str) -> list:
+def choice_loaders(form: forms.Form, *names: str, key: Hashable | None = None) -> list:
     """For `query_batch.gather`: one callable per named model choice field of `form`, which reads the field's
     options and fixes them on the field, so that rendering the form reads them from memory. The options of
     several fields then cost one round trip together instead of a query each while the template renders.
-    Validation still looks a submitted value up in the field's queryset, as always."""
+    Validation still looks a submitted value up in the field's queryset, as always. With `key`, which must
+    name everything the fields' querysets depend on (a user's `scope_key`), their SQL is compiled once per
+    process (`compiled`)."""
 
-    def loader(field: forms.ModelChoiceField):
+    def loader(field: forms.ModelChoiceField, name: str):
         def load() -> None:
-            options = [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+            objects = field.queryset if key is None else compiled.rows((key, name), lambda: field.queryset)
+            options = [(obj.pk, field.label_from_instance(obj)) for obj in objects]
             # The widget's options, which it renders (the field's own `choices` stay the queryset's iterator).
             field.widget.choices = [("", field.empty_label), *options] if field.empty_label is not None else options
 
         return load
 
-    return [loader(form.fields[name]) for name in names]
+    return [loader(form.fields[name], name) for name in names]

@@ -165,6 +165,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
 
 # --- Sessions ----------------------------------------------------------------------------------------
 # 30 minutes without a request end a session; 12 hours after the login it ends whatever the activity.
+# Django's database sessions, read with SQL compiled once per process (pippi_portal/sessions.py).
+SESSION_ENGINE = "pippi_portal.sessions"
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS

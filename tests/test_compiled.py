@@ -1,7 +1,10 @@
-"""`pippi_portal.compiled.get_by_pk`: a read by primary key compiled once per key gives, for every id, what the
-queryset gives compiled anew: the same object, its related objects and annotations; nothing outside the
-queryset; None for an id no row can have."""
+"""`pippi_portal.compiled`: a read compiled once per key gives, for every value of its arguments, what the
+queryset gives built and compiled anew: the same objects, their related objects and annotations, the same
+dicts and tuples, the same count; nothing outside the queryset; None for an id no row can have. A read that
+the checks refuse (a value derived from an argument, an argument written into the SQL, one dropped by
+Django, a boolean) is built each time, with the right rows."""
 
+import datetime
 import threading
 
 import pytest
@@ -57,7 +60,8 @@ def test_each_id_gets_its_own_row_from_sql_compiled_once(world, fresh, monkeypat
             wanted.next_due,
             wanted.path_transitions,
         )
-    assert sum(1 for model in made if model is Family) == 1
+    # Compiled twice the first time (two rounds of stand-ins, compared), never again.
+    assert sum(1 for model in made if model is Family) == 2
 
 
 def test_a_family_outside_the_scope_is_not_found(world, other_family, fresh):
@@ -81,7 +85,7 @@ def test_an_id_no_row_can_have_is_not_found_without_a_query(world, fresh, django
 def test_an_empty_queryset_is_not_kept_and_finds_nothing(world, fresh):
     family = f.make_family(world, children=1)
     assert compiled.get_by_pk(("none",), lambda: Family.objects.none(), family.pk) is None
-    assert compiled._compiled[("none",)] is None
+    assert compiled._compiled[(("none",), int)] is None
 
 
 def test_at_most_size_reads_are_kept(world, fresh, monkeypatch):
@@ -89,7 +93,7 @@ def test_at_most_size_reads_are_kept(world, fresh, monkeypatch):
     family = f.make_family(world, children=1)
     for n in range(3):
         assert compiled.get_by_pk(("k", n), lambda: Family.objects.all(), family.pk) == family
-    assert list(compiled._compiled) == [("k", 1), ("k", 2)]
+    assert list(compiled._compiled) == [(("k", 1), int), (("k", 2), int)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,3 +125,69 @@ def test_the_family_page_of_an_impossible_id_is_not_found(client, world, fresh):
     client.force_login(world.users.case_manager)
     assert client.get(reverse("families:family-detail", args=[10**20])).status_code == 404
     assert client.get(reverse("families:family-detail", args=[2**63 - 1])).status_code == 404
+
+
+def _family_codes(year, code):
+    return Family.objects.filter(year=year).exclude(code=code).order_by("code").values_list("code", flat=True)
+
+
+def test_values_of_several_arguments_each_in_its_place(world, fresh, monkeypatch):
+    families = [f.make_family(world, children=1) for _ in range(3)]
+    year = families[0].year
+    made = compilations(monkeypatch)
+    for excluded in families:
+        assert compiled.rows(("codes",), _family_codes, year, excluded.code) == list(_family_codes(year, excluded.code))
+    assert compiled.rows(("codes",), _family_codes, year + 1, "x") == []
+    assert len(made) == 2 + 3  # two rounds the first time, and the three lists built anew here to compare
+    as_dicts = lambda pk: Family.objects.filter(pk=pk).values("code", "ambito__code")  # noqa: E731
+    assert compiled.rows(("dicts",), as_dicts, families[1].pk) == [
+        {"code": families[1].code, "ambito__code": world.ambito.code}
+    ]
+
+
+def test_reads_the_checks_refuse_are_built_each_time_and_right(world, fresh):
+    family = f.make_family(world, children=1)
+    day = family.referral.date
+
+    def week(start):  # the end is derived from the argument: not kept
+        return Family.objects.filter(referral__date__range=(start, start + datetime.timedelta(days=6)))
+
+    for start in (day, day - datetime.timedelta(days=3), day + datetime.timedelta(days=1)):
+        assert compiled.rows(("week",), week, start) == list(week(start))
+    assert compiled._compiled[(("week",), datetime.date)] is None
+
+    def in_text(code):  # the argument written into the SQL text: not kept
+        return Family.objects.extra(where=[f"code = '{code}'"])
+
+    assert compiled.rows(("text",), in_text, family.code) == [family]
+    assert compiled.rows(("text",), in_text, "nessuno") == []
+    assert compiled._compiled[(("text",), str)] is None
+
+    def older(year):  # a small positive column: a stand-in must stay inside its range
+        return Family.objects.filter(year__lt=year)
+
+    assert compiled.rows(("older",), older, family.year + 1) == [family]
+    assert compiled.rows(("older",), older, family.year) == []
+    assert compiled.rows(("older",), older, 10**30) == [family]  # decided by Django, not sent
+
+    by_flag = lambda flag: Family.objects.filter(pk=family.pk, reunification=flag)  # noqa: E731
+    for flag in (True, False):
+        assert compiled.rows(("flag",), by_flag, flag) == list(by_flag(flag))
+
+
+def test_count_is_the_querysets_count_for_every_scope(world, other_family, fresh):
+    from families.views import family_listing
+
+    f.make_family(world, children=2)
+    f.make_family(world, children=1, case_manager=world.users.case_manager)
+    for user in (
+        world.users.case_manager,
+        world.users.coordinatore,
+        world.users.ufficio_piano,
+        world.users.operatore,
+        world.other.outsider,
+    ):
+        key = ("count", user.scope_key)
+        assert compiled.count(key, lambda user=user: family_listing(user)) == family_listing(user).count()
+    with pytest.raises(ValueError):
+        compiled.count(("sliced",), lambda: Family.objects.all()[:2])

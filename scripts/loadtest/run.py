@@ -148,6 +148,7 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )
+    SERVER_PID[:] = [server.pid]
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -170,6 +171,59 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# --- Where the CPU goes ------------------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+#: The gunicorn master's pid, once started (its workers are its children).
+SERVER_PID: list[int] = []
+
+
+def cpu_snapshot(locust_pid: int | None) -> dict:
+    """CPU seconds used so far by the gunicorn processes, PostgreSQL's, Locust's and the machine as a whole
+    (/proc: user + system time of each live process; the machine's busy time from /proc/stat)."""
+    used = {"gunicorn": 0.0, "postgresql": 0.0, "locust": 0.0}
+    server = SERVER_PID[0] if SERVER_PID else None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        pid, ppid = int(entry.name), int(fields[1])
+        seconds = (int(fields[11]) + int(fields[12])) / TICK
+        if server and server in (pid, ppid):
+            used["gunicorn"] += seconds
+        elif locust_pid and locust_pid in (pid, ppid):
+            used["locust"] += seconds
+        elif comm.startswith("postgres") or comm.startswith("postmaster"):
+            used["postgresql"] += seconds
+    with open("/proc/stat") as stat:
+        cpu = [int(value) for value in stat.readline().split()[1:]]
+    used["machine"] = (sum(cpu) - cpu[3] - cpu[4]) / TICK  # all but idle and iowait
+    used["at"] = time.time()
+    return used
+
+
+def cpu_per_request(snapshots: list[dict], start: float, end: float, requests: int) -> dict:
+    """Milliseconds of CPU per request of each group between the snapshots nearest `start` and `end`."""
+    if not snapshots or requests <= 0:
+        return {}
+    first = min(snapshots, key=lambda snap: abs(snap["at"] - start))
+    last = min(snapshots, key=lambda snap: abs(snap["at"] - end))
+    if last["at"] <= first["at"]:
+        return {}
+    result = {
+        key: (last[key] - first[key]) * 1000 / requests for key in ("gunicorn", "postgresql", "locust", "machine")
+    }
+    result["other"] = result["machine"] - result["gunicorn"] - result["postgresql"] - result["locust"]
+    result["seconds"] = last["at"] - first["at"]
+    result["cores_busy"] = (last["machine"] - first["machine"]) / result["seconds"]
+    return result
 
 
 # --- Restarting PostgreSQL ---------------------------------------------------------------------------------
@@ -270,11 +324,22 @@ def run_locust(
     started = time.time()
     with open(OUT / f"{name}.log", "w") as output:
         locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-        events = {"started": started}
+        events = {"started": started, "cpu": []}
+        stop_sampling = threading.Event()
+
+        def sample() -> None:
+            while not stop_sampling.is_set():
+                events["cpu"].append(cpu_snapshot(locust.pid))
+                stop_sampling.wait(1.0)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         if during:
             thread = threading.Thread(target=during, args=(events,), daemon=True)
             thread.start()
         locust.wait()
+        stop_sampling.set()
+        sampler.join(timeout=5)
         if during:
             thread.join(timeout=120)
     events["ended"] = time.time()
@@ -314,7 +379,9 @@ def summarise(rows: list[dict], events: dict) -> dict:
             "errors": sum(1 for r in items if not r["ok"]),
         }
 
+    steady_end = max((r["start"] + r["ms"] / 1000 for r in steady), default=steady_from)
     result = {
+        "cpu": cpu_per_request(events.get("cpu", []), steady_from, steady_end, len(steady)),
         "all": stats(rows),
         "flow": stats(flow),
         "steady": stats(steady),
@@ -545,6 +612,7 @@ def main() -> int:
         rows, events = run_locust("run1", port, users_file, day)
         results["run1"] = summarise(rows, events)
         log(f"run1: {json.dumps(results['run1']['steady'])}")
+        log(f"run1: CPU ms per steady request: { {k: round(v, 2) for k, v in results['run1']['cpu'].items()} }")
         # The curve before the restart run: after a restart PostgreSQL's caches are cold for a while.
         if os.environ.get("LOAD_SKIP_CURVE") != "1" and CURVE:
             points = run_curve(port, users_file, day)
