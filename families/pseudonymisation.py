@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from equipes.models import Project, User
+from pippi_portal import compiled
 
 from .models import Family, Member, TeamMember, age_on
 from .redaction import UNREDACTED, Person, Redactor
@@ -136,8 +137,12 @@ PSEUDONYMOUS_MEMBER_FIELDS = (*PSEUDONYM_FIELDS, "sex", "is_reference_child", "s
 def member_views(user: User, family: Family) -> list[MemberView]:
     kinds = dict(Member.Kind.choices)
     today = timezone.localdate()
-    members = Member.objects.filter(family=family).order_by("kind", "birth_date", "pk")
+    # The family page's reads run SQL compiled once per process (`pippi_portal.compiled`, issue 16).
+    members_of = lambda family_id: Member.objects.filter(family_id=family_id).order_by(  # noqa: E731
+        "kind", "birth_date", "pk"
+    )
     if user.sees_identities:
+        members = compiled.rows(("members",), members_of, family.pk)
         return [
             MemberView(
                 pk=m.pk,
@@ -156,7 +161,9 @@ def member_views(user: User, family: Family) -> list[MemberView]:
             )
             for m in members
         ]
-    rows = list(members.values(*PSEUDONYMOUS_MEMBER_FIELDS))
+    rows = compiled.rows(
+        ("members-pseudonymised",), lambda pk: members_of(pk).values(*PSEUDONYMOUS_MEMBER_FIELDS), family.pk
+    )
     pseudonyms = _pseudonyms_of(rows)
     return [
         MemberView(
@@ -209,8 +216,10 @@ def objective_labels_across_families(user: User, objectives) -> dict[int, str]:
 
 
 def team_members_of(family: Family) -> list[TeamMember]:
-    """The family's team as `team_views` reads it: one query."""
-    return list(TeamMember.objects.filter(family=family).select_related("user"))
+    """The family's team as `team_views` reads it: one query, compiled once per process."""
+    return compiled.rows(
+        ("team",), lambda pk: TeamMember.objects.filter(family_id=pk).select_related("user"), family.pk
+    )
 
 
 def team_views(

@@ -127,11 +127,14 @@ class PlacementView:
 
 
 def placements_of(family: Family) -> list[Placement]:
-    """The placements of the family's minors, ongoing first, then the newest; one query."""
-    return list(
-        Placement.objects.filter(member__family=family).order_by(
+    """The placements of the family's minors, ongoing first, then the newest; one query, compiled once per
+    process."""
+    return compiled.rows(
+        ("placements",),
+        lambda pk: Placement.objects.filter(member__family_id=pk).order_by(
             F("end_date").desc(nulls_first=True), "-start_date", "-pk"
-        )
+        ),
+        family.pk,
     )
 
 
@@ -192,8 +195,13 @@ def get_team_member_for(family: Family, pk: int) -> TeamMember:
 
 
 def diary_notes_for(user: User, family: Family):
-    """The notes a user may read; none at all for pseudonymised roles (the text is never read)."""
-    return DiaryNote.objects.visible_to(user).filter(family=family).select_related("author")
+    """The notes a user may read; none at all for pseudonymised roles (the text is never read). A list, from SQL
+    compiled once per user and process (`pippi_portal.compiled`: the scope reads the user's profession too)."""
+    return compiled.rows(
+        ("diary-notes", user.scope_key, user.profile),
+        lambda pk: DiaryNote.objects.visible_to(user).filter(family_id=pk).select_related("author"),
+        family.pk,
+    )
 
 
 @dataclass

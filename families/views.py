@@ -46,6 +46,7 @@ from .models import (
     ENDED_STATES,
     AccessLog,
     Closure,
+    Consent,
     DuplicateConfirmation,
     Family,
     Member,
@@ -284,12 +285,12 @@ def family_detail(request, pk: int):
     shows_panel = may_see_panel(user, family)
     members, consents, placements, sinba_rows, transitions, notes, team = gather(
         lambda: member_views(user, family),
-        lambda: list(family.consents.all()),
+        lambda: compiled.rows(("consents",), lambda pk: Consent.objects.filter(family_id=pk), family.pk),
         lambda: placements_of(family),
         lambda: panel_rows(family) if shows_panel else None,
         # What the next steps still need (their guards read the assessments and the plan).
         lambda: services.available_transitions(family) if can_change else [],
-        lambda: list(diary_notes_for(user, family)) if user.sees_identities else [],
+        lambda: diary_notes_for(user, family) if user.sees_identities else [],
         lambda: team_members_of(family),
     )
     sinba = (

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Prefetch, Q, Sum, TextField
+from django.db.models import Count, DateField, Exists, Max, OuterRef, Prefetch, Q, Sum, TextField
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,6 +23,7 @@ from families.models import PATH_STATES, Family
 from families.pseudonymisation import member_labels_across_families, objective_labels_across_families
 from families.selectors import TimelineEntry, family_rules
 from families.timeline import Source, as_date, rows
+from pippi_portal import compiled
 from pippi_portal.formatting import format_minutes, format_number
 from pippi_portal.query_batch import gather
 
@@ -91,8 +92,11 @@ def groups_for_hours(user: User):
 def hours_first_day(user: User) -> datetime.date:
     """The first day a person may record hours on: the configured earliest date (HOURS_EARLIEST_DATE), or the
     start of the first project of their ambito when that is later."""
-    first_project = Project.objects.of_ambito(user.ambito_id).aggregate(first=Min("start_date"))["first"]
-    return max(settings.HOURS_EARLIEST_DATE, first_project or settings.HOURS_EARLIEST_DATE)
+    starts = compiled.rows(  # the earliest start: SQL compiled once per ambito and process (issue 16)
+        ("first-project", user.ambito_id),
+        lambda: Project.objects.of_ambito(user.ambito_id).order_by("start_date").values_list("start_date")[:1],
+    )
+    return max(settings.HOURS_EARLIEST_DATE, starts[0][0] if starts else settings.HOURS_EARLIEST_DATE)
 
 
 def day_warning_minutes() -> int:
@@ -135,8 +139,12 @@ def week_grid(user: User, start: datetime.date, first_day: datetime.date | None 
     families, five without `first_day`."""
     days = [start + datetime.timedelta(days=i) for i in range(7)]
     end = days[-1]
-    families = list(_families_in_week(user, start, end))
-    groups = list(groups_for_hours(user).order_by("name").values_list("pk", "name", "module_number"))
+    # The grid's reads run SQL compiled once per user and process (`pippi_portal.compiled`, issue 16).
+    key = ("week-grid", user.scope_key)
+    families = compiled.rows((key, "families"), lambda first, last: _families_in_week(user, first, last), start, end)
+    groups = compiled.rows(
+        (key, "groups"), lambda: groups_for_hours(user).order_by("name").values_list("pk", "name", "module_number")
+    )
     rows: list[GridRow] = []
     for pk, code in families:
         for activity, what in (
@@ -161,12 +169,25 @@ def week_grid(user: User, start: datetime.date, first_day: datetime.date | None 
     for activity in (Activity.COORDINAMENTO, Activity.DOCUMENTAZIONE, Activity.FORMAZIONE, Activity.SUPERVISIONE):
         label = Activity(activity).label
         rows.append(GridRow(f"{activity}:", label, activity, title=label))
-    entries = TimeEntry.objects.filter(user=user, date__range=(start, end)).values(
-        "date", "activity", "family_id", "group_id", "minutes"
+    entries = compiled.rows(
+        (key, "entries"),
+        lambda first, last: TimeEntry.objects.filter(user=user, date__range=(first, last)).values(
+            "date", "activity", "family_id", "group_id", "minutes"
+        ),
+        start,
+        end,
     )
     minutes = {(e["activity"], e["family_id"] or e["group_id"] or None, e["date"]): e["minutes"] for e in entries}
+    # The week's one or two months (a timesheet's month is its first day).
     states = dict(
-        Timesheet.objects.filter(user=user, month__in={d.replace(day=1) for d in days}).values_list("month", "state")
+        compiled.rows(
+            (key, "months"),
+            lambda first, last: Timesheet.objects.filter(user=user, month__range=(first, last)).values_list(
+                "month", "state"
+            ),
+            start.replace(day=1),
+            end.replace(day=1),
+        )
     )
     today = timezone.localdate()
     first_day = first_day or hours_first_day(user)
