@@ -200,7 +200,7 @@ def cpu_snapshot(locust_pid: int | None) -> dict:
             used["gunicorn"] += seconds
         elif locust_pid and locust_pid in (pid, ppid):
             used["locust"] += seconds
-        elif comm.startswith("postgres") or comm.startswith("postmaster"):
+        elif comm.startswith(("postgres", "postmaster")):
             used["postgresql"] += seconds
     with open("/proc/stat") as stat:
         cpu = [int(value) for value in stat.readline().split()[1:]]
@@ -504,6 +504,15 @@ def markdown(results: dict, info: dict) -> str:
         ]
         lines += [row(f"· {name_}", s) for name_, s in r["by_name"].items()]
         lines.append("")
+        cpu = r.get("cpu")
+        if cpu:
+            lines += [
+                f"CPU per steady request (/proc, {cpu['seconds']:.0f} s of the steady part, {cpu['cores_busy']:.2f} of "
+                f"the 2 cores busy): gunicorn {cpu['gunicorn']:.1f} ms, PostgreSQL {cpu['postgresql']:.1f} ms, "
+                f"Locust {cpu['locust']:.1f} ms, the rest of the machine {cpu['other']:.1f} ms; "
+                f"{cpu['machine']:.1f} ms in all.",
+                "",
+            ]
         if "restart" in r:
             x = r["restart"]
             lines += [
