@@ -181,9 +181,9 @@ SERVER_PID: list[int] = []
 
 
 def cpu_snapshot(locust_pid: int | None) -> dict:
-    """CPU seconds used so far by the gunicorn processes, PostgreSQL's, Locust's and the machine as a whole
-    (/proc: user + system time of each live process; the machine's busy time from /proc/stat)."""
-    used = {"gunicorn": 0.0, "postgresql": 0.0, "locust": 0.0}
+    """CPU seconds used so far by each live process of the gunicorn server, PostgreSQL and Locust, by pid, and
+    by the machine as a whole (/proc: user + system time of each process; busy time from /proc/stat)."""
+    used: dict = {"gunicorn": {}, "postgresql": {}, "locust": {}}
     server = SERVER_PID[0] if SERVER_PID else None
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -197,11 +197,11 @@ def cpu_snapshot(locust_pid: int | None) -> dict:
         pid, ppid = int(entry.name), int(fields[1])
         seconds = (int(fields[11]) + int(fields[12])) / TICK
         if server and server in (pid, ppid):
-            used["gunicorn"] += seconds
+            used["gunicorn"][pid] = seconds
         elif locust_pid and locust_pid in (pid, ppid):
-            used["locust"] += seconds
+            used["locust"][pid] = seconds
         elif comm.startswith(("postgres", "postmaster")):
-            used["postgresql"] += seconds
+            used["postgresql"][pid] = seconds
     with open("/proc/stat") as stat:
         cpu = [int(value) for value in stat.readline().split()[1:]]
     used["machine"] = (sum(cpu) - cpu[3] - cpu[4]) / TICK  # all but idle and iowait
@@ -210,7 +210,9 @@ def cpu_snapshot(locust_pid: int | None) -> dict:
 
 
 def cpu_per_request(snapshots: list[dict], start: float, end: float, requests: int) -> dict:
-    """Milliseconds of CPU per request of each group between the snapshots nearest `start` and `end`."""
+    """Milliseconds of CPU per request of each group between the snapshots nearest `start` and `end`: each
+    process's growth, a process started in between counted from zero (a process that ended in between, as
+    PostgreSQL's across a restart, is not counted: the machine's total still is)."""
     if not snapshots or requests <= 0:
         return {}
     first = min(snapshots, key=lambda snap: abs(snap["at"] - start))
@@ -218,8 +220,10 @@ def cpu_per_request(snapshots: list[dict], start: float, end: float, requests: i
     if last["at"] <= first["at"]:
         return {}
     result = {
-        key: (last[key] - first[key]) * 1000 / requests for key in ("gunicorn", "postgresql", "locust", "machine")
+        group: sum(seconds - first[group].get(pid, 0.0) for pid, seconds in last[group].items()) * 1000 / requests
+        for group in ("gunicorn", "postgresql", "locust")
     }
+    result["machine"] = (last["machine"] - first["machine"]) * 1000 / requests
     result["other"] = result["machine"] - result["gunicorn"] - result["postgresql"] - result["locust"]
     result["seconds"] = last["at"] - first["at"]
     result["cores_busy"] = (last["machine"] - first["machine"]) / result["seconds"]
