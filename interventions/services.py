@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from equipes.models import Project, Role, User
 from families.models import Family
+from pippi_portal import compiled
 
 from .models import (
     BUDGET_CEILING_CONSTRAINT,
@@ -109,13 +110,23 @@ def intervention_for_hours(*, user: User, family: Family, day: datetime.date) ->
     """The intervention a person's hours for a family on a day belong to: their active one for the family,
     those of the PNRR project before the child-protection services (002), SEDT first. Hours that land on a
     child-protection service are never PNRR-eligible."""
-    interventions = (
-        Intervention.objects.active_on(day)
-        .filter(family=family, assigned_users=user)
-        .select_related("type")
-        .order_by("type__child_protection", "-start_date", "pk")
-    )
-    return interventions.filter(type__code="sedt").first() or interventions.first()
+
+    def interventions(on: datetime.date, family_id: int):
+        return (
+            Intervention.objects.active_on(on)
+            .filter(family_id=family_id, assigned_users=user)
+            .select_related("type")
+            .order_by("type__child_protection", "-start_date", "pk")
+        )
+
+    # SQL compiled once per person and process (`pippi_portal.compiled`, issue 16).
+    found = compiled.rows(
+        ("hours-intervention-sedt", user.pk),
+        lambda on, pk: interventions(on, pk).filter(type__code="sedt")[:1],
+        day,
+        family.pk,
+    ) or compiled.rows(("hours-intervention", user.pk), lambda on, pk: interventions(on, pk)[:1], day, family.pk)
+    return found[0] if found else None
 
 
 def time_entry_set(
@@ -142,11 +153,22 @@ def time_entry_set(
     _check_day(user, day)
     if activity in FAMILY_ACTIVITIES:
         # The family, if the user may record hours for it, read with its project (one query).
-        allowed = (
-            families_for_hours(user, day).filter(pk=family.pk).select_related("implementation__project").first()
+        found = (
+            compiled.rows(
+                ("hours-family", user.scope_key),
+                lambda on, pk: (
+                    families_for_hours(user, on)
+                    .filter(pk=pk)
+                    .select_related("implementation__project")
+                    .order_by("pk")[:1]
+                ),
+                day,
+                family.pk,
+            )
             if family is not None
-            else None
+            else []
         )
+        allowed = found[0] if found else None
         if allowed is None:
             raise HoursRefused(_("Puoi registrare ore solo per le famiglie a cui sei assegnato."))
         family_project = _check_project_takes_hours(allowed, day)
@@ -163,12 +185,17 @@ def time_entry_set(
     try:
         with transaction.atomic():
             _lock_hours_of(user)
-            timesheet = (
-                Timesheet.objects.select_for_update(of=("self",))
-                .select_related("project")
-                .filter(user=user, month=month_start(day))
-                .first()
+            found = compiled.rows(
+                ("timesheet-for-update", user.pk),
+                lambda month: (
+                    Timesheet.objects.select_for_update(of=("self",))
+                    .select_related("project")
+                    .filter(user=user, month=month)
+                    .order_by("pk")[:1]
+                ),
+                month_start(day),
             )
+            timesheet = found[0] if found else None
             if timesheet is not None and timesheet.state == Timesheet.State.VALIDATO:
                 raise HoursRefused(
                     _("Il mese di %(month)s è validato: le ore non si possono modificare. Chiedi la riapertura.")
@@ -179,7 +206,18 @@ def time_entry_set(
                     _("Hai confermato il mese di %(month)s: annulla la conferma per modificare le ore.")
                     % {"month": month_label(timesheet.month)}
                 )
-            current = TimeEntry.objects.filter(**key).first()
+            # The cell's entry: the family or group that is None is part of the key, the other an argument.
+            target = {"family_id": family.pk} if family else {"group_id": group.pk} if group else {}
+            nulls = {name: None for name in ("family_id", "group_id") if name not in target}
+            found = compiled.rows(
+                ("hours-cell", user.pk, activity, *target),
+                lambda on, *ids: TimeEntry.objects.filter(
+                    user=user, date=on, activity=activity, **dict(zip(target, ids, strict=True)), **nulls
+                ).order_by("pk")[:1],
+                day,
+                *target.values(),
+            )
+            current = found[0] if found else None
             if minutes == 0:
                 if current is not None:
                     current.delete()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +26,7 @@ from families.models import AccessLog, Family
 from families.pseudonymisation import FamilyView, ambito_redactor
 from families.selectors import family_rules, get_family_for
 from families.services import record_access, record_accesses
+from pippi_portal import compiled
 from pippi_portal.formatting import format_minutes
 from pippi_portal.idempotency import once_per_submission
 from pippi_portal.pdf import PdfMetadata, render_pdf
@@ -324,7 +325,13 @@ def _row_target(request, key: str):
         if not (target.isascii() and target.isdigit()):
             raise BadCell(key)
         scope = Family if activity in FAMILY_ACTIVITIES else Group
-        found = get_object_or_404(scope.objects.filter(ambito_id=request.user.ambito_id), pk=int(target))
+        ambito_id = request.user.ambito_id
+        # SQL compiled once per ambito and process (`pippi_portal.compiled`, issue 16).
+        found = compiled.get_by_pk(
+            ("grid-row", scope, ambito_id), lambda: scope.objects.filter(ambito_id=ambito_id), int(target)
+        )
+        if found is None:
+            raise Http404
         return (activity, found, None) if scope is Family else (activity, None, found)
     if target:
         raise BadCell(key)

@@ -42,8 +42,9 @@ from django.db.models import BigIntegerField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
-#: Compiled reads kept per process (the family page's is the largest: about 100 KB).
-SIZE = 512
+#: Compiled reads kept per process: about ten per active user (the family list, page, grid and saved cell), 78 KB
+#: each on average (the family page's about 100 KB): ~80 MB at most, the reads of ~100 users.
+SIZE = 1024
 _BIGINT = range(-(2**63), 2**63)
 
 
