@@ -30,6 +30,7 @@ them; None, booleans and lists must be in the key).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -58,6 +59,7 @@ class _Entry:
 
 
 _compiled: OrderedDict[Hashable, _Entry | None] = OrderedDict()
+_MISSING = object()
 
 
 def _stand_in(value: Any, index: int, round_: int) -> Any:
@@ -125,12 +127,17 @@ def _compile(build: Callable[..., QuerySet], args: tuple) -> _Entry | None:
 def _entry(key: Hashable, build: Callable[..., QuerySet], args: tuple) -> _Entry | None:
     # The arguments' types are part of the key: None (IS NULL) or a boolean compiles to other SQL.
     key = (key, *(type(arg) for arg in args))
-    if key in _compiled:
-        _compiled.move_to_end(key)
-        return _compiled[key]
+    # Each step stands alone: under threads another may drop the key between two of them (then it is compiled
+    # again, not lost).
+    entry = _compiled.get(key, _MISSING)
+    if entry is not _MISSING:
+        with contextlib.suppress(KeyError):
+            _compiled.move_to_end(key)
+        return entry
     entry = _compiled[key] = _compile(build, args)
     while len(_compiled) > SIZE:
-        _compiled.popitem(last=False)
+        with contextlib.suppress(KeyError):
+            _compiled.popitem(last=False)
     return entry
 
 
