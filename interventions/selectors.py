@@ -39,6 +39,7 @@ from .models import (
     ParentingEvent,
     TimeEntry,
     Timesheet,
+    ValidatedMinutes,
 )
 
 HOURS = Decimal("0.1")
@@ -505,45 +506,107 @@ def delivered_minutes_by_profile(
 
 @dataclass(frozen=True)
 class Window:
-    """A window of a project's delivered entries for `delivered_minutes_in`: a condition on the entries' own
-    columns (`when`, e.g. a range of dates; empty for all of them) and, optionally, the code of the intervention
-    type they must be on (`type_code`, e.g. "sedt")."""
+    """A window of a project's delivered entries for `delivered_minutes_in`: the entries' dates from `since` to
+    `until` (both included; either open) and, optionally, the code of the intervention type they must be on
+    (`type_code`, e.g. "sedt")."""
 
-    when: Q = field(default_factory=Q)
+    since: datetime.date | None = None
+    until: datetime.date | None = None
     type_code: str | None = None
 
+    def whole_months(self) -> tuple[datetime.date | None, datetime.date | None] | None:
+        """(first, last) month wholly inside the window (None at an open end), or None when no month is."""
+        first = self.since
+        if first is not None and first.day != 1:
+            first = (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        last = self.until
+        if last is not None:
+            last = last.replace(day=1) if (last + datetime.timedelta(days=1)).day == 1 else _month_before(last)
+        if first is not None and last is not None and first > last:
+            return None
+        return first, last
 
-def delivered_minutes_in(
-    project: Project, windows: dict[str, Window | Q]
-) -> dict[str, dict[tuple[int | None, str], int]]:
+    def cut_days(self) -> list[tuple[datetime.date, datetime.date]]:
+        """The window's days outside its whole months (in a month it cuts at either end, or every day when
+        it holds no month whole): those are read from the entries themselves."""
+        months = self.whole_months()
+        if months is None:
+            return [(self.since, self.until)]
+        first, last = months
+        days = []
+        if self.since is not None and self.since != first:
+            days.append((self.since, first - datetime.timedelta(days=1)))
+        if self.until is not None and self.until != _month_end(last):
+            days.append((_month_end(last) + datetime.timedelta(days=1), self.until))
+        return days
+
+
+def _month_before(day: datetime.date) -> datetime.date:
+    """The first day of the month before `day`'s."""
+    return (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _month_end(first: datetime.date) -> datetime.date:
+    return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def delivered_minutes_in(project: Project, windows: dict[str, Window]) -> dict[str, dict[tuple[int | None, str], int]]:
     """Minutes delivered on a project per (ambito id, profile) of the professional who delivered them, for each
-    named window of its delivered entries (`windows`: name -> a `Window`, or a bare Q on the entries' own columns).
-    One query, one pass over the project's entries whatever the number of windows: the budget page and the
-    report read every figure of hours from it. A (ambito, profile) without entries in a window is not in that
-    window's dict.
+    named window of its delivered entries (`windows`: name -> a `Window`). One query whatever the number of
+    windows: the budget page and the report read every figure of hours from it. A (ambito, profile) without
+    entries in a window is not in that window's dict.
 
-    The project's entries are summed per (professional, intervention) first, from the project's validated
-    timesheets (an index-only read); only those few sums are then looked up by their professional's ambito and
-    profile and their intervention's type (child-protection services never count: `TimeEntryQuerySet.delivered`).
-    Joining the entries to every user and intervention of the database instead made the query grow with the
-    other ambiti's data (docs/benchmarks.md)."""
-    windows = {name: w if isinstance(w, Window) else Window(when=w) for name, w in windows.items()}
+    The whole months are read from the summaries of the validated months (`ValidatedMinutes`, a few thousand
+    rows for a project of tens of thousands of entries, kept by the database); the days of a month that a
+    window cuts (a project starting mid-month) from the entries of the project's validated timesheets. The sums
+    per (professional, intervention) are then looked up by their professional's ambito and profile and their
+    intervention's type (child-protection services never count: `TimeEntryQuerySet.delivered`). Joining every
+    user and intervention of the database instead made the query grow with the other ambiti's data
+    (docs/benchmarks.md). `delivered_minutes_by_ambito` reads the same figures from the entries alone."""
     names = list(windows)
-    # One sum per distinct condition on the entries (a window and its SEDT-only twin share theirs).
-    conditions: list[Q] = []
+    # One column per distinct range of dates (a window and its SEDT-only twin share theirs).
+    ranges: list[Window] = []
     for name in names:
-        if windows[name].when not in conditions:
-            conditions.append(windows[name].when)
-    per_pair = (
-        TimeEntry.objects.filter(eligible=True, timesheet__state=Timesheet.State.VALIDATO, timesheet__project=project)
-        .values("user_id", "intervention_id")
-        .annotate(**{f"w{i}": Sum("minutes", filter=when or None) for i, when in enumerate(conditions)})
-        .order_by()
-    )
-    inner, params = per_pair.query.sql_with_params()
+        dates = Window(windows[name].since, windows[name].until)
+        if dates not in ranges:
+            ranges.append(dates)
+    summary_columns, summary_params, entry_columns, entry_params, cut = [], [], [], [], []
+    for index, dates in enumerate(ranges):
+        months = dates.whole_months()
+        if months is None:
+            summary_columns.append(f"NULL::bigint AS w{index}")
+        else:
+            conditions = []
+            for bound, operator in zip(months, (">=", "<="), strict=True):
+                if bound is not None:
+                    conditions.append(f"v.month {operator} %s")
+                    summary_params.append(bound)
+            when = " AND ".join(conditions) or "TRUE"
+            summary_columns.append(f"CASE WHEN {when} THEN v.minutes END AS w{index}")
+        days = dates.cut_days()
+        if days:
+            when = " OR ".join(["e.date BETWEEN %s AND %s"] * len(days))
+            entry_columns.append(f"CASE WHEN {when} THEN e.minutes END AS w{index}")
+            entry_params.extend(day for pair in days for day in pair)
+            cut.extend(days)
+        else:
+            entry_columns.append(f"NULL::bigint AS w{index}")
+    summary, entries, sheets = ValidatedMinutes._meta.db_table, TimeEntry._meta.db_table, Timesheet._meta.db_table
+    parts = [
+        f"SELECT v.user_id, v.intervention_id, {', '.join(summary_columns)} FROM {summary} v WHERE v.project_id = %s"
+    ]
+    params = [*summary_params, project.pk]
+    if cut:
+        parts.append(
+            f"SELECT e.user_id, e.intervention_id, {', '.join(entry_columns)} FROM {entries} e "
+            f"JOIN {sheets} t ON t.id = e.timesheet_id WHERE t.project_id = %s AND t.state = %s AND e.eligible "
+            f"AND ({' OR '.join(['e.date BETWEEN %s AND %s'] * len(cut))})"
+        )
+        params += [*entry_params, project.pk, Timesheet.State.VALIDATO, *(day for pair in cut for day in pair)]
+    per_pair = ", ".join(f"SUM(x.w{index}) AS w{index}" for index in range(len(ranges)))
     sums, sum_params = [], []
     for name in names:
-        column = f"pair.w{conditions.index(windows[name].when)}"
+        column = f"pair.w{ranges.index(Window(windows[name].since, windows[name].until))}"
         if windows[name].type_code is None:
             sums.append(f"SUM({column})")
         else:
@@ -562,12 +625,16 @@ def delivered_minutes_in(
                     WHERE i.id = sums.intervention_id) AS type_code,
                 (SELECT t.child_protection FROM {interventions} i JOIN {types} t ON t.id = i.type_id
                     WHERE i.id = sums.intervention_id) AS child_protection
-            FROM ({inner}) sums
+            FROM (
+                SELECT x.user_id, x.intervention_id, {per_pair}
+                FROM ({" UNION ALL ".join(parts)}) x
+                GROUP BY x.user_id, x.intervention_id
+            ) sums
             OFFSET 0
         ) pair
         WHERE pair.intervention_id IS NULL OR NOT pair.child_protection
         GROUP BY 1, 2
-    """  # the fragments are the ORM's compiled SQL and table names; every value is a parameter
+    """  # table names and placeholders only; every value is a parameter
     found: dict[str, dict[tuple[int | None, str], int]] = {name: {} for name in names}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sum_params, *params])
@@ -591,7 +658,7 @@ def project_calendar(project: Project, today: datetime.date) -> tuple[int, datet
 
 
 def project_budget(
-    project: Project, today: datetime.date | None = None, *, windows: dict[str, Window | Q] | None = None
+    project: Project, today: datetime.date | None = None, *, windows: dict[str, Window] | None = None
 ) -> ProjectBudget:
     """Delivered hours vs minimum per profile, spending vs the amount, and the forecast at the current pace.
 
@@ -613,7 +680,7 @@ def project_budget(
         lambda: validated.aggregate(last=Max("month"))["last"],
         lambda: list(project.cost_items.order_by("date", "pk")),
     )
-    wanted = {"all": Q(), **(windows or {})}
+    wanted = {"all": Window(), **(windows or {})}
     if last_month:
         next_month = (last_month + datetime.timedelta(days=32)).replace(day=1)
         observed_until = min(next_month - datetime.timedelta(days=1), project.end_date)
@@ -622,7 +689,7 @@ def project_budget(
         elapsed = (observed_until - project.start_date).days + 1
         pace_days = (observed_until - pace_from).days + 1
         remaining = max((project.end_date - observed_until).days, 0)
-        wanted["recent"] = Q(date__gte=pace_from)
+        wanted["recent"] = Window(since=pace_from)
     else:
         observed_until, elapsed, pace_days = None, 0, 0
         remaining = (project.end_date - project.start_date).days + 1

@@ -71,6 +71,26 @@ class TimesheetQuerySet(models.QuerySet):
         return self.filter(models.Exists(with_hours), user=user, state=Timesheet.State.BOZZA, month__lt=this_month)
 
 
+# After each statement that updates timesheets: the summaries of the sheets whose state or project changed are
+# written again from their entries (only for a validated sheet of a project), the others are left alone. A
+# validated month's entries cannot change (`time_entry_month_not_validated`), so the summary stays exact until
+# the month is reopened, which removes it.
+_VALIDATED_MINUTES_SQL = """
+    DELETE FROM interventions_validatedminutes v
+    USING old_sheets o JOIN new_sheets n ON n.id = o.id
+    WHERE v.timesheet_id = n.id AND (o.state, o.project_id) IS DISTINCT FROM (n.state, n.project_id);
+    INSERT INTO interventions_validatedminutes (timesheet_id, project_id, month, user_id, intervention_id, minutes)
+    SELECT n.id, n.project_id, date_trunc('month', e.date)::date, e.user_id, e.intervention_id, sum(e.minutes)
+    FROM old_sheets o
+    JOIN new_sheets n ON n.id = o.id
+    JOIN interventions_timeentry e ON e.timesheet_id = n.id
+    WHERE (o.state, o.project_id) IS DISTINCT FROM (n.state, n.project_id)
+      AND n.state = 'validato' AND n.project_id IS NOT NULL AND e.eligible
+    GROUP BY n.id, n.project_id, date_trunc('month', e.date)::date, e.user_id, e.intervention_id;
+    RETURN NULL;
+"""
+
+
 class Timesheet(models.Model):
     """One user's month of hours: bozza → confermato (by the user) → validato (by the organisation's referent
     or the Ufficio di Piano). A validated month is locked; reopening needs a reason and is logged."""
@@ -118,6 +138,19 @@ class Timesheet(models.Model):
             # A project's validated months (the budget's and the report's hours): the project leads, so that the
             # lookup reads that project's months and not every ambito's.
             models.Index(fields=["project", "state", "month"], name="timesheet_project_state_idx"),
+        ]
+        triggers = [
+            # The summary of a validated month (`ValidatedMinutes`) follows the timesheet's state, whatever the
+            # code path: written when the month is validated, removed when it is reopened. One statement per
+            # statement on the timesheets, so the bulk validation of the scale data stays one pass.
+            pgtrigger.Trigger(
+                name="timesheet_validated_minutes",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                referencing=pgtrigger.Referencing(old="old_sheets", new="new_sheets"),
+                func=_VALIDATED_MINUTES_SQL,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -379,3 +412,35 @@ class TimeEntry(models.Model):
         """The entry's own side of `TimeEntryQuerySet.delivered`: eligible, and not on a child-protection
         service (load `intervention__type` with it)."""
         return self.eligible and not (self.intervention_id and self.intervention.type.child_protection)
+
+
+class ValidatedMinutes(models.Model):
+    """The eligible minutes of a validated timesheet per month of the entries, person and intervention: what
+    the budget and the report add up, kept by the database (`timesheet_validated_minutes`) so that a project's
+    hours are read from a few thousand sums instead of every entry. Derived data: never written by the code."""
+
+    timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="+", verbose_name=_("foglio ore"))
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("progetto"))
+    month = models.DateField(_("mese"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("utente")
+    )
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("intervento")
+    )
+    minutes = models.PositiveIntegerField(_("minuti"))
+
+    class Meta:
+        verbose_name = _("minuti validati")
+        verbose_name_plural = _("minuti validati")
+        indexes = [
+            # A project's sums by month, read from the index alone.
+            models.Index(
+                fields=["project", "month"],
+                include=["user", "intervention", "minutes"],
+                name="validated_minutes_project_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.timesheet} {self.month:%m/%Y}: {self.minutes} min"

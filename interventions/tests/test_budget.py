@@ -3,7 +3,6 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Q
 from django.urls import reverse
 
 from equipes.models import Profile, Role
@@ -69,13 +68,13 @@ def test_the_windows_of_one_pass_are_the_sums_of_their_own_queries(world, budget
     validate_month(educator, referent, datetime.date(2024, 3, 1))
     validate_month(educator, referent, datetime.date(2024, 4, 1))
     windows = {
-        "all": Q(),
-        "april": Q(date__gte=datetime.date(2024, 4, 1)),
-        "march": Q(date__lte=datetime.date(2024, 3, 31)),
+        "all": Window(),
+        "april": Window(since=datetime.date(2024, 4, 1)),
+        "march": Window(until=datetime.date(2024, 3, 31)),
         "sedt": Window(type_code="sedt"),
-        "sedt_march": Window(Q(date__lte=datetime.date(2024, 3, 31)), type_code="sedt"),
-        "sedt_april": Window(Q(date__gte=datetime.date(2024, 4, 1)), type_code="sedt"),
-        "may": Q(date__gte=datetime.date(2024, 5, 1)),
+        "sedt_march": Window(until=datetime.date(2024, 3, 31), type_code="sedt"),
+        "sedt_april": Window(since=datetime.date(2024, 4, 1), type_code="sedt"),
+        "may": Window(since=datetime.date(2024, 5, 1)),
     }
     found = {}
     assert count_queries(lambda: found.update(delivered_minutes_in(world.project, windows))) == 1

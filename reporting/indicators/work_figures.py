@@ -45,12 +45,11 @@ Minutes = dict[str, dict[tuple[int | None, str], int]]
 def report_windows(start: datetime.date, end: datetime.date) -> dict[str, Window]:
     """The windows of the project's delivered entries that the report's figures of hours read (finance, SEDT
     hours, hours per ambito), for `interventions.selectors.delivered_minutes_in`."""
-    in_period, to_end = Q(date__gte=start, date__lte=end), Q(date__lte=end)
     return {
-        "period": Window(in_period),
-        "to_end": Window(to_end),
-        "sedt_period": Window(in_period, type_code="sedt"),
-        "sedt_to_end": Window(to_end, type_code="sedt"),
+        "period": Window(start, end),
+        "to_end": Window(until=end),
+        "sedt_period": Window(start, end, type_code="sedt"),
+        "sedt_to_end": Window(until=end, type_code="sedt"),
     }
 
 
