@@ -11,7 +11,8 @@ stand-in values in place of `args`, compiles it, and finds where each stand-in l
 parameters; afterwards it runs that SQL with the real values put in their place. The rows, their conversions
 and the objects (model instances with their related objects and annotations, dicts of `values()`, tuples of
 `values_list()`) come from Django's own iterable and the kept compiler, as if the queryset had been built and
-compiled again. `get_by_pk(key, build, pk)` is the object of one id in `build()`, or None.
+compiled again. `get_by_pk(key, build, pk)` is the object of one id in `build()`, or None; `aggregate(key, build,
+*args)` is `queryset.aggregate(**aggregates)` for the `(queryset, aggregates)` that `build(*args)` returns.
 
 What the caller owes: `key` names everything `build` depends on besides its arguments (for a user's scope: the
 user and the attributes the scope reads), since the SQL compiled for a key is reused for as long as the
@@ -39,7 +40,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import BigIntegerField, Model, QuerySet
+from django.db.models import BigIntegerField, IntegerField, Model, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -173,6 +174,32 @@ def _counting(queryset: QuerySet) -> QuerySet:
     if query.distinct or query.is_sliced or any(a.contains_aggregate for a in query.annotations.values()):
         raise ValueError("compiled.count: a queryset sliced, with aggregates or DISTINCT counts otherwise")
     return queryset.order_by().values_list(RawSQL("COUNT(*)", (), output_field=BigIntegerField()), flat=True)
+
+
+#: The constant column that `aggregate` selects beside the aggregates (Django groups by no constant: one row).
+_ONE = "compiled_one"
+
+
+def aggregate(key: Hashable, build: Callable[..., tuple[QuerySet, dict]], *args: Any) -> dict:
+    """`queryset.aggregate(**aggregates)` for `queryset, aggregates = build(*args)`, from SQL compiled once per
+    `key`: the aggregates selected beside a constant, which PostgreSQL answers with one row (of zeros and NULLs
+    when no row matches), as `aggregate()` does. For querysets without DISTINCT, slicing or aggregates of their
+    own, whose rows are what the aggregates read."""
+    row = rows((key, "aggregate"), lambda *values: _aggregating(*build(*values)), *args)[0]
+    del row[_ONE]
+    return row
+
+
+def _aggregating(queryset: QuerySet, aggregates: dict) -> QuerySet:
+    query = queryset.query
+    if query.distinct or query.is_sliced or any(a.contains_aggregate for a in query.annotations.values()):
+        raise ValueError("compiled.aggregate: a queryset sliced, with aggregates or DISTINCT aggregates otherwise")
+    return (
+        queryset.order_by()
+        .annotate(**{_ONE: Value(1, output_field=IntegerField())})
+        .values(_ONE)
+        .annotate(**aggregates)
+    )
 
 
 def get_by_pk(key: Hashable, build: Callable[[], QuerySet], pk: int) -> Model | None:

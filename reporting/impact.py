@@ -30,6 +30,7 @@ from django.utils import timezone
 from equipes.models import Project
 from families.models import Closure
 from interventions.models import Pairing
+from pippi_portal import compiled
 
 from .models import Formula
 
@@ -78,30 +79,42 @@ def values_for(formulas: Iterable[str], periods: Iterable[Period]) -> dict[tuple
     result: dict[tuple[str, Period], Decimal | None] = {}
     if not formulas or not periods:
         return result
-    counts = Pairing.objects.aggregate(
-        **{
-            f"p{i}": Count(
-                "support_family",
-                distinct=True,
-                filter=Q(family__implementation__project_id=p.project_id, start_date__lte=p.end)
-                & (Q(end_date__isnull=True) | Q(end_date__gte=p.start)),
-            )
-            for i, p in enumerate(periods)
-        }
-    )
+    # Compiled once per process for each number of periods: the periods' ids and dates are the arguments.
+    args = [value for p in periods for value in (p.project_id, p.start, p.end)]
+    counts = compiled.aggregate(("impact.pairings", len(periods)), _pairing_counts, *args)
     for i, p in enumerate(periods):
         result[(Formula.FAMIGLIE_SOLIDALI, p)] = Decimal(counts[f"p{i}"])
-    aggregates = {}
-    for i, p in enumerate(periods):
-        closed = Q(family__implementation__project_id=p.project_id, date__lte=p.end)
-        aggregates[f"all{i}"] = Count("pk", filter=closed)
-        aggregates[f"positive{i}"] = Count("pk", filter=closed & Q(outcome__code__in=POSITIVE_OUTCOMES))
-        aggregates[f"home{i}"] = Count("pk", filter=closed & Q(child_at_home=True))
-    counts = Closure.objects.aggregate(**aggregates)
+    counts = compiled.aggregate(("impact.closures", len(periods)), _closure_counts, *args)
     for i, p in enumerate(periods):
         result[(Formula.ESITI_POSITIVI, p)] = _percent(counts[f"positive{i}"], counts[f"all{i}"])
         result[(Formula.BAMBINI_A_CASA, p)] = _percent(counts[f"home{i}"], counts[f"all{i}"])
     return result
+
+
+def _periods_of(args: tuple) -> list[Period]:
+    return [Period(*args[i : i + 3]) for i in range(0, len(args), 3)]
+
+
+def _pairing_counts(*args):
+    return Pairing.objects.all(), {
+        f"p{i}": Count(
+            "support_family",
+            distinct=True,
+            filter=Q(family__implementation__project_id=p.project_id, start_date__lte=p.end)
+            & (Q(end_date__isnull=True) | Q(end_date__gte=p.start)),
+        )
+        for i, p in enumerate(_periods_of(args))
+    }
+
+
+def _closure_counts(*args):
+    aggregates = {}
+    for i, p in enumerate(_periods_of(args)):
+        closed = Q(family__implementation__project_id=p.project_id, date__lte=p.end)
+        aggregates[f"all{i}"] = Count("pk", filter=closed)
+        aggregates[f"positive{i}"] = Count("pk", filter=closed & Q(outcome__code__in=POSITIVE_OUTCOMES))
+        aggregates[f"home{i}"] = Count("pk", filter=closed & Q(child_at_home=True))
+    return Closure.objects.all(), aggregates
 
 
 def value_for(formula: str, project: Project, start: datetime.date, end: datetime.date) -> Decimal | None:

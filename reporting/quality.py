@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q, Sum
 
 from equipes.models import Project
+from pippi_portal import compiled
 from pippi_portal.query_batch import gather
 
 from . import impact
@@ -67,21 +68,9 @@ def quality_section(*, project: Project, start: datetime.date, end: datetime.dat
 
 
 def complaint_figures(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    received = Q(received_on__range=(start, end))
-    closed = Q(closed_on__range=(start, end))
     # One row per (channel, outcome) met, summed here: a handful of aggregates instead of one per channel and
-    # per outcome (the query was among the report's slowest to build).
-    rows = (
-        Complaint.objects.filter(project=project)
-        .values("channel", "outcome")
-        .annotate(
-            received=Count("pk", filter=received),
-            closed=Count("pk", filter=closed),
-            open=Count("pk", filter=open_on_q(end)),
-            days=Sum(DAYS_TO_CLOSE, filter=closed),
-        )
-        .order_by()
-    )
+    # per outcome (the query was among the report's slowest to build; now compiled once per process).
+    rows = compiled.rows("quality.complaints", _complaint_rows, project.pk, start, end)
     by_channel = dict.fromkeys(Complaint.Channel.values, 0)
     by_outcome = dict.fromkeys(Complaint.Outcome.values, 0)
     totals = {"received": 0, "closed": 0, "open": 0}
@@ -102,33 +91,32 @@ def complaint_figures(*, project: Project, start: datetime.date, end: datetime.d
     }
 
 
-def satisfaction_figures(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    in_period = Q(submitted_on__range=(start, end))
-    responses = SurveyResponse.objects.filter(in_period, survey__project=project)
-    answers = SurveyAnswer.objects.filter(response__survey__project=project, response__submitted_on__range=(start, end))
+def _complaint_rows(project_id: int, start: datetime.date, end: datetime.date):
+    received = Q(received_on__range=(start, end))
+    closed = Q(closed_on__range=(start, end))
+    return (
+        Complaint.objects.filter(project=project_id)
+        .values("channel", "outcome")
+        .annotate(
+            received=Count("pk", filter=received),
+            closed=Count("pk", filter=closed),
+            open=Count("pk", filter=open_on_q(end)),
+            days=Sum(DAYS_TO_CLOSE, filter=closed),
+        )
+        .order_by()
+    )
 
+
+def satisfaction_figures(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     # Per survey, the responses and the scores; the audiences' figures are their sums (an audience's mean is
     # its scores' total over their number, as the average of every score would be).
     surveys, survey_scores, items = gather(
-        lambda: list(
-            responses.values(
-                "survey_id", "survey__audience", "survey__title", "survey__period_start", "survey__period_end"
-            )
-            .annotate(responses=Count("pk"))
-            .order_by("survey__period_start", "survey__title")
-        ),
+        lambda: compiled.rows("quality.surveys", _survey_rows, project.pk, start, end),
         lambda: {
             row["response__survey_id"]: row
-            for row in answers.values("response__survey_id")
-            .annotate(n=Count("pk"), total=Sum("score"), mean=Avg("score"))
-            .order_by()
+            for row in compiled.rows("quality.survey_scores", _survey_score_rows, project.pk, start, end)
         },
-        lambda: list(
-            SurveyItem.objects.filter(survey__project=project)
-            .with_statistics(Q(answers__response__submitted_on__range=(start, end)), per_point=False)
-            .values("survey_id", "order", "text", "n", "mean")
-            .order_by("survey_id", "order")
-        ),
+        lambda: compiled.rows("quality.survey_items", _survey_item_rows, project.pk, start, end),
     )
     items_by_survey: dict[int, list[dict]] = {}
     for item in items:
@@ -161,14 +149,36 @@ def satisfaction_figures(*, project: Project, start: datetime.date, end: datetim
     return result
 
 
-def control_figures(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    # One row per (status, kind) met, summed here (as the complaints).
-    rows = (
-        QualityControl.objects.filter(project=project, checked_on__range=(start, end))
-        .values("status", "kind")
-        .annotate(n=Count("pk"), corrective=Count("pk", filter=~Q(corrective_actions="")))
+def _survey_rows(project_id: int, start: datetime.date, end: datetime.date):
+    return (
+        SurveyResponse.objects.filter(submitted_on__range=(start, end), survey__project=project_id)
+        .values("survey_id", "survey__audience", "survey__title", "survey__period_start", "survey__period_end")
+        .annotate(responses=Count("pk"))
+        .order_by("survey__period_start", "survey__title")
+    )
+
+
+def _survey_score_rows(project_id: int, start: datetime.date, end: datetime.date):
+    return (
+        SurveyAnswer.objects.filter(response__survey__project=project_id, response__submitted_on__range=(start, end))
+        .values("response__survey_id")
+        .annotate(n=Count("pk"), total=Sum("score"), mean=Avg("score"))
         .order_by()
     )
+
+
+def _survey_item_rows(project_id: int, start: datetime.date, end: datetime.date):
+    return (
+        SurveyItem.objects.filter(survey__project=project_id)
+        .with_statistics(Q(answers__response__submitted_on__range=(start, end)), per_point=False)
+        .values("survey_id", "order", "text", "n", "mean")
+        .order_by("survey_id", "order")
+    )
+
+
+def control_figures(*, project: Project, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    # One row per (status, kind) met, summed here (as the complaints).
+    rows = compiled.rows("quality.controls", _control_rows, project.pk, start, end)
     by_status = dict.fromkeys(QualityControl.Status.values, 0)
     by_kind = dict.fromkeys(QualityControl.Kind.values, 0)
     total = corrective = 0
@@ -182,27 +192,24 @@ def control_figures(*, project: Project, start: datetime.date, end: datetime.dat
     return {"total": total, "by_status": by_status, "by_kind": by_kind, "with_corrective_actions": corrective}
 
 
+def _control_rows(project_id: int, start: datetime.date, end: datetime.date):
+    return (
+        QualityControl.objects.filter(project=project_id, checked_on__range=(start, end))
+        .values("status", "kind")
+        .annotate(n=Count("pk"), corrective=Count("pk", filter=~Q(corrective_actions="")))
+        .order_by()
+    )
+
+
 def indicator_figures(
     *, project: Project, until: datetime.date, start: datetime.date | None = None
 ) -> list[dict[str, Any]]:
     """The project's indicators with their latest typed value of a period ending by `until`, or, for a computed
     one, its value computed from `start` (the project's start when None) to `until`."""
-    indicators = list(
-        ImpactIndicator.objects.filter(project=project)
-        .with_latest_value(until=until)
-        .values(
-            "formula",
-            "name",
-            "unit",
-            "direction",
-            "baseline",
-            "target",
-            "latest_value",
-            "latest_period_start",
-            "latest_period_end",
-        )
-        .order_by("name")
-    )
+    if until is None:
+        indicators = list(_indicator_rows(project.pk, None))
+    else:
+        indicators = compiled.rows("quality.indicators", _indicator_rows, project.pk, until)
     period = impact.Period(project.pk, start or project.start_date, until)
     computed = impact.values_for({i["formula"] for i in indicators if i["formula"]}, [period])
     for indicator in indicators:
@@ -238,6 +245,25 @@ def indicator_figures(
             }
         )
     return result
+
+
+def _indicator_rows(project_id: int, until: datetime.date | None):
+    return (
+        ImpactIndicator.objects.filter(project=project_id)
+        .with_latest_value(until=until)
+        .values(
+            "formula",
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "latest_value",
+            "latest_period_start",
+            "latest_period_end",
+        )
+        .order_by("name")
+    )
 
 
 # --- The pages of one survey ---------------------------------------------------------------------------

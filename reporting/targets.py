@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from equipes.models import Implementation, Project, ProjectTarget, StaffTraining, TargetKind, TargetScope
 from families.models import State, TransitionLog
 from interventions.models import Group, Intervention, Pairing, SchoolPartnership
+from pippi_portal import compiled
 from pippi_portal.query_batch import gather
 
 # Outcomes A (goes on without intensive support) and B (goes on with the ordinary services) are positive: the
@@ -102,15 +103,28 @@ def project_target_progress(projects, as_of: datetime.date | None = None) -> dic
     project_ids = [p.pk for p in projects]
     # The targets and what their checks are named after (the projects, their ambiti and implementations): one
     # round trip; then the figures, one more, only when there is a target.
+    # Compiled once per process for each set of projects (`pippi_portal.compiled`); `as_of` is an argument.
+    ids = tuple(project_ids)
     targets, loaded, links, implementations = gather(
-        lambda: list(ProjectTarget.objects.filter(project__in=project_ids).order_by("kind", "scope")),
-        lambda: list(Project.objects.filter(pk__in=project_ids).select_related("ambito")),
-        lambda: list(
-            Project.associated_ambiti.through.objects.filter(project__in=project_ids)
-            .select_related("ambito")
-            .order_by("ambito_id")
+        lambda: compiled.rows(
+            ("targets.targets", ids),
+            lambda: ProjectTarget.objects.filter(project__in=ids).order_by("kind", "scope"),
         ),
-        lambda: list(Implementation.objects.filter(project__in=project_ids).order_by("number")),
+        lambda: compiled.rows(
+            ("targets.projects", ids), lambda: Project.objects.filter(pk__in=ids).select_related("ambito")
+        ),
+        lambda: compiled.rows(
+            ("targets.links", ids),
+            lambda: (
+                Project.associated_ambiti.through.objects.filter(project__in=ids)
+                .select_related("ambito")
+                .order_by("ambito_id")
+            ),
+        ),
+        lambda: compiled.rows(
+            ("targets.implementations", ids),
+            lambda: Implementation.objects.filter(project__in=ids).order_by("number"),
+        ),
     )
     result: dict[int, list[TargetProgress]] = {pk: [] for pk in project_ids}
     if not targets:
@@ -154,24 +168,12 @@ def _figures(projects: list[_Shape], as_of: datetime.date) -> dict[int, dict[Cel
     figures: dict[int, dict[Cell, Counter]] = {p.project.pk: defaultdict(Counter) for p in projects}
     ids = list(figures)
     # Independent reads: one round trip inside a `gather` (the indicators), one query each elsewhere.
+    key = tuple(ids)
     family_rows, group_rows, school_rows, trained_rows = gather(
         lambda: _family_rows(ids, as_of),
-        lambda: list(
-            Group.objects.filter(implementation__project__in=ids, start_date__lte=as_of)
-            .values("implementation", "implementation__project", "ambito")
-            .annotate(
-                parent_groups=Count("pk", filter=Q(type__code="gruppo_genitori")),
-                children_groups=Count("pk", filter=Q(type__code="gruppo_bambini")),
-            )
-        ),
-        lambda: list(
-            # "Structured" (003): a protocol, an agreement or a convention, not an informal collaboration.
-            SchoolPartnership.objects.filter(project__in=ids, signed_on__lte=as_of)
-            .exclude(kind=SchoolPartnership.Kind.INFORMALE)
-            .values("project", "ambito")
-            .annotate(n=Count("pk"))
-        ),
-        lambda: list(_trained_rows(projects, as_of)),
+        lambda: compiled.rows(("targets.groups", key), _group_rows(key), as_of),
+        lambda: compiled.rows(("targets.schools", key), _school_rows(key), as_of),
+        lambda: _trained_rows(projects, as_of),
     )
     for row in family_rows:
         cell = figures[row["implementation__project"]][row["implementation"], row["ambito"]]
@@ -187,6 +189,33 @@ def _figures(projects: list[_Shape], as_of: datetime.date) -> dict[int, dict[Cel
     return figures
 
 
+def _group_rows(ids: tuple[int, ...]):
+    def build(as_of: datetime.date):
+        return (
+            Group.objects.filter(implementation__project__in=ids, start_date__lte=as_of)
+            .values("implementation", "implementation__project", "ambito")
+            .annotate(
+                parent_groups=Count("pk", filter=Q(type__code="gruppo_genitori")),
+                children_groups=Count("pk", filter=Q(type__code="gruppo_bambini")),
+            )
+        )
+
+    return build
+
+
+def _school_rows(ids: tuple[int, ...]):
+    def build(as_of: datetime.date):
+        # "Structured" (003): a protocol, an agreement or a convention, not an informal collaboration.
+        return (
+            SchoolPartnership.objects.filter(project__in=ids, signed_on__lte=as_of)
+            .exclude(kind=SchoolPartnership.Kind.INFORMALE)
+            .values("project", "ambito")
+            .annotate(n=Count("pk"))
+        )
+
+    return build
+
+
 def _family_rows(project_ids: list[int], as_of: datetime.date) -> list[dict]:
     """Families included by `as_of`, per implementation and ambito: how many, how many with an SEDT intervention
     and with a support family started by then, how many paths ended and how many of those ended well.
@@ -196,30 +225,47 @@ def _family_rows(project_ids: list[int], as_of: datetime.date) -> list[dict]:
     the families with a support family by then. They are put together here, per family. Each read is scoped to
     the projects' families: a cost that does not grow with the other ambiti's data. One query with an `EXISTS`
     per figure took longer to build, plan and run than the three (docs/decisions.md)."""
-    of_projects = Q(family__implementation__project__in=project_ids)
+    ids = tuple(project_ids)
+    of_projects = Q(family__implementation__project__in=ids)
     steps, with_sedt, with_pairing = gather(
-        lambda: list(
-            TransitionLog.objects.filter(of_projects, effective_on__lte=as_of)
-            .values_list(
-                "family",
-                "family__implementation",
-                "family__implementation__project",
-                "family__ambito",
-                "family__closure__outcome__code",
-            )
-            .annotate(
-                included=Count("pk", filter=Q(to_state=State.INCLUSA)),
-                ended=Count("pk", filter=Q(to_state__in=ENDED_STATES)),
-                concluded=Count("pk", filter=Q(to_state=State.CONCLUSA)),
-            )
-            .order_by()
+        lambda: compiled.rows(
+            ("targets.steps", ids),
+            lambda as_of: (
+                TransitionLog.objects.filter(of_projects, effective_on__lte=as_of)
+                .values_list(
+                    "family",
+                    "family__implementation",
+                    "family__implementation__project",
+                    "family__ambito",
+                    "family__closure__outcome__code",
+                )
+                .annotate(
+                    included=Count("pk", filter=Q(to_state=State.INCLUSA)),
+                    ended=Count("pk", filter=Q(to_state__in=ENDED_STATES)),
+                    concluded=Count("pk", filter=Q(to_state=State.CONCLUSA)),
+                )
+                .order_by()
+            ),
+            as_of,
         ),
         lambda: set(
-            Intervention.objects.filter(of_projects, type__code="sedt", start_date__lte=as_of).values_list(
-                "family", flat=True
+            compiled.rows(
+                ("targets.with_sedt", ids),
+                lambda as_of: Intervention.objects.filter(
+                    of_projects, type__code="sedt", start_date__lte=as_of
+                ).values_list("family", flat=True),
+                as_of,
             )
         ),
-        lambda: set(Pairing.objects.filter(of_projects, start_date__lte=as_of).values_list("family", flat=True)),
+        lambda: set(
+            compiled.rows(
+                ("targets.with_pairing", ids),
+                lambda as_of: Pairing.objects.filter(of_projects, start_date__lte=as_of).values_list(
+                    "family", flat=True
+                ),
+                as_of,
+            )
+        ),
     )
     cells: dict[tuple, Counter] = defaultdict(Counter)
     for family, implementation, project, ambito, outcome, included, ended, concluded in steps:
@@ -239,11 +285,15 @@ def _family_rows(project_ids: list[int], as_of: datetime.date) -> list[dict]:
 
 def _trained_rows(projects: list[_Shape], as_of: datetime.date):
     """(user, ambito, completed on) of the courses completed by the people of the projects' ambiti by `as_of`."""
-    ambito_ids = {a for p in projects for a in p.ambito_ids}
-    return (
-        StaffTraining.objects.filter(user__ambito__in=ambito_ids, completed_on__lte=as_of)
-        .values_list("user", "user__ambito", "completed_on")
-        .distinct()
+    ambito_ids = tuple(sorted({a for p in projects for a in p.ambito_ids}))
+    return compiled.rows(
+        ("targets.trained", ambito_ids),
+        lambda day: (
+            StaffTraining.objects.filter(user__ambito__in=ambito_ids, completed_on__lte=day)
+            .values_list("user", "user__ambito", "completed_on")
+            .distinct()
+        ),
+        as_of,
     )
 
 
