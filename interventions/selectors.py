@@ -657,6 +657,11 @@ def project_calendar(project: Project, today: datetime.date) -> tuple[int, datet
     return (last_day - today).days, None
 
 
+def budget_lines_of(project: Project) -> list[BudgetLine]:
+    """The project's budget lines, in their order."""
+    return compiled.rows("budget.lines", lambda project_id: BudgetLine.objects.filter(project=project_id), project.pk)
+
+
 def project_budget(
     project: Project, today: datetime.date | None = None, *, windows: dict[str, Window] | None = None
 ) -> ProjectBudget:
@@ -673,12 +678,23 @@ def project_budget(
     project's entries (`delivered_minutes_in`) for the hours, the recent ones and the caller's `windows` (the
     report's, named other than `all` and `recent`, which land in `minutes_in`)."""
     days_to_end, ended_on = project_calendar(project, today or timezone.localdate())
-    validated = Timesheet.objects.filter(project=project, state=Timesheet.State.VALIDATO)
-    # Independent reads: one round trip inside a `gather` (the indicators), one query each elsewhere.
+    # Independent reads: one round trip inside a `gather` (the indicators), one query each elsewhere; compiled
+    # once per process (`pippi_portal.compiled`).
     lines, last_month, cost_items = gather(
-        lambda: list(project.budget_lines.all()),
-        lambda: validated.aggregate(last=Max("month"))["last"],
-        lambda: list(project.cost_items.order_by("date", "pk")),
+        lambda: budget_lines_of(project),
+        lambda: compiled.aggregate(
+            "budget.last_month",
+            lambda project_id: (
+                Timesheet.objects.filter(project=project_id, state=Timesheet.State.VALIDATO),
+                {"last": Max("month")},
+            ),
+            project.pk,
+        )["last"],
+        lambda: compiled.rows(
+            "budget.cost_items",
+            lambda project_id: CostItem.objects.filter(project=project_id).order_by("date", "pk"),
+            project.pk,
+        ),
     )
     wanted = {"all": Window(), **(windows or {})}
     if last_month:

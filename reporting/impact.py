@@ -84,7 +84,9 @@ def values_for(formulas: Iterable[str], periods: Iterable[Period]) -> dict[tuple
     counts = compiled.aggregate(("impact.pairings", len(periods)), _pairing_counts, *args)
     for i, p in enumerate(periods):
         result[(Formula.FAMIGLIE_SOLIDALI, p)] = Decimal(counts[f"p{i}"])
-    counts = compiled.aggregate(("impact.closures", len(periods)), _closure_counts, *args)
+    # The closures count from the project's start: a period's start is not among their arguments.
+    ends = [value for p in periods for value in (p.project_id, p.end)]
+    counts = compiled.aggregate(("impact.closures", len(periods)), _closure_counts, *ends)
     for i, p in enumerate(periods):
         result[(Formula.ESITI_POSITIVI, p)] = _percent(counts[f"positive{i}"], counts[f"all{i}"])
         result[(Formula.BAMBINI_A_CASA, p)] = _percent(counts[f"home{i}"], counts[f"all{i}"])
@@ -107,10 +109,11 @@ def _pairing_counts(*args):
     }
 
 
-def _closure_counts(*args):
+def _closure_counts(*ends):
     aggregates = {}
-    for i, p in enumerate(_periods_of(args)):
-        closed = Q(family__implementation__project_id=p.project_id, date__lte=p.end)
+    for i in range(len(ends) // 2):
+        project_id, end = ends[2 * i : 2 * i + 2]
+        closed = Q(family__implementation__project_id=project_id, date__lte=end)
         aggregates[f"all{i}"] = Count("pk", filter=closed)
         aggregates[f"positive{i}"] = Count("pk", filter=closed & Q(outcome__code__in=POSITIVE_OUTCOMES))
         aggregates[f"home{i}"] = Count("pk", filter=closed & Q(child_at_home=True))

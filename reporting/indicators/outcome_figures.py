@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 
 from equipes.models import Project
 from families.models import Assessment, AssessmentRating, Closure, SDQScore, TimePoint, Verification
+from pippi_portal import compiled
 
 from .cells import rounded
 from .path_figures import project_families
@@ -19,9 +20,18 @@ from .path_figures import project_families
 
 def objectives_by_outcome(project: Project, end: datetime.date) -> dict[str, int]:
     """Objectives of the families' current plans verified at T2 by `end`: reached, partly, not reached."""
-    verifications = dict(
+    verifications = dict(compiled.rows("outcome.objectives", _objective_rows, project.pk, end))
+    return {
+        "raggiunto": verifications.get("raggiunto", 0),
+        "parzialmente": verifications.get("parzialmente", 0),
+        "non_raggiunto": verifications.get("non_raggiunto", 0),
+    }
+
+
+def _objective_rows(project_id: int, end: datetime.date):
+    return (
         Verification.objects.filter(
-            objective__plan__family__in=project_families(project),
+            objective__plan__family__in=project_families(project_id),
             objective__plan__superseded_at__isnull=True,
             time_point=TimePoint.T2,
             date__lte=end,
@@ -30,11 +40,6 @@ def objectives_by_outcome(project: Project, end: datetime.date) -> dict[str, int
         .annotate(n=Count("pk"))
         .values_list("outcome", "n")
     )
-    return {
-        "raggiunto": verifications.get("raggiunto", 0),
-        "parzialmente": verifications.get("parzialmente", 0),
-        "non_raggiunto": verifications.get("non_raggiunto", 0),
-    }
 
 
 def families_with_t0_and_t2(project: Project, end: datetime.date) -> list[int]:
@@ -43,9 +48,13 @@ def families_with_t0_and_t2(project: Project, end: datetime.date) -> list[int]:
     Read as a list of ids, one short query, so that the aggregates that follow are planned on a known set
     instead of nested subqueries, which PostgreSQL planned as nested loops on unanalysed tables (seconds
     instead of milliseconds)."""
+    return compiled.rows("outcome.t0_t2", _with_t0_and_t2, project.pk, end)
+
+
+def _with_t0_and_t2(project_id: int, end: datetime.date):
     complete = Assessment.objects.filter(family=OuterRef("pk"), is_complete=True)
-    return list(
-        project_families(project)
+    return (
+        project_families(project_id)
         .filter(
             Exists(complete.filter(time_point=TimePoint.T0)),
             Exists(complete.filter(time_point=TimePoint.T2, date__lte=end)),
@@ -80,12 +89,15 @@ def sdq_total_change(project: Project, end: datetime.date) -> dict:
     """SDQ: the mean total difficulties at T0 and at T2 (parent's questionnaire) of the children with a T2
     by `end`, and its change. One read of the project's children's T0 and T2 scores (a few per child), averaged
     here."""
-    scores = SDQScore.objects.filter(
-        respondent=SDQScore.Respondent.GENITORE,
-        member__family__implementation__project=project,
-        time_point__in=[TimePoint.T0, TimePoint.T2],
-    ).values_list("member_id", "time_point", "date", "total_difficulties")
-    rows = list(scores)
+    rows = compiled.rows(
+        "outcome.sdq",
+        lambda project_id: SDQScore.objects.filter(
+            respondent=SDQScore.Respondent.GENITORE,
+            member__family__implementation__project=project_id,
+            time_point__in=[TimePoint.T0, TimePoint.T2],
+        ).values_list("member_id", "time_point", "date", "total_difficulties"),
+        project.pk,
+    )
     with_t2 = {member for member, point, date, _total in rows if point == TimePoint.T2 and date <= end}
     totals: dict[str, list[int]] = {TimePoint.T0: [], TimePoint.T2: []}
     for member, point, _date, total in rows:
@@ -103,8 +115,13 @@ def sdq_total_change(project: Project, end: datetime.date) -> dict:
 def closures_by_outcome_and_home(project: Project, start: datetime.date, end: datetime.date) -> list[dict]:
     """Closures by `end` per outcome, in the order of the codes, in one query: `label` ("A — label"), `period`,
     `cumulative`, and how many of them left the child at home (`yes`) or not (`no`)."""
-    rows = (
-        Closure.objects.filter(family__in=project_families(project), date__lte=end)
+    rows = compiled.rows("outcome.closures", _closure_rows, project.pk, start, end)
+    return [{**r, "label": f"{r['outcome__code']} — {r['outcome__label']}"} for r in rows]
+
+
+def _closure_rows(project_id: int, start: datetime.date, end: datetime.date):
+    return (
+        Closure.objects.filter(family__in=project_families(project_id), date__lte=end)
         .values("outcome__code", "outcome__label")
         .annotate(
             period=Count("pk", filter=Q(date__gte=start)),
@@ -114,7 +131,6 @@ def closures_by_outcome_and_home(project: Project, start: datetime.date, end: da
         )
         .order_by("outcome__code")
     )
-    return [{**r, "label": f"{r['outcome__code']} — {r['outcome__label']}"} for r in rows]
 
 
 def closures_by_outcome(

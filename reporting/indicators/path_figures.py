@@ -8,43 +8,58 @@ suppresses them."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet
 
 from equipes.models import Project
 from families.models import ENDED_STATES, Family, Member, Preassessment, Referral, State, TransitionLog
+from pippi_portal import compiled
 from pippi_portal.query_batch import gather
 
 #: A period and a cumulative count, as the report's family table shows them.
 Counts = dict[str, int]
 
 
-def project_families(project: Project) -> QuerySet[Family]:
-    """The families of the project's implementations (a subquery, not a query)."""
+def project_families(project: Project | int) -> QuerySet[Family]:
+    """The families of the project's implementations (a subquery, not a query); `project`: one, or its id."""
     return Family.objects.filter(implementation__project=project)
 
 
-def _dated_per_implementation(rows: QuerySet, start: datetime.date, end: datetime.date) -> dict[int, Counts]:
-    """Rows of a family with a `date` (a referral, a pre-assessment), counted per implementation: in the
-    period and from the start to `end`."""
-    return {
-        r["family__implementation"]: {"period": r["period"], "cumulative": r["cumulative"]}
-        for r in rows.values("family__implementation").annotate(
-            period=Count("pk", filter=Q(date__gte=start, date__lte=end)),
-            cumulative=Count("pk", filter=Q(date__lte=end)),
+def _dated_per_implementation(model) -> Callable:
+    """The read of the rows of a family with a `date` (a referral, a pre-assessment) of a project, counted per
+    implementation: in the period and from the start to `end` (its arguments: the project's id, start, end)."""
+
+    def build(project_id: int, start: datetime.date, end: datetime.date):
+        return (
+            model.objects.filter(family__in=project_families(project_id))
+            .values("family__implementation")
+            .annotate(
+                period=Count("pk", filter=Q(date__gte=start, date__lte=end)),
+                cumulative=Count("pk", filter=Q(date__lte=end)),
+            )
         )
-    }
+
+    return build
+
+
+_referred_rows = _dated_per_implementation(Referral)
+_preassessed_rows = _dated_per_implementation(Preassessment)
+
+
+def _per_implementation(rows: list[dict]) -> dict[int, Counts]:
+    return {r["family__implementation"]: {"period": r["period"], "cumulative": r["cumulative"]} for r in rows}
 
 
 def families_referred(project: Project, start: datetime.date, end: datetime.date) -> dict[int, Counts]:
     """Families referred (by the referral's date), per implementation id."""
-    return _dated_per_implementation(Referral.objects.filter(family__in=project_families(project)), start, end)
+    return _per_implementation(compiled.rows("path.referred", _referred_rows, project.pk, start, end))
 
 
 def families_preassessed(project: Project, start: datetime.date, end: datetime.date) -> dict[int, Counts]:
     """Families pre-assessed (by the pre-assessment's date), per implementation id."""
-    return _dated_per_implementation(Preassessment.objects.filter(family__in=project_families(project)), start, end)
+    return _per_implementation(compiled.rows("path.preassessed", _preassessed_rows, project.pk, start, end))
 
 
 def families_by_step(project: Project, start: datetime.date, end: datetime.date) -> dict[tuple[int, str], Counts]:
@@ -71,17 +86,7 @@ def families_at(project: Project, end: datetime.date, *, start: datetime.date | 
     of the project's families counted per family and state (in the period and by its end), a few hundred rows
     summed here into the figures. The steps are read through the project's families (not every ambito's steps
     of a state: a cost that would grow with the other ambiti's data)."""
-    rows = (
-        TransitionLog.objects.filter(family__implementation__project=project)
-        .values_list(
-            "family", "family__implementation", "family__interruption_reason", "family__reunification", "to_state"
-        )
-        .annotate(
-            period=Count("pk", filter=Q(effective_on__gte=start or end, effective_on__lte=end)),
-            by_end=Count("pk", filter=Q(effective_on__lte=end)),
-        )
-        .order_by()
-    )
+    rows = compiled.rows("path.steps", _step_rows, project.pk, start or end, end)
     reached: dict[int, set[str]] = {}
     about: dict[int, tuple[int, str, bool]] = {}
     by_step: dict[tuple[int, str], Counts] = {}
@@ -105,6 +110,20 @@ def families_at(project: Project, end: datetime.date, *, start: datetime.date | 
         if included and reunites:
             reunification += 1
     return FamiliesAt(active, interrupted, reunification, by_step)
+
+
+def _step_rows(project_id: int, start: datetime.date, end: datetime.date):
+    return (
+        TransitionLog.objects.filter(family__implementation__project=project_id)
+        .values_list(
+            "family", "family__implementation", "family__interruption_reason", "family__reunification", "to_state"
+        )
+        .annotate(
+            period=Count("pk", filter=Q(effective_on__gte=start, effective_on__lte=end)),
+            by_end=Count("pk", filter=Q(effective_on__lte=end)),
+        )
+        .order_by()
+    )
 
 
 def families_active(project: Project, end: datetime.date) -> dict[int, int]:
@@ -139,20 +158,9 @@ def children_reached(project: Project, end: datetime.date) -> ChildrenReached:
     ages go into their bands here, the first band that holds the age, in the project's order (a child without a
     birth date counts as "18+"). One query that aged each child through a subquery on its family's steps was
     the slowest of the report's to build and plan."""
-    of_project = Q(family__implementation__project=project)
     minors, inclusions = gather(
-        lambda: list(
-            Member.objects.filter(of_project, kind=Member.Kind.MINORE).values_list(
-                "family", "birth_date", "family__comune__name"
-            )
-        ),
-        lambda: dict(
-            TransitionLog.objects.filter(of_project, to_state=State.INCLUSA)
-            .values_list("family")
-            .annotate(first=Min("effective_on"))
-            .filter(first__lte=end)
-            .order_by()
-        ),
+        lambda: compiled.rows("path.minors", _minor_rows, project.pk),
+        lambda: dict(compiled.rows("path.inclusions", _first_inclusions, project.pk, end)),
     )
     bands = project.rules.age_bands
     by_band: dict[str, int] = {}
@@ -166,6 +174,22 @@ def children_reached(project: Project, end: datetime.date) -> ChildrenReached:
         by_band[label] = by_band.get(label, 0) + 1
         by_comune[comune] = by_comune.get(comune, 0) + 1
     return ChildrenReached(by_band, by_comune)
+
+
+def _minor_rows(project_id: int):
+    return Member.objects.filter(family__implementation__project=project_id, kind=Member.Kind.MINORE).values_list(
+        "family", "birth_date", "family__comune__name"
+    )
+
+
+def _first_inclusions(project_id: int, end: datetime.date):
+    return (
+        TransitionLog.objects.filter(family__implementation__project=project_id, to_state=State.INCLUSA)
+        .values_list("family")
+        .annotate(first=Min("effective_on"))
+        .filter(first__lte=end)
+        .order_by()
+    )
 
 
 def completed_years(born: datetime.date, on: datetime.date) -> int:

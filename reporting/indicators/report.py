@@ -12,10 +12,21 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from equipes.models import Comune, Equipe, GovernanceMeeting, Implementation, Profile, Project, StaffTraining, User
+from equipes.models import (
+    Comune,
+    Equipe,
+    GovernanceMeeting,
+    Implementation,
+    Organisation,
+    Profile,
+    Project,
+    StaffTraining,
+    User,
+)
 from families.models import Family, State
 from families.pseudonymisation import families_redactor
-from interventions.selectors import ProjectBudget, by_profile, project_budget
+from interventions.selectors import ProjectBudget, budget_lines_of, by_profile, project_budget
+from pippi_portal import compiled
 from pippi_portal.query_batch import gather
 
 from ..models import Audience, Complaint, QualityControl
@@ -67,7 +78,11 @@ def compute(project: Project, start: datetime.date, end: datetime.date) -> dict[
     of hours are the exception: they share the budget's one pass over the project's time entries."""
 
     def implementations():
-        return list(Implementation.objects.filter(project=project).order_by("number"))
+        return compiled.rows(
+            "report.implementations",
+            lambda project_id: Implementation.objects.filter(project=project_id).order_by("number"),
+            project.pk,
+        )
 
     # Every figure of hours (finance, SEDT hours, hours per ambito) and the budget's forecast read the project's
     # entries in one pass, before the sections: the entries are the largest table the report reads.
@@ -104,8 +119,15 @@ def _implementations(implementations) -> list[Implementation]:
 
 def _associated_names(project: Project) -> list[str]:
     """The associated ambiti's names (the cover's list, and whether the report has a section per ambito)."""
-    links = Project.associated_ambiti.through.objects.filter(project_id=project.pk)
-    return list(links.order_by("ambito__name").values_list("ambito__name", flat=True))
+    return compiled.rows(
+        "report.associated",
+        lambda project_id: (
+            Project.associated_ambiti.through.objects.filter(project_id=project_id)
+            .order_by("ambito__name")
+            .values_list("ambito__name", flat=True)
+        ),
+        project.pk,
+    )
 
 
 def targets(project: Project, end: datetime.date) -> list[dict]:
@@ -130,10 +152,14 @@ def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
     ambito, associated, comuni, partners = gather(
         lambda: project.ambito,
         lambda: _associated_names(project),
-        lambda: list(
-            Comune.objects.filter(ambito__in=project.ambiti()).order_by("name").values_list("name", flat=True)
+        lambda: compiled.rows("report.comuni", _comuni, project.pk, project.ambito_id),
+        lambda: compiled.rows(
+            "report.partners",
+            lambda project_id: (
+                Organisation.objects.filter(projects=project_id).order_by("name").values_list("name", flat=True)
+            ),
+            project.pk,
         ),
-        lambda: list(project.partners.order_by("name").values_list("name", flat=True)),
     )
     return {
         "ambito": ambito.name,
@@ -155,26 +181,56 @@ def cover(project: Project, start: datetime.date, end: datetime.date) -> dict:
     }
 
 
+def _comuni(project_id: int, ambito_id: int):
+    """The comuni of the project's ambiti (lead and associated), by name."""
+    associated = Project.associated_ambiti.through.objects.filter(project_id=project_id).values("ambito_id")
+    return (
+        Comune.objects.filter(Q(ambito=ambito_id) | Q(ambito__in=associated))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
 def procedural(project: Project, implementations, start, end) -> dict:
     """Section 2: the implementations and their phase, the équipes, the staff trained, governance meetings (the
     project's, not its ambiti's: a second project of the same ambito must not count them again).
     `implementations`: the project's, in order (a list, or a callable returning it)."""
-    ambito_ids = project.ambito_ids
+    associated = compiled.rows(
+        "report.associated_ids",
+        lambda project_id: Project.associated_ambiti.through.objects.filter(project_id=project_id).values_list(
+            "ambito_id", flat=True
+        ),
+        project.pk,
+    )
+    ambito_ids = [project.ambito_id, *sorted(associated)]  # as `Project.ambito_ids`
     kinds = dict(GovernanceMeeting.Kind.choices)
+    # Compiled once per process for each set of ambiti (`pippi_portal.compiled`): the dates and the project are
+    # arguments.
+    ids = tuple(ambito_ids)
     implementations, trained, equipes, staff, by_kind = gather(
         lambda: _implementations(implementations),
-        lambda: project_trainings(project, ambito_ids, end).aggregate(
-            people=Count("user", distinct=True), hours=Coalesce(Sum("hours"), Decimal(0))
+        lambda: compiled.aggregate(
+            ("report.trained", ids),
+            lambda since, until: (
+                StaffTraining.objects.filter(user__ambito__in=ids, completed_on__gte=since, completed_on__lte=until),
+                {"people": Count("user", distinct=True), "hours": Coalesce(Sum("hours"), Decimal(0))},
+            ),
+            project.start_date,
+            end,
         ),
-        lambda: Equipe.objects.filter(ambito__in=ambito_ids, memberships__isnull=False).distinct().count(),
-        lambda: (
-            User.objects.filter(ambito__in=ambito_ids, is_active=True, is_superuser=False).exclude(role="admin").count()
+        lambda: compiled.aggregate(
+            ("report.equipes", ids),
+            lambda: (
+                Equipe.objects.filter(ambito__in=ids, memberships__isnull=False),
+                {"n": Count("pk", distinct=True)},
+            ),
+        )["n"],
+        lambda: compiled.count(
+            ("report.staff", ids),
+            lambda: User.objects.filter(ambito__in=ids, is_active=True, is_superuser=False).exclude(role="admin"),
         ),
-        lambda: list(
-            project_meetings(project, ambito_ids, end)
-            .values("kind")
-            .annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
-            .order_by("kind")
+        lambda: compiled.rows(
+            ("report.meetings", ids), _meetings_by_kind(ids), project.pk, project.start_date, start, end
         ),
     )
     return {
@@ -202,20 +258,22 @@ def procedural(project: Project, implementations, start, end) -> dict:
     }
 
 
-def project_trainings(project: Project, ambito_ids: list[int], end: datetime.date):
-    """Courses completed by the staff of the project's ambiti within the project's period, up to `end`."""
-    return StaffTraining.objects.filter(
-        user__ambito__in=ambito_ids, completed_on__gte=project.start_date, completed_on__lte=end
-    )
+def _meetings_by_kind(ambito_ids: tuple[int, ...]):
+    """Governance meetings of the project up to `end` per kind (in the period and cumulative), with those of its
+    ambiti recorded without a project inside the project's period."""
 
+    def build(project_id: int, project_start: datetime.date, start: datetime.date, end: datetime.date):
+        return (
+            GovernanceMeeting.objects.filter(
+                Q(project=project_id) | Q(project__isnull=True, ambito__in=ambito_ids, date__gte=project_start),
+                date__lte=end,
+            )
+            .values("kind")
+            .annotate(period=Count("pk", filter=Q(date__gte=start)), cumulative=Count("pk"))
+            .order_by("kind")
+        )
 
-def project_meetings(project: Project, ambito_ids: list[int], end: datetime.date):
-    """Governance meetings of the project up to `end`, and those of its ambiti recorded without a project
-    inside the project's period."""
-    return GovernanceMeeting.objects.filter(
-        Q(project=project) | Q(project__isnull=True, ambito__in=ambito_ids, date__gte=project.start_date),
-        date__lte=end,
-    )
+    return build
 
 
 def physical(project: Project, implementations, start, end, *, minutes: Minutes | None = None) -> dict:
@@ -375,7 +433,7 @@ def finance(project: Project, start, end, *, budget: ProjectBudget | None = None
     the project's budget with the report's windows (`report_windows`), when already read."""
     if budget is None:
         budget = project_budget(project, windows=report_windows(start, end))
-    lines = list(project.budget_lines.all())
+    lines = budget_lines_of(project)
     items = [item for item in budget.cost_items if item.date <= end]  # by date, as the budget reads them
     in_period = by_profile(budget.minutes_in["period"])
     cumulative = by_profile(budget.minutes_in["to_end"])

@@ -20,6 +20,7 @@ from interventions.models import (
     SchoolPartnership,
 )
 from interventions.selectors import Window, delivered_minutes_in
+from pippi_portal import compiled
 
 from .cells import hours, rate
 from .path_figures import project_families
@@ -28,9 +29,13 @@ from .path_figures import project_families
 def families_by_intervention_type(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
     """Families with an intervention of each type active at some time in the period, per type name. The
     child-protection services (seed 002) are the ambito's, not devices of the PNRR project: not counted."""
-    return dict(
+    return dict(compiled.rows("work.by_type", _by_type_rows, project.pk, start, end))
+
+
+def _by_type_rows(project_id: int, start: datetime.date, end: datetime.date):
+    return (
         Intervention.objects.active_between(start, end)
-        .filter(family__in=project_families(project), type__child_protection=False)
+        .filter(family__in=project_families(project_id), type__child_protection=False)
         .values("type__name")
         .annotate(n=Count("family", distinct=True))
         .values_list("type__name", "n")
@@ -74,12 +79,16 @@ def sedt_hours(
 def group_activity(project: Project, start: datetime.date, end: datetime.date) -> dict:
     """The project's group sessions in the period, the modules that met and the attendance, in one query:
     `sessions`, `modules`, `expected` (participants on the registers) and `present`."""
-    return GroupSession.objects.filter(group__project=project, date__gte=start, date__lte=end).aggregate(
-        sessions=Count("pk", distinct=True),
-        modules=Count("group", distinct=True),
-        expected=Count("attendances"),
-        present=Count("attendances", filter=Q(attendances__present=True)),
-    )
+    return compiled.aggregate("work.groups", _group_activity, project.pk, start, end)
+
+
+def _group_activity(project_id: int, start: datetime.date, end: datetime.date):
+    return GroupSession.objects.filter(group__project=project_id, date__gte=start, date__lte=end), {
+        "sessions": Count("pk", distinct=True),
+        "modules": Count("group", distinct=True),
+        "expected": Count("attendances"),
+        "present": Count("attendances", filter=Q(attendances__present=True)),
+    }
 
 
 def group_modules(project: Project, start: datetime.date, end: datetime.date) -> int:
@@ -104,16 +113,28 @@ def attendance_rate(activity: dict) -> float | None:
 
 def active_pairings(project: Project, start: datetime.date, end: datetime.date) -> int:
     """Solidarity pairings of the project's families active at some time in the period."""
-    return Pairing.objects.active_between(start, end).filter(family__in=project_families(project)).count()
+    return compiled.count(
+        "work.pairings",
+        lambda project_id, since, until: Pairing.objects.active_between(since, until).filter(
+            family__in=project_families(project_id)
+        ),
+        project.pk,
+        start,
+        end,
+    )
 
 
 def school_activity(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
     """The project's school partnerships signed by `end` (`agreements`) and the meetings held under them in the
     period (`meetings`), in one query."""
-    return SchoolPartnership.objects.filter(project=project, signed_on__lte=end).aggregate(
-        agreements=Count("pk", distinct=True),
-        meetings=Count("meetings", filter=Q(meetings__date__gte=start, meetings__date__lte=end), distinct=True),
-    )
+    return compiled.aggregate("work.schools", _school_activity, project.pk, start, end)
+
+
+def _school_activity(project_id: int, start: datetime.date, end: datetime.date):
+    return SchoolPartnership.objects.filter(project=project_id, signed_on__lte=end), {
+        "agreements": Count("pk", distinct=True),
+        "meetings": Count("meetings", filter=Q(meetings__date__gte=start, meetings__date__lte=end), distinct=True),
+    }
 
 
 def school_agreements(project: Project, end: datetime.date) -> int:
@@ -129,8 +150,12 @@ def school_meetings(project: Project, start: datetime.date, end: datetime.date) 
 def parenting_events(project: Project, start: datetime.date, end: datetime.date) -> dict[str, int]:
     """Parenting events of the project in the period: how many, their participants, and how many of the
     programme's families took part."""
-    return ParentingEvent.objects.filter(project=project, date__gte=start, date__lte=end).aggregate(
-        count=Count("pk"),
-        participants=Coalesce(Sum("participants_count"), 0),
-        programme_families=Coalesce(Sum("programme_families"), 0),
-    )
+    return compiled.aggregate("work.parenting", _parenting_events, project.pk, start, end)
+
+
+def _parenting_events(project_id: int, start: datetime.date, end: datetime.date):
+    return ParentingEvent.objects.filter(project=project_id, date__gte=start, date__lte=end), {
+        "count": Count("pk"),
+        "participants": Coalesce(Sum("participants_count"), 0),
+        "programme_families": Coalesce(Sum("programme_families"), 0),
+    }
